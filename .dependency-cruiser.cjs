@@ -1,0 +1,76 @@
+/**
+ * The layering of DESIGN.md §2, enforced: `npm run lint:deps` (and CI) fail on any violation.
+ * test/lint/dependency-rules.test.ts proves each rule fires.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "tensor-imports-nothing",
+      comment: "src/tensor is the bottom layer: no other layer, no package, no Node built-in.",
+      severity: "error",
+      from: { path: "^src/tensor/" },
+      to: { pathNot: "^src/tensor/" },
+    },
+    {
+      name: "v1-v2-independent",
+      comment: "v1 and v2 never import each other; move shared things down into core or tensor.",
+      severity: "error",
+      from: { path: "^src/(v1|v2)/" },
+      to: { path: "^src/(v1|v2)/", pathNot: "^src/$1/" },
+    },
+    {
+      name: "src-not-to-testing-examples-tests",
+      comment: "Nothing in src imports testing, examples or test.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/testing/" },
+      to: { path: "^(src/testing|examples|test)/" },
+    },
+    {
+      name: "node-builtins-only-in-node",
+      comment: "Only src/node touches node:* so the universal entries load in browsers and edge runtimes.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/node/" },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "node-only-packages-only-in-node",
+      comment: "undici and connect-node are Node-only: only src/node may import them.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/node/" },
+      to: { path: "node_modules/(undici|@connectrpc/connect-node)/" },
+    },
+    {
+      name: "grpc-uses-v2-types-only",
+      comment: "grpc shares the V2 client interface with REST through type-only imports (erased at build).",
+      severity: "error",
+      from: { path: "^src/grpc/" },
+      to: { path: "^src/v2/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "generated-code-not-imported-outside-grpc",
+      comment: "Only the hand-written wrappers in src/grpc import the generated code.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/grpc/" },
+      to: { path: "^src/grpc/gen/" },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { conditionNames: ["@kserve-client/source", "import", "require", "node", "default"] },
+  },
+};

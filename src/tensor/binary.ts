@@ -1,0 +1,183 @@
+/**
+ * Framing of the binary tensor data extension: a JSON header of exactly `Inference-Header-Content-Length`
+ * bytes, then one binary section per tensor that carries `parameters.binary_data_size`, in the order of the
+ * header's `inputs`/`outputs` array.
+ */
+import { isDatatype } from "./datatype.js";
+import { describeProblem, ProtocolError } from "./errors.js";
+import { parseJson, stringifyJson } from "./json.js";
+import { checkParameters, checkTensorObject, encodeJsonData, tensorFromJson, tensorHead } from "./json-data.js";
+import { tensorFromBytes, tensorToBytes } from "./raw.js";
+import { show } from "./shape.js";
+import type { JsonValue, Tensor } from "./tensor.js";
+import { checkName } from "./tensor.js";
+
+/** A request or response body ready to send: send `chunks` in order (no need to concatenate them). */
+export interface EncodedBody {
+  /** The UTF-8 JSON header first, then one chunk per tensor that travels binary. */
+  chunks: Uint8Array[];
+  /** Bytes in the JSON header: the value of `Inference-Header-Content-Length`. */
+  headerLength: number;
+  /** Bytes in all chunks together (the body's Content-Length). */
+  byteLength: number;
+  /** True if any tensor travels binary; false means the body is plain JSON. */
+  hasBinary: boolean;
+}
+
+/** Options of {@link encodeTensorBody}. */
+export interface EncodeTensorBodyOptions {
+  /** The array the tensors go in: `"inputs"` for an inference request, `"outputs"` for a response. */
+  key: "inputs" | "outputs";
+  /** Other top-level fields (e.g. `id`, `parameters`, `outputs`), written before the tensors; undefined ones are left out. */
+  fields?: Readonly<Record<string, unknown>> | undefined;
+  /** Which tensors travel in the binary tail; the rest are written as JSON `data`. Default: all. */
+  binary?: ((tensor: Tensor, index: number) => boolean) | undefined;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Encode tensors into a JSON header plus binary sections. Binary tensors get
+ * `parameters.binary_data_size` and no `data`; their bytes are views of the tensor data where possible.
+ *
+ * @throws {ValidationError} if a tensor written as JSON holds values JSON cannot carry
+ */
+export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTensorBodyOptions): EncodedBody {
+  const binary = options.binary ?? (() => true);
+  const chunks: Uint8Array[] = [new Uint8Array(0)];
+  const entries = new Array<string>(tensors.length);
+  let tail = 0;
+  tensors.forEach((tensor, i) => {
+    if (binary(tensor, i)) {
+      const bytes = tensorToBytes(tensor);
+      chunks.push(bytes);
+      tail += bytes.byteLength;
+      entries[i] = `${tensorHead(tensor, { ...tensor.parameters, binary_data_size: bytes.byteLength })}}`;
+    } else {
+      entries[i] = `${tensorHead(tensor, tensor.parameters)},"data":${encodeJsonData(tensor)}}`;
+    }
+  });
+  const fields: string[] = [];
+  for (const [name, value] of Object.entries(options.fields ?? {})) {
+    if (value !== undefined && name !== options.key) fields.push(`${JSON.stringify(name)}:${stringifyJson(value)}`);
+  }
+  fields.push(`"${options.key}":[${entries.join(",")}]`);
+  const header = utf8Encoder.encode(`{${fields.join(",")}}`);
+  chunks[0] = header;
+  return { chunks, headerLength: header.byteLength, byteLength: header.byteLength + tail, hasBinary: chunks.length > 1 };
+}
+
+/** Options of {@link decodeTensorBody}. */
+export interface DecodeTensorBodyOptions {
+  /** The array that holds the tensors: `"outputs"` in a response, `"inputs"` in a request. */
+  key: "inputs" | "outputs";
+  /**
+   * The `Inference-Header-Content-Length` value (number or the header's text); absent means the whole
+   * body is JSON.
+   */
+  headerLength?: number | string | null | undefined;
+}
+
+/** A decoded body: the header's other fields, and the tensors (from JSON `data` or binary sections). */
+export interface DecodedBody {
+  /** The top-level JSON fields other than the tensor array (e.g. `model_name`, `id`, `parameters`). */
+  header: { [key: string]: JsonValue };
+  /** The tensors, in header order; `binary_data_size` is removed from their parameters. */
+  tensors: Tensor[];
+}
+
+/**
+ * Decode a body that may use the binary extension into tensors. Binary sections become typed-array views
+ * of `body` where the offset is aligned, one copy otherwise.
+ *
+ * @throws {ProtocolError} if the header length is not a valid offset, the header is not JSON, a section runs
+ *   past the end of the body, sections do not add up to the body, or a tensor contradicts its shape
+ */
+export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOptions): DecodedBody {
+  const { key } = options;
+  const headerLength = checkHeaderLength(options.headerLength, body.byteLength);
+  const end = headerLength ?? body.byteLength;
+  let text: string;
+  try {
+    text = utf8Decoder.decode(body.subarray(0, end));
+  } catch {
+    throw new ProtocolError(`The JSON header (${end} bytes) is not valid UTF-8.`, { expected: "UTF-8 JSON" });
+  }
+  const parsed = parseJson(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, { expected: "a JSON object", received: show(parsed) });
+  }
+  const { [key]: list, ...header } = parsed;
+  if (list !== undefined && !Array.isArray(list)) {
+    throw new ProtocolError(describeProblem("", { path: key, expected: "an array of tensors", received: show(list) }), {
+      path: key,
+      expected: "an array of tensors",
+      received: show(list),
+    });
+  }
+  let offset = end;
+  const tensors = (list ?? []).map((value, i) => {
+    const path = `${key}[${i}]`;
+    const entry = checkTensorObject(value, path);
+    const name = checkName(entry.name, "response", `${path}.name`);
+    const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
+    const sizeValue = parameters?.binary_data_size;
+    if (sizeValue === undefined || sizeValue === null) return tensorFromJson(entry, path);
+
+    const { binary_data_size: _size, ...rest } = parameters!;
+    const where = { tensor: name, path: `${path}.parameters.binary_data_size` };
+    const size = typeof sizeValue === "bigint" ? Number.MAX_SAFE_INTEGER + 1 : sizeValue;
+    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
+      throw protocolError("invalid binary_data_size", { ...where, expected: "a non-negative integer", received: show(sizeValue) });
+    }
+    if (headerLength === undefined) {
+      throw protocolError("binary_data_size without Inference-Header-Content-Length", {
+        ...where,
+        expected: "an Inference-Header-Content-Length header",
+        received: "none",
+      });
+    }
+    if (entry.data !== undefined && entry.data !== null) {
+      throw protocolError("both data and binary_data_size", { ...where, expected: "one of them", received: "both" });
+    }
+    if (offset + size > body.byteLength) {
+      throw protocolError("binary section runs past the end of the body", {
+        ...where,
+        expected: `${size} bytes at offset ${offset}`,
+        received: `${body.byteLength - offset} bytes left`,
+      });
+    }
+    const datatype = entry.datatype;
+    if (!isDatatype(datatype)) {
+      throw protocolError("unknown datatype", { tensor: name, path: `${path}.datatype`, expected: "a known datatype", received: show(datatype) });
+    }
+    const section = body.subarray(offset, offset + size);
+    offset += size;
+    return tensorFromBytes(name, datatype, entry.shape as number[], section, Object.keys(rest).length > 0 ? rest : undefined);
+  });
+  if (offset !== body.byteLength) {
+    throw protocolError("binary sections do not add up to the body", {
+      expected: `${offset} bytes (header and sections)`,
+      received: `${body.byteLength} bytes`,
+    });
+  }
+  return { header, tensors };
+}
+
+function protocolError(problem: string, details: { tensor?: string; path?: string; expected: string; received: string }): ProtocolError {
+  return new ProtocolError(describeProblem(problem, details), details);
+}
+
+function checkHeaderLength(value: number | string | null | undefined, bodyLength: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0 || n > bodyLength) {
+    throw protocolError("invalid Inference-Header-Content-Length", {
+      path: "inference-header-content-length",
+      expected: `an integer from 1 to the body length (${bodyLength})`,
+      received: show(value),
+    });
+  }
+  return n;
+}

@@ -1,0 +1,143 @@
+/** The JSON `data` codec: tensor elements to and from the protocol's JSON form, exact for 64-bit integers. */
+import { toTensorData } from "./convert.js";
+import type { Datatype } from "./datatype.js";
+import { ValidationError } from "./errors.js";
+import { bf16ToNumber, fp16ToNumber } from "./float16.js";
+import { stringifyJson } from "./json.js";
+import type { JsonValue, TensorParameters } from "./tensor.js";
+import { checkDatatype, checkName, Tensor } from "./tensor.js";
+import { checkShape, fail, show } from "./shape.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const BINARY_HINT = 'Send this tensor with the binary tensor extension (binary: "always").';
+
+/**
+ * The tensor's elements as a JSON array, flat and row-major: BOOL as `true`/`false`, BYTES as UTF-8
+ * strings, INT64/UINT64 written digit for digit (never through `Number`), FP16/BF16 as their exact values.
+ *
+ * @throws {ValidationError} for NaN or ±Infinity (JSON has no such numbers) or BYTES that are not UTF-8;
+ *   both can travel with the binary extension instead
+ */
+export function encodeJsonData(tensor: Tensor): string {
+  const { datatype, data, name } = tensor;
+  switch (datatype) {
+    case "FP32":
+    case "FP64":
+      return encodeFloats(data as Float32Array | Float64Array, (x) => x, name, datatype);
+    case "FP16":
+      return encodeFloats(data as Uint16Array, fp16ToNumber, name, datatype);
+    case "BF16":
+      return encodeFloats(data as Uint16Array, bf16ToNumber, name, datatype);
+    case "BOOL": {
+      const bools = data as Uint8Array;
+      const parts = new Array<string>(bools.length);
+      for (let i = 0; i < bools.length; i++) parts[i] = bools[i] ? "true" : "false";
+      return `[${parts.join(",")}]`;
+    }
+    case "BYTES":
+      return `[${(data as Uint8Array[]).map((bytes, i) => JSON.stringify(utf8OrThrow(bytes, name, i))).join(",")}]`;
+    default:
+      // Integer typed arrays (BigInt64Array included) join as exact decimal integers.
+      return `[${(data as Int32Array).join(",")}]`;
+  }
+}
+
+function encodeFloats<A extends ArrayLike<number> & { join(sep: string): string }>(
+  data: A,
+  value: (raw: number) => number,
+  tensor: string,
+  datatype: Datatype,
+): string {
+  let plain = value === identity || data.length === 0;
+  for (let i = 0; i < data.length; i++) {
+    const x = value(data[i]!);
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(
+        `Tensor "${tensor}" data[${i}] is ${x}, which JSON cannot carry. ${BINARY_HINT}`,
+        { tensor, path: `data[${i}]`, expected: `a finite ${datatype} value`, received: String(x) },
+      );
+    }
+    if (x === 0 && 1 / x < 0) plain = false;
+  }
+  // join() writes each value in its shortest round-trip form, which is what JSON.stringify writes too.
+  if (plain) return `[${data.join(",")}]`;
+  const parts = new Array<string>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const x = value(data[i]!);
+    parts[i] = x === 0 && 1 / x < 0 ? "-0.0" : String(x); // "-0.0": a float -0 for every parser; "-0" is an int to some
+  }
+  return `[${parts.join(",")}]`;
+}
+
+function identity(x: number): number {
+  return x;
+}
+
+function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8, so it cannot be a JSON string. ${BINARY_HINT}`, {
+      tensor,
+      path: `data[${index}]`,
+      expected: "UTF-8 text",
+      received: `${bytes.length} bytes that are not UTF-8`,
+    });
+  }
+}
+
+/**
+ * JSON text of a whole tensor object as the protocol writes it:
+ * `{"name":…,"shape":[…],"datatype":…,"parameters":{…},"data":[…]}` (parameters only when set).
+ */
+export function encodeJsonTensor(tensor: Tensor): string {
+  return `${tensorHead(tensor, tensor.parameters)},"data":${encodeJsonData(tensor)}}`;
+}
+
+/** `{"name":…,"shape":[…],"datatype":…[,"parameters":{…}]` without the closing brace. Internal. */
+export function tensorHead(tensor: Tensor, parameters: TensorParameters | undefined): string {
+  const params = parameters === undefined ? "" : `,"parameters":${stringifyJson(parameters)}`;
+  return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
+}
+
+/** Tensor fields as they arrive in a JSON body, before any checking. */
+export type JsonTensorObject = { [key: string]: JsonValue };
+
+/**
+ * Build a tensor from a JSON tensor object as servers send it (`data` flat or nested; `null` read as NaN
+ * for floating-point datatypes; `parameters: null` read as absent). Parse the body with `parseJson` first
+ * so 64-bit integers arrive exact.
+ *
+ * @param path where the object sits in the body, for messages (e.g. `outputs[0]`)
+ * @throws {ProtocolError} if a field is missing or contradicts another (e.g. `data` length versus `shape`)
+ */
+export function tensorFromJson(value: JsonValue, path = "tensor"): Tensor {
+  const entry = checkTensorObject(value, path);
+  const name = checkName(entry.name, "response", `${path}.name`);
+  const datatype = checkDatatype(entry.datatype as Datatype, "response", name, `${path}.datatype`);
+  const count = checkShape(entry.shape, "response", name);
+  const shape = entry.shape as number[];
+  const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
+  if (entry.data === undefined || entry.data === null) {
+    fail("response", "missing data", { tensor: name, path: `${path}.data`, expected: "a data array or parameters.binary_data_size", received: "neither" });
+  }
+  const data = toTensorData(datatype, shape, count, entry.data, "response", name);
+  return new Tensor(name, datatype, shape, data as never, parameters);
+}
+
+/** Check that a tensor entry is an object. Internal. */
+export function checkTensorObject(value: JsonValue, path: string): JsonTensorObject {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    fail("response", "invalid tensor", { path, expected: "an object with name, datatype, shape and data", received: show(value) });
+  }
+  return value;
+}
+
+/** `parameters` of a tensor entry: null or absent → undefined; otherwise an object. Internal. */
+export function checkParameters(value: JsonValue | undefined, tensor: string, path: string): { [key: string]: JsonValue } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    fail("response", "invalid parameters", { tensor, path, expected: "an object or null", received: show(value) });
+  }
+  return value;
+}

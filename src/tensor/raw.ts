@@ -1,0 +1,178 @@
+/**
+ * Tensor elements as raw little-endian bytes, the layout of the binary tensor extension and of gRPC
+ * `raw_input_contents`/`raw_output_contents`: native element size, row-major, no padding; BOOL one byte;
+ * FP16/BF16 raw bits; BYTES as a 4-byte little-endian length before each element.
+ */
+import { type Datatype, elementByteSize, type TensorData, TYPED_ARRAY } from "./datatype.js";
+import { ValidationError } from "./errors.js";
+import { HOST_LITTLE_ENDIAN } from "./float16.js";
+import { checkShape, fail, formatShape } from "./shape.js";
+import { checkDatatype, checkName, Tensor, type TensorParameters } from "./tensor.js";
+
+type FixedDatatype = Exclude<Datatype, "BYTES">;
+type Accessor = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "Float32" | "Float64" | "BigInt64" | "BigUint64";
+
+const ACCESSOR: Record<FixedDatatype, Accessor> = {
+  BOOL: "Uint8",
+  UINT8: "Uint8",
+  UINT16: "Uint16",
+  UINT32: "Uint32",
+  UINT64: "BigUint64",
+  INT8: "Int8",
+  INT16: "Int16",
+  INT32: "Int32",
+  INT64: "BigInt64",
+  FP16: "Uint16",
+  FP32: "Float32",
+  FP64: "Float64",
+  BF16: "Uint16",
+};
+
+/**
+ * The tensor's elements as little-endian bytes. For fixed-size datatypes on little-endian hosts this is a
+ * view of `tensor.data` (no copy); BYTES elements are written with their 4-byte length prefixes.
+ */
+export function tensorToBytes(tensor: Tensor): Uint8Array {
+  return dataToBytes(tensor.datatype, tensor.data, HOST_LITTLE_ENDIAN, tensor.name);
+}
+
+/** {@link tensorToBytes} with the host's byte order as a parameter, so both paths are testable. Internal. */
+export function dataToBytes(datatype: Datatype, data: TensorData, hostLittleEndian: boolean, tensor?: string): Uint8Array {
+  if (datatype === "BYTES") return encodeBytesElements(data as Uint8Array[], tensor);
+  const typed = data as Exclude<TensorData, Uint8Array[]>;
+  if (hostLittleEndian) return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+  const out = new Uint8Array(typed.byteLength);
+  const view = new DataView(out.buffer);
+  const size = elementByteSize(datatype)!;
+  const set = `set${ACCESSOR[datatype]}` as const;
+  for (let i = 0; i < typed.length; i++) {
+    (view[set] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(i * size, typed[i]!, true);
+  }
+  return out;
+}
+
+/** BYTES elements, each preceded by its length as a 4-byte little-endian unsigned integer. */
+export function encodeBytesElements(elements: readonly Uint8Array[], tensor?: string): Uint8Array {
+  let total = 0;
+  for (let i = 0; i < elements.length; i++) {
+    const length = elements[i]!.byteLength;
+    if (length > 0xffffffff) {
+      throw new ValidationError(`Tensor "${tensor}" element ${i} is ${length} bytes; BYTES elements must be under 4 GiB.`, {
+        tensor,
+        path: `data[${i}]`,
+        expected: "fewer than 2^32 bytes",
+        received: `${length} bytes`,
+      });
+    }
+    total += 4 + length;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const element of elements) {
+    view.setUint32(offset, element.byteLength, true);
+    out.set(element, offset + 4);
+    offset += 4 + element.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Build a tensor from its elements' little-endian bytes (a binary section or a gRPC raw content).
+ * Fixed-size datatypes become a typed-array view of `bytes` (no copy) when the offset is aligned for the
+ * element size, and one copy otherwise; BYTES elements are views of `bytes`.
+ *
+ * @throws {ProtocolError} if the byte count does not match the shape, a BYTES length prefix runs past the
+ *   end, or a BOOL byte is neither 0 nor 1
+ */
+export function tensorFromBytes(
+  name: string,
+  datatype: Datatype,
+  shape: readonly number[],
+  bytes: Uint8Array,
+  parameters?: TensorParameters,
+): Tensor {
+  checkName(name, "response");
+  checkDatatype(datatype, "response", name);
+  const count = checkShape(shape, "response", name);
+  const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name);
+  return new Tensor(name, datatype, shape, data as never, parameters);
+}
+
+/** {@link tensorFromBytes} on data only, with the host's byte order as a parameter. Internal. */
+export function bytesToData(
+  datatype: Datatype,
+  shape: readonly number[],
+  count: number,
+  bytes: Uint8Array,
+  hostLittleEndian: boolean,
+  tensor?: string,
+): TensorData {
+  if (datatype === "BYTES") return decodeBytesElements(bytes, count, tensor);
+  const size = elementByteSize(datatype)!;
+  if (bytes.byteLength !== count * size) {
+    fail("response", "binary data does not match shape", {
+      tensor,
+      expected: `${count * size} bytes (${count} × ${size}-byte ${datatype}, shape ${formatShape(shape)})`,
+      received: `${bytes.byteLength} bytes`,
+    });
+  }
+  const Ctor = TYPED_ARRAY[datatype];
+  let data: Exclude<TensorData, Uint8Array[]>;
+  if (hostLittleEndian && (bytes.byteOffset % size === 0)) {
+    data = new Ctor(bytes.buffer, bytes.byteOffset, count);
+  } else if (hostLittleEndian) {
+    data = new Ctor(count);
+    new Uint8Array(data.buffer).set(bytes); // unaligned: one copy
+  } else {
+    data = new Ctor(count);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const get = `get${ACCESSOR[datatype]}` as const;
+    for (let i = 0; i < count; i++) {
+      data[i] = (view[get] as (offset: number, littleEndian: boolean) => never)(i * size, true);
+    }
+  }
+  if (datatype === "BOOL") {
+    for (let i = 0; i < count; i++) {
+      if (data[i]! > 1) fail("response", "invalid BOOL byte", { tensor, path: `data[${i}]`, expected: "0 or 1", received: `${data[i]}` });
+    }
+  }
+  return data;
+}
+
+/** Split length-prefixed BYTES elements; each element is a view of `bytes`. Internal. */
+export function decodeBytesElements(bytes: Uint8Array, count: number, tensor?: string): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Array<Uint8Array>(count);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    if (offset + 4 > bytes.byteLength) {
+      fail("response", "BYTES data ends early", {
+        tensor,
+        path: `data[${i}]`,
+        expected: `a 4-byte length at offset ${offset}`,
+        received: `${bytes.byteLength - offset} bytes left`,
+      });
+    }
+    const length = view.getUint32(offset, true);
+    offset += 4;
+    if (offset + length > bytes.byteLength) {
+      fail("response", "BYTES data ends early", {
+        tensor,
+        path: `data[${i}]`,
+        expected: `${length} bytes at offset ${offset}`,
+        received: `${bytes.byteLength - offset} bytes left`,
+      });
+    }
+    out[i] = bytes.subarray(offset, offset + length);
+    offset += length;
+  }
+  if (offset !== bytes.byteLength) {
+    fail("response", "BYTES data has bytes left over", {
+      tensor,
+      expected: `${count} elements in ${offset} bytes`,
+      received: `${bytes.byteLength} bytes`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,234 @@
+import { toTensorData } from "./convert.js";
+import {
+  type Datatype,
+  DATATYPES,
+  isDatatype,
+  type TensorData,
+  type TensorElement,
+  type TensorInput,
+} from "./datatype.js";
+import { ValidationError } from "./errors.js";
+import { bf16ToNumber, fp16ToNumber } from "./float16.js";
+import { checkShape, fail, formatShape, nest, type NestedArrayOf, type Origin, show } from "./shape.js";
+
+/** A JSON value; integers beyond ±(2^53 - 1) are `bigint` so they stay exact. */
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Tensor or request parameters, as in the protocol's `parameters` object. */
+export type TensorParameters = Readonly<Record<string, JsonValue>>;
+
+/** What `toArray()` returns: nested arrays by shape, or the element itself for a rank-0 tensor. */
+export type TensorArray<E> = E | NestedArrayOf<E>;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A named, typed, shaped tensor: the unit of inference input and output.
+ *
+ * `data` is the natural typed array for the datatype (`Float32Array` for FP32, `BigInt64Array` for INT64,
+ * raw bits in a `Uint16Array` for FP16/BF16, `Uint8Array` of 0/1 for BOOL, `Uint8Array[]` for BYTES).
+ * The constructor checks everything: the shape, that the element count matches it, and that every value
+ * fits the datatype (out-of-range or non-integer values are errors, never wrapped or rounded).
+ *
+ * @example
+ * ```ts
+ * const x = Tensor.fp32("input-0", [1, 4], [[5.1, 3.5, 1.4, 0.2]]);
+ * const ids = Tensor.int64("ids", [2], [9007199254740993n, -1n]); // ids.data is a BigInt64Array
+ * ```
+ */
+export class Tensor<D extends Datatype = Datatype> {
+  /** Tensor name, as sent on the wire. */
+  readonly name: string;
+  /** Datatype name, as sent on the wire. */
+  readonly datatype: D;
+  /** Dimensions; their product is the element count. */
+  readonly shape: readonly number[];
+  /** The elements, row-major. */
+  readonly data: TensorData<D>;
+  /** Optional tensor parameters. */
+  readonly parameters?: TensorParameters;
+
+  /**
+   * @param name tensor name (non-empty)
+   * @param datatype one of {@link DATATYPES}
+   * @param shape non-negative integers; their product must equal the number of elements
+   * @param data a typed array (kept without copying when it is the datatype's own kind), or a flat or
+   *   nested array of elements (nested arrays must match `shape` exactly)
+   * @throws {ValidationError} if any of these does not hold
+   */
+  constructor(name: string, datatype: D, shape: readonly number[], data: TensorInput<D>, parameters?: TensorParameters) {
+    this.name = checkName(name, "input");
+    this.datatype = checkDatatype(datatype, "input", name);
+    const count = checkShape(shape, "input", name);
+    this.shape = Object.freeze(shape.slice());
+    this.data = toTensorData(datatype, shape, count, data, "input", name) as TensorData<D>;
+    if (parameters !== undefined) this.parameters = parameters;
+  }
+
+  /** BOOL tensor; `data` is a `Uint8Array` of 0/1. */
+  static bool(name: string, shape: readonly number[], data: TensorInput<"BOOL">, parameters?: TensorParameters): Tensor<"BOOL"> {
+    return new Tensor(name, "BOOL", shape, data, parameters);
+  }
+  /** UINT8 tensor (`Uint8Array`). */
+  static uint8(name: string, shape: readonly number[], data: TensorInput<"UINT8">, parameters?: TensorParameters): Tensor<"UINT8"> {
+    return new Tensor(name, "UINT8", shape, data, parameters);
+  }
+  /** UINT16 tensor (`Uint16Array`). */
+  static uint16(name: string, shape: readonly number[], data: TensorInput<"UINT16">, parameters?: TensorParameters): Tensor<"UINT16"> {
+    return new Tensor(name, "UINT16", shape, data, parameters);
+  }
+  /** UINT32 tensor (`Uint32Array`). */
+  static uint32(name: string, shape: readonly number[], data: TensorInput<"UINT32">, parameters?: TensorParameters): Tensor<"UINT32"> {
+    return new Tensor(name, "UINT32", shape, data, parameters);
+  }
+  /** UINT64 tensor (`BigUint64Array`); numbers must be safe integers, larger values bigints. */
+  static uint64(name: string, shape: readonly number[], data: TensorInput<"UINT64">, parameters?: TensorParameters): Tensor<"UINT64"> {
+    return new Tensor(name, "UINT64", shape, data, parameters);
+  }
+  /** INT8 tensor (`Int8Array`). */
+  static int8(name: string, shape: readonly number[], data: TensorInput<"INT8">, parameters?: TensorParameters): Tensor<"INT8"> {
+    return new Tensor(name, "INT8", shape, data, parameters);
+  }
+  /** INT16 tensor (`Int16Array`). */
+  static int16(name: string, shape: readonly number[], data: TensorInput<"INT16">, parameters?: TensorParameters): Tensor<"INT16"> {
+    return new Tensor(name, "INT16", shape, data, parameters);
+  }
+  /** INT32 tensor (`Int32Array`). */
+  static int32(name: string, shape: readonly number[], data: TensorInput<"INT32">, parameters?: TensorParameters): Tensor<"INT32"> {
+    return new Tensor(name, "INT32", shape, data, parameters);
+  }
+  /** INT64 tensor (`BigInt64Array`); numbers must be safe integers, larger values bigints. */
+  static int64(name: string, shape: readonly number[], data: TensorInput<"INT64">, parameters?: TensorParameters): Tensor<"INT64"> {
+    return new Tensor(name, "INT64", shape, data, parameters);
+  }
+  /**
+   * FP16 tensor. `data` holds raw IEEE binary16 bits in a `Uint16Array`; a `Uint16Array` given here is taken
+   * as bits, numbers are rounded to nearest (ties to even).
+   */
+  static fp16(name: string, shape: readonly number[], data: TensorInput<"FP16">, parameters?: TensorParameters): Tensor<"FP16"> {
+    return new Tensor(name, "FP16", shape, data, parameters);
+  }
+  /** FP32 tensor (`Float32Array`). */
+  static fp32(name: string, shape: readonly number[], data: TensorInput<"FP32">, parameters?: TensorParameters): Tensor<"FP32"> {
+    return new Tensor(name, "FP32", shape, data, parameters);
+  }
+  /** FP64 tensor (`Float64Array`). */
+  static fp64(name: string, shape: readonly number[], data: TensorInput<"FP64">, parameters?: TensorParameters): Tensor<"FP64"> {
+    return new Tensor(name, "FP64", shape, data, parameters);
+  }
+  /**
+   * BF16 tensor (Triton). `data` holds raw bits (the upper half of a float32) in a `Uint16Array`; a
+   * `Uint16Array` given here is taken as bits, numbers are rounded to nearest (ties to even).
+   */
+  static bf16(name: string, shape: readonly number[], data: TensorInput<"BF16">, parameters?: TensorParameters): Tensor<"BF16"> {
+    return new Tensor(name, "BF16", shape, data, parameters);
+  }
+  /** BYTES tensor; strings are stored as their UTF-8 bytes. */
+  static bytes(name: string, shape: readonly number[], data: TensorInput<"BYTES">, parameters?: TensorParameters): Tensor<"BYTES"> {
+    return new Tensor(name, "BYTES", shape, data, parameters);
+  }
+
+  /** Number of elements (the product of `shape`). */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /**
+   * The element at a multi-dimensional index, one entry per dimension; negative entries count from the end.
+   * @throws {ValidationError} if the index has the wrong rank or is out of range
+   */
+  at(...index: number[]): TensorElement<D> {
+    const shape = this.shape;
+    if (index.length !== shape.length) {
+      throw new ValidationError(
+        `Tensor "${this.name}": at() needs ${shape.length} ind${shape.length === 1 ? "ex" : "ices"} for shape ${formatShape(shape)}, got ${index.length}.`,
+        { tensor: this.name, path: "index", expected: `${shape.length} indices`, received: `${index.length}` },
+      );
+    }
+    let flat = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const size = shape[d]!;
+      const raw = index[d]!;
+      const i = raw < 0 ? raw + size : raw;
+      if (!Number.isInteger(raw) || i < 0 || i >= size) {
+        throw new ValidationError(
+          `Tensor "${this.name}": index ${show(raw)} is out of range for dimension ${d} of size ${size}.`,
+          { tensor: this.name, path: `index[${d}]`, expected: `an integer in [${-size}, ${size - 1}]`, received: show(raw) },
+        );
+      }
+      flat = flat * size + i;
+    }
+    return elementReader(this)(flat);
+  }
+
+  /**
+   * The elements as nested arrays by shape (the element itself for shape `[]`). FP16/BF16 give numbers,
+   * INT64/UINT64 bigints, BOOL booleans, BYTES `Uint8Array`s (see {@link Tensor.strings}).
+   */
+  toArray(): TensorArray<TensorElement<D>> {
+    return nest(this.shape, elementReader(this));
+  }
+
+  /**
+   * The elements of a BYTES tensor decoded as UTF-8, flat in row-major order.
+   * @throws {ValidationError} if the tensor is not BYTES or an element is not valid UTF-8
+   */
+  strings(this: Tensor<"BYTES">): string[] {
+    if (this.datatype !== "BYTES") {
+      throw new ValidationError(`Tensor "${this.name}": strings() needs a BYTES tensor, not ${this.datatype}.`, {
+        tensor: this.name,
+        expected: "BYTES",
+        received: this.datatype,
+      });
+    }
+    return this.data.map((bytes, i) => decodeUtf8(bytes, this.name, i));
+  }
+
+  /** `Tensor(input-0, FP32, [1, 4])` */
+  toString(): string {
+    return `Tensor(${this.name}, ${this.datatype}, ${formatShape(this.shape)})`;
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8; read it as bytes from .data.`, {
+      tensor,
+      path: `data[${index}]`,
+      expected: "UTF-8 text",
+      received: `${bytes.length} bytes that are not UTF-8`,
+    });
+  }
+}
+
+function elementReader<D extends Datatype>(t: Tensor<D>): (index: number) => TensorElement<D> {
+  const data = t.data as ArrayLike<unknown>;
+  switch (t.datatype) {
+    case "BOOL":
+      return ((i) => data[i] !== 0) as (index: number) => TensorElement<D>;
+    case "FP16":
+      return ((i) => fp16ToNumber(data[i] as number)) as (index: number) => TensorElement<D>;
+    case "BF16":
+      return ((i) => bf16ToNumber(data[i] as number)) as (index: number) => TensorElement<D>;
+    default:
+      return ((i) => data[i]) as (index: number) => TensorElement<D>;
+  }
+}
+
+/** Check a tensor name. Internal. */
+export function checkName(name: unknown, origin: Origin, path = "name"): string {
+  if (typeof name !== "string" || name.length === 0) {
+    fail(origin, "invalid tensor name", { path, expected: "a non-empty string", received: show(name) });
+  }
+  return name;
+}
+
+/** Check a datatype name. Internal. */
+export function checkDatatype<D extends Datatype>(datatype: D, origin: Origin, tensor?: string, path = "datatype"): D {
+  if (!isDatatype(datatype)) {
+    fail(origin, "unknown datatype", { tensor, path, expected: `one of ${DATATYPES.join(", ")}`, received: show(datatype) });
+  }
+  return datatype;
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import { decodeTensorBody, encodeTensorBody, ProtocolError, Tensor, type EncodedBody } from "kserve-client/tensor";
+import { bodyBytes, kserveFixture } from "../fixtures.js";
+
+function concat(body: EncodedBody): Uint8Array {
+  const out = new Uint8Array(body.byteLength);
+  let offset = 0;
+  for (const chunk of body.chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function protocolError(fn: () => unknown): ProtocolError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProtocolError);
+    return error as ProtocolError;
+  }
+  throw new Error("expected a ProtocolError, but nothing was thrown");
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
+  it("decodes the chunked binary response to INT64 [0n, 1n, 2n] from its unaligned offset", () => {
+    const exchange = kserveFixture("v2-infer-binary-out");
+    const body = bodyBytes(exchange.response.body);
+    const headerLength = exchange.response.headers["inference-header-content-length"];
+    expect(headerLength).toBe("166");
+    expect(166 % 8).not.toBe(0); // the INT64 section cannot be viewed in place
+
+    const { header, tensors } = decodeTensorBody(body, { key: "outputs", headerLength });
+    expect(header).toEqual({ id: "req-2", model_name: "iris-classifier", model_version: null });
+    expect(tensors).toHaveLength(1);
+    const [out] = tensors;
+    expect(out!.name).toBe("output-0");
+    expect(out!.datatype).toBe("INT64");
+    expect(out!.shape).toEqual([3]);
+    expect(out!.data).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(out!.data as BigInt64Array)).toEqual([0n, 1n, 2n]);
+    expect((out!.data as BigInt64Array).buffer).not.toBe(body.buffer); // copied once, because unaligned
+    expect(out!.parameters).toBeUndefined(); // binary_data_size is framing, not a tensor parameter
+  });
+
+  it("decodes the binary requests the real server accepted", () => {
+    for (const [name, shape] of [
+      ["v2-infer-binary-in-json-out", [1, 4]],
+      ["v2-infer-binary-out", [3, 4]],
+    ] as const) {
+      const request = kserveFixture(name).request;
+      const { header, tensors } = decodeTensorBody(bodyBytes(request.body), {
+        key: "inputs",
+        headerLength: request.headers["inference-header-content-length"],
+      });
+      expect(tensors[0]!.datatype).toBe("FP32");
+      expect(tensors[0]!.shape).toEqual(shape);
+      expect(Array.from(tensors[0]!.data as Float32Array).slice(0, 4)).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
+      if (name === "v2-infer-binary-out") {
+        expect(header).toEqual({ id: "req-2", outputs: [{ name: "output-0", parameters: { binary_data: true } }] });
+      }
+    }
+  });
+
+  it("reproduces the real server's accepted binary request byte for byte", () => {
+    const request = kserveFixture("v2-infer-binary-in-json-out").request;
+    const encoded = encodeTensorBody([Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])], { key: "inputs" });
+    expect(String(encoded.headerLength)).toBe(request.headers["inference-header-content-length"]);
+    expect(Buffer.from(concat(encoded))).toEqual(Buffer.from(bodyBytes(request.body)));
+  });
+
+  it("decodes a plain JSON response when there is no header length", () => {
+    const response = kserveFixture("v2-infer-json").response;
+    const { header, tensors } = decodeTensorBody(bodyBytes(response.body), { key: "outputs" });
+    expect(header).toEqual({ model_name: "iris-classifier", model_version: null, id: "req-1", parameters: null });
+    expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual([0n, 1n]);
+  });
+});
+
+describe("encodeTensorBody", () => {
+  const x = Tensor.fp32("x", [2], [1, 2]);
+  const ids = Tensor.int64("ids", [2], [9223372036854775807n, -1n]);
+  const words = Tensor.bytes("w", [2], ["a", "bc"]);
+
+  it("returns the header and one chunk per binary tensor, the tensor bytes uncopied", () => {
+    const body = encodeTensorBody([x, ids, words], {
+      key: "inputs",
+      fields: { id: "r1", parameters: { binary_data_output: true }, skipped: undefined },
+      binary: (t) => t.datatype !== "INT64",
+    });
+    const header = new TextDecoder().decode(body.chunks[0]);
+    expect(header).toBe(
+      '{"id":"r1","parameters":{"binary_data_output":true},"inputs":[' +
+        '{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}},' +
+        '{"name":"ids","shape":[2],"datatype":"INT64","data":[9223372036854775807,-1]},' +
+        '{"name":"w","shape":[2],"datatype":"BYTES","parameters":{"binary_data_size":11}}]}',
+    );
+    expect(body.headerLength).toBe(body.chunks[0]!.byteLength);
+    expect(body.chunks).toHaveLength(3);
+    expect(body.chunks[1]!.buffer).toBe(x.data.buffer);
+    expect(body.byteLength).toBe(body.headerLength + 8 + 11);
+    expect(body.hasBinary).toBe(true);
+  });
+
+  it("keeps the tensor's own parameters beside binary_data_size", () => {
+    const t = Tensor.fp32("x", [1], [1], { content_type: "np" });
+    const header = new TextDecoder().decode(encodeTensorBody([t], { key: "outputs" }).chunks[0]);
+    expect(header).toContain('"parameters":{"content_type":"np","binary_data_size":4}');
+  });
+
+  it("with no binary tensor the body is plain JSON", () => {
+    const body = encodeTensorBody([x], { key: "inputs", binary: () => false });
+    expect(body.hasBinary).toBe(false);
+    expect(body.chunks).toHaveLength(1);
+    expect(JSON.parse(new TextDecoder().decode(body.chunks[0]))).toEqual({
+      inputs: [{ name: "x", shape: [2], datatype: "FP32", data: [1, 2] }],
+    });
+  });
+
+  it("round-trips mixed JSON and binary tensors, sections in array order", () => {
+    const tensors = [x, ids, words, Tensor.fp32("empty", [0], [])];
+    const body = encodeTensorBody(tensors, { key: "outputs", fields: { model_name: "m" }, binary: (_t, i) => i !== 1 });
+    const decoded = decodeTensorBody(concat(body), { key: "outputs", headerLength: body.headerLength });
+    expect(decoded.header).toEqual({ model_name: "m" });
+    expect(decoded.tensors.map((t) => t.toArray())).toEqual(tensors.map((t) => t.toArray()));
+  });
+
+  it("does not write a field that has the tensor key's name twice", () => {
+    const header = new TextDecoder().decode(encodeTensorBody([x], { key: "inputs", fields: { inputs: "ignored" } }).chunks[0]);
+    expect(header.match(/"inputs"/g)).toHaveLength(1);
+  });
+});
+
+describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", () => {
+  const good = encodeTensorBody([Tensor.fp32("x", [2], [1, 2])], { key: "outputs" });
+  const bytes = concat(good);
+
+  it.each([
+    ["larger than the body", String(bytes.byteLength + 1)],
+    ["negative", "-1"],
+    ["non-numeric", "abc"],
+    ["fractional", "1.5"],
+    ["zero", "0"],
+    ["empty", ""],
+  ])("header length %s", (_what, value) => {
+    const err = protocolError(() => decodeTensorBody(bytes, { key: "outputs", headerLength: value }));
+    expect(err.details).toMatchObject({ path: "inference-header-content-length", received: JSON.stringify(value) });
+  });
+
+  it("a section that runs past the end (truncated tail)", () => {
+    const err = protocolError(() => decodeTensorBody(bytes.subarray(0, bytes.byteLength - 1), { key: "outputs", headerLength: good.headerLength }));
+    expect(err.details).toMatchObject({ tensor: "x", expected: `8 bytes at offset ${good.headerLength}`, received: "7 bytes left" });
+  });
+
+  it("bytes left over after the last section", () => {
+    const longer = new Uint8Array(bytes.byteLength + 3);
+    longer.set(bytes);
+    expect(protocolError(() => decodeTensorBody(longer, { key: "outputs", headerLength: good.headerLength })).rawMessage).toContain(
+      "do not add up",
+    );
+  });
+
+  it("a header length that cuts the JSON short", () => {
+    protocolError(() => decodeTensorBody(bytes, { key: "outputs", headerLength: good.headerLength - 2 }));
+  });
+
+  it("binary_data_size without a header length", () => {
+    const jsonOnly = utf8('{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
+    expect(protocolError(() => decodeTensorBody(jsonOnly, { key: "outputs" })).rawMessage).toContain(
+      "binary_data_size without Inference-Header-Content-Length",
+    );
+  });
+
+  it.each([[-1], ['"8"'], [1.5], [99999999999999999999]])("binary_data_size %s", (size) => {
+    const header = utf8(`{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":${size}}}]}`);
+    const body = new Uint8Array(header.byteLength + 8);
+    body.set(header);
+    const err = protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }));
+    expect(err.details.path).toBe("outputs[0].parameters.binary_data_size");
+  });
+
+  it("a section whose size disagrees with the shape", () => {
+    const header = utf8('{"outputs":[{"name":"x","shape":[3],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
+    const body = new Uint8Array(header.byteLength + 8);
+    body.set(header);
+    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details).toMatchObject({
+      tensor: "x",
+      expected: "12 bytes (3 × 4-byte FP32, shape [3])",
+    });
+  });
+
+  it("both data and binary_data_size on one tensor", () => {
+    const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{"binary_data_size":4}}]}');
+    const body = new Uint8Array(header.byteLength + 4);
+    body.set(header);
+    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).rawMessage).toContain("both");
+  });
+
+  it("an unknown datatype on a binary tensor", () => {
+    const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"F32","parameters":{"binary_data_size":4}}]}');
+    const body = new Uint8Array(header.byteLength + 4);
+    body.set(header);
+    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details.path).toBe("outputs[0].datatype");
+  });
+
+  it("a header that is not UTF-8, not JSON, or not an object, or whose tensors are not an array", () => {
+    expect(protocolError(() => decodeTensorBody(new Uint8Array([0xff, 0xfe]), { key: "outputs" })).rawMessage).toContain("UTF-8");
+    protocolError(() => decodeTensorBody(utf8("<html>502 Bad Gateway</html>"), { key: "outputs" }));
+    protocolError(() => decodeTensorBody(utf8("[1,2]"), { key: "outputs" }));
+    expect(protocolError(() => decodeTensorBody(utf8('{"outputs":{}}'), { key: "outputs" })).details.path).toBe("outputs");
+  });
+
+  it("a tensor entry that is not an object", () => {
+    expect(protocolError(() => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path).toBe("outputs[0]");
+  });
+
+  it("a body with no tensor array decodes to no tensors", () => {
+    expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({ header: { model_name: "m" }, tensors: [] });
+  });
+});

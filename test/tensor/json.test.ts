@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { parseJson, ProtocolError, stringifyJson, ValidationError } from "kserve-client/tensor";
+
+describe("parseJson", () => {
+  it("returns the same value as JSON.parse for ordinary JSON", () => {
+    const text = '{"a":[1,2.5,-3e2,true,null,"s\\u00e9\\n"],"b":{"c":{}},"d":[]}';
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+  });
+
+  it("keeps integers beyond 2^53 exact as bigint, and safe ones as numbers", () => {
+    const value = parseJson('{"data":[-9223372036854775808,9223372036854775807,18446744073709551615,9007199254740993,5]}');
+    expect(value).toEqual({ data: [-9223372036854775808n, 9223372036854775807n, 18446744073709551615n, 9007199254740993n, 5] });
+  });
+
+  it("keeps exact integers at the boundary as numbers", () => {
+    expect(parseJson("[9007199254740991,-9007199254740991,1234567890123456]")).toEqual([
+      9007199254740991, -9007199254740991, 1234567890123456,
+    ]);
+    expect(parseJson("[9007199254740992]")).toEqual([9007199254740992n]);
+  });
+
+  it("keeps floating-point tokens as numbers even when large", () => {
+    expect(parseJson("[1e300, 12345678901234567890.5, -0, -0.0]")).toEqual([1e300, 12345678901234567890.5, -0, -0]);
+    expect(Object.is((parseJson("[-0.0]") as number[])[0], -0)).toBe(true);
+  });
+
+  it("accepts Triton's bare NaN, Infinity and -Infinity tokens", () => {
+    expect(parseJson('{"data":[NaN, Infinity, -Infinity, 1]}')).toEqual({ data: [NaN, Infinity, -Infinity, 1] });
+  });
+
+  it("finds big integers nested in objects inside arrays", () => {
+    expect(parseJson('[{"x":{"y":[12345678901234567890]}}]')).toEqual([{ x: { y: [12345678901234567890n] } }]);
+  });
+
+  it("keeps a __proto__ key as data, as JSON.parse does", () => {
+    const value = parseJson('{"__proto__":{"polluted":1},"n":12345678901234567890}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(["__proto__", "n"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ["", "expected a value"],
+    ["{", "expected a property name"],
+    ['{"a" 1}', "expected ':'"],
+    ["[1,]", "expected a value"],
+    ["[1 2]", "expected ',' or ']'"],
+    ['"abc', "unterminated string"],
+    ['"a\\x"', "invalid escape"],
+    ["01", "unexpected text after the JSON value"],
+    ["-", "expected a digit"],
+    ["1.", "expected a digit after '.'"],
+    ["1e", "expected a digit in the exponent"],
+    ["nul", "expected a value"],
+    ['"a\u0001"', "control character in string"],
+    ["[1] x", "unexpected text after the JSON value"],
+  ])("rejects %j with a ProtocolError naming the position (%s)", (text, problem) => {
+    let error: unknown;
+    try {
+      parseJson(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).message).toContain(problem);
+    expect((error as ProtocolError).message).toMatch(/at position \d+/);
+  });
+
+  it("rejects nesting deeper than 512 levels rather than overflowing the stack", () => {
+    expect(() => parseJson(`${"[".repeat(600)}NaN${"]".repeat(600)}`)).toThrow(ProtocolError);
+  });
+});
+
+describe("stringifyJson", () => {
+  it("writes bigints exactly", () => {
+    expect(stringifyJson({ a: 18446744073709551615n, b: [-9223372036854775808n, 1] })).toBe(
+      '{"a":18446744073709551615,"b":[-9223372036854775808,1]}',
+    );
+  });
+
+  it("behaves like JSON.stringify otherwise", () => {
+    const value = { s: 'q"\u0001', n: 1.5, t: true, z: null, u: undefined, nan: NaN, arr: [undefined, 1], nested: { d: new Date(0) } };
+    expect(stringifyJson(value)).toBe(JSON.stringify(value));
+    expect(stringifyJson(undefined)).toBe("null");
+  });
+
+  it("cannot be fooled by strings that look like integers", () => {
+    expect(stringifyJson(["\u0001123", "123"])).toBe(JSON.stringify(["\u0001123", "123"]));
+  });
+
+  it("refuses cycles with a ValidationError", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => stringifyJson(cyclic)).toThrow(ValidationError);
+  });
+
+  it("round-trips through parseJson", () => {
+    const value = { id: "r", parameters: { big: 12345678901234567890n, small: 3, flag: false, text: "x" } };
+    expect(parseJson(stringifyJson(value))).toEqual(value);
+  });
+});

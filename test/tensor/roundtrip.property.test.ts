@@ -1,0 +1,146 @@
+/**
+ * Property tests: for every datatype, random shapes and values survive the JSON codec and the binary codec
+ * bit for bit (1000 cases per datatype and codec).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  DATATYPES,
+  decodeTensorBody,
+  encodeJsonTensor,
+  encodeTensorBody,
+  parseJson,
+  Tensor,
+  tensorFromJson,
+  tensorToBytes,
+  type Datatype,
+} from "kserve-client/tensor";
+
+const RUNS = 1000;
+
+const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 3 });
+
+function bitsArray(bytesPerElement: number, count: number): fc.Arbitrary<Uint8Array> {
+  return fc.uint8Array({ minLength: count * bytesPerElement, maxLength: count * bytesPerElement });
+}
+
+const isFiniteHalf = (bits: number, exponentMask: number) => (bits & exponentMask) !== exponentMask;
+
+/** Values for `count` elements of `datatype`; `forJson` leaves out what JSON cannot carry (NaN, ±Infinity). */
+function dataArb(datatype: Datatype, count: number, forJson: boolean): fc.Arbitrary<unknown> {
+  const n = { minLength: count, maxLength: count };
+  switch (datatype) {
+    case "BOOL":
+      return fc.array(fc.boolean(), n);
+    case "UINT8":
+      return fc.array(fc.integer({ min: 0, max: 255 }), n);
+    case "UINT16":
+      return fc.array(fc.integer({ min: 0, max: 65535 }), n);
+    case "UINT32":
+      return fc.array(fc.integer({ min: 0, max: 4294967295 }), n);
+    case "UINT64":
+      return fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), n);
+    case "INT8":
+      return fc.array(fc.integer({ min: -128, max: 127 }), n);
+    case "INT16":
+      return fc.array(fc.integer({ min: -32768, max: 32767 }), n);
+    case "INT32":
+      return fc.array(fc.integer({ min: -2147483648, max: 2147483647 }), n);
+    case "INT64":
+      return fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), n);
+    case "FP16":
+    case "BF16": {
+      const exponentMask = datatype === "FP16" ? 0x7c00 : 0x7f80;
+      const bits = fc.integer({ min: 0, max: 0xffff }).filter((b) => !forJson || isFiniteHalf(b, exponentMask));
+      return fc.array(bits, n).map((values) => new Uint16Array(values));
+    }
+    case "FP32":
+      // Any bit pattern for binary (NaN payloads included); finite floats for JSON.
+      return forJson
+        ? fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), n).map((v) => new Float32Array(v))
+        : bitsArray(4, count).map((b) => new Float32Array(b.buffer));
+    case "FP64":
+      return forJson
+        ? fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), n).map((v) => new Float64Array(v))
+        : bitsArray(8, count).map((b) => new Float64Array(b.buffer));
+    case "BYTES":
+      return forJson
+        ? fc.array(fc.string({ unit: "binary", maxLength: 8 }), n) // any code points, lone surrogates included
+        : fc.array(fc.uint8Array({ maxLength: 8 }), n);
+  }
+}
+
+function tensorArb(datatype: Datatype, forJson: boolean): fc.Arbitrary<Tensor> {
+  return shapeArb.chain((shape) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    return dataArb(datatype, count, forJson).map((data) => new Tensor("t", datatype, shape, data as never));
+  });
+}
+
+/** Every element's exact bytes: the bit-level identity of a tensor. */
+function fingerprint(t: Tensor): { datatype: Datatype; shape: readonly number[]; bytes: string } {
+  return { datatype: t.datatype, shape: t.shape, bytes: Buffer.from(tensorToBytes(t)).toString("hex") };
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+describe.each(DATATYPES)("%s round trips", (datatype) => {
+  it(`through the JSON codec, bit for bit (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(tensorArb(datatype, true), (t) => {
+        const back = tensorFromJson(parseJson(encodeJsonTensor(t)));
+        expect(fingerprint(back)).toEqual(fingerprint(t));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`through the binary codec, bit for bit (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(tensorArb(datatype, false), fc.boolean(), (t, withJsonNeighbour) => {
+        // A JSON tensor before it in the array must not shift its section.
+        const tensors = withJsonNeighbour ? [Tensor.int64("n", [1], [1n]), t] : [t];
+        const body = encodeTensorBody(tensors, { key: "outputs", binary: (x) => x === t });
+        const { tensors: back } = decodeTensorBody(concat(body.chunks), { key: "outputs", headerLength: body.headerLength });
+        expect(fingerprint(back[back.length - 1]!)).toEqual(fingerprint(t));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("64-bit integers in JSON, both ways", () => {
+  it("INT64 -9223372036854775808 and 9223372036854775807, UINT64 18446744073709551615", () => {
+    const i = Tensor.int64("i", [2], [-9223372036854775808n, 9223372036854775807n]);
+    const u = Tensor.uint64("u", [1], [18446744073709551615n]);
+    const text = `{"outputs":[${encodeJsonTensor(i)},${encodeJsonTensor(u)}]}`;
+    expect(text).toContain("[-9223372036854775808,9223372036854775807]");
+    expect(text).toContain("[18446744073709551615]");
+    const { tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
+    expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual([-9223372036854775808n, 9223372036854775807n]);
+    expect(Array.from(tensors[1]!.data as BigUint64Array)).toEqual([18446744073709551615n]);
+  });
+
+  it("any INT64 value survives a response that also holds ordinary numbers", () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 16 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (values, score) => {
+        const text = `{"parameters":{"score":${JSON.stringify(score)}},"outputs":[${encodeJsonTensor(Tensor.int64("i", [values.length], values))}]}`;
+        const { header, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
+        expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(values);
+        // An integer token past 2^53 comes back as an exact bigint; every other number as itself.
+        const token = JSON.stringify(score);
+        const expected = /^-?\d+$/.test(token) && !Number.isSafeInteger(score) ? BigInt(token) : (JSON.parse(token) as number);
+        expect(header).toEqual({ parameters: { score: expected } });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
