@@ -5,11 +5,13 @@
  */
 import { isDatatype } from "./datatype.js";
 import { describeProblem, ProtocolError } from "./errors.js";
-import { parseJson, stringifyJson } from "./json.js";
+import { parseJsonText, stringifyJson } from "./json.js";
 import { checkParameters, checkTensorObject, encodeJsonData, tensorFromJson, tensorHead } from "./json-data.js";
+import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";
 import { show } from "./shape.js";
-import type { JsonValue, Tensor } from "./tensor.js";
+import type { JsonValue } from "./json-value.js";
+import type { Tensor } from "./tensor.js";
 import { checkName } from "./tensor.js";
 
 /** A request or response body ready to send: send `chunks` in order (no need to concatenate them). */
@@ -104,11 +106,13 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   } catch {
     throw new ProtocolError(`The JSON header (${end} bytes) is not valid UTF-8.`, { expected: "UTF-8 JSON" });
   }
-  const parsed = parseJson(text);
+  // Packed integers keep big INT64/UINT64 data arrays off the bigint-per-element path; only `data` may keep them.
+  const parsed = parseJsonText(text, true);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, { expected: "a JSON object", received: show(parsed) });
   }
-  const { [key]: list, ...header } = parsed;
+  const { [key]: list, ...rest } = parsed;
+  const header = unpackAll(rest) as { [key: string]: JsonValue };
   if (list !== undefined && !Array.isArray(list)) {
     throw new ProtocolError(describeProblem("", { path: key, expected: "an array of tensors", received: show(list) }), {
       path: key,
@@ -120,6 +124,7 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   const tensors = (list ?? []).map((value, i) => {
     const path = `${key}[${i}]`;
     const entry = checkTensorObject(value, path);
+    for (const field of Object.keys(entry)) if (field !== "data") entry[field] = unpackAll(entry[field]);
     const name = checkName(entry.name, "response", `${path}.name`);
     const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
     const sizeValue = parameters?.binary_data_size;

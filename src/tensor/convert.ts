@@ -5,6 +5,7 @@
  */
 import { type Datatype, type TensorData, TYPED_ARRAY } from "./datatype.js";
 import { bf16FromNumber, fp16FromNumber, HOST_LITTLE_ENDIAN } from "./float16.js";
+import { PackedIntegers, unpackAll } from "./packed.js";
 import { fail, formatShape, type Origin, show } from "./shape.js";
 
 const utf8 = new TextEncoder();
@@ -190,6 +191,13 @@ export function toTensorData(
       expected: `${count} element${count === 1 ? "" : "s"} (shape ${formatShape(shape)})`,
       received: `${received}`,
     });
+  if (input instanceof PackedIntegers) {
+    // The exact JSON parser's form of big-integer arrays: INT64/UINT64 take its words as they are.
+    const fits = (datatype === "INT64" && !input.hasHigh) || (datatype === "UINT64" && !input.hasNegative);
+    if (!fits) return toTensorData(datatype, shape, count, input.unpack(), origin, tensor); // precise errors
+    if (input.length !== count) mismatch(input.length);
+    return datatype === "INT64" ? new BigInt64Array(input.buffer) : new BigUint64Array(input.buffer);
+  }
   const tag = typedArrayTag(input);
   if (tag !== undefined) {
     const typed = input as ArrayLike<unknown> & ArrayBufferView;
@@ -214,14 +222,18 @@ export function toTensorData(
   if (!Array.isArray(input)) {
     fail(origin, "invalid data", { tensor, path: "data", expected: "a typed array or an array", received: show(input) });
   }
-  const sink = makeSink(datatype, count, origin);
   const isRow = (x: unknown): x is ArrayLike<unknown> =>
     Array.isArray(x) || (datatype !== "BYTES" && typedArrayTag(x) !== undefined);
+  let list: unknown[] = input;
+  if (shape.length > 1 && (isRow(list[0]) || list[0] instanceof PackedIntegers)) {
+    list = unpackAll(list) as unknown[]; // nested rows the exact parser packed: walk them as plain arrays
+  }
+  const sink = makeSink(datatype, count, origin);
 
-  if (shape.length <= 1 || !isRow(input[0])) {
-    if (input.length !== count) mismatch(input.length);
+  if (shape.length <= 1 || !isRow(list[0])) {
+    if (list.length !== count) mismatch(list.length);
     for (let i = 0; i < count; i++) {
-      if (!sink.put(i, input[i])) elementError(sink, origin, tensor, `data[${i}]`, input[i], datatype);
+      if (!sink.put(i, list[i])) elementError(sink, origin, tensor, `data[${i}]`, list[i], datatype);
     }
     return sink.data;
   }
@@ -245,7 +257,7 @@ export function toTensorData(
       for (let i = 0; i < size; i++) visit(node[i], depth + 1, `${path}[${i}]`);
     }
   };
-  visit(input, 0, "data");
+  visit(list, 0, "data");
   return sink.data;
 }
 

@@ -4,7 +4,7 @@ import type { Datatype } from "./datatype.js";
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { stringifyJson } from "./json.js";
-import type { JsonValue, TensorParameters } from "./tensor.js";
+import type { JsonValue, TensorParameters } from "./json-value.js";
 import { checkDatatype, checkName, Tensor } from "./tensor.js";
 import { checkShape, fail, show } from "./shape.js";
 
@@ -23,7 +23,7 @@ export function encodeJsonData(tensor: Tensor): string {
   switch (datatype) {
     case "FP32":
     case "FP64":
-      return encodeFloats(data as Float32Array | Float64Array, (x) => x, name, datatype);
+      return encodeFloats(data as Float32Array | Float64Array, identity, name, datatype);
     case "FP16":
       return encodeFloats(data as Uint16Array, fp16ToNumber, name, datatype);
     case "BF16":
@@ -59,8 +59,9 @@ function encodeFloats<A extends ArrayLike<number> & { join(sep: string): string 
     }
     if (x === 0 && 1 / x < 0) plain = false;
   }
-  // join() writes each value in its shortest round-trip form, which is what JSON.stringify writes too.
-  if (plain) return `[${data.join(",")}]`;
+  // With no NaN, ±Infinity or -0 left, JSON.stringify writes exactly what we need, and V8's fast path for
+  // arrays of doubles beats TypedArray.prototype.join.
+  if (plain) return JSON.stringify(Array.from(data));
   const parts = new Array<string>(data.length);
   for (let i = 0; i < data.length; i++) {
     const x = value(data[i]!);

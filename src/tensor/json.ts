@@ -4,7 +4,9 @@
  * and stay close to the native speed on the common path.
  */
 import { ProtocolError, ValidationError } from "./errors.js";
-import type { JsonValue } from "./tensor.js";
+import { HOST_LITTLE_ENDIAN } from "./float16.js";
+import { PackedIntegers } from "./packed.js";
+import type { JsonValue } from "./json-value.js";
 
 /**
  * Parse JSON text, keeping every integer exact: integers beyond ±(2^53 - 1) come back as `bigint`.
@@ -16,14 +18,28 @@ import type { JsonValue } from "./tensor.js";
  * @throws {ProtocolError} if the text is not JSON
  */
 export function parseJson(text: string): JsonValue {
+  return parseJsonText(text, false);
+}
+
+/**
+ * {@link parseJson}, where `packIntegers` lets the exact parser return arrays that hold integers beyond 2^53
+ * as {@link PackedIntegers} (see packed.ts). Internal: only the tensor decoder asks for that.
+ */
+export function parseJsonText(text: string, packIntegers: boolean): JsonValue {
+  // Where big integers are, they are usually tensor data near the start: then JSON.parse would be wasted work.
+  if (LONG_INTEGER.test(text.length > PEEK ? text.slice(0, PEEK) : text)) return new ExactParser(text, packIntegers).parseDocument();
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;
   } catch {
-    return new ExactParser(text).parseDocument();
+    return new ExactParser(text, packIntegers).parseDocument();
   }
-  return mayBeRounded(value) ? new ExactParser(text).parseDocument() : value;
+  return mayBeRounded(value) ? new ExactParser(text, packIntegers).parseDocument() : value;
 }
+
+/** 16 or more digits not after a '.': an integer that may be beyond 2^53 (up to 15 digits never is). */
+const LONG_INTEGER = /[^.\d]\d{16}/;
+const PEEK = 4096;
 
 /** True if a number in `value` is an integer too large to be exact. */
 function mayBeRounded(value: JsonValue): boolean {
@@ -37,7 +53,8 @@ function mayBeRounded(value: JsonValue): boolean {
       for (let i = 0; i < v.length; i++) {
         const e = v[i]!;
         if (typeof e === "number") {
-          if (Number.isInteger(e) && !Number.isSafeInteger(e)) return true;
+          // The range test first: it is cheaper, and almost every value passes it.
+          if ((e > Number.MAX_SAFE_INTEGER || e < -Number.MAX_SAFE_INTEGER) && Number.isInteger(e)) return true;
         } else if (e !== null && typeof e === "object") {
           stack.push(e);
         }
@@ -74,7 +91,10 @@ const enum Char {
 /** A strict RFC 8259 parser (plus NaN/Infinity) that turns unsafe integers into bigint. */
 class ExactParser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly packIntegers: boolean,
+  ) {}
 
   parseDocument(): JsonValue {
     const value = this.parseValue(0);
@@ -125,6 +145,10 @@ class ExactParser {
     if (this.text.charCodeAt(this.pos) === Char.CloseBracket) {
       this.pos++;
       return out;
+    }
+    if (this.packIntegers) {
+      const packed = this.parsePackedIntegers();
+      if (packed !== undefined) return packed as unknown as JsonValue[]; // only decodeTensorBody sees these
     }
     for (;;) {
       out.push(this.parseValue(depth + 1));
@@ -236,12 +260,124 @@ class ExactParser {
       while (c >= Char.Zero && c <= Char.Nine) c = t.charCodeAt(++i);
     }
     this.pos = i;
-    const token = t.slice(start, i);
-    // Up to 15 digits is always below 2^53; longer integers are checked exactly.
-    if (!integer || intDigits <= 15) return Number(token);
-    const big = BigInt(token);
-    return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+    if (!integer) return Number(t.slice(start, i));
+    const negative = intStart !== start;
+    if (intDigits <= 15) {
+      const value = decimal(t, intStart, i); // below 10^15 < 2^53: exact, and no substring allocated
+      return negative ? -value : value;
+    }
+    if (intDigits <= 20) {
+      const magnitudeHigh = writeInt64(t, intStart, i, negative, scratchWords, 0);
+      if (magnitudeHigh >= 0) {
+        // Reading a 64-bit element makes one bigint straight from the words: no substring, no decimal parse.
+        const big = negative ? scratchSigned[0]! : scratchUnsigned[0]!;
+        return magnitudeHigh < SAFE_HIGH ? Number(big) : big;
+      }
+    }
+    return BigInt(t.slice(start, i)); // beyond 64 bits: arbitrary precision
   }
+
+  /**
+   * An array of integers some of which are beyond 2^53, as 64-bit words. Returns undefined, with the position
+   * back at the first element, for anything else (floats, literals, nesting, all-safe integers, a mix of
+   * negative values and values of 2^63 or more, syntax errors), which the general loop then parses.
+   */
+  private parsePackedIntegers(): PackedIntegers | undefined {
+    const t = this.text;
+    const first = this.pos;
+    let i = first;
+    let words = new Uint32Array(64);
+    let n = 0;
+    let hasNegative = false;
+    let hasHigh = false;
+    let hasUnsafe = false;
+    for (;;) {
+      let c = t.charCodeAt(i);
+      const negative = c === Char.Minus;
+      if (negative) c = t.charCodeAt(++i);
+      const digitsStart = i;
+      if (c === Char.Zero) c = t.charCodeAt(++i);
+      else if (c > Char.Zero && c <= Char.Nine) while (c >= Char.Zero && c <= Char.Nine) c = t.charCodeAt(++i);
+      else return this.rewind(first);
+      if (c === Char.Dot || c === Char.LowerE || c === Char.UpperE) return this.rewind(first);
+      const digits = i - digitsStart;
+      if (2 * n === words.length) {
+        const grown = new Uint32Array(words.length * 2);
+        grown.set(words);
+        words = grown;
+      }
+      if (digits <= 15) {
+        const value = decimal(t, digitsStart, i);
+        if (negative && value === 0) return this.rewind(first); // -0 is a float; keep it one
+        const signed = negative ? -value : value;
+        words[2 * n + LOW_WORD] = signed; // ToUint32: two's complement for negatives
+        words[2 * n + 1 - LOW_WORD] = Math.floor(signed / TWO_32);
+        if (negative) hasNegative = true;
+      } else {
+        const magnitudeHigh = digits <= 20 ? writeInt64(t, digitsStart, i, negative, words, n) : -1;
+        if (magnitudeHigh < 0) return this.rewind(first);
+        if (magnitudeHigh >= SAFE_HIGH) hasUnsafe = true;
+        if (negative) hasNegative = true;
+        else if (magnitudeHigh >= 0x80000000) hasHigh = true;
+      }
+      n++;
+      while ((c = t.charCodeAt(i)) === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab) i++;
+      if (c === Char.CloseBracket) break;
+      if (c !== Char.Comma) return this.rewind(first);
+      while ((c = t.charCodeAt(++i)) === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab);
+    }
+    if (!hasUnsafe || (hasNegative && hasHigh)) return this.rewind(first);
+    this.pos = i + 1;
+    return new PackedIntegers(words.buffer.slice(0, n * 8), n, hasNegative, hasHigh);
+  }
+
+  private rewind(position: number): undefined {
+    this.pos = position;
+    return undefined;
+  }
+}
+
+const TWO_16 = 65536;
+const TWO_32 = 4294967296;
+/** A magnitude whose high word is at least this is 2^53 or more: not a safe integer. */
+const SAFE_HIGH = 0x200000;
+const scratchSigned = new BigInt64Array(1);
+const scratchUnsigned = new BigUint64Array(scratchSigned.buffer);
+const scratchWords = new Uint32Array(scratchSigned.buffer);
+const LOW_WORD = HOST_LITTLE_ENDIAN ? 0 : 1;
+
+function decimal(t: string, from: number, to: number): number {
+  let value = 0;
+  for (let k = from; k < to; k++) value = value * 10 + (t.charCodeAt(k) - Char.Zero);
+  return value;
+}
+
+/**
+ * Write the integer spelled by the digits `t[from, to)` (16 to 20 of them, sign apart) as a 64-bit two's
+ * complement into `words[2·index …]`, in host order. Returns the high 32-bit word of its magnitude, or -1 if it
+ * is outside [-2^63, 2^64 - 1].
+ */
+function writeInt64(t: string, from: number, to: number, negative: boolean, words: Uint32Array, index: number): number {
+  // value = high · 10^9 + low, where high has at most 11 digits and low 9; every product below stays under 2^53.
+  const high = decimal(t, from, to - 9);
+  const low = decimal(t, to - 9, to);
+  const h0 = high % TWO_16;
+  const h1 = (high - h0) / TWO_16;
+  const p1 = h1 * 1e9; // < 2^51
+  const r = p1 % TWO_16;
+  const b = r * TWO_16 + h0 * 1e9 + low; // < 2^48
+  let lo = b % TWO_32;
+  let hi = (p1 - r) / TWO_16 + (b - lo) / TWO_32; // value = hi · 2^32 + lo
+  if (hi >= TWO_32 || (negative && (hi > 0x80000000 || (hi === 0x80000000 && lo !== 0)))) return -1;
+  const magnitudeHigh = hi;
+  if (negative) {
+    // Two's complement of (hi, lo).
+    lo = TWO_32 - lo;
+    hi = lo === TWO_32 ? TWO_32 - hi : TWO_32 - hi - 1;
+  }
+  words[2 * index + LOW_WORD] = lo % TWO_32;
+  words[2 * index + 1 - LOW_WORD] = hi % TWO_32;
+  return magnitudeHigh;
 }
 
 /**

@@ -7,7 +7,8 @@ import { type Datatype, elementByteSize, type TensorData, TYPED_ARRAY } from "./
 import { ValidationError } from "./errors.js";
 import { HOST_LITTLE_ENDIAN } from "./float16.js";
 import { checkShape, fail, formatShape } from "./shape.js";
-import { checkDatatype, checkName, Tensor, type TensorParameters } from "./tensor.js";
+import type { TensorParameters } from "./json-value.js";
+import { checkDatatype, checkName, Tensor } from "./tensor.js";
 
 type FixedDatatype = Exclude<Datatype, "BYTES">;
 type Accessor = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "Float32" | "Float64" | "BigInt64" | "BigUint64";

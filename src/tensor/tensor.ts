@@ -11,11 +11,9 @@ import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { checkShape, fail, formatShape, nest, type NestedArrayOf, type Origin, show } from "./shape.js";
 
-/** A JSON value; integers beyond ±(2^53 - 1) are `bigint` so they stay exact. */
-export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+import type { TensorParameters } from "./json-value.js";
 
-/** Tensor or request parameters, as in the protocol's `parameters` object. */
-export type TensorParameters = Readonly<Record<string, JsonValue>>;
+export type { JsonValue, TensorParameters } from "./json-value.js";
 
 /** What `toArray()` returns: nested arrays by shape, or the element itself for a rank-0 tensor. */
 export type TensorArray<E> = E | NestedArrayOf<E>;

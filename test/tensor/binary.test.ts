@@ -220,3 +220,56 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({ header: { model_name: "m" }, tensors: [] });
   });
 });
+
+describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
+  const decode = (text: string) => decodeTensorBody(utf8(text), { key: "outputs" });
+  const out = (datatype: string, shape: number[], data: string, extra = "") =>
+    `{"outputs":[{"name":"o","shape":${JSON.stringify(shape)},"datatype":"${datatype}","data":${data}${extra}}]}`;
+
+  it("reads INT64 and UINT64 exactly, whitespace and all", () => {
+    const i64 = decode(out("INT64", [4], "[ -9223372036854775808 , 9223372036854775807,\n1,-1 ]")).tensors[0]!;
+    expect(Array.from(i64.data as BigInt64Array)).toEqual([-9223372036854775808n, 9223372036854775807n, 1n, -1n]);
+    const u64 = decode(out("UINT64", [3], "[18446744073709551615,9223372036854775808,0]")).tensors[0]!;
+    expect(Array.from(u64.data as BigUint64Array)).toEqual([18446744073709551615n, 9223372036854775808n, 0n]);
+  });
+
+  it("reads nested rows exactly", () => {
+    const t = decode(out("INT64", [2, 2], "[[9007199254740993,1],[2,-9007199254740993]]")).tensors[0]!;
+    expect(t.toArray()).toEqual([[9007199254740993n, 1n], [2n, -9007199254740993n]]);
+    const mixedRows = decode(out("INT64", [2, 1], "[[1],[9007199254740993]]")).tensors[0]!;
+    expect(mixedRows.toArray()).toEqual([[1n], [9007199254740993n]]);
+  });
+
+  it("names the element that does not fit the datatype", () => {
+    expect(protocolError(() => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "data[1]" });
+    expect(protocolError(() => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "data[1]" });
+    expect(protocolError(() => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "data[1]" });
+    expect(protocolError(() => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "data[1]" });
+    expect(protocolError(() => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({ expected: "3 elements (shape [3])" });
+    // Both a negative value and one of 2^63 or more: no 64-bit type holds both.
+    expect(protocolError(() => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "data[1]" });
+  });
+
+  it("gives plain arrays back everywhere but tensor data", () => {
+    const { header, tensors } = decode(out("INT64", [1], "[9007199254740993]", ',"parameters":{"seeds":[12345678901234567890,1]}').replace(
+      '{"outputs"',
+      '{"parameters":{"ids":[12345678901234567890,2]},"outputs"',
+    ));
+    expect(header).toEqual({ parameters: { ids: [12345678901234567890n, 2] } });
+    expect(tensors[0]!.parameters).toEqual({ seeds: [12345678901234567890n, 1] });
+    expect(protocolError(() => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("shape[0]");
+  });
+
+  it("keeps floats, -0 and literals in arrays that also hold big integers", () => {
+    const t = decode(out("FP64", [4], "[12345678901234567890,-0,0.5,null]")).tensors[0]!;
+    const values = Array.from(t.data as Float64Array);
+    expect(values[0]).toBe(12345678901234567890);
+    expect(Object.is(values[1], -0)).toBe(true);
+    expect(values.slice(2)).toEqual([0.5, NaN]);
+  });
+
+  it("reports syntax errors in a big-integer array at their position", () => {
+    const err = protocolError(() => decode(out("INT64", [2], "[9007199254740993 2]")));
+    expect(err.message).toContain("expected ',' or ']'");
+  });
+});

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson, ProtocolError, stringifyJson, ValidationError } from "kserve-client/tensor";
 
@@ -17,6 +18,22 @@ describe("parseJson", () => {
       9007199254740991, -9007199254740991, 1234567890123456,
     ]);
     expect(parseJson("[9007199254740992]")).toEqual([9007199254740992n]);
+  });
+
+  it("reads any integer exactly, inside and beyond 64 bits, signed or not", () => {
+    const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.integer({ min: 0, max: 3 }), (value, shift) => {
+        // Shifting toward the 2^63 / 2^64 edges makes the boundaries likely, not just reachable.
+        const v = shift === 0 ? value : value >> BigInt(shift * 8);
+        const parsed = parseJson(`[${v},1.5]`) as (number | bigint)[];
+        expect(parsed[0]).toStrictEqual(v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const v of [2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, -(2n ** 63n), -(2n ** 63n) - 1n, 10n ** 19n, -(10n ** 19n) + 1n]) {
+      expect(parseJson(`{"a":[0,${v}]}`)).toEqual({ a: [0, v] });
+    }
   });
 
   it("keeps floating-point tokens as numbers even when large", () => {

@@ -144,3 +144,27 @@ describe("64-bit integers in JSON, both ways", () => {
     );
   });
 });
+
+describe("64-bit integer arrays through decodeTensorBody (the exact parser's packed path)", () => {
+  const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+  const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+  // Values near the 2^53 and 2^63 edges as well as anywhere, small ones included.
+  const edge = (base: bigint) => fc.bigInt({ min: -3n, max: 3n }).map((d) => base + d);
+  const mixed = (arb: fc.Arbitrary<bigint>, smallest: number) =>
+    fc.array(fc.oneof(arb, fc.integer({ min: smallest, max: 1000 }).map(BigInt)), { minLength: 1, maxLength: 40 });
+
+  it.each([
+    ["INT64", mixed(fc.oneof(int64, edge(2n ** 53n), edge(-(2n ** 53n)), edge(2n ** 63n - 4n), edge(-(2n ** 63n) + 4n)), -5)],
+    ["UINT64", mixed(fc.oneof(uint64, edge(2n ** 53n), edge(2n ** 63n), edge(2n ** 64n - 4n)), 0)],
+  ] as const)(`%s values come back exactly (${RUNS} cases)`, (datatype, values) => {
+    fc.assert(
+      fc.property(values, fc.boolean(), (list, spaced) => {
+        const sep = spaced ? " ,\n " : ",";
+        const text = `{"outputs":[{"name":"x","shape":[${list.length}],"datatype":"${datatype}","data":[${list.join(sep)}]}]}`;
+        const { tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
+        expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(list);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
