@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, encodeTensorBody, ProtocolError, Tensor, type EncodedBody } from "kserve-client/tensor";
+import { decodeTensorBody, encodeTensorBody, ProtocolError, Tensor } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
-
-function concat(body: EncodedBody): Uint8Array {
-  const out = new Uint8Array(body.byteLength);
-  let offset = 0;
-  for (const chunk of body.chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-function protocolError(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return error as ProtocolError;
-  }
-  throw new Error("expected a ProtocolError, but nothing was thrown");
-}
+import { concat, thrown } from "../helpers.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -68,7 +49,7 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
     const request = kserveFixture("v2-infer-binary-in-json-out").request;
     const encoded = encodeTensorBody([Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])], { key: "inputs" });
     expect(String(encoded.headerLength)).toBe(request.headers["inference-header-content-length"]);
-    expect(Buffer.from(concat(encoded))).toEqual(Buffer.from(bodyBytes(request.body)));
+    expect(Buffer.from(concat(encoded.chunks))).toEqual(Buffer.from(bodyBytes(request.body)));
   });
 
   it("decodes a plain JSON response when there is no header length", () => {
@@ -122,7 +103,7 @@ describe("encodeTensorBody", () => {
   it("round-trips mixed JSON and binary tensors, sections in array order", () => {
     const tensors = [x, ids, words, Tensor.fp32("empty", [0], [])];
     const body = encodeTensorBody(tensors, { key: "outputs", fields: { model_name: "m" }, binary: (_t, i) => i !== 1 });
-    const decoded = decodeTensorBody(concat(body), { key: "outputs", headerLength: body.headerLength });
+    const decoded = decodeTensorBody(concat(body.chunks), { key: "outputs", headerLength: body.headerLength });
     expect(decoded.header).toEqual({ model_name: "m" });
     expect(decoded.tensors.map((t) => t.toArray())).toEqual(tensors.map((t) => t.toArray()));
   });
@@ -135,7 +116,7 @@ describe("encodeTensorBody", () => {
 
 describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", () => {
   const good = encodeTensorBody([Tensor.fp32("x", [2], [1, 2])], { key: "outputs" });
-  const bytes = concat(good);
+  const bytes = concat(good.chunks);
 
   it.each([
     ["larger than the body", String(bytes.byteLength + 1)],
@@ -145,30 +126,30 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     ["zero", "0"],
     ["empty", ""],
   ])("header length %s", (_what, value) => {
-    const err = protocolError(() => decodeTensorBody(bytes, { key: "outputs", headerLength: value }));
+    const err = thrown(ProtocolError, () => decodeTensorBody(bytes, { key: "outputs", headerLength: value }));
     expect(err.details).toMatchObject({ path: "inference-header-content-length", received: JSON.stringify(value) });
   });
 
   it("a section that runs past the end (truncated tail)", () => {
-    const err = protocolError(() => decodeTensorBody(bytes.subarray(0, bytes.byteLength - 1), { key: "outputs", headerLength: good.headerLength }));
+    const err = thrown(ProtocolError, () => decodeTensorBody(bytes.subarray(0, bytes.byteLength - 1), { key: "outputs", headerLength: good.headerLength }));
     expect(err.details).toMatchObject({ tensor: "x", expected: `8 bytes at offset ${good.headerLength}`, received: "7 bytes left" });
   });
 
   it("bytes left over after the last section", () => {
     const longer = new Uint8Array(bytes.byteLength + 3);
     longer.set(bytes);
-    expect(protocolError(() => decodeTensorBody(longer, { key: "outputs", headerLength: good.headerLength })).rawMessage).toContain(
+    expect(thrown(ProtocolError, () => decodeTensorBody(longer, { key: "outputs", headerLength: good.headerLength })).rawMessage).toContain(
       "do not add up",
     );
   });
 
   it("a header length that cuts the JSON short", () => {
-    protocolError(() => decodeTensorBody(bytes, { key: "outputs", headerLength: good.headerLength - 2 }));
+    thrown(ProtocolError, () => decodeTensorBody(bytes, { key: "outputs", headerLength: good.headerLength - 2 }));
   });
 
   it("binary_data_size without a header length", () => {
     const jsonOnly = utf8('{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
-    expect(protocolError(() => decodeTensorBody(jsonOnly, { key: "outputs" })).rawMessage).toContain(
+    expect(thrown(ProtocolError, () => decodeTensorBody(jsonOnly, { key: "outputs" })).rawMessage).toContain(
       "binary_data_size without Inference-Header-Content-Length",
     );
   });
@@ -177,7 +158,7 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     const header = utf8(`{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":${size}}}]}`);
     const body = new Uint8Array(header.byteLength + 8);
     body.set(header);
-    const err = protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }));
+    const err = thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }));
     expect(err.details.path).toBe("outputs[0].parameters.binary_data_size");
   });
 
@@ -185,7 +166,7 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     const header = utf8('{"outputs":[{"name":"x","shape":[3],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
     const body = new Uint8Array(header.byteLength + 8);
     body.set(header);
-    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details).toMatchObject({
+    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details).toMatchObject({
       tensor: "x",
       expected: "12 bytes (3 × 4-byte FP32, shape [3])",
     });
@@ -195,25 +176,25 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{"binary_data_size":4}}]}');
     const body = new Uint8Array(header.byteLength + 4);
     body.set(header);
-    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).rawMessage).toContain("both");
+    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).rawMessage).toContain("both");
   });
 
   it("an unknown datatype on a binary tensor", () => {
     const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"F32","parameters":{"binary_data_size":4}}]}');
     const body = new Uint8Array(header.byteLength + 4);
     body.set(header);
-    expect(protocolError(() => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details.path).toBe("outputs[0].datatype");
+    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details.path).toBe("outputs[0].datatype");
   });
 
   it("a header that is not UTF-8, not JSON, or not an object, or whose tensors are not an array", () => {
-    expect(protocolError(() => decodeTensorBody(new Uint8Array([0xff, 0xfe]), { key: "outputs" })).rawMessage).toContain("UTF-8");
-    protocolError(() => decodeTensorBody(utf8("<html>502 Bad Gateway</html>"), { key: "outputs" }));
-    protocolError(() => decodeTensorBody(utf8("[1,2]"), { key: "outputs" }));
-    expect(protocolError(() => decodeTensorBody(utf8('{"outputs":{}}'), { key: "outputs" })).details.path).toBe("outputs");
+    expect(thrown(ProtocolError, () => decodeTensorBody(new Uint8Array([0xff, 0xfe]), { key: "outputs" })).rawMessage).toContain("UTF-8");
+    thrown(ProtocolError, () => decodeTensorBody(utf8("<html>502 Bad Gateway</html>"), { key: "outputs" }));
+    thrown(ProtocolError, () => decodeTensorBody(utf8("[1,2]"), { key: "outputs" }));
+    expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":{}}'), { key: "outputs" })).details.path).toBe("outputs");
   });
 
   it("a tensor entry that is not an object", () => {
-    expect(protocolError(() => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path).toBe("outputs[0]");
+    expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path).toBe("outputs[0]");
   });
 
   it("a body with no tensor array decodes to no tensors", () => {
@@ -241,13 +222,13 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
   });
 
   it("names the element that does not fit the datatype", () => {
-    expect(protocolError(() => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "data[1]" });
-    expect(protocolError(() => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "data[1]" });
-    expect(protocolError(() => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "data[1]" });
-    expect(protocolError(() => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "data[1]" });
-    expect(protocolError(() => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({ expected: "3 elements (shape [3])" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({ expected: "3 elements (shape [3])" });
     // Both a negative value and one of 2^63 or more: no 64-bit type holds both.
-    expect(protocolError(() => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "data[1]" });
   });
 
   it("gives plain arrays back everywhere but tensor data", () => {
@@ -257,7 +238,7 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
     ));
     expect(header).toEqual({ parameters: { ids: [12345678901234567890n, 2] } });
     expect(tensors[0]!.parameters).toEqual({ seeds: [12345678901234567890n, 1] });
-    expect(protocolError(() => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("shape[0]");
+    expect(thrown(ProtocolError, () => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("shape[0]");
   });
 
   it("keeps floats, -0 and literals in arrays that also hold big integers", () => {
@@ -269,7 +250,7 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
   });
 
   it("reports syntax errors in a big-integer array at their position", () => {
-    const err = protocolError(() => decode(out("INT64", [2], "[9007199254740993 2]")));
+    const err = thrown(ProtocolError, () => decode(out("INT64", [2], "[9007199254740993 2]")));
     expect(err.message).toContain("expected ',' or ']'");
   });
 });

@@ -10,16 +10,7 @@ import {
   type JsonValue,
 } from "kserve-client/tensor";
 import { kserveFixture } from "../fixtures.js";
-
-function protocolError(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return error as ProtocolError;
-  }
-  throw new Error("expected a ProtocolError, but nothing was thrown");
-}
+import { thrown } from "../helpers.js";
 
 describe("encodeJsonData", () => {
   it("writes every datatype in its JSON form, flat and row-major", () => {
@@ -124,26 +115,26 @@ describe("tensorFromJson", () => {
   });
 
   it("reports server inconsistencies as ProtocolError naming tensor and place", () => {
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [3], datatype: "INT64", data: [1, 2] })).details).toMatchObject({
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [3], datatype: "INT64", data: [1, 2] })).details).toMatchObject({
       tensor: "o",
       expected: "3 elements (shape [3])",
       received: "2",
     });
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "INT64", data: [1.5] })).details.path).toBe("data[0]");
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "UINT8", data: [256] })).details.expected).toBe(
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "INT64", data: [1.5] })).details.path).toBe("data[0]");
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "UINT8", data: [256] })).details.expected).toBe(
       "an integer in [0, 255]",
     );
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "FLOAT", data: [1] }, "outputs[2]")).details).toMatchObject({
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FLOAT", data: [1] }, "outputs[2]")).details).toMatchObject({
       path: "outputs[2].datatype",
       received: '"FLOAT"',
     });
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "FP32" }, "outputs[0]")).details.path).toBe("outputs[0].data");
-    expect(protocolError(() => tensorFromJson({ shape: [1], datatype: "FP32", data: [1] }, "outputs[0]")).details.path).toBe("outputs[0].name");
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [-1], datatype: "FP32", data: [] })).details.path).toBe("shape[0]");
-    expect(protocolError(() => tensorFromJson([1, 2], "outputs[1]")).details.path).toBe("outputs[1]");
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: [1], parameters: [] })).details.path).toBe(
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32" }, "outputs[0]")).details.path).toBe("outputs[0].data");
+    expect(thrown(ProtocolError, () => tensorFromJson({ shape: [1], datatype: "FP32", data: [1] }, "outputs[0]")).details.path).toBe("outputs[0].name");
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [-1], datatype: "FP32", data: [] })).details.path).toBe("shape[0]");
+    expect(thrown(ProtocolError, () => tensorFromJson([1, 2], "outputs[1]")).details.path).toBe("outputs[1]");
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: [1], parameters: [] })).details.path).toBe(
       "tensor.parameters",
     );
-    expect(protocolError(() => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: ["1"] })).details.received).toBe('"1"');
+    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: ["1"] })).details.received).toBe('"1"');
   });
 });

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DATATYPES, encodeBytesElements, ProtocolError, Tensor, tensorFromBytes, tensorToBytes, type Datatype } from "kserve-client/tensor";
 import { bytesToData, dataToBytes } from "../../src/tensor/raw.js";
+import { thrown } from "../helpers.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
-
-function protocolError(fn: () => unknown): ProtocolError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return error as ProtocolError;
-  }
-  throw new Error("expected a ProtocolError, but nothing was thrown");
-}
 
 const samples: Record<Datatype, Tensor> = {
   BOOL: Tensor.bool("t", [3], [true, false, true]),
@@ -105,7 +96,7 @@ describe("tensorFromBytes", () => {
   });
 
   it("rejects a byte count that does not match the shape", () => {
-    expect(protocolError(() => tensorFromBytes("o", "FP32", [3], new Uint8Array(8))).details).toMatchObject({
+    expect(thrown(ProtocolError, () => tensorFromBytes("o", "FP32", [3], new Uint8Array(8))).details).toMatchObject({
       tensor: "o",
       expected: "12 bytes (3 × 4-byte FP32, shape [3])",
       received: "8 bytes",
@@ -114,25 +105,25 @@ describe("tensorFromBytes", () => {
 
   it("rejects truncated or over-long BYTES data", () => {
     const good = encodeBytesElements([new Uint8Array([1, 2, 3])]);
-    expect(protocolError(() => tensorFromBytes("s", "BYTES", [1], good.subarray(0, 5))).details).toMatchObject({
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], good.subarray(0, 5))).details).toMatchObject({
       path: "data[0]",
       expected: "3 bytes at offset 4",
       received: "1 bytes left",
     });
-    expect(protocolError(() => tensorFromBytes("s", "BYTES", [2], good)).details).toMatchObject({ path: "data[1]" });
-    expect(protocolError(() => tensorFromBytes("s", "BYTES", [1], new Uint8Array([...good, 9]))).rawMessage).toContain("left over");
-    expect(protocolError(() => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected).toContain("4-byte length");
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [2], good)).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([...good, 9]))).rawMessage).toContain("left over");
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected).toContain("4-byte length");
   });
 
   it("rejects BOOL bytes other than 0 and 1", () => {
-    expect(protocolError(() => tensorFromBytes("b", "BOOL", [2], new Uint8Array([1, 2]))).details).toMatchObject({
+    expect(thrown(ProtocolError, () => tensorFromBytes("b", "BOOL", [2], new Uint8Array([1, 2]))).details).toMatchObject({
       path: "data[1]",
       received: "2",
     });
   });
 
   it("rejects unknown datatypes and bad shapes as ProtocolError", () => {
-    protocolError(() => tensorFromBytes("x", "FLOAT" as Datatype, [1], new Uint8Array(4)));
-    protocolError(() => tensorFromBytes("x", "FP32", [1.5], new Uint8Array(4)));
+    thrown(ProtocolError, () => tensorFromBytes("x", "FLOAT" as Datatype, [1], new Uint8Array(4)));
+    thrown(ProtocolError, () => tensorFromBytes("x", "FP32", [1.5], new Uint8Array(4)));
   });
 });

@@ -15,6 +15,7 @@ import {
   tensorToBytes,
   type Datatype,
 } from "kserve-client/tensor";
+import { concat } from "../helpers.js";
 
 const RUNS = 1000;
 
@@ -80,16 +81,6 @@ function tensorArb(datatype: Datatype, forJson: boolean): fc.Arbitrary<Tensor> {
 /** Every element's exact bytes: the bit-level identity of a tensor. */
 function fingerprint(t: Tensor): { datatype: Datatype; shape: readonly number[]; bytes: string } {
   return { datatype: t.datatype, shape: t.shape, bytes: Buffer.from(tensorToBytes(t)).toString("hex") };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 describe.each(DATATYPES)("%s round trips", (datatype) => {

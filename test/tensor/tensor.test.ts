@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DATATYPES, numel, Tensor, ValidationError, type Datatype } from "kserve-client/tensor";
-
-/** The ValidationError that `fn` throws; fails the test if it throws anything else or nothing. */
-function validationError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error("expected a ValidationError, but nothing was thrown");
-}
+import { thrown } from "../helpers.js";
 
 describe("Tensor construction", () => {
   it("has one factory per datatype, each producing its datatype", () => {
@@ -58,9 +48,9 @@ describe("Tensor construction", () => {
     expect(Array.from(Tensor.int64("x", [2], new Int32Array([-5, 7])).data)).toEqual([-5n, 7n]);
     expect(Array.from(Tensor.fp64("x", [2], new Float32Array([0.5, 2])).data)).toEqual([0.5, 2]);
     expect(Array.from(Tensor.uint8("x", [2], new Uint8ClampedArray([1, 255])).data)).toEqual([1, 255]);
-    const err = validationError(() => Tensor.uint8("x", [2], new Int16Array([1, -1])));
+    const err = thrown(ValidationError, () => Tensor.uint8("x", [2], new Int16Array([1, -1])));
     expect(err.details).toMatchObject({ tensor: "x", path: "data[1]", expected: "an integer in [0, 255]", received: "-1" });
-    expect(validationError(() => Tensor.int32("x", [1], new Float64Array([0.5]))).details.path).toBe("data[0]");
+    expect(thrown(ValidationError, () => Tensor.int32("x", [1], new Float64Array([0.5]))).details.path).toBe("data[0]");
   });
 
   it("flattens nested arrays row-major", () => {
@@ -80,19 +70,19 @@ describe("Tensor construction", () => {
   });
 
   it("rejects ragged nesting, naming the place and the expected length", () => {
-    const err = validationError(() => Tensor.fp32("pixels", [2, 3], [[1, 2, 3], [4, 5]]));
+    const err = thrown(ValidationError, () => Tensor.fp32("pixels", [2, 3], [[1, 2, 3], [4, 5]]));
     expect(err.message).toContain('Tensor "pixels" data[1]');
     expect(err.details).toEqual({ tensor: "pixels", path: "data[1]", expected: "an array of 3 (shape[1])", received: "length 2" });
-    const tooShallow = validationError(() => Tensor.fp32("x", [2, 2], [[1, 2], 3]));
+    const tooShallow = thrown(ValidationError, () => Tensor.fp32("x", [2, 2], [[1, 2], 3]));
     expect(tooShallow.details).toMatchObject({ path: "data[1]", received: "3" });
-    const tooDeep = validationError(() => Tensor.fp32("x", [2], [[1], [2]]));
+    const tooDeep = thrown(ValidationError, () => Tensor.fp32("x", [2], [[1], [2]]));
     expect(tooDeep.details).toMatchObject({ path: "data[0]", expected: "a number", received: "an array of length 1" });
   });
 
   it("requires the element count to equal numel(shape)", () => {
-    const err = validationError(() => Tensor.fp32("input-0", [2, 4], [1, 2, 3, 4, 5, 6, 7]));
+    const err = thrown(ValidationError, () => Tensor.fp32("input-0", [2, 4], [1, 2, 3, 4, 5, 6, 7]));
     expect(err.message).toBe('[invalid_argument] Tensor "input-0" data: data does not match shape: expected 8 elements (shape [2, 4]), got 7.');
-    expect(validationError(() => Tensor.int64("x", [3], new BigInt64Array(2))).details.received).toBe("2");
+    expect(thrown(ValidationError, () => Tensor.int64("x", [3], new BigInt64Array(2))).details.received).toBe("2");
   });
 
   it("requires shape entries to be non-negative integers", () => {
@@ -102,20 +92,20 @@ describe("Tensor construction", () => {
       [[Number.NaN], "shape[0]"],
       [["2"], "shape[0]"],
     ] as const) {
-      const err = validationError(() => new Tensor("x", "FP32", shape as unknown as number[], []));
+      const err = thrown(ValidationError, () => new Tensor("x", "FP32", shape as unknown as number[], []));
       expect(err.details).toMatchObject({ tensor: "x", path, expected: "a non-negative integer" });
     }
-    expect(validationError(() => new Tensor("x", "FP32", "2" as unknown as number[], [])).details.path).toBe("shape");
-    expect(validationError(() => numel([2 ** 30, 2 ** 30])).rawMessage).toContain("shape too large");
+    expect(thrown(ValidationError, () => new Tensor("x", "FP32", "2" as unknown as number[], [])).details.path).toBe("shape");
+    expect(thrown(ValidationError, () => numel([2 ** 30, 2 ** 30])).rawMessage).toContain("shape too large");
     expect(numel([2, 3, 4])).toBe(24);
     expect(numel([])).toBe(1);
   });
 
   it("rejects unknown datatypes and empty names", () => {
-    const err = validationError(() => new Tensor("x", "FLOAT32" as Datatype, [1], [1]));
+    const err = thrown(ValidationError, () => new Tensor("x", "FLOAT32" as Datatype, [1], [1]));
     expect(err.details).toMatchObject({ path: "datatype", received: '"FLOAT32"' });
     expect(err.details.expected).toContain("FP32");
-    expect(validationError(() => Tensor.fp32("", [1], [1])).details.path).toBe("name");
+    expect(thrown(ValidationError, () => Tensor.fp32("", [1], [1])).details.path).toBe("name");
   });
 
   it("copies and freezes the shape so later edits cannot desynchronise it", () => {
@@ -144,7 +134,7 @@ describe("integer range checks: never wrapped, truncated or rounded", () => {
     ["INT64", 0.5, "an integer in [-2^63, 2^63 - 1] (a bigint beyond ±(2^53 - 1))"],
   ];
   it.each(cases)("%s rejects %s", (datatype, value, expected) => {
-    const err = validationError(() => new Tensor("ids", datatype, [2], [0, value] as never));
+    const err = thrown(ValidationError, () => new Tensor("ids", datatype, [2], [0, value] as never));
     expect(err.code).toBe("invalid_argument");
     expect(err.details).toMatchObject({ tensor: "ids", path: "data[1]", expected });
   });
@@ -154,9 +144,9 @@ describe("integer range checks: never wrapped, truncated or rounded", () => {
       9007199254740991n,
       -9007199254740991n,
     ]);
-    const err = validationError(() => Tensor.int64("x", [1], [2 ** 53]));
+    const err = thrown(ValidationError, () => Tensor.int64("x", [1], [2 ** 53]));
     expect(err.message).toContain("pass a bigint");
-    expect(validationError(() => Tensor.uint64("x", [1], [2 ** 60])).message).toContain("pass a bigint");
+    expect(thrown(ValidationError, () => Tensor.uint64("x", [1], [2 ** 60])).message).toContain("pass a bigint");
   });
 
   it("writes safe integers into INT64 exactly, negative ones included", () => {
@@ -171,12 +161,12 @@ describe("integer range checks: never wrapped, truncated or rounded", () => {
 
   it("BOOL takes booleans or 0/1 and nothing else", () => {
     expect(Array.from(Tensor.bool("x", [4], [true, false, 1, 0]).data)).toEqual([1, 0, 1, 0]);
-    expect(validationError(() => Tensor.bool("x", [1], [2 as 1])).details.expected).toBe("true, false, 1 or 0");
-    expect(validationError(() => Tensor.bool("x", [2], new Uint8Array([1, 7]))).details).toMatchObject({ path: "data[1]", received: "7" });
+    expect(thrown(ValidationError, () => Tensor.bool("x", [1], [2 as 1])).details.expected).toBe("true, false, 1 or 0");
+    expect(thrown(ValidationError, () => Tensor.bool("x", [2], new Uint8Array([1, 7]))).details).toMatchObject({ path: "data[1]", received: "7" });
   });
 
   it("floating-point types take numbers, not strings", () => {
-    const err = validationError(() => Tensor.fp32("x", [2], [1, "2" as unknown as number]));
+    const err = thrown(ValidationError, () => Tensor.fp32("x", [2], [1, "2" as unknown as number]));
     expect(err.details).toMatchObject({ path: "data[1]", expected: "a number", received: '"2"' });
   });
 });
@@ -216,9 +206,9 @@ describe("reading elements", () => {
   });
 
   it("at() rejects wrong rank and out-of-range indices", () => {
-    expect(validationError(() => t.at(0)).details).toMatchObject({ expected: "2 indices", received: "1" });
-    expect(validationError(() => t.at(2, 0)).details).toMatchObject({ path: "index[0]", expected: "an integer in [-2, 1]", received: "2" });
-    expect(validationError(() => t.at(0, 0.5)).details.path).toBe("index[1]");
+    expect(thrown(ValidationError, () => t.at(0)).details).toMatchObject({ expected: "2 indices", received: "1" });
+    expect(thrown(ValidationError, () => t.at(2, 0)).details).toMatchObject({ path: "index[0]", expected: "an integer in [-2, 1]", received: "2" });
+    expect(thrown(ValidationError, () => t.at(0, 0.5)).details.path).toBe("index[1]");
   });
 
   it("toArray() nests by shape", () => {
@@ -232,17 +222,17 @@ describe("reading elements", () => {
     expect(b.strings()).toEqual(["héllo", "wörld"]);
     expect(b.toArray()).toEqual([[new TextEncoder().encode("héllo")], [new TextEncoder().encode("wörld")]]);
     const bad = Tensor.bytes("raw", [2], ["ok", new Uint8Array([0xc3, 0x28])]);
-    const err = validationError(() => bad.strings());
+    const err = thrown(ValidationError, () => bad.strings());
     expect(err.details).toMatchObject({ tensor: "raw", path: "data[1]", expected: "UTF-8 text" });
   });
 
   it("strings() on a non-BYTES tensor is a ValidationError", () => {
     const notBytes = t as unknown as Tensor<"BYTES">;
-    expect(validationError(() => notBytes.strings()).details).toMatchObject({ expected: "BYTES", received: "INT32" });
+    expect(thrown(ValidationError, () => notBytes.strings()).details).toMatchObject({ expected: "BYTES", received: "INT32" });
   });
 
   it("BYTES refuses a bare typed array and says how to wrap it", () => {
-    const err = validationError(() => Tensor.bytes("x", [1], new Uint8Array([1]) as never));
+    const err = thrown(ValidationError, () => Tensor.bytes("x", [1], new Uint8Array([1]) as never));
     expect(err.message).toContain("[bytes]");
   });
 

@@ -1,0 +1,23 @@
+import { expect } from "vitest";
+
+/** The error `fn` throws, checked to be an instance of `type`; fails the test if it throws nothing. */
+export function thrown<E extends Error>(type: abstract new (...args: never[]) => E, fn: () => unknown): E {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(type);
+    return error as E;
+  }
+  throw new Error(`expected a ${type.name}, but nothing was thrown`);
+}
+
+/** The chunks of a body as one byte array, as they go over the wire. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
