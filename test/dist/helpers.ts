@@ -1,0 +1,187 @@
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const PROBES_DIR = fileURLToPath(new URL("./probes/", import.meta.url));
+
+export interface RunResult {
+  /** Exit code; only non-zero when `allowFailure` was set. */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+  /** Resolve with the exit code instead of rejecting on a non-zero exit (timeouts still reject). */
+  allowFailure?: boolean;
+}
+
+/** Runs a program without a shell; rejects with the command, the reason and the tail of its output. */
+export function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const { cwd = REPO_ROOT, timeoutMs, env = process.env, allowFailure = false } = options;
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) {
+        resolve({ code: 0, stdout, stderr });
+        return;
+      }
+      const code = typeof error.code === "number" ? error.code : undefined;
+      if (allowFailure && code !== undefined && !error.killed) {
+        resolve({ code, stdout, stderr });
+        return;
+      }
+      const why = error.killed ? `timed out after ${timeoutMs} ms` : code === undefined ? error.message : `exit code ${code}`;
+      const command = [file, ...args].join(" ");
+      reject(new Error(`\`${command}\` in ${cwd}: ${why}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`));
+    });
+  });
+}
+
+function tail(text: string, lines = 40): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/**
+ * The environment for probe processes: NODE_OPTIONS is dropped so that neither the test runner's flags nor a
+ * developer's reach the Node under test (Node 24 also rejects some flags Node 20 accepts).
+ */
+export function probeEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env["NODE_OPTIONS"];
+  return env;
+}
+
+export interface PackedPackage {
+  /** The tarball `npm pack` wrote. */
+  tarball: string;
+  /** A throwaway project that has the tarball installed as a dependency, with the probes copied in. */
+  consumerDir: string;
+  /** The package as installed: consumerDir/node_modules/kserve-client. */
+  installedDir: string;
+  /** The installed package.json. */
+  manifest: { name: string; exports: Record<string, unknown> };
+  /** Removes every temporary directory made here. */
+  cleanup(): Promise<void>;
+}
+
+/** Packs the repo (prepack builds it) and installs the tarball into a fresh consumer project. */
+export async function packAndInstall(): Promise<PackedPackage> {
+  const root = await mkdtemp(join(tmpdir(), "kserve-client-dist-"));
+  const cleanup = () => rm(root, { recursive: true, force: true });
+  try {
+    const packDir = join(root, "pack");
+    const consumerDir = join(root, "consumer");
+    await mkdir(packDir);
+    await mkdir(consumerDir);
+
+    // stdout mixes the prepack build log with npm's own output, so the tarball is found on disk instead.
+    await run("npm", ["pack", "--pack-destination", packDir], { timeoutMs: 300_000 });
+    const tarballs = (await readdir(packDir)).filter((name) => name.endsWith(".tgz"));
+    if (tarballs.length !== 1) throw new Error(`expected one tarball in ${packDir}, found ${JSON.stringify(tarballs)}`);
+    const tarball = join(packDir, tarballs[0]!);
+
+    await writeFile(
+      join(consumerDir, "package.json"),
+      `${JSON.stringify({ name: "kserve-client-dist-consumer", version: "0.0.0", private: true }, null, 2)}\n`,
+    );
+    await run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: consumerDir,
+      timeoutMs: 300_000,
+    });
+    for (const probe of await readdir(PROBES_DIR)) await copyFile(join(PROBES_DIR, probe), join(consumerDir, probe));
+
+    const installedDir = join(consumerDir, "node_modules", "kserve-client");
+    const manifest = JSON.parse(await readFile(join(installedDir, "package.json"), "utf8")) as PackedPackage["manifest"];
+    return { tarball, consumerDir, installedDir, manifest, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** The Node 24 binary, through the script's CLI so that its CLI mode is exercised too. */
+export async function ensureNode24(): Promise<string> {
+  const { stdout } = await run(process.execPath, [join(REPO_ROOT, "scripts", "ensure-node24.mjs")], {
+    // Above the script's own 300 s install limit, below the dist project's 600 s hook timeout.
+    timeoutMs: 400_000,
+    env: probeEnv(),
+  });
+  return stdout.trim();
+}
+
+/**
+ * The subpaths a consumer can import: every key of `exports` but "./package.json". Patterns ("./x/*") name no
+ * single module, so they are rejected rather than silently left unchecked.
+ */
+export function importableSubpaths(manifest: PackedPackage["manifest"]): string[] {
+  const subpaths = Object.keys(manifest.exports).filter((key) => key !== "./package.json");
+  const patterns = subpaths.filter((key) => key.includes("*"));
+  if (patterns.length > 0) {
+    throw new Error(`test/dist cannot enumerate pattern exports ${JSON.stringify(patterns)}; list their modules explicitly`);
+  }
+  return subpaths;
+}
+
+export interface Int64Report {
+  dataTag: string;
+  values: string[];
+  json: string;
+}
+
+export interface EntryReport {
+  /** The file the specifier resolved to. */
+  file?: string;
+  exportNames?: string[];
+  /** Present when the entry exports `Tensor`. */
+  int64?: Int64Report;
+  /** The stack of whatever loading the entry threw. */
+  error?: string;
+}
+
+export interface ExportsReport {
+  node: string;
+  entries: Record<string, EntryReport>;
+}
+
+export interface SeenBy {
+  isKServeError: boolean;
+  instanceofKServeError: boolean;
+  instanceofValidationError: boolean;
+  instanceofProtocolError: boolean;
+}
+
+export interface DualReport {
+  node: string;
+  files: { esm: string; cjs: string };
+  distinctCopies: Record<"KServeError" | "ValidationError" | "ProtocolError", boolean>;
+  madeBy: Record<"validationFromCjs" | "validationFromEsm" | "protocolFromCjs" | "protocolFromEsm", boolean>;
+  validationFromCjs: { code: string; seenByEsm: SeenBy };
+  validationFromEsm: { code: string; seenByCjs: SeenBy };
+  protocolFromCjs: { seenByEsm: SeenBy };
+  protocolFromEsm: { seenByCjs: SeenBy };
+  plainError: { seenByEsm: SeenBy; seenByCjs: SeenBy };
+  sameClassesAsRoot: { esm: Record<string, boolean>; cjs: Record<string, boolean> };
+}
+
+export type Probe = "exports.mjs" | "exports.cjs" | "dual.mjs";
+
+/** Runs one of test/dist/probes (copied into the consumer project) with the given Node and parses its report. */
+export async function runProbe<T>(
+  node: string,
+  pkg: PackedPackage,
+  probe: Probe,
+  subpaths: readonly string[],
+): Promise<T> {
+  const { stdout } = await run(node, [probe, JSON.stringify(subpaths)], {
+    cwd: pkg.consumerDir,
+    timeoutMs: 60_000,
+    env: probeEnv(),
+  });
+  return JSON.parse(stdout) as T;
+}
