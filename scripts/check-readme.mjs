@@ -1,5 +1,6 @@
 // Type-checks every ```ts block of README.md: each block becomes a module under .readme-check/ and is
-// compiled against the package's sources (through the "@kserve-client/source" export condition).
+// compiled against the package's sources (through the "@kserve-client/source" export condition), with the
+// project's strict settings except noPropertyAccessFromIndexSignature, which typical user code does not set.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,7 +15,7 @@ mkdirSync(outDir);
 blocks.forEach((code, i) => writeFileSync(`${outDir}/block-${i + 1}.ts`, `${code}\nexport {};\n`));
 writeFileSync(
   `${outDir}/tsconfig.json`,
-  JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { types: ["node"], noUnusedLocals: false }, include: ["*.ts"] }),
+  JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { types: ["node"], noUnusedLocals: false, noPropertyAccessFromIndexSignature: false }, include: ["*.ts"] }),
 );
 try {
   execFileSync(`${root}node_modules/.bin/tsc`, ["-p", `${outDir}/tsconfig.json`], { stdio: "inherit" });

@@ -10,7 +10,7 @@ import {
 } from "kserve-client/tensor";
 
 const N = 1_000_000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 9);
 const utf8 = new TextEncoder();
 const gc = /** @type {() => void} */ (globalThis.gc ?? (() => {}));
 
@@ -80,6 +80,10 @@ const bigInt64 = Tensor.int64(
 const smallInt64Bytes = utf8.encode(`{"outputs":[${encodeJsonTensor(smallInt64)}]}`);
 const bigInt64Bytes = utf8.encode(`{"outputs":[${encodeJsonTensor(bigInt64)}]}`);
 const bigInt64Text = new TextDecoder().decode(bigInt64Bytes);
+// Mostly small values and one beyond 2^53 at the very end: the case a prefix check cannot see.
+const lateBig = new BigInt64Array(smallInt64.data);
+lateBig[N - 1] = 2n ** 60n;
+const lateBigBytes = utf8.encode(`{"outputs":[${encodeJsonTensor(Tensor.int64("classes", [N], lateBig))}]}`);
 // What a client without this SDK does with a response body: decode the bytes, JSON.parse (and lose precision).
 const utf8Decoder = new TextDecoder();
 const naiveParse = (bytes) => JSON.parse(utf8Decoder.decode(bytes));
@@ -137,6 +141,13 @@ const bigVsParse = compare(
   "decodeTensorBody → BigInt64Array",
   () => decodeTensorBody(bigInt64Bytes, { key: "outputs" }),
 );
+const lateVsParse = compare(
+  "INT64 1M decode, values < 1000 but the last 2^60",
+  "naive JSON.parse(utf8 decode of the body) — rounds it",
+  () => naiveParse(lateBigBytes),
+  "decodeTensorBody → BigInt64Array",
+  () => decodeTensorBody(lateBigBytes, { key: "outputs" }),
+);
 const publicParseVsParse = compare(
   "INT64 1M parse, values up to 2^63",
   "JSON.parse(text) — rounds them",
@@ -157,6 +168,7 @@ const targets = [
   ["binary decode vs JSON decode (target ≤ 1/50×)", binaryVsJsonDecode, binaryVsJsonDecode <= 1 / 50],
   ["INT64 exact decode vs naive JSON.parse, values < 1000 (target ≤ 2×)", smallVsParse, smallVsParse <= 2],
   ["INT64 exact decode vs naive JSON.parse, values up to 2^63 (target ≤ 2×)", bigVsParse, bigVsParse <= 2],
+  ["INT64 exact decode vs naive JSON.parse, values < 1000 but the last 2^60 (target ≤ 2×)", lateVsParse, lateVsParse <= 2],
   ["FP32 JSON decode vs naive JSON.parse (no target; for scale)", decodeVsNaive, true],
   ["parseJson vs JSON.parse, values up to 2^63 (no target; the generic JSON API)", publicParseVsParse, true],
 ];

@@ -53,7 +53,7 @@ const captured = Uint8Array.from(
   (c) => c.charCodeAt(0),
 );
 const decoded = decodeTensorBody(captured, { key: "outputs", headerLength: "166" });
-console.log("header:", decoded.header);
+console.log("fields:", decoded.fields);
 console.log(`${decoded.tensors[0]} →`, decoded.tensors[0]?.data);
 
 const json = parseJson('{"outputs":[{"name":"big","shape":[2],"datatype":"UINT64","data":[18446744073709551615,1]}]}');

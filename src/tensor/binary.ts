@@ -4,12 +4,12 @@
  * header's `inputs`/`outputs` array.
  */
 import { isDatatype } from "./datatype.js";
-import { describeProblem, ProtocolError } from "./errors.js";
+import { describeProblem, ProtocolError, ValidationError } from "./errors.js";
 import { parseJsonText, stringifyJson } from "./json.js";
-import { checkParameters, checkTensorObject, encodeJsonData, tensorFromJson, tensorHead } from "./json-data.js";
+import { checkParameters, checkTensorObject, encodeJsonData, tensorFromEntry, tensorHead } from "./json-data.js";
 import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";
-import { show } from "./shape.js";
+import { checkShape, show } from "./shape.js";
 import type { JsonValue } from "./json-value.js";
 import type { Tensor } from "./tensor.js";
 import { checkName } from "./tensor.js";
@@ -55,14 +55,22 @@ export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTens
       const bytes = tensorToBytes(tensor);
       chunks.push(bytes);
       tail += bytes.byteLength;
-      entries[i] = `${tensorHead(tensor, { ...tensor.parameters, binary_data_size: bytes.byteLength })}}`;
+      entries[i] = `${tensorHead(tensor, bytes.byteLength)}}`;
     } else {
-      entries[i] = `${tensorHead(tensor, tensor.parameters)},"data":${encodeJsonData(tensor)}}`;
+      entries[i] = `${tensorHead(tensor)},"data":${encodeJsonData(tensor)}}`;
     }
   });
   const fields: string[] = [];
   for (const [name, value] of Object.entries(options.fields ?? {})) {
-    if (value !== undefined && name !== options.key) fields.push(`${JSON.stringify(name)}:${stringifyJson(value)}`);
+    if (value === undefined) continue;
+    if (name === options.key) {
+      throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}"; leave it out of fields.`, {
+        path: `fields.${name}`,
+        expected: "no field named like the tensor key",
+        received: show(value),
+      });
+    }
+    fields.push(`${JSON.stringify(name)}:${stringifyJson(value)}`);
   }
   fields.push(`"${options.key}":[${entries.join(",")}]`);
   const header = utf8Encoder.encode(`{${fields.join(",")}}`);
@@ -81,11 +89,11 @@ export interface DecodeTensorBodyOptions {
   headerLength?: number | string | null | undefined;
 }
 
-/** A decoded body: the header's other fields, and the tensors (from JSON `data` or binary sections). */
+/** A decoded body: its other JSON fields, and the tensors (from JSON `data` or binary sections). */
 export interface DecodedBody {
   /** The top-level JSON fields other than the tensor array (e.g. `model_name`, `id`, `parameters`). */
-  header: { [key: string]: JsonValue };
-  /** The tensors, in header order; `binary_data_size` is removed from their parameters. */
+  fields: { [key: string]: JsonValue };
+  /** The tensors, in body order; `binary_data_size` is removed from their parameters. */
   tensors: Tensor[];
 }
 
@@ -97,7 +105,21 @@ export interface DecodedBody {
  *   past the end of the body, sections do not add up to the body, or a tensor contradicts its shape
  */
 export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOptions): DecodedBody {
-  const { key } = options;
+  if (!(body instanceof Uint8Array)) {
+    throw new ValidationError(`decodeTensorBody needs the body as a Uint8Array, got ${show(body)}.`, {
+      path: "body",
+      expected: "a Uint8Array",
+      received: show(body),
+    });
+  }
+  const key: unknown = options?.key;
+  if (key !== "inputs" && key !== "outputs") {
+    throw new ValidationError(`decodeTensorBody needs options.key "inputs" or "outputs", got ${show(key)}.`, {
+      path: "options.key",
+      expected: '"inputs" or "outputs"',
+      received: show(key),
+    });
+  }
   const headerLength = checkHeaderLength(options.headerLength, body.byteLength);
   const end = headerLength ?? body.byteLength;
   let text: string;
@@ -107,36 +129,33 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     throw new ProtocolError(`The JSON header (${end} bytes) is not valid UTF-8.`, { expected: "UTF-8 JSON" });
   }
   // Packed integers keep big INT64/UINT64 data arrays off the bigint-per-element path; only `data` may keep them.
-  const parsed = parseJsonText(text, true);
+  const { value: parsed, packed } = parseJsonText(text, true);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, { expected: "a JSON object", received: show(parsed) });
   }
   const { [key]: list, ...rest } = parsed;
-  const header = unpackAll(rest) as { [key: string]: JsonValue };
+  const fields = (packed ? unpackAll(rest) : rest) as { [key: string]: JsonValue };
   if (list !== undefined && !Array.isArray(list)) {
-    throw new ProtocolError(describeProblem("", { path: key, expected: "an array of tensors", received: show(list) }), {
-      path: key,
-      expected: "an array of tensors",
-      received: show(list),
-    });
+    throw protocolError("", { path: key, expected: "an array of tensors", received: show(list) });
   }
   let offset = end;
   const tensors = (list ?? []).map((value, i) => {
     const path = `${key}[${i}]`;
     const entry = checkTensorObject(value, path);
-    for (const field of Object.keys(entry)) if (field !== "data") entry[field] = unpackAll(entry[field]);
+    if (packed) for (const field of Object.keys(entry)) if (field !== "data") entry[field] = unpackAll(entry[field]);
     const name = checkName(entry.name, "response", `${path}.name`);
     const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
-    const sizeValue = parameters?.binary_data_size;
-    if (sizeValue === undefined || sizeValue === null) return tensorFromJson(entry, path);
+    const sizeValue = parameters?.["binary_data_size"];
+    if (sizeValue === undefined || sizeValue === null) return tensorFromEntry(entry, path);
 
-    const { binary_data_size: _size, ...rest } = parameters!;
+    const { binary_data_size: _size, ...others } = parameters!;
     const where = { tensor: name, path: `${path}.parameters.binary_data_size` };
     const size = typeof sizeValue === "bigint" ? Number.MAX_SAFE_INTEGER + 1 : sizeValue;
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
       throw protocolError("invalid binary_data_size", { ...where, expected: "a non-negative integer", received: show(sizeValue) });
     }
-    if (headerLength === undefined) {
+    // Triton leaves the header length out when every binary section is empty: size 0 needs no tail.
+    if (headerLength === undefined && size > 0) {
       throw protocolError("binary_data_size without Inference-Header-Content-Length", {
         ...where,
         expected: "an Inference-Header-Content-Length header",
@@ -153,13 +172,14 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
         received: `${body.byteLength - offset} bytes left`,
       });
     }
+    checkShape(entry.shape, "response", name, `${path}.shape`);
     const datatype = entry.datatype;
     if (!isDatatype(datatype)) {
       throw protocolError("unknown datatype", { tensor: name, path: `${path}.datatype`, expected: "a known datatype", received: show(datatype) });
     }
     const section = body.subarray(offset, offset + size);
     offset += size;
-    return tensorFromBytes(name, datatype, entry.shape as number[], section, Object.keys(rest).length > 0 ? rest : undefined);
+    return tensorFromBytes(name, datatype, entry.shape as number[], section, Object.keys(others).length > 0 ? others : undefined);
   });
   if (offset !== body.byteLength) {
     throw protocolError("binary sections do not add up to the body", {
@@ -167,7 +187,7 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
       received: `${body.byteLength} bytes`,
     });
   }
-  return { header, tensors };
+  return { fields, tensors };
 }
 
 function protocolError(problem: string, details: { tensor?: string; path?: string; expected: string; received: string }): ProtocolError {

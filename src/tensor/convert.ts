@@ -4,12 +4,12 @@
  * ValidationError) and for JSON `data` from servers (errors are ProtocolError).
  */
 import { type Datatype, type TensorData, TYPED_ARRAY } from "./datatype.js";
-import { bf16FromNumber, fp16FromNumber, HOST_LITTLE_ENDIAN } from "./float16.js";
-import { PackedIntegers, unpackAll } from "./packed.js";
+import { bf16FromNumber, fp16FromNumber } from "./float16.js";
+import { PackedIntegers } from "./packed.js";
 import { fail, formatShape, type Origin, show } from "./shape.js";
+import { writeSafeInteger } from "./words.js";
 
 const utf8 = new TextEncoder();
-const TWO_32 = 4294967296;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -57,15 +57,12 @@ function int64Sink(signed: boolean, count: number): Sink {
   const out = signed ? new BigInt64Array(count) : new BigUint64Array(count);
   // Safe integers are written as two 32-bit words, which avoids allocating a BigInt per element.
   const words = new Uint32Array(out.buffer);
-  const low = HOST_LITTLE_ENDIAN ? 0 : 1;
-  const high = 1 - low;
   const min = signed ? INT64_MIN : 0n;
   const max = signed ? INT64_MAX : UINT64_MAX;
   const put: Put = (i, v) => {
     if (typeof v === "number") {
       if (!Number.isSafeInteger(v) || (!signed && v < 0)) return false;
-      words[2 * i + low] = v; // ToUint32: v mod 2^32, also right for negatives (two's complement)
-      words[2 * i + high] = Math.floor(v / TWO_32);
+      writeSafeInteger(words, i, v);
       return true;
     }
     if (typeof v === "bigint" && v >= min && v <= max) {
@@ -172,29 +169,38 @@ const OWN_TAG: Record<Exclude<Datatype, "BYTES">, string> = {
   BF16: "Uint16Array",
 };
 
+/** Where data sits, for messages: whose fault a bad value is, the tensor's name, the path to its data. Internal. */
+export interface DataPlace {
+  origin: Origin;
+  tensor: string | undefined;
+  /** Path of the data itself, e.g. `data` or `outputs[0].data`. */
+  path: string;
+}
+
 /**
  * Check and convert `input` into the in-memory data of a `datatype` tensor of `shape` (`count` elements).
- * A typed array of the datatype's own kind is returned as is (not copied). Internal.
+ * A typed array of the datatype's own kind is returned as is (not copied); nothing is allocated before the
+ * element count is known to match. Internal.
  */
 export function toTensorData(
   datatype: Datatype,
   shape: readonly number[],
   count: number,
   input: unknown,
-  origin: Origin,
-  tensor: string | undefined,
+  where: DataPlace,
 ): TensorData {
+  const { origin, tensor, path } = where;
   const mismatch = (received: number): never =>
     fail(origin, "data does not match shape", {
       tensor,
-      path: "data",
+      path,
       expected: `${count} element${count === 1 ? "" : "s"} (shape ${formatShape(shape)})`,
       received: `${received}`,
     });
   if (input instanceof PackedIntegers) {
     // The exact JSON parser's form of big-integer arrays: INT64/UINT64 take its words as they are.
     const fits = (datatype === "INT64" && !input.hasHigh) || (datatype === "UINT64" && !input.hasNegative);
-    if (!fits) return toTensorData(datatype, shape, count, input.unpack(), origin, tensor); // precise errors
+    if (!fits) return toTensorData(datatype, shape, count, input.unpack(), where); // precise errors
     if (input.length !== count) mismatch(input.length);
     return datatype === "INT64" ? new BigInt64Array(input.buffer) : new BigUint64Array(input.buffer);
   }
@@ -202,12 +208,12 @@ export function toTensorData(
   if (tag !== undefined) {
     const typed = input as ArrayLike<unknown> & ArrayBufferView;
     if (datatype === "BYTES") {
-      fail(origin, "invalid data", { tensor, path: "data", expected: "an array of strings or Uint8Arrays", received: `a ${tag}` },
+      fail(origin, "invalid data", { tensor, path, expected: "an array of strings or Uint8Arrays", received: `a ${tag}` },
         "Wrap a single bytes element in an array: [bytes].");
     }
     if (typed.length !== count) mismatch(typed.length);
     if (tag === OWN_TAG[datatype]) {
-      if (datatype === "BOOL") checkBoolBytes(typed as Uint8Array, origin, tensor);
+      if (datatype === "BOOL") checkBoolBytes(typed as Uint8Array, where);
       return typed as TensorData;
     }
     if (datatype === "FP16" && tag === "Float16Array") {
@@ -215,65 +221,98 @@ export function toTensorData(
     }
     const sink = makeSink(datatype, count, origin);
     for (let i = 0; i < count; i++) {
-      if (!sink.put(i, typed[i])) elementError(sink, origin, tensor, `data[${i}]`, typed[i], datatype);
+      if (!sink.put(i, typed[i])) elementError(sink, where, `${path}[${i}]`, typed[i], datatype);
     }
     return sink.data;
   }
   if (!Array.isArray(input)) {
-    fail(origin, "invalid data", { tensor, path: "data", expected: "a typed array or an array", received: show(input) });
+    fail(origin, "invalid data", { tensor, path, expected: "a typed array or an array", received: show(input) });
   }
   const isRow = (x: unknown): x is ArrayLike<unknown> =>
-    Array.isArray(x) || (datatype !== "BYTES" && typedArrayTag(x) !== undefined);
-  let list: unknown[] = input;
-  if (shape.length > 1 && (isRow(list[0]) || list[0] instanceof PackedIntegers)) {
-    list = unpackAll(list) as unknown[]; // nested rows the exact parser packed: walk them as plain arrays
-  }
-  const sink = makeSink(datatype, count, origin);
+    Array.isArray(x) || x instanceof PackedIntegers || (datatype !== "BYTES" && typedArrayTag(x) !== undefined);
 
-  if (shape.length <= 1 || !isRow(list[0])) {
-    if (list.length !== count) mismatch(list.length);
+  if (shape.length <= 1 || !isRow(input[0])) {
+    if (input.length !== count) mismatch(input.length);
+    const sink = makeSink(datatype, count, origin);
     for (let i = 0; i < count; i++) {
-      if (!sink.put(i, list[i])) elementError(sink, origin, tensor, `data[${i}]`, list[i], datatype);
+      if (!sink.put(i, input[i])) elementError(sink, where, `${path}[${i}]`, input[i], datatype);
     }
     return sink.data;
   }
 
-  let next = 0;
-  const last = shape.length - 1;
-  const visit = (node: unknown, depth: number, path: string): void => {
-    const size = shape[depth]!;
-    if (!isRow(node)) {
-      fail(origin, "ragged data", { tensor, path, expected: `an array of ${size} (shape[${depth}])`, received: show(node) });
+  // Nested: check the whole structure first (so a wrong shape never allocates), then fill row by row.
+  const rows = collectRows(input, shape, isRow, where);
+  const width = shape[shape.length - 1]!;
+  const sink = makeSink(datatype, count, origin);
+  const ownRowTag = datatype === "BOOL" || datatype === "BYTES" ? undefined : OWN_TAG[datatype];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (ownRowTag !== undefined && typedArrayTag(row) === ownRowTag) {
+      // A row of the datatype's own typed array is taken as is, like flat input (FP16/BF16: raw bits).
+      (sink.data as Uint16Array).set(row as Uint16Array, r * width);
+      continue;
     }
-    if (node.length !== size) {
-      fail(origin, "ragged data", { tensor, path, expected: `an array of ${size} (shape[${depth}])`, received: `length ${node.length}` });
+    for (let i = 0; i < width; i++) {
+      if (!sink.put(r * width + i, row[i])) elementError(sink, where, `${rowPath(r, shape, path)}[${i}]`, row[i], datatype);
     }
-    if (depth === last) {
-      for (let i = 0; i < size; i++) {
-        const value = node[i];
-        if (!sink.put(next++, value)) elementError(sink, origin, tensor, `${path}[${i}]`, value, datatype);
-      }
-    } else {
-      for (let i = 0; i < size; i++) visit(node[i], depth + 1, `${path}[${i}]`);
-    }
-  };
-  visit(list, 0, "data");
+  }
   return sink.data;
 }
 
-function elementError(sink: Sink, origin: Origin, tensor: string | undefined, path: string, value: unknown, datatype: Datatype): never {
+/** The innermost arrays of nested data, in row-major order, after checking every level against `shape`. */
+function collectRows(
+  input: readonly unknown[],
+  shape: readonly number[],
+  isRow: (x: unknown) => x is ArrayLike<unknown>,
+  where: DataPlace,
+): ArrayLike<unknown>[] {
+  const rows: ArrayLike<unknown>[] = [];
+  const last = shape.length - 1;
+  const index: number[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    const size = shape[depth]!;
+    const here = () => `${where.path}${index.slice(0, depth).map((i) => `[${i}]`).join("")}`;
+    const expected = `an array of ${size} (shape[${depth}])`;
+    if (!isRow(node)) fail(where.origin, "ragged data", { tensor: where.tensor, path: here(), expected, received: show(node) });
+    if (node.length !== size) {
+      fail(where.origin, "ragged data", { tensor: where.tensor, path: here(), expected, received: `length ${node.length}` });
+    }
+    if (depth === last) {
+      rows.push(node instanceof PackedIntegers ? node.unpack() : node);
+      return;
+    }
+    for (let i = 0; i < size; i++) {
+      index[depth] = i;
+      visit((node as ArrayLike<unknown>)[i], depth + 1);
+    }
+  };
+  visit(input, 0); // depth is bounded: shapes have at most 64 dimensions
+  return rows;
+}
+
+/** `data[1][2]` for row 5 of shape [2, 3, 4]: the row index spelled out over the outer dimensions. */
+function rowPath(row: number, shape: readonly number[], path: string): string {
+  const parts: string[] = [];
+  for (let d = shape.length - 2; d >= 0; d--) {
+    parts.unshift(`[${row % shape[d]!}]`);
+    row = Math.floor(row / shape[d]!);
+  }
+  return path + parts.join("");
+}
+
+function elementError(sink: Sink, where: DataPlace, path: string, value: unknown, datatype: Datatype): never {
   const unsafe = typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value);
   const hint =
     unsafe && (datatype === "INT64" || datatype === "UINT64")
       ? "Numbers beyond ±(2^53 - 1) are not exact in JavaScript; pass a bigint."
       : undefined;
-  return fail(origin, `invalid ${datatype} element`, { tensor, path, expected: sink.expected, received: show(value) }, hint);
+  return fail(where.origin, `invalid ${datatype} element`, { tensor: where.tensor, path, expected: sink.expected, received: show(value) }, hint);
 }
 
-function checkBoolBytes(data: Uint8Array, origin: Origin, tensor: string | undefined): void {
+function checkBoolBytes(data: Uint8Array, where: DataPlace): void {
   for (let i = 0; i < data.length; i++) {
     if (data[i]! > 1) {
-      fail(origin, "invalid BOOL element", { tensor, path: `data[${i}]`, expected: "0 or 1", received: `${data[i]}` });
+      fail(where.origin, "invalid BOOL element", { tensor: where.tensor, path: `${where.path}[${i}]`, expected: "0 or 1", received: `${data[i]}` });
     }
   }
 }

@@ -4,8 +4,7 @@
  * through float32).
  */
 
-/** True when this host stores typed-array elements little-endian (every mainstream one does). Internal. */
-export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+import { HOST_LITTLE_ENDIAN } from "./words.js";
 
 const f64 = new Float64Array(1);
 const f64Words = new Uint32Array(f64.buffer);

@@ -22,7 +22,7 @@ export type { NestedArrayOf } from "./shape.js";
 export { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "./float16.js";
 export { parseJson, stringifyJson } from "./json.js";
 export { encodeJsonData, encodeJsonTensor, tensorFromJson } from "./json-data.js";
-export { encodeBytesElements, tensorFromBytes, tensorToBytes } from "./raw.js";
+export { decodeBytesElements, encodeBytesElements, tensorFromBytes, tensorToBytes } from "./raw.js";
 export { decodeTensorBody, encodeTensorBody } from "./binary.js";
 export type { DecodedBody, DecodeTensorBodyOptions, EncodedBody, EncodeTensorBodyOptions } from "./binary.js";
 export { isKServeError, KServeError, ProtocolError, ValidationError } from "./errors.js";

@@ -4,11 +4,11 @@ import type { Datatype } from "./datatype.js";
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { stringifyJson } from "./json.js";
-import type { JsonValue, TensorParameters } from "./json-value.js";
+import type { JsonValue } from "./json-value.js";
 import { checkDatatype, checkName, Tensor } from "./tensor.js";
 import { checkShape, fail, show } from "./shape.js";
+import { utf8Text } from "./utf8.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 const BINARY_HINT = 'Send this tensor with the binary tensor extension (binary: "always").';
 
 /**
@@ -23,11 +23,11 @@ export function encodeJsonData(tensor: Tensor): string {
   switch (datatype) {
     case "FP32":
     case "FP64":
-      return encodeFloats(data as Float32Array | Float64Array, identity, name, datatype);
+      return encodeFloats(data as Float32Array | Float64Array, name, datatype);
     case "FP16":
-      return encodeFloats(data as Uint16Array, fp16ToNumber, name, datatype);
+      return encodeFloats(Array.from(data as Uint16Array, fp16ToNumber), name, datatype);
     case "BF16":
-      return encodeFloats(data as Uint16Array, bf16ToNumber, name, datatype);
+      return encodeFloats(Array.from(data as Uint16Array, bf16ToNumber), name, datatype);
     case "BOOL": {
       const bools = data as Uint8Array;
       const parts = new Array<string>(bools.length);
@@ -42,42 +42,29 @@ export function encodeJsonData(tensor: Tensor): string {
   }
 }
 
-function encodeFloats<A extends ArrayLike<number> & { join(sep: string): string }>(
-  data: A,
-  value: (raw: number) => number,
-  tensor: string,
-  datatype: Datatype,
-): string {
-  let plain = value === identity || data.length === 0;
+function encodeFloats(data: ArrayLike<number>, tensor: string, datatype: Datatype): string {
+  // One pass checks every value and copies it into a plain array, the input JSON.stringify is fastest on.
+  const values: number[] = [];
+  let negativeZero = false;
   for (let i = 0; i < data.length; i++) {
-    const x = value(data[i]!);
+    const x = data[i]!;
     if (!Number.isFinite(x)) {
       throw new ValidationError(
         `Tensor "${tensor}" data[${i}] is ${x}, which JSON cannot carry. ${BINARY_HINT}`,
         { tensor, path: `data[${i}]`, expected: `a finite ${datatype} value`, received: String(x) },
       );
     }
-    if (x === 0 && 1 / x < 0) plain = false;
+    if (x === 0 && 1 / x < 0) negativeZero = true;
+    values.push(x);
   }
-  // With no NaN, ±Infinity or -0 left, JSON.stringify writes exactly what we need, and V8's fast path for
-  // arrays of doubles beats TypedArray.prototype.join.
-  if (plain) return JSON.stringify(Array.from(data));
-  const parts = new Array<string>(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const x = value(data[i]!);
-    parts[i] = x === 0 && 1 / x < 0 ? "-0.0" : String(x); // "-0.0": a float -0 for every parser; "-0" is an int to some
-  }
-  return `[${parts.join(",")}]`;
-}
-
-function identity(x: number): number {
-  return x;
+  if (!negativeZero) return JSON.stringify(values);
+  // JSON.stringify drops the sign of -0; "-0.0" is a negative float zero for every parser ("-0" is an int to some).
+  return `[${values.map((x) => (x === 0 && 1 / x < 0 ? "-0.0" : String(x))).join(",")}]`;
 }
 
 function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
+  const text = utf8Text(bytes);
+  if (text === undefined) {
     throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8, so it cannot be a JSON string. ${BINARY_HINT}`, {
       tensor,
       path: `data[${index}]`,
@@ -85,6 +72,7 @@ function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
       received: `${bytes.length} bytes that are not UTF-8`,
     });
   }
+  return text;
 }
 
 /**
@@ -92,17 +80,29 @@ function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
  * `{"name":…,"shape":[…],"datatype":…,"parameters":{…},"data":[…]}` (parameters only when set).
  */
 export function encodeJsonTensor(tensor: Tensor): string {
-  return `${tensorHead(tensor, tensor.parameters)},"data":${encodeJsonData(tensor)}}`;
+  return `${tensorHead(tensor)},"data":${encodeJsonData(tensor)}}`;
 }
 
-/** `{"name":…,"shape":[…],"datatype":…[,"parameters":{…}]` without the closing brace. Internal. */
-export function tensorHead(tensor: Tensor, parameters: TensorParameters | undefined): string {
-  const params = parameters === undefined ? "" : `,"parameters":${stringifyJson(parameters)}`;
+/**
+ * `{"name":…,"shape":[…],"datatype":…[,"parameters":{…}]` without the closing brace. `binary_data_size` is
+ * framing, so only `binarySize` sets it: a stale one in the tensor's parameters is never written. Internal.
+ */
+export function tensorHead(tensor: Tensor, binarySize?: number): string {
+  const { binary_data_size: _stale, ...rest } = tensor.parameters ?? {};
+  const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
+  const params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJson(parameters)}`;
   return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
 }
 
 /** Tensor fields as they arrive in a JSON body, before any checking. */
-export type JsonTensorObject = { [key: string]: JsonValue };
+export interface JsonTensorObject {
+  name?: JsonValue;
+  datatype?: JsonValue;
+  shape?: JsonValue;
+  parameters?: JsonValue;
+  data?: JsonValue;
+  [key: string]: JsonValue | undefined;
+}
 
 /**
  * Build a tensor from a JSON tensor object as servers send it (`data` flat or nested; `null` read as NaN
@@ -112,26 +112,35 @@ export type JsonTensorObject = { [key: string]: JsonValue };
  * @param path where the object sits in the body, for messages (e.g. `outputs[0]`)
  * @throws {ProtocolError} if a field is missing or contradicts another (e.g. `data` length versus `shape`)
  */
-export function tensorFromJson(value: JsonValue, path = "tensor"): Tensor {
-  const entry = checkTensorObject(value, path);
-  const name = checkName(entry.name, "response", `${path}.name`);
-  const datatype = checkDatatype(entry.datatype as Datatype, "response", name, `${path}.datatype`);
-  const count = checkShape(entry.shape, "response", name);
+export function tensorFromJson(value: JsonValue, path = ""): Tensor {
+  return tensorFromEntry(checkTensorObject(value, path), path);
+}
+
+/** {@link tensorFromJson} on an entry already known to be an object. Internal. */
+export function tensorFromEntry(entry: JsonTensorObject, path: string): Tensor {
+  const name = checkName(entry.name, "response", field(path, "name"));
+  const datatype = checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));
+  const count = checkShape(entry.shape, "response", name, field(path, "shape"));
   const shape = entry.shape as number[];
-  const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
+  const parameters = checkParameters(entry.parameters, name, field(path, "parameters"));
   if (entry.data === undefined || entry.data === null) {
-    fail("response", "missing data", { tensor: name, path: `${path}.data`, expected: "a data array or parameters.binary_data_size", received: "neither" });
+    fail("response", "missing data", { tensor: name, path: field(path, "data"), expected: "a data array or parameters.binary_data_size", received: "neither" });
   }
-  const data = toTensorData(datatype, shape, count, entry.data, "response", name);
+  const data = toTensorData(datatype, shape, count, entry.data, { origin: "response", tensor: name, path: field(path, "data") });
   return new Tensor(name, datatype, shape, data as never, parameters);
+}
+
+/** `outputs[0].data`, or just `data` at the top. */
+function field(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
 }
 
 /** Check that a tensor entry is an object. Internal. */
 export function checkTensorObject(value: JsonValue, path: string): JsonTensorObject {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    fail("response", "invalid tensor", { path, expected: "an object with name, datatype, shape and data", received: show(value) });
+    fail("response", "invalid tensor", { path: path || "tensor", expected: "an object with name, datatype, shape and data", received: show(value) });
   }
-  return value;
+  return value as JsonTensorObject;
 }
 
 /** `parameters` of a tensor entry: null or absent → undefined; otherwise an object. Internal. */

@@ -4,8 +4,8 @@
  * and stay close to the native speed on the common path.
  */
 import { ProtocolError, ValidationError } from "./errors.js";
-import { HOST_LITTLE_ENDIAN } from "./float16.js";
 import { PackedIntegers } from "./packed.js";
+import { LOW_WORD, readSafeInteger, TWO_32, writeSafeInteger } from "./words.js";
 import type { JsonValue } from "./json-value.js";
 
 /**
@@ -18,49 +18,60 @@ import type { JsonValue } from "./json-value.js";
  * @throws {ProtocolError} if the text is not JSON
  */
 export function parseJson(text: string): JsonValue {
-  return parseJsonText(text, false);
+  return parseJsonText(text, false).value;
 }
 
 /**
  * {@link parseJson}, where `packIntegers` lets the exact parser return arrays that hold integers beyond 2^53
- * as {@link PackedIntegers} (see packed.ts). Internal: only the tensor decoder asks for that.
+ * as {@link PackedIntegers} (see packed.ts); `packed` says whether it did. Internal: only the tensor decoder
+ * asks for that.
  */
-export function parseJsonText(text: string, packIntegers: boolean): JsonValue {
+export function parseJsonText(text: string, packIntegers: boolean): { value: JsonValue; packed: boolean } {
   // Where big integers are, they are usually tensor data near the start: then JSON.parse would be wasted work.
-  if (LONG_INTEGER.test(text.length > PEEK ? text.slice(0, PEEK) : text)) return new ExactParser(text, packIntegers).parseDocument();
-  let value: JsonValue;
-  try {
-    value = JSON.parse(text) as JsonValue;
-  } catch {
-    return new ExactParser(text, packIntegers).parseDocument();
+  if (!LONG_INTEGER.test(text.length > PEEK ? text.slice(0, PEEK) : text)) {
+    let value: JsonValue | undefined;
+    try {
+      value = JSON.parse(text) as JsonValue;
+    } catch {
+      // Not standard JSON (NaN, Infinity) or not JSON at all: the exact parser accepts the one, explains the other.
+    }
+    if (value !== undefined && !needsExactParse(value)) return { value, packed: false };
   }
-  return mayBeRounded(value) ? new ExactParser(text, packIntegers).parseDocument() : value;
+  const parser = new ExactParser(text, packIntegers);
+  return { value: parser.parseDocument(), packed: parser.packed };
 }
 
 /** 16 or more digits not after a '.': an integer that may be beyond 2^53 (up to 15 digits never is). */
-const LONG_INTEGER = /[^.\d]\d{16}/;
+const LONG_INTEGER = /(?:^|[^.\d])\d{16}/;
 const PEEK = 4096;
+/** Deeper nesting is refused by both paths alike; real bodies are a handful of levels deep. */
+const MAX_DEPTH = 512;
 
-/** True if a number in `value` is an integer too large to be exact. */
-function mayBeRounded(value: JsonValue): boolean {
-  const stack: JsonValue[] = [value];
+/**
+ * True if `value` (from JSON.parse) holds an integer too large to be exact, or nests deeper than the exact
+ * parser allows (so that both paths accept the same texts).
+ */
+function needsExactParse(value: JsonValue): boolean {
+  const stack: JsonValue[] = [];
+  const depths: number[] = [];
+  // True for a number JSON.parse may have rounded; containers are queued rather than recursed into.
+  const check = (v: JsonValue, depth: number): boolean => {
+    if (typeof v === "number") return (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v);
+    if (v !== null && typeof v === "object") {
+      stack.push(v);
+      depths.push(depth);
+    }
+    return false;
+  };
+  if (check(value, 0)) return true;
   while (stack.length > 0) {
     const v = stack.pop()!;
-    if (typeof v === "number") {
-      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return true;
-    } else if (Array.isArray(v)) {
-      // Arrays of plain numbers (tensor data) are the hot case: scan them in place.
-      for (let i = 0; i < v.length; i++) {
-        const e = v[i]!;
-        if (typeof e === "number") {
-          // The range test first: it is cheaper, and almost every value passes it.
-          if ((e > Number.MAX_SAFE_INTEGER || e < -Number.MAX_SAFE_INTEGER) && Number.isInteger(e)) return true;
-        } else if (e !== null && typeof e === "object") {
-          stack.push(e);
-        }
-      }
-    } else if (v !== null && typeof v === "object") {
-      for (const key in v) stack.push(v[key]!);
+    const depth = depths.pop()!;
+    if (depth > MAX_DEPTH) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (check(v[i]!, depth + 1)) return true;
+    } else {
+      for (const key in v as { [key: string]: JsonValue }) if (check((v as { [key: string]: JsonValue })[key]!, depth + 1)) return true;
     }
   }
   return false;
@@ -91,6 +102,8 @@ const enum Char {
 /** A strict RFC 8259 parser (plus NaN/Infinity) that turns unsafe integers into bigint. */
 class ExactParser {
   private pos = 0;
+  /** Whether any array came out as PackedIntegers. */
+  packed = false;
   constructor(
     private readonly text: string,
     private readonly packIntegers: boolean,
@@ -105,7 +118,7 @@ class ExactParser {
 
   private error(problem: string): never {
     const found = this.pos < this.text.length ? JSON.stringify(this.text.slice(this.pos, this.pos + 12)) : "the end";
-    throw new ProtocolError(`Response body is not valid JSON: ${problem} at position ${this.pos} (found ${found}).`, {
+    throw new ProtocolError(`Body is not valid JSON: ${problem} at position ${this.pos} (found ${found}).`, {
       path: `position ${this.pos}`,
     });
   }
@@ -117,7 +130,7 @@ class ExactParser {
   }
 
   private parseValue(depth: number): JsonValue {
-    if (depth > 512) this.error("nesting deeper than 512 levels");
+    if (depth > MAX_DEPTH) this.error(`nesting deeper than ${MAX_DEPTH} levels`);
     this.skipSpace();
     const c = this.text.charCodeAt(this.pos);
     if (c === Char.OpenBracket) return this.parseArray(depth);
@@ -146,10 +159,13 @@ class ExactParser {
       this.pos++;
       return out;
     }
-    if (this.packIntegers) {
-      const packed = this.parsePackedIntegers();
-      if (packed !== undefined) return packed as unknown as JsonValue[]; // only decodeTensorBody sees these
+    const integers = this.parseIntegerArray();
+    if (integers instanceof PackedIntegers) {
+      if (!this.packIntegers) return integers.unpack();
+      this.packed = true;
+      return integers as unknown as JsonValue[]; // only decodeTensorBody asks for, and sees, these
     }
+    if (integers !== undefined) return integers;
     for (;;) {
       out.push(this.parseValue(depth + 1));
       this.skipSpace();
@@ -278,11 +294,12 @@ class ExactParser {
   }
 
   /**
-   * An array of integers some of which are beyond 2^53, as 64-bit words. Returns undefined, with the position
-   * back at the first element, for anything else (floats, literals, nesting, all-safe integers, a mix of
-   * negative values and values of 2^63 or more, syntax errors), which the general loop then parses.
+   * An array made only of integers, in one tight pass: as PackedIntegers when some are beyond 2^53, else as
+   * numbers. Returns undefined, with the position back at the first element, for anything else (floats,
+   * -0, literals, nesting, a mix of negative values and values of 2^63 or more, syntax errors), which the
+   * general loop then parses.
    */
-  private parsePackedIntegers(): PackedIntegers | undefined {
+  private parseIntegerArray(): PackedIntegers | number[] | undefined {
     const t = this.text;
     const first = this.pos;
     let i = first;
@@ -296,9 +313,15 @@ class ExactParser {
       const negative = c === Char.Minus;
       if (negative) c = t.charCodeAt(++i);
       const digitsStart = i;
+      // Accumulate while scanning: exact up to 15 digits, and the longer ones are re-read below.
+      let value = 0;
       if (c === Char.Zero) c = t.charCodeAt(++i);
-      else if (c > Char.Zero && c <= Char.Nine) while (c >= Char.Zero && c <= Char.Nine) c = t.charCodeAt(++i);
-      else return this.rewind(first);
+      else if (c > Char.Zero && c <= Char.Nine) {
+        do {
+          value = value * 10 + (c - Char.Zero);
+          c = t.charCodeAt(++i);
+        } while (c >= Char.Zero && c <= Char.Nine);
+      } else return this.rewind(first);
       if (c === Char.Dot || c === Char.LowerE || c === Char.UpperE) return this.rewind(first);
       const digits = i - digitsStart;
       if (2 * n === words.length) {
@@ -307,11 +330,8 @@ class ExactParser {
         words = grown;
       }
       if (digits <= 15) {
-        const value = decimal(t, digitsStart, i);
         if (negative && value === 0) return this.rewind(first); // -0 is a float; keep it one
-        const signed = negative ? -value : value;
-        words[2 * n + LOW_WORD] = signed; // ToUint32: two's complement for negatives
-        words[2 * n + 1 - LOW_WORD] = Math.floor(signed / TWO_32);
+        writeSafeInteger(words, n, negative ? -value : value);
         if (negative) hasNegative = true;
       } else {
         const magnitudeHigh = digits <= 20 ? writeInt64(t, digitsStart, i, negative, words, n) : -1;
@@ -326,8 +346,13 @@ class ExactParser {
       if (c !== Char.Comma) return this.rewind(first);
       while ((c = t.charCodeAt(++i)) === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab);
     }
-    if (!hasUnsafe || (hasNegative && hasHigh)) return this.rewind(first);
     this.pos = i + 1;
+    if (!hasUnsafe) {
+      const numbers = new Array<number>(n);
+      for (let k = 0; k < n; k++) numbers[k] = readSafeInteger(words, k);
+      return numbers;
+    }
+    if (hasNegative && hasHigh) return this.rewind(first);
     return new PackedIntegers(words.buffer.slice(0, n * 8), n, hasNegative, hasHigh);
   }
 
@@ -338,13 +363,11 @@ class ExactParser {
 }
 
 const TWO_16 = 65536;
-const TWO_32 = 4294967296;
 /** A magnitude whose high word is at least this is 2^53 or more: not a safe integer. */
 const SAFE_HIGH = 0x200000;
 const scratchSigned = new BigInt64Array(1);
 const scratchUnsigned = new BigUint64Array(scratchSigned.buffer);
 const scratchWords = new Uint32Array(scratchSigned.buffer);
-const LOW_WORD = HOST_LITTLE_ENDIAN ? 0 : 1;
 
 function decimal(t: string, from: number, to: number): number {
   let value = 0;
@@ -403,8 +426,14 @@ function writeJson(v: unknown, depth: number): string | undefined {
       return v ? "true" : "false";
     case "object": {
       if (v === null) return "null";
-      if (depth > 512) throw new ValidationError("Cannot write JSON nested deeper than 512 levels (is there a cycle?).");
-      if (Array.isArray(v)) return `[${v.map((e) => writeJson(e, depth + 1) ?? "null").join(",")}]`;
+      if (depth > MAX_DEPTH) throw new ValidationError(`Cannot write JSON nested deeper than ${MAX_DEPTH} levels (is there a cycle?).`);
+      // Boxed primitives are written as their value, as JSON.stringify does.
+      if (v instanceof Number || v instanceof String || v instanceof Boolean) return writeJson(v.valueOf(), depth);
+      if (Array.isArray(v)) {
+        const parts = new Array<string>(v.length);
+        for (let i = 0; i < v.length; i++) parts[i] = writeJson(v[i], depth + 1) ?? "null"; // holes too
+        return `[${parts.join(",")}]`;
+      }
       const withToJson = v as { toJSON?: () => unknown };
       if (typeof withToJson.toJSON === "function") return writeJson(withToJson.toJSON(), depth + 1);
       const parts: string[] = [];

@@ -4,9 +4,8 @@
  * FP16/BF16 raw bits; BYTES as a 4-byte little-endian length before each element.
  */
 import { type Datatype, elementByteSize, type TensorData, TYPED_ARRAY } from "./datatype.js";
-import { ValidationError } from "./errors.js";
-import { HOST_LITTLE_ENDIAN } from "./float16.js";
-import { checkShape, fail, formatShape } from "./shape.js";
+import { HOST_LITTLE_ENDIAN } from "./words.js";
+import { checkShape, fail, formatShape, show } from "./shape.js";
 import type { TensorParameters } from "./json-value.js";
 import { checkDatatype, checkName, Tensor } from "./tensor.js";
 
@@ -56,14 +55,13 @@ export function dataToBytes(datatype: Datatype, data: TensorData, hostLittleEndi
 export function encodeBytesElements(elements: readonly Uint8Array[], tensor?: string): Uint8Array {
   let total = 0;
   for (let i = 0; i < elements.length; i++) {
-    const length = elements[i]!.byteLength;
+    const element: unknown = elements[i];
+    if (!(element instanceof Uint8Array)) {
+      fail("input", "invalid BYTES element", { tensor, path: `data[${i}]`, expected: "a Uint8Array", received: show(element) });
+    }
+    const length = element.byteLength;
     if (length > 0xffffffff) {
-      throw new ValidationError(`Tensor "${tensor}" element ${i} is ${length} bytes; BYTES elements must be under 4 GiB.`, {
-        tensor,
-        path: `data[${i}]`,
-        expected: "fewer than 2^32 bytes",
-        received: `${length} bytes`,
-      });
+      fail("input", "BYTES element too large", { tensor, path: `data[${i}]`, expected: "fewer than 2^32 bytes", received: `${length} bytes` });
     }
     total += 4 + length;
   }
@@ -96,6 +94,9 @@ export function tensorFromBytes(
   checkName(name, "response");
   checkDatatype(datatype, "response", name);
   const count = checkShape(shape, "response", name);
+  if (!(bytes instanceof Uint8Array)) {
+    fail("input", "invalid bytes", { tensor: name, expected: "a Uint8Array", received: show(bytes) });
+  }
   const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name);
   return new Tensor(name, datatype, shape, data as never, parameters);
 }
@@ -141,8 +142,21 @@ export function bytesToData(
   return data;
 }
 
-/** Split length-prefixed BYTES elements; each element is a view of `bytes`. Internal. */
+/**
+ * Split `count` length-prefixed BYTES elements (the inverse of {@link encodeBytesElements}); each element is a
+ * view of `bytes`.
+ *
+ * @throws {ProtocolError} if a length runs past the end or bytes are left over
+ */
 export function decodeBytesElements(bytes: Uint8Array, count: number, tensor?: string): Uint8Array[] {
+  if (count * 4 > bytes.byteLength) {
+    // Checked before allocating: each element needs at least its 4-byte length.
+    fail("response", "BYTES data ends early", {
+      tensor,
+      expected: `at least ${count * 4} bytes for ${count} length-prefixed element${count === 1 ? "" : "s"}`,
+      received: `${bytes.byteLength} bytes`,
+    });
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Array<Uint8Array>(count);
   let offset = 0;
@@ -171,7 +185,7 @@ export function decodeBytesElements(bytes: Uint8Array, count: number, tensor?: s
   if (offset !== bytes.byteLength) {
     fail("response", "BYTES data has bytes left over", {
       tensor,
-      expected: `${count} elements in ${offset} bytes`,
+      expected: `${offset} bytes (${count} element${count === 1 ? "" : "s"} with their lengths)`,
       received: `${bytes.byteLength} bytes`,
     });
   }

@@ -1,4 +1,8 @@
 import { describeProblem, type ProblemDetails, ProtocolError, ValidationError } from "./errors.js";
+import { PackedIntegers } from "./packed.js";
+
+/** The most dimensions a shape may have (NumPy's limit too); deeper ones are a mistake, not a tensor. */
+export const MAX_RANK = 64;
 
 /** Whose fault a bad value is: the caller's (ValidationError) or the server's (ProtocolError). Internal. */
 export type Origin = "input" | "response";
@@ -13,7 +17,7 @@ export function fail(origin: Origin, problem: string, details: ProblemDetails, h
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "bigint") return `${value}n`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (Array.isArray(value) || value instanceof PackedIntegers) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (value === null) return "null";
   if (typeof value === "object") return "an object";
@@ -25,20 +29,23 @@ export function show(value: unknown): string {
  * Check that `shape` is a list of non-negative safe integers whose product is a safe integer, and return
  * that product (the element count). Internal: the public form is {@link numel}.
  */
-export function checkShape(shape: unknown, origin: Origin, tensor?: string): number {
+export function checkShape(shape: unknown, origin: Origin, tensor?: string, path = "shape"): number {
   if (!Array.isArray(shape)) {
-    fail(origin, "invalid shape", { tensor, path: "shape", expected: "an array of non-negative integers", received: show(shape) });
+    fail(origin, "invalid shape", { tensor, path, expected: "an array of non-negative integers", received: show(shape) });
+  }
+  if (shape.length > MAX_RANK) {
+    fail(origin, "invalid shape", { tensor, path, expected: `at most ${MAX_RANK} dimensions`, received: `${shape.length}` });
   }
   let count = 1;
   for (let i = 0; i < shape.length; i++) {
     const dim: unknown = shape[i];
     if (typeof dim !== "number" || !Number.isSafeInteger(dim) || dim < 0) {
-      fail(origin, "invalid shape", { tensor, path: `shape[${i}]`, expected: "a non-negative integer", received: show(dim) });
+      fail(origin, "invalid shape", { tensor, path: `${path}[${i}]`, expected: "a non-negative integer", received: show(dim) });
     }
     count *= dim;
   }
   if (!Number.isSafeInteger(count)) {
-    fail(origin, "shape too large", { tensor, path: "shape", expected: "at most 2^53 - 1 elements", received: `[${shape.join(", ")}]` });
+    fail(origin, "shape too large", { tensor, path, expected: "at most 2^53 - 1 elements", received: `[${shape.join(", ")}]` });
   }
   return count;
 }
@@ -60,8 +67,19 @@ export function formatShape(shape: readonly number[]): string {
  * Build nested arrays by `shape` from a flat row-major reader. A rank-0 shape gives the element itself.
  * Internal.
  */
-export function nest<E>(shape: readonly number[], read: (index: number) => E): E | NestedArrayOf<E> {
+export function nest<E>(shape: readonly number[], read: (index: number) => E, tensor?: string): E | NestedArrayOf<E> {
   if (shape.length === 0) return read(0);
+  // [2^40, 0] holds no element but would need 2^40 empty arrays: refuse rather than exhaust memory.
+  const count = shape.reduce((a, b) => a * b, 1);
+  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (rows > 2 ** 24 && rows > count) {
+    fail("input", "too many nested arrays", {
+      tensor,
+      path: "shape",
+      expected: `at most ${2 ** 24} rows for ${count} elements`,
+      received: `${rows} (shape ${formatShape(shape)})`,
+    }, "Read .data instead of toArray().");
+  }
   let next = 0;
   const build = (depth: number): NestedArrayOf<E> => {
     const size = shape[depth]!;

@@ -10,6 +10,7 @@ import {
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { checkShape, fail, formatShape, nest, type NestedArrayOf, type Origin, show } from "./shape.js";
+import { utf8Text } from "./utf8.js";
 
 import type { TensorParameters } from "./json-value.js";
 
@@ -18,7 +19,6 @@ export type { JsonValue, TensorParameters } from "./json-value.js";
 /** What `toArray()` returns: nested arrays by shape, or the element itself for a rank-0 tensor. */
 export type TensorArray<E> = E | NestedArrayOf<E>;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * A named, typed, shaped tensor: the unit of inference input and output.
@@ -59,7 +59,7 @@ export class Tensor<D extends Datatype = Datatype> {
     this.datatype = checkDatatype(datatype, "input", name);
     const count = checkShape(shape, "input", name);
     this.shape = Object.freeze(shape.slice());
-    this.data = toTensorData(datatype, shape, count, data, "input", name) as TensorData<D>;
+    this.data = toTensorData(datatype, shape, count, data, { origin: "input", tensor: name, path: "data" }) as TensorData<D>;
     if (parameters !== undefined) this.parameters = parameters;
   }
 
@@ -149,8 +149,9 @@ export class Tensor<D extends Datatype = Datatype> {
       const raw = index[d]!;
       const i = raw < 0 ? raw + size : raw;
       if (!Number.isInteger(raw) || i < 0 || i >= size) {
+        const problem = Number.isInteger(raw) ? `is out of range for dimension ${d} of size ${size}` : "is not an integer";
         throw new ValidationError(
-          `Tensor "${this.name}": index ${show(raw)} is out of range for dimension ${d} of size ${size}.`,
+          `Tensor "${this.name}": index ${show(raw)} ${problem}.`,
           { tensor: this.name, path: `index[${d}]`, expected: `an integer in [${-size}, ${size - 1}]`, received: show(raw) },
         );
       }
@@ -164,7 +165,7 @@ export class Tensor<D extends Datatype = Datatype> {
    * INT64/UINT64 bigints, BOOL booleans, BYTES `Uint8Array`s (see {@link Tensor.strings}).
    */
   toArray(): TensorArray<TensorElement<D>> {
-    return nest(this.shape, elementReader(this));
+    return nest(this.shape, elementReader(this), this.name);
   }
 
   /**
@@ -189,9 +190,8 @@ export class Tensor<D extends Datatype = Datatype> {
 }
 
 function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
+  const text = utf8Text(bytes);
+  if (text === undefined) {
     throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8; read it as bytes from .data.`, {
       tensor,
       path: `data[${index}]`,
@@ -199,6 +199,7 @@ function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
       received: `${bytes.length} bytes that are not UTF-8`,
     });
   }
+  return text;
 }
 
 function elementReader<D extends Datatype>(t: Tensor<D>): (index: number) => TensorElement<D> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, encodeTensorBody, ProtocolError, Tensor } from "kserve-client/tensor";
+import { decodeTensorBody, encodeJsonTensor, encodeTensorBody, ProtocolError, Tensor, ValidationError } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { concat, thrown } from "../helpers.js";
 
@@ -13,8 +13,8 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
     expect(headerLength).toBe("166");
     expect(166 % 8).not.toBe(0); // the INT64 section cannot be viewed in place
 
-    const { header, tensors } = decodeTensorBody(body, { key: "outputs", headerLength });
-    expect(header).toEqual({ id: "req-2", model_name: "iris-classifier", model_version: null });
+    const { fields, tensors } = decodeTensorBody(body, { key: "outputs", headerLength });
+    expect(fields).toEqual({ id: "req-2", model_name: "iris-classifier", model_version: null });
     expect(tensors).toHaveLength(1);
     const [out] = tensors;
     expect(out!.name).toBe("output-0");
@@ -32,7 +32,7 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
       ["v2-infer-binary-out", [3, 4]],
     ] as const) {
       const request = kserveFixture(name).request;
-      const { header, tensors } = decodeTensorBody(bodyBytes(request.body), {
+      const { fields, tensors } = decodeTensorBody(bodyBytes(request.body), {
         key: "inputs",
         headerLength: request.headers["inference-header-content-length"],
       });
@@ -40,7 +40,7 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
       expect(tensors[0]!.shape).toEqual(shape);
       expect(Array.from(tensors[0]!.data as Float32Array).slice(0, 4)).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
       if (name === "v2-infer-binary-out") {
-        expect(header).toEqual({ id: "req-2", outputs: [{ name: "output-0", parameters: { binary_data: true } }] });
+        expect(fields).toEqual({ id: "req-2", outputs: [{ name: "output-0", parameters: { binary_data: true } }] });
       }
     }
   });
@@ -54,8 +54,8 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
 
   it("decodes a plain JSON response when there is no header length", () => {
     const response = kserveFixture("v2-infer-json").response;
-    const { header, tensors } = decodeTensorBody(bodyBytes(response.body), { key: "outputs" });
-    expect(header).toEqual({ model_name: "iris-classifier", model_version: null, id: "req-1", parameters: null });
+    const { fields, tensors } = decodeTensorBody(bodyBytes(response.body), { key: "outputs" });
+    expect(fields).toEqual({ model_name: "iris-classifier", model_version: null, id: "req-1", parameters: null });
     expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual([0n, 1n]);
   });
 });
@@ -104,13 +104,13 @@ describe("encodeTensorBody", () => {
     const tensors = [x, ids, words, Tensor.fp32("empty", [0], [])];
     const body = encodeTensorBody(tensors, { key: "outputs", fields: { model_name: "m" }, binary: (_t, i) => i !== 1 });
     const decoded = decodeTensorBody(concat(body.chunks), { key: "outputs", headerLength: body.headerLength });
-    expect(decoded.header).toEqual({ model_name: "m" });
+    expect(decoded.fields).toEqual({ model_name: "m" });
     expect(decoded.tensors.map((t) => t.toArray())).toEqual(tensors.map((t) => t.toArray()));
   });
 
-  it("does not write a field that has the tensor key's name twice", () => {
-    const header = new TextDecoder().decode(encodeTensorBody([x], { key: "inputs", fields: { inputs: "ignored" } }).chunks[0]);
-    expect(header.match(/"inputs"/g)).toHaveLength(1);
+  it("refuses a field named like the tensor key instead of dropping it", () => {
+    const err = thrown(ValidationError, () => encodeTensorBody([x], { key: "inputs", fields: { inputs: "mine" } }));
+    expect(err.details).toMatchObject({ path: "fields.inputs", received: '"mine"' });
   });
 });
 
@@ -198,7 +198,7 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
   });
 
   it("a body with no tensor array decodes to no tensors", () => {
-    expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({ header: { model_name: "m" }, tensors: [] });
+    expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({ fields: { model_name: "m" }, tensors: [] });
   });
 });
 
@@ -222,23 +222,23 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
   });
 
   it("names the element that does not fit the datatype", () => {
-    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
     expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({ expected: "3 elements (shape [3])" });
     // Both a negative value and one of 2^63 or more: no 64-bit type holds both.
-    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
   });
 
   it("gives plain arrays back everywhere but tensor data", () => {
-    const { header, tensors } = decode(out("INT64", [1], "[9007199254740993]", ',"parameters":{"seeds":[12345678901234567890,1]}').replace(
+    const { fields, tensors } = decode(out("INT64", [1], "[9007199254740993]", ',"parameters":{"seeds":[12345678901234567890,1]}').replace(
       '{"outputs"',
       '{"parameters":{"ids":[12345678901234567890,2]},"outputs"',
     ));
-    expect(header).toEqual({ parameters: { ids: [12345678901234567890n, 2] } });
+    expect(fields).toEqual({ parameters: { ids: [12345678901234567890n, 2] } });
     expect(tensors[0]!.parameters).toEqual({ seeds: [12345678901234567890n, 1] });
-    expect(thrown(ProtocolError, () => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("shape[0]");
+    expect(thrown(ProtocolError, () => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("outputs[0].shape[0]");
   });
 
   it("keeps floats, -0 and literals in arrays that also hold big integers", () => {
@@ -252,5 +252,27 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
   it("reports syntax errors in a big-integer array at their position", () => {
     const err = thrown(ProtocolError, () => decode(out("INT64", [2], "[9007199254740993 2]")));
     expect(err.message).toContain("expected ',' or ']'");
+  });
+});
+
+describe("Triton's empty binary outputs", () => {
+  it("decode without Inference-Header-Content-Length when every section is 0 bytes", () => {
+    // Triton sends plain JSON, no header length, when all binary outputs are empty (PROTOCOL.md §3.4).
+    const body = utf8('{"model_name":"m","outputs":[{"name":"x","shape":[0],"datatype":"FP32","parameters":{"binary_data_size":0}}]}');
+    const { tensors } = decodeTensorBody(body, { key: "outputs" });
+    expect(tensors[0]!.shape).toEqual([0]);
+    expect(tensors[0]!.data).toBeInstanceOf(Float32Array);
+    expect(tensors[0]!.size).toBe(0);
+  });
+});
+
+describe("stale binary_data_size in a tensor's own parameters", () => {
+  it("is not written next to JSON data, and is replaced for binary data", () => {
+    const t = Tensor.fp32("x", [1], [1], { binary_data_size: 999, content_type: "np" });
+    const asJson = new TextDecoder().decode(encodeTensorBody([t], { key: "inputs", binary: () => false }).chunks[0]);
+    expect(asJson).toBe('{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"content_type":"np"},"data":[1]}]}');
+    const asBinary = new TextDecoder().decode(encodeTensorBody([t], { key: "inputs" }).chunks[0]);
+    expect(asBinary).toContain('"parameters":{"content_type":"np","binary_data_size":4}');
+    expect(encodeJsonTensor(Tensor.fp32("y", [1], [1], { binary_data_size: 4 }))).toBe('{"name":"y","shape":[1],"datatype":"FP32","data":[1]}');
   });
 });

@@ -110,9 +110,14 @@ describe("tensorFromBytes", () => {
       expected: "3 bytes at offset 4",
       received: "1 bytes left",
     });
-    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [2], good)).details).toMatchObject({ path: "data[1]" });
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [2], good)).details).toMatchObject({
+      expected: "at least 8 bytes for 2 length-prefixed elements",
+      received: "7 bytes",
+    });
+    const twoShort = encodeBytesElements([new Uint8Array(0), new Uint8Array(0), new Uint8Array([7])]).subarray(0, 12);
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [3], twoShort)).details).toMatchObject({ path: "data[2]" });
     expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([...good, 9]))).rawMessage).toContain("left over");
-    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected).toContain("4-byte length");
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected).toBe("at least 4 bytes for 1 length-prefixed element");
   });
 
   it("rejects BOOL bytes other than 0 and 1", () => {

@@ -124,12 +124,12 @@ describe("64-bit integers in JSON, both ways", () => {
     fc.assert(
       fc.property(fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 16 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (values, score) => {
         const text = `{"parameters":{"score":${JSON.stringify(score)}},"outputs":[${encodeJsonTensor(Tensor.int64("i", [values.length], values))}]}`;
-        const { header, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
+        const { fields, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
         expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(values);
         // An integer token past 2^53 comes back as an exact bigint; every other number as itself.
         const token = JSON.stringify(score);
         const expected = /^-?\d+$/.test(token) && !Number.isSafeInteger(score) ? BigInt(token) : (JSON.parse(token) as number);
-        expect(header).toEqual({ parameters: { score: expected } });
+        expect(fields).toEqual({ parameters: { score: expected } });
       }),
       { numRuns: RUNS },
     );
@@ -156,6 +156,29 @@ describe("64-bit integer arrays through decodeTensorBody (the exact parser's pac
         expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(list);
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+/** Nested values as JSON text, with -0 written as -0.0 (JSON.stringify would drop its sign). */
+function writeNested(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(writeNested).join(",")}]`;
+  if (Object.is(value, -0)) return "-0.0";
+  return String(value);
+}
+
+describe("nested JSON data", () => {
+  const numeric = DATATYPES.filter((d) => d !== "BYTES");
+  it.each(numeric)(`%s: data written nested by shape decodes to the same tensor (${RUNS / 4} cases)`, (datatype) => {
+    fc.assert(
+      fc.property(tensorArb(datatype, true), (t) => {
+        // Servers may send data nested by shape (PROTOCOL.md §2.7); toArray() gives exactly that nesting.
+        const nested = t.toArray();
+        const data = Array.isArray(nested) ? nested : [nested];
+        const text = `{"name":"t","shape":${JSON.stringify(t.shape)},"datatype":"${t.datatype}","data":${writeNested(data)}}`;
+        expect(fingerprint(tensorFromJson(parseJson(text)))).toEqual(fingerprint(t));
+      }),
+      { numRuns: RUNS / 4 },
     );
   });
 });

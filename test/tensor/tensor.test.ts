@@ -184,14 +184,29 @@ describe("FP16 and BF16", () => {
     expect(Array.from(Tensor.bf16("b", [1], new Float64Array([1.5])).data)).toEqual([0x3fc0]);
   });
 
-  it("take a Float16Array's bits without copying where the runtime has Float16Array", () => {
-    const Float16 = (globalThis as { Float16Array?: new (values: number[]) => ArrayBufferView & { length: number } }).Float16Array;
-    // Without Float16Array the same bits come from numbers: the outcome is the same either way.
-    const source = Float16 ? new Float16([6.8, -1]) : new Uint16Array([0x46cd, 0xbc00]);
-    const t = Tensor.fp16("h", [2], source as never);
-    expect(Array.from(t.data)).toEqual([0x46cd, 0xbc00]);
-    expect(t.data.buffer).toBe(source.buffer);
+  it("take a Float16Array's bits without copying", () => {
+    // Node 20 has no Float16Array; a typed array that reports itself as one exercises the same branch.
+    class Float16Like extends Uint16Array {}
+    Object.defineProperty(Float16Like.prototype, Symbol.toStringTag, { get: () => "Float16Array" });
+    const real = (globalThis as { Float16Array?: new (values: number[]) => ArrayBufferView }).Float16Array;
+    const sources: ArrayBufferView[] = [new Float16Like([0x46cd, 0xbc00])];
+    if (real) sources.push(new real([6.8, -1])); // Node 24 and browsers: the real thing, same bits
+    for (const source of sources) {
+      const t = Tensor.fp16("h", [2], source as never);
+      expect(Array.from(t.data)).toEqual([0x46cd, 0xbc00]);
+      expect(t.data.buffer).toBe(source.buffer);
+      expect(t.data).not.toBe(source); // a Uint16Array view, whatever the source's class
+    }
   });
+
+  it("take Uint16Array rows as raw bits, exactly like flat input", () => {
+    const flat = Tensor.fp16("h", [2], new Uint16Array([0x3c00, 0x4000]));
+    const rows = Tensor.fp16("h", [1, 2], [new Uint16Array([0x3c00, 0x4000])]);
+    expect(rows.toArray()).toEqual([flat.toArray()]);
+    expect(rows.toArray()).toEqual([[1, 2]]);
+    expect(Tensor.bf16("b", [1, 1], [new Uint16Array([0x3fc0])]).toArray()).toEqual([[1.5]]);
+  });
+
 });
 
 describe("reading elements", () => {
@@ -209,6 +224,7 @@ describe("reading elements", () => {
     expect(thrown(ValidationError, () => t.at(0)).details).toMatchObject({ expected: "2 indices", received: "1" });
     expect(thrown(ValidationError, () => t.at(2, 0)).details).toMatchObject({ path: "index[0]", expected: "an integer in [-2, 1]", received: "2" });
     expect(thrown(ValidationError, () => t.at(0, 0.5)).details.path).toBe("index[1]");
+    expect(thrown(ValidationError, () => t.at("1" as unknown as number, 0)).message).toContain("is not an integer");
   });
 
   it("toArray() nests by shape", () => {
@@ -224,6 +240,11 @@ describe("reading elements", () => {
     const bad = Tensor.bytes("raw", [2], ["ok", new Uint8Array([0xc3, 0x28])]);
     const err = thrown(ValidationError, () => bad.strings());
     expect(err.details).toMatchObject({ tensor: "raw", path: "data[1]", expected: "UTF-8 text" });
+  });
+
+  it("strings() keeps a leading byte-order mark: it is data", () => {
+    const withBom = Tensor.bytes("b", [1], [new Uint8Array([0xef, 0xbb, 0xbf, 0x41])]);
+    expect(withBom.strings()).toEqual(["\ufeffA"]);
   });
 
   it("strings() on a non-BYTES tensor is a ValidationError", () => {
