@@ -12,8 +12,9 @@ import type { JsonValue } from "./json-value.js";
  * Parse JSON text, keeping every integer exact: integers beyond ±(2^53 - 1) come back as `bigint`.
  * Also accepts the bare tokens `NaN`, `Infinity` and `-Infinity` (Triton writes them).
  *
- * Native `JSON.parse` runs first; the exact parser runs only when its result holds an integer that
- * `JSON.parse` may have rounded, or when the text uses the non-standard tokens.
+ * Native `JSON.parse` does the work whenever it can be exact. The exact parser runs instead when an integer
+ * of 16 or more digits shows in the first 4 KiB, when `JSON.parse`'s result holds an integer it may have
+ * rounded, or when the text uses the non-standard tokens.
  *
  * @throws {ProtocolError} if the text is not JSON
  */
