@@ -143,14 +143,17 @@ export class ProtocolError extends KServeError {
   }
 }
 
-// Tags read by Symbol.hasInstance; string literals so that minifiers cannot rename them.
-for (const [cls, name] of [
-  [KServeError, "KServeError"],
-  [ValidationError, "ValidationError"],
-  [ProtocolError, "ProtocolError"],
-] as const) {
+/**
+ * Give an error class its name tag, which Symbol.hasInstance reads to recognise instances from other copies of
+ * the package. A string literal, not `cls.name`, so that minifiers cannot rename it. Internal.
+ */
+export function tagErrorClass(cls: abstract new (...args: never[]) => KServeError, name: string): void {
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
 }
+
+tagErrorClass(KServeError, "KServeError");
+tagErrorClass(ValidationError, "ValidationError");
+tagErrorClass(ProtocolError, "ProtocolError");
 
 /** True for any error raised by kserve-client, whichever copy of the package raised it. */
 export function isKServeError(value: unknown): value is KServeError {

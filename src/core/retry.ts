@@ -1,0 +1,136 @@
+/**
+ * Retry policy as pure functions (DESIGN.md §5): whether an attempt's outcome is worth another try, how long
+ * to wait, what the server's Retry-After asks for, and whether the call's deadline leaves room for the wait.
+ * The request loop composes these; nothing here sleeps or reads a clock.
+ */
+
+/** Overrides of the default retry policy; `retry: false` turns retries off. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries?: number | undefined;
+  /** First backoff delay; doubles per retry. Default 500 ms. */
+  initialDelayMs?: number | undefined;
+  /** Ceiling of the backoff delay. Default 8 s. */
+  maxDelayMs?: number | undefined;
+  /** Ceiling of a server-requested delay (Retry-After). Default 60 s. */
+  maxRetryAfterMs?: number | undefined;
+  /**
+   * Statuses worth another attempt. Default 408, 429, 502, 503, 504 — not 500: on a model server a 500 is
+   * usually the model failing on this input, and it will fail again.
+   */
+  statusCodes?: readonly number[] | undefined;
+}
+
+/** A fully resolved policy. */
+export interface RetryPolicy {
+  maxRetries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  statusCodes: ReadonlySet<number>;
+}
+
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 8000,
+  maxRetryAfterMs: 60_000,
+  statusCodes: new Set([408, 429, 502, 503, 504]),
+});
+
+/** The policy for a client option and a per-call option (the call's wins, field by field). */
+export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOptions | false): RetryPolicy {
+  if (client === false || call === false) return { ...DEFAULT_RETRY, maxRetries: 0 };
+  const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? client?.[key];
+  return {
+    maxRetries: pick("maxRetries") ?? DEFAULT_RETRY.maxRetries,
+    initialDelayMs: pick("initialDelayMs") ?? DEFAULT_RETRY.initialDelayMs,
+    maxDelayMs: pick("maxDelayMs") ?? DEFAULT_RETRY.maxDelayMs,
+    maxRetryAfterMs: pick("maxRetryAfterMs") ?? DEFAULT_RETRY.maxRetryAfterMs,
+    statusCodes: new Set(pick("statusCodes") ?? DEFAULT_RETRY.statusCodes),
+  };
+}
+
+/** What one attempt ended in, as far as retrying is concerned. */
+export type AttemptOutcome =
+  | { kind: "status"; status: number }
+  /** No complete answer: refused, reset, DNS, TLS. */
+  | { kind: "connection" }
+  /** This attempt's own time limit passed (not the call's deadline). */
+  | { kind: "attempt-timeout" }
+  /** The caller cancelled, or the call's deadline passed: never retried. */
+  | { kind: "final" };
+
+/** Whether to try again after `attempt` (0 for the first) ended in `outcome`, and why, for the log. */
+export function retryDecision(
+  outcome: AttemptOutcome,
+  attempt: number,
+  policy: RetryPolicy,
+): { retry: boolean; reason: string } {
+  if (outcome.kind === "final") return { retry: false, reason: "cancelled or past the deadline" };
+  if (attempt >= policy.maxRetries) return { retry: false, reason: `no retries left (${policy.maxRetries})` };
+  switch (outcome.kind) {
+    case "connection":
+      return { retry: true, reason: "connection failed" };
+    case "attempt-timeout":
+      return { retry: true, reason: "attempt timed out" };
+    case "status":
+      return policy.statusCodes.has(outcome.status)
+        ? { retry: true, reason: `status ${outcome.status}` }
+        : { retry: false, reason: `status ${outcome.status} is not retried` };
+  }
+}
+
+/**
+ * Exponential backoff for retry number `retry` (1 for the first retry): initialDelay · 2^(retry-1), capped, minus
+ * up to 25% jitter so that clients that failed together do not come back together.
+ *
+ * @param random a number in [0, 1); injectable so tests are deterministic
+ */
+export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const base = Math.min(policy.initialDelayMs * 2 ** Math.max(0, retry - 1), policy.maxDelayMs);
+  return Math.round(base * (1 - 0.25 * random()));
+}
+
+/** Reads one response header by lower-case name. */
+export type HeaderLookup = (name: string) => string | null | undefined;
+
+/**
+ * The delay a server asked for, in ms: `retry-after-ms` (milliseconds) first, then `Retry-After` as
+ * delay-seconds or an HTTP date. Undefined when absent or unreadable (then backoff applies), so garbage never
+ * stops a retry; negative or past values mean "now" (0).
+ *
+ * @param nowMs the current time, for HTTP dates
+ */
+export function parseRetryAfter(header: HeaderLookup, nowMs: number): number | undefined {
+  const ms = header("retry-after-ms")?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
+  const value = header("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // An HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms): Date.parse reads all three.
+  if (!/[a-z]/i.test(value)) return undefined; // "1.5", "-3": not delay-seconds and not a date
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
+ * The wait before retry number `retry`: the server's Retry-After (capped at `maxRetryAfterMs`, no jitter: the
+ * server chose it) or else backoff.
+ */
+export function retryDelay(
+  retry: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  return retryAfterMs === undefined ? backoffDelay(retry, policy, random) : Math.min(retryAfterMs, policy.maxRetryAfterMs);
+}
+
+/**
+ * True if waiting `delayMs` from `nowMs` still leaves time for another attempt before `deadlineMs`. When it
+ * does not, the call ends at once with the last error rather than sleeping past its deadline.
+ */
+export function fitsBeforeDeadline(delayMs: number, nowMs: number, deadlineMs: number | undefined): boolean {
+  return deadlineMs === undefined || nowMs + delayMs < deadlineMs;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import {
+  AbortError,
+  codeForStatus,
+  ConfigError,
+  ConnectionError,
+  HttpError,
+  isKServeError,
+  KServeError,
+  MAX_ERROR_BODY,
+  redactHeaders,
+  serverMessage,
+  TimeoutError,
+} from "../../src/core/errors.js";
+import { kserveFixture } from "../fixtures.js";
+
+describe("codeForStatus", () => {
+  it.each([
+    [400, "invalid_argument"],
+    [401, "unauthenticated"],
+    [403, "permission_denied"],
+    [404, "not_found"],
+    [408, "deadline_exceeded"],
+    [409, "aborted"],
+    [422, "invalid_argument"],
+    [429, "resource_exhausted"],
+    [500, "internal"],
+    [501, "unimplemented"],
+    [502, "unavailable"],
+    [503, "unavailable"],
+    [504, "deadline_exceeded"],
+    [418, "unknown"],
+    [599, "unknown"],
+  ])("%i → %s", (status, code) => {
+    expect(codeForStatus(status)).toBe(code);
+  });
+});
+
+describe("serverMessage", () => {
+  const text = (name: string) => (kserveFixture(name).response.body as { text: string }).text;
+
+  it("reads {error} from real KServe answers", () => {
+    expect(serverMessage(text("v2-unknown-model"))).toBe("Model with name no-such-model does not exist.");
+    expect(serverMessage(text("v2-versioned-path-501"))).toBe("Model versioning not supported yet.");
+  });
+
+  it("reads FastAPI's {detail}, as a string or as a list of {loc, msg}", () => {
+    expect(serverMessage('{"detail":"Not Found"}')).toBe("Not Found");
+    expect(serverMessage(text("v2-missing-inputs-422"))).toMatch(/^body\.inputs: /);
+    expect(serverMessage('{"detail":[{"loc":["body","inputs",0,"data"],"msg":"field required"},{"msg":"bad"}]}')).toBe(
+      "body.inputs.0.data: field required; bad",
+    );
+  });
+
+  it("falls back to the text for plain or other JSON bodies, and undefined for none", () => {
+    expect(serverMessage("Internal Server Error")).toBe("Internal Server Error");
+    expect(serverMessage("<html><body>502 Bad Gateway</body></html>\n")).toBe("<html><body>502 Bad Gateway</body></html>");
+    expect(serverMessage('{"message":"x"}')).toBe('{"message":"x"}');
+    expect(serverMessage("  ")).toBeUndefined();
+  });
+
+  it("cuts long bodies", () => {
+    expect(serverMessage("x".repeat(MAX_ERROR_BODY + 10))).toHaveLength(MAX_ERROR_BODY + 1);
+  });
+});
+
+describe("redactHeaders", () => {
+  it("hides credentials, keeps the scheme and everything else, lower-cases names", () => {
+    expect(
+      redactHeaders({
+        Authorization: "Bearer eyJhbGciOi.secret",
+        "Proxy-Authorization": "Basic dXNlcjpwYXNz",
+        Cookie: "session=abc",
+        "X-API-Key": "k-123",
+        "x-request-id": "req-7",
+        "Content-Type": "application/json",
+      }),
+    ).toEqual({
+      authorization: "Bearer [redacted]",
+      "proxy-authorization": "Basic [redacted]",
+      cookie: "[redacted]",
+      "x-api-key": "[redacted]",
+      "x-request-id": "req-7",
+      "content-type": "application/json",
+    });
+  });
+});
+
+describe("transport errors", () => {
+  it("carry their codes and are KServeErrors across the brand check", () => {
+    const cases: [KServeError, string, string][] = [
+      [new ConnectionError("refused"), "unavailable", "ConnectionError"],
+      [new TimeoutError("late"), "deadline_exceeded", "TimeoutError"],
+      [new AbortError("stopped"), "canceled", "AbortError"],
+      [new ConfigError("no host here"), "invalid_argument", "ConfigError"],
+    ];
+    for (const [err, code, name] of cases) {
+      expect(err.code).toBe(code);
+      expect(err.name).toBe(name);
+      expect(isKServeError(err)).toBe(true);
+      expect(err).toBeInstanceOf(KServeError);
+    }
+    expect(new TimeoutError("x")).not.toBeInstanceOf(AbortError);
+  });
+
+  it("HttpError takes its code from the status and keeps headers and body", () => {
+    const err = new HttpError("Model with name m does not exist.", {
+      status: 404,
+      headers: { "x-request-id": "r1" },
+      body: '{"error":"Model with name m does not exist."}',
+      requestId: "r1",
+      model: "m",
+    });
+    expect(err).toMatchObject({ code: "not_found", status: 404, requestId: "r1", model: "m", headers: { "x-request-id": "r1" } });
+    expect(err.message).toBe("[not_found] Model with name m does not exist.");
+    expect(new HttpError("busy", { status: 503 }).code).toBe("unavailable");
+  });
+});
