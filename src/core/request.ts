@@ -1,0 +1,173 @@
+/**
+ * One HTTP call done reliably (DESIGN.md §5): the retry loop outermost, auth headers per attempt, one deadline
+ * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
+ */
+import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
+import { AbortError, ConnectionError, HttpError, type KServeError, MAX_ERROR_BODY, redactHeaders, serverMessage, TimeoutError } from "./errors.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
+import {
+  type AttemptOutcome,
+  fitsBeforeDeadline,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  retryDecision,
+  retryDelay,
+  type RetryOptions,
+} from "./retry.js";
+import { sleep } from "./sleep.js";
+
+/** Receives one debug line per attempt and per retry; never sees credentials. */
+export interface Logger {
+  debug(message: string, fields: Record<string, unknown>): void;
+}
+
+/** What a client holds for all its calls. */
+export interface RequestContext {
+  httpClient: HttpClient;
+  baseUrl: string;
+  headers?: Readonly<Record<string, string>> | undefined;
+  auth?: Auth | undefined;
+  retry?: RetryOptions | false | undefined;
+  /** Whole-call limit, retries and waits included. */
+  timeoutMs?: number | undefined;
+  maxResponseBytes?: number | undefined;
+  /** Ingress routing: the name to present instead of baseUrl's host. */
+  host?: string | undefined;
+  logger?: Logger | undefined;
+  /** Clock and randomness, injectable for tests. */
+  now?: (() => number) | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** Per-call options, shared by every client method. */
+export interface CallOptions {
+  /** Cancels the call at once, including a wait between retries. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+  /** Extra headers for this call. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Overrides the retry policy for this call; `false` for a stateful model that must not see a request twice. */
+  retry?: RetryOptions | false | undefined;
+}
+
+/** One endpoint call, as a protocol module describes it. */
+export interface Endpoint {
+  method: HttpRequest["method"];
+  /** Path below baseUrl, already URL-encoded. */
+  path: string;
+  headers?: Record<string, string> | undefined;
+  body?: HttpRequest["body"];
+  /** The model addressed, for error messages. */
+  model?: string | undefined;
+  /** Statuses that are answers rather than errors (e.g. 404 and 503 for a readiness check): not retried, not thrown. */
+  accept?: ((status: number) => boolean) | undefined;
+}
+
+/**
+ * Send `endpoint`, retrying per policy, and return the response (2xx, or a status `accept` takes).
+ *
+ * @throws {HttpError} for a non-2xx answer that is not retried (or not any more)
+ * @throws {ConnectionError} when no answer came, retries used up
+ * @throws {TimeoutError} when the call's `timeoutMs` passed
+ * @throws {AbortError} when the caller's signal aborted
+ */
+export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOptions = {}): Promise<HttpResponse> {
+  const now = ctx.now ?? Date.now;
+  const policy = resolveRetryPolicy(ctx.retry, call.retry);
+  const timeoutMs = call.timeoutMs ?? ctx.timeoutMs;
+  const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
+  const url = joinUrl(ctx.baseUrl, endpoint.path);
+  const staticHeaders = { ...lowerCaseHeaders(ctx.headers, "headers"), ...lowerCaseHeaders(call.headers, "call headers") };
+
+  // One signal for everything in flight: the caller's cancel and the deadline both abort it.
+  const controller = new AbortController();
+  const callerSignal = call.signal;
+  const onCallerAbort = () => controller.abort(callerSignal!.reason);
+  if (callerSignal?.aborted) throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
+  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`));
+        }, timeoutMs);
+
+  let lastError: KServeError | undefined;
+  const stopped = (): KServeError => {
+    if (timedOut) return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
+      cause: lastError,
+      model: endpoint.model,
+    });
+    return new AbortError(`The call to ${url} was cancelled.`, { cause: callerSignal?.reason, model: endpoint.model });
+  };
+
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const started = now();
+      let outcome: AttemptOutcome;
+      let retryAfterMs: number | undefined;
+      try {
+        const headers = { ...staticHeaders, ...(await authHeaders(ctx.auth)), ...endpoint.headers };
+        const response = await ctx.httpClient({
+          method: endpoint.method,
+          url,
+          headers,
+          body: endpoint.body,
+          host: ctx.host,
+          signal: controller.signal,
+          maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        });
+        ctx.logger?.debug("kserve-client: attempt", {
+          method: endpoint.method,
+          url,
+          attempt,
+          status: response.status,
+          durationMs: now() - started,
+        });
+        if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
+        lastError = httpError(response, endpoint, url);
+        outcome = { kind: "status", status: response.status };
+        retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
+      } catch (error) {
+        if (controller.signal.aborted) throw stopped();
+        if (!(error instanceof ConnectionError)) throw error; // configuration, size limits, auth provider: not retried
+        lastError = error;
+        outcome = { kind: "connection" };
+        ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: error.rawMessage, durationMs: now() - started });
+      }
+      const decision = retryDecision(outcome, attempt, policy);
+      const delayMs = retryDelay(attempt + 1, retryAfterMs, policy, ctx.random);
+      // A wait that would end past the deadline is no use: end now, with the error that is the real story.
+      if (!decision.retry || !fitsBeforeDeadline(delayMs, now(), deadline)) throw lastError;
+      ctx.logger?.debug("kserve-client: retrying", { method: endpoint.method, url, attempt, reason: decision.reason, delayMs });
+      try {
+        await sleep(delayMs, controller.signal);
+      } catch {
+        throw stopped();
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    callerSignal?.removeEventListener("abort", onCallerAbort);
+  }
+}
+
+function httpError(response: HttpResponse, endpoint: Endpoint, url: string): HttpError {
+  const body = new TextDecoder().decode(response.body);
+  const message = serverMessage(body) ?? `HTTP ${response.status} with no message`;
+  return new HttpError(`${message} (HTTP ${response.status} from ${endpoint.method} ${url})`, {
+    status: response.status,
+    headers: redactHeaders(response.headers),
+    body: body.length > MAX_ERROR_BODY ? `${body.slice(0, MAX_ERROR_BODY)}…` : body,
+    requestId: response.headers["x-request-id"],
+    model: endpoint.model,
+  });
+}
+
+/** `http://h:8080/prefix` + `/v2/models/m` without doubled or missing slashes; baseUrl's own path is kept. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
