@@ -1,0 +1,155 @@
+/**
+ * The Node HttpClient on undici's dispatcher API (`request`, keep-alive pools; not `fetch`, which is slower
+ * and cannot route by Host). Ingress routing: connect to the URL's address, present `host` as the Host header,
+ * the TLS SNI name and the name the certificate is checked against.
+ */
+import { Agent, type Dispatcher } from "undici";
+import { ConnectionError, KServeError } from "../core/errors.js";
+import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
+
+/** TLS settings for HTTPS connections. */
+export interface NodeTlsOptions {
+  /** Trusted CA certificate(s), PEM, in place of the system's. */
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  /** Client certificate, PEM (mutual TLS). */
+  cert?: string | Buffer | undefined;
+  /** Client private key, PEM (mutual TLS). */
+  key?: string | Buffer | undefined;
+  /** Verify the server's certificate. Default true; false is for local experiments only. */
+  rejectUnauthorized?: boolean | undefined;
+}
+
+/** Options of {@link createNodeHttpClient}. */
+export interface NodeHttpClientOptions {
+  /** Connections per origin. Default 128. */
+  connections?: number | undefined;
+  /** How long an idle connection is kept. Default 4000 ms. */
+  keepAliveTimeoutMs?: number | undefined;
+  /** Negotiate HTTP/2 over TLS when the server offers it. Default false. */
+  allowH2?: boolean | undefined;
+  tls?: NodeTlsOptions | undefined;
+}
+
+/** An HttpClient that also owns connections: `close()` ends them (tests, graceful shutdown). */
+export interface NodeHttpClient extends HttpClient {
+  close(): Promise<void>;
+}
+
+/** Create the Node HttpClient. Each virtual host gets its own pool, so TLS names never force reconnects. */
+export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeHttpClient {
+  const agents = new Map<string, Agent>();
+  const agentFor = (host: string | undefined): Agent => {
+    const key = host ?? "";
+    let agent = agents.get(key);
+    if (agent === undefined) {
+      agent = new Agent({
+        connections: options.connections ?? 128,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
+        allowH2: options.allowH2 ?? false,
+        connect: {
+          ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
+          ...(options.tls?.cert === undefined ? {} : { cert: options.tls.cert }),
+          ...(options.tls?.key === undefined ? {} : { key: options.tls.key }),
+          rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+        },
+      });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+
+  const client = async (request: HttpRequest): Promise<HttpResponse> => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.host !== undefined) headers["host"] = request.host;
+    const body = request.body;
+    if (body !== undefined && !(body instanceof Uint8Array)) {
+      // Chunks are written one after another; the length is declared so the body is not sent chunked.
+      headers["content-length"] = String(body.reduce((n, c) => n + c.byteLength, 0));
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await agentFor(request.host).request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers,
+        body: body as Dispatcher.DispatchOptions["body"],
+        signal: request.signal,
+        // undici reads Host for SNI too; said here explicitly because certificate checks depend on it.
+        ...(request.host === undefined ? {} : { servername: stripPort(request.host) }),
+      } as Dispatcher.RequestOptions);
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      throw networkError(error, request);
+    }
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    return { status: response.statusCode, headers: responseHeaders, body: await readBody(response.body, request) };
+  };
+
+  return Object.assign(client, {
+    close: async () => {
+      const all = [...agents.values()];
+      agents.clear();
+      await Promise.all(all.map((agent) => agent.close()));
+    },
+  });
+}
+
+async function readBody(body: Dispatcher.ResponseData["body"], request: HttpRequest): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      if (total > request.maxResponseBytes) {
+        body.destroy();
+        throw tooLarge(request.url, request.maxResponseBytes, total);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason;
+    if (error instanceof KServeError) throw error;
+    throw networkError(error, request, "the response broke off");
+  }
+  return concatChunks(chunks, total);
+}
+
+const TLS_CODES = new Set([
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+]);
+
+/**
+ * A network failure as a ConnectionError (retried by the request loop), except a certificate that does not
+ * verify: trying again cannot fix that, so it is a plain KServeError (same code, not retried) saying what to do.
+ */
+function networkError(error: unknown, request: HttpRequest, what = "could not connect"): KServeError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const name = request.host ?? new URL(request.url).hostname;
+  if (typeof code === "string" && TLS_CODES.has(code)) {
+    return new KServeError(
+      "unavailable",
+      `The TLS certificate of ${request.url} does not verify for "${name}": ${detail} (${code}). ` +
+        "Check `host`, or trust the server's CA with createNodeHttpClient({ tls: { ca } }).",
+      { cause: error },
+    );
+  }
+  return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, { cause: error });
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
+  const colon = host.lastIndexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}

@@ -1,0 +1,180 @@
+/** The Node HttpClient against real HTTP and HTTPS servers on loopback, with certificates made at test time. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
+import type { HttpRequest } from "../../src/core/http.js";
+import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
+import { createTestPki, type TestPki } from "./tls.js";
+
+const VHOST = "iris.kserve-test.example.com";
+interface Seen {
+  host: string | undefined;
+  servername: string | false | null | undefined;
+  clientCertCN: string | undefined;
+  body: Buffer;
+  headers: IncomingMessage["headers"];
+}
+const seen: Seen[] = [];
+
+function handler(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const socket = req.socket as Partial<TLSSocket>;
+    const peer = socket.getPeerCertificate?.();
+    seen.push({
+      host: req.headers.host,
+      servername: socket.servername,
+      clientCertCN: peer && "subject" in peer ? (peer.subject?.CN as string | undefined) : undefined,
+      body: Buffer.concat(chunks),
+      headers: req.headers,
+    });
+    if (req.url === "/big") {
+      res.writeHead(200);
+      res.end(Buffer.alloc(2 * 1024 * 1024));
+      return;
+    }
+    if (req.url === "/reset") {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json", "X-Multi": ["a", "b"] });
+    res.end(JSON.stringify({ url: req.url }));
+  });
+}
+
+async function listen(server: Server | HttpsServer): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+let pki: TestPki;
+let http: Server;
+let https: HttpsServer;
+let mtls: HttpsServer;
+let httpPort: number;
+let httpsPort: number;
+let mtlsPort: number;
+const clients: NodeHttpClient[] = [];
+const client = (...args: Parameters<typeof createNodeHttpClient>) => {
+  const c = createNodeHttpClient(...args);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  pki = createTestPki();
+  const serverCert = pki.issue([VHOST]);
+  http = createServer(handler);
+  https = createHttpsServer({ ...serverCert }, handler);
+  mtls = createHttpsServer({ ...serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true }, handler);
+  [httpPort, httpsPort, mtlsPort] = await Promise.all([listen(http), listen(https), listen(mtls)]);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  for (const s of [http, https, mtls]) s.closeAllConnections();
+  await Promise.all([http, https, mtls].map((s) => new Promise((resolve) => s.close(resolve))));
+  pki.dispose();
+});
+
+const request = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
+  method: "GET",
+  url,
+  headers: {},
+  signal: new AbortController().signal,
+  maxResponseBytes: 1024 * 1024,
+  ...extra,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("createNodeHttpClient over HTTP", () => {
+  it("sends chunk lists with a declared length and returns lower-case headers", async () => {
+    const res = await client()(
+      request(`http://127.0.0.1:${httpPort}/v2/models/iris/infer?x=1`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: [new Uint8Array([1, 2]), new Uint8Array([3])],
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers["x-multi"]).toBe("a, b");
+    expect(JSON.parse(new TextDecoder().decode(res.body))).toEqual({ url: "/v2/models/iris/infer?x=1" });
+    expect(Array.from(seen.at(-1)!.body)).toEqual([1, 2, 3]);
+    expect(seen.at(-1)!.headers["content-length"]).toBe("3");
+    expect(seen.at(-1)!.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it("presents host as the Host header while connecting to the URL's address", async () => {
+    await client()(request(`http://127.0.0.1:${httpPort}/`, { host: VHOST }));
+    expect(seen.at(-1)!.host).toBe(VHOST);
+  });
+
+  it("enforces maxResponseBytes while reading", async () => {
+    const error = await rejection(client()(request(`http://127.0.0.1:${httpPort}/big`)));
+    expect(error).toMatchObject({ code: "resource_exhausted" });
+  });
+
+  it("maps a refused connection and a reset to ConnectionError", async () => {
+    const probe = createServer();
+    const closedPort = await listen(probe);
+    await new Promise((resolve) => probe.close(resolve));
+    const refused = await rejection(client()(request(`http://127.0.0.1:${closedPort}/`)));
+    expect(refused).toBeInstanceOf(ConnectionError);
+    expect((refused as ConnectionError).message).toContain("ECONNREFUSED");
+    expect(await rejection(client()(request(`http://127.0.0.1:${httpPort}/reset`)))).toBeInstanceOf(ConnectionError);
+  });
+
+  it("rejects with the signal's reason when aborted", async () => {
+    const reason = new Error("deadline");
+    const error = await rejection(client()(request(`http://127.0.0.1:${httpPort}/`, { signal: AbortSignal.abort(reason) })));
+    expect(error).toBe(reason);
+  });
+});
+
+describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certificate check", () => {
+  it("connects to 127.0.0.1 and verifies the certificate against host, sending it as SNI and Host", async () => {
+    const res = await client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${httpsPort}/`, { host: VHOST }));
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)).toMatchObject({ host: VHOST, servername: VHOST });
+  });
+
+  it("refuses a certificate for another name, saying what to check, and does not mark it retryable", async () => {
+    const error = await rejection(client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${httpsPort}/`, { host: "other.example.com" })));
+    expect(isKServeError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect((error as KServeError).message).toContain("ERR_TLS_CERT_ALTNAME_INVALID");
+    expect((error as KServeError).message).toContain("tls: { ca }");
+  });
+
+  it("refuses a server whose CA is not trusted (verification is on by default)", async () => {
+    const error = await rejection(client()(request(`https://127.0.0.1:${httpsPort}/`, { host: VHOST })));
+    expect(isKServeError(error)).toBe(true);
+    expect((error as KServeError).message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED/);
+  });
+
+  it("rejectUnauthorized: false skips verification when asked to", async () => {
+    const res = await client({ tls: { rejectUnauthorized: false } })(request(`https://127.0.0.1:${httpsPort}/`, { host: "any.example.com" }));
+    expect(res.status).toBe(200);
+  });
+
+  it("mutual TLS: presents the client certificate", async () => {
+    const id = pki.issue(["model-caller"], "client");
+    const res = await client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST }));
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)!.clientCertCN).toBe("model-caller");
+    const without = await rejection(client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST })));
+    expect(isKServeError(without)).toBe(true);
+  });
+});
