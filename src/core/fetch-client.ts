@@ -12,7 +12,7 @@ export interface FetchHttpClientOptions {
 
 /** An HttpClient on `fetch`. It cannot route by Host (fetch forbids setting it): a request with `host` is refused. */
 export function createFetchHttpClient(options: FetchHttpClientOptions = {}): HttpClient {
-  return async (request: HttpRequest): Promise<HttpResponse> => {
+  const client = async (request: HttpRequest): Promise<HttpResponse> => {
     if (request.host !== undefined) {
       throw new ConfigError(
         `Cannot present host "${request.host}" through fetch: fetch does not let a caller set the Host header or TLS name. ` +
@@ -44,6 +44,7 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
     });
     return { status: response.status, headers, body: await readBody(response, request) };
   };
+  return Object.assign(client, { supportsHost: false });
 }
 
 // What "Failed to fetch" means in a browser is not knowable from the error; say what it usually is.

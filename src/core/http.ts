@@ -36,7 +36,21 @@ export interface HttpResponse {
  * no complete answer arrives, with the signal's reason when aborted, and with a `resource_exhausted`
  * KServeError past `maxResponseBytes`.
  */
-export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;
+export type HttpClient = ((request: HttpRequest) => Promise<HttpResponse>) & {
+  /** False for clients that cannot present `host` (fetch), so clients can refuse it at construction. */
+  readonly supportsHost?: boolean;
+};
+
+/**
+ * Wraps an HttpClient: sees every attempt's request and response, may change either. The first interceptor in
+ * a list is the outermost.
+ */
+export type Interceptor = (next: HttpClient) => HttpClient;
+
+/** `client` wrapped by `interceptors`, the first outermost. */
+export function applyInterceptors(client: HttpClient, interceptors: readonly Interceptor[] = []): HttpClient {
+  return interceptors.reduceRight((next, interceptor) => interceptor(next), client);
+}
 
 /** Default response limit: far above any sane inference response, yet a broken server cannot exhaust memory. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;

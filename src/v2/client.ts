@@ -1,0 +1,156 @@
+/** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
+import { AbortError, ConfigError, TimeoutError } from "../core/errors.js";
+import { createFetchHttpClient } from "../core/fetch-client.js";
+import { applyInterceptors, type HttpClient } from "../core/http.js";
+import { type CallOptions, type RequestContext, send } from "../core/request.js";
+import { sleep } from "../core/sleep.js";
+import { ProtocolError, ValidationError } from "../tensor/index.js";
+import { buildInferBody, decodeInferResponse } from "./infer.js";
+import { modelMetadataSchema, parseEnvelope, serverMetadataSchema } from "./schemas.js";
+import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions, WaitOptions } from "./types.js";
+
+/** Health answers that mean "no" (KServe 503, Triton and MLServer 400, an unknown model 404) rather than an error. */
+const NOT_READY = (status: number) => status === 400 || status === 404 || status === 503;
+
+/**
+ * A V2 REST client.
+ *
+ * @param defaultHttpClient the HttpClient used when the options name none (the package's entry points pass the
+ *   Node client under Node, fetch elsewhere)
+ * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` with an HttpClient that cannot route
+ */
+export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () => HttpClient): V2Client {
+  const base = checkBaseUrl(options.baseUrl);
+  const httpClient =
+    options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
+  if (options.host !== undefined) checkHost(options.host, httpClient);
+  const ctx: RequestContext = {
+    httpClient: applyInterceptors(httpClient, options.interceptors),
+    baseUrl: base,
+    headers: options.headers,
+    auth: options.auth,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    host: options.host,
+    logger: options.logger,
+  };
+  // Learned from answers: whether this server speaks the binary extension ("auto" mode sends big inputs binary then).
+  let serverSpeaksBinary = false;
+
+  const health = async (path: string, call: CallOptions = {}, model?: string) => {
+    const response = await send(ctx, { method: "GET", path, model, accept: NOT_READY }, call);
+    return response.status >= 200 && response.status < 300;
+  };
+  const getJson = async (path: string, call: CallOptions = {}, model?: string): Promise<unknown> => {
+    const response = await send(ctx, { method: "GET", path, model }, call);
+    return parseJsonBody(response.body, path);
+  };
+
+  const client: V2Client = {
+    async infer(model: string, request: InferRequest, call: InferCallOptions = {}) {
+      const mode = call.binary ?? options.binary ?? "auto";
+      const { headers, body } = buildInferBody(checkModel(model), request, mode, serverSpeaksBinary);
+      const response = await send(ctx, { method: "POST", path: `${modelPath(model, call.version)}/infer`, headers, body, model }, call);
+      const { result, binary } = decodeInferResponse(model, response);
+      if (binary) serverSpeaksBinary = true;
+      return result;
+    },
+    serverLive: (call) => health("/v2/health/live", call),
+    serverReady: (call) => health("/v2/health/ready", call),
+    modelReady: (model, call = {}) => health(`${modelPath(checkModel(model), call.version)}/ready`, call, model),
+    async serverMetadata(call): Promise<ServerMetadata> {
+      const m = parseEnvelope(serverMetadataSchema, await getJson("/v2", call), "server metadata");
+      const extensions = m.extensions ?? [];
+      if (extensions.includes("binary_tensor_data")) serverSpeaksBinary = true;
+      return { name: m.name, version: m.version ?? undefined, extensions };
+    },
+    async modelMetadata(model, call = {}): Promise<ModelMetadata> {
+      const m = parseEnvelope(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
+      return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
+    },
+    waitForModelReady: (model, wait = {}) => waitForReady(client, checkModel(model), wait),
+  };
+  return client;
+}
+
+/** Poll with backoff (250 ms, ×1.5, at most 5 s) until ready; failures while the model scales up are progress, not errors. */
+async function waitForReady(client: V2Client, model: string, wait: WaitOptions): Promise<void> {
+  const started = Date.now();
+  const deadline = wait.timeoutMs === undefined ? undefined : started + wait.timeoutMs;
+  let delay = 250;
+  let lastError: Error | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const remaining = deadline === undefined ? undefined : deadline - Date.now();
+    try {
+      if (await client.modelReady(model, { version: wait.version, signal: wait.signal, timeoutMs: remaining, retry: false })) return;
+      lastError = undefined;
+    } catch (error) {
+      if (error instanceof AbortError) throw error;
+      if (!(error instanceof Error)) throw error;
+      lastError = error; // connection refused, 502 from a gateway whose backend is scaling from zero, …
+    }
+    wait.onProgress?.({ attempt, elapsedMs: Date.now() - started, error: lastError });
+    const left = deadline === undefined ? delay : deadline - Date.now();
+    if (left <= 0) {
+      throw new TimeoutError(`Model "${model}" was not ready within ${wait.timeoutMs} ms (${attempt} checks)${lastError ? `; last: ${lastError.message}` : ""}.`, {
+        cause: lastError,
+        model,
+      });
+    }
+    try {
+      await sleep(Math.min(delay, left), wait.signal);
+    } catch (reason) {
+      throw new AbortError(`Waiting for model "${model}" was cancelled.`, { cause: reason, model });
+    }
+    delay = Math.min(delay * 1.5, 5000);
+  }
+}
+
+function parseJsonBody(body: Uint8Array, path: string): unknown {
+  const text = new TextDecoder().decode(body);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const start = JSON.stringify(text.slice(0, 60));
+    throw new ProtocolError(`The answer to GET ${path} is not JSON (it starts ${start}).`, { path, expected: "JSON", received: start }, { cause: error });
+  }
+}
+
+function modelPath(model: string, version: string | undefined): string {
+  const base = `/v2/models/${encodeURIComponent(model)}`;
+  return version === undefined ? base : `${base}/versions/${encodeURIComponent(version)}`;
+}
+
+function checkModel(model: unknown): string {
+  if (typeof model !== "string" || model === "") {
+    throw new ValidationError("A model name is required (a non-empty string).", { path: "model", expected: "a non-empty string", received: String(model) });
+  }
+  return model;
+}
+
+function checkBaseUrl(baseUrl: unknown): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(String(baseUrl)).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    // "localhost:8080" parses as a URL with the scheme "localhost:": say what is wanted, not what the parser saw.
+    throw new ConfigError(`baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`);
+  }
+  return String(baseUrl);
+}
+
+function checkHost(host: unknown, httpClient: HttpClient): void {
+  if (typeof host !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    throw new ConfigError(`host must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(host)}.`);
+  }
+  if (httpClient.supportsHost === false) {
+    throw new ConfigError(
+      `host ("${host}") needs an HttpClient that can present another hostname, and fetch cannot (browsers and edge runtimes forbid setting Host). ` +
+        "Use the InferenceService's hostname as baseUrl (through DNS or a proxy to the ingress), or run under Node.",
+    );
+  }
+}

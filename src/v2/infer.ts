@@ -1,0 +1,159 @@
+/** The V2 inference request body (JSON or binary extension) and the response decoding. */
+import type { HttpResponse } from "../core/http.js";
+import {
+  decodeTensorBody,
+  encodeTensorBody,
+  KServeError,
+  Tensor,
+  type TensorParameters,
+  ValidationError,
+} from "../tensor/index.js";
+import { utf8Text } from "../tensor/utf8.js";
+import { inferResponseFieldsSchema, parseEnvelope } from "./schemas.js";
+import type { BinaryMode, InferRequest, InferResult, RequestedOutput } from "./types.js";
+
+/** In "auto" mode, inputs from this size up go binary once the server is known to speak the extension. */
+export const AUTO_BINARY_BYTES = 64 * 1024;
+
+/** A request body ready for the HttpClient. */
+export interface InferBody {
+  headers: Record<string, string>;
+  body: Uint8Array | Uint8Array[];
+}
+
+/**
+ * Build the body of an inference request.
+ *
+ * @param serverSpeaksBinary whether this server has answered in binary before (for "auto")
+ * @throws {ValidationError} for a malformed request, or (in "never" mode) a tensor JSON cannot carry
+ */
+export function buildInferBody(model: string, request: InferRequest, mode: BinaryMode, serverSpeaksBinary: boolean): InferBody {
+  checkRequest(model, request);
+  const wantsBinaryOutputs = mode !== "never";
+  const outputs = request.outputs?.map((o) => requestedOutput(o, wantsBinaryOutputs));
+  // binary_data_output only reaches outputs that are not listed (PROTOCOL.md §3.4), so it is set only then.
+  const parameters: TensorParameters | undefined =
+    outputs === undefined && wantsBinaryOutputs ? { binary_data_output: true, ...request.parameters } : request.parameters;
+
+  const encoded = encodeTensorBody(request.inputs, {
+    key: "inputs",
+    fields: { id: request.id, parameters, outputs },
+    binary: (tensor) => {
+      if (mode === "always") return true;
+      const needs = jsonCannotCarry(tensor);
+      if (mode === "never") {
+        if (needs) {
+          throw new ValidationError(
+            `Tensor "${tensor.name}" (${tensor.datatype}) cannot be sent as JSON: ${needs}. Use binary: "auto" or "always".`,
+            { tensor: tensor.name, expected: "a tensor JSON can carry", received: needs },
+          );
+        }
+        return false;
+      }
+      return needs !== undefined || (serverSpeaksBinary && byteLength(tensor) >= AUTO_BINARY_BYTES);
+    },
+  });
+  if (!encoded.hasBinary) return { headers: { "content-type": "application/json" }, body: encoded.chunks[0]! };
+  return {
+    // KServe's Python server reads the body as binary only with this exact type (JSON types get a 422).
+    headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(encoded.headerLength) },
+    body: encoded.chunks,
+  };
+}
+
+function requestedOutput(output: RequestedOutput, wantsBinary: boolean): Record<string, unknown> {
+  const parameters: Record<string, unknown> = { ...output.parameters };
+  const binary = output.binary ?? (wantsBinary ? true : undefined);
+  if (binary !== undefined) parameters["binary_data"] = binary;
+  if (output.classCount !== undefined) parameters["classification"] = output.classCount;
+  return Object.keys(parameters).length === 0 ? { name: output.name } : { name: output.name, parameters };
+}
+
+/** Why JSON cannot carry `tensor`, or undefined if it can. */
+function jsonCannotCarry(tensor: Tensor): string | undefined {
+  switch (tensor.datatype) {
+    case "FP16":
+    case "BF16":
+      return `servers refuse ${tensor.datatype} in JSON`;
+    case "FP32":
+    case "FP64": {
+      const data = tensor.data as Float32Array | Float64Array;
+      for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return `data[${i}] is ${data[i]}, which JSON has no number for`;
+      return undefined;
+    }
+    case "BYTES": {
+      const data = tensor.data as Uint8Array[];
+      for (let i = 0; i < data.length; i++) if (utf8Text(data[i]!) === undefined) return `data[${i}] is not UTF-8 text`;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function byteLength(tensor: Tensor): number {
+  if (tensor.datatype !== "BYTES") return (tensor.data as Exclude<Tensor["data"], Uint8Array[]>).byteLength;
+  return (tensor.data as Uint8Array[]).reduce((n, b) => n + 4 + b.byteLength, 0);
+}
+
+function checkRequest(model: string, request: InferRequest): void {
+  const inputs: unknown = request?.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new ValidationError(`infer("${model}") needs at least one input tensor.`, { path: "inputs", expected: "a non-empty array of Tensor", received: String(inputs) });
+  }
+  const names = new Set<string>();
+  inputs.forEach((input: unknown, i) => {
+    if (!(input instanceof Tensor)) {
+      throw new ValidationError(`infer("${model}"): inputs[${i}] is not a Tensor; build it with Tensor.fp32(…) and friends.`, {
+        path: `inputs[${i}]`,
+        expected: "a Tensor",
+        received: typeof input,
+      });
+    }
+    if (names.has(input.name)) {
+      throw new ValidationError(`infer("${model}"): two inputs are named "${input.name}".`, { path: `inputs[${i}].name`, expected: "unique names", received: input.name });
+    }
+    names.add(input.name);
+  });
+  if (request.id !== undefined && typeof request.id !== "string") {
+    throw new ValidationError(`infer("${model}"): id must be a string.`, { path: "id", expected: "a string", received: typeof request.id });
+  }
+  request.outputs?.forEach((output, i) => {
+    if (typeof output?.name !== "string" || output.name === "") {
+      throw new ValidationError(`infer("${model}"): outputs[${i}] needs a name.`, { path: `outputs[${i}].name`, expected: "a non-empty string", received: String(output?.name) });
+    }
+    if (output.classCount !== undefined && !(Number.isSafeInteger(output.classCount) && output.classCount > 0)) {
+      throw new ValidationError(`infer("${model}"): outputs[${i}].classCount must be a positive integer.`, {
+        path: `outputs[${i}].classCount`,
+        expected: "a positive integer",
+        received: String(output.classCount),
+      });
+    }
+  });
+}
+
+/**
+ * Decode an inference response, JSON or binary. Binary framing is recognised by `inference-header-content-length`
+ * alone: KServe's binary answers carry no Content-Type and no Content-Length.
+ *
+ * @throws {ProtocolError} if the body does not decode or its fields are not an inference response
+ */
+export function decodeInferResponse(model: string, response: HttpResponse): { result: InferResult; binary: boolean } {
+  const headerLength = response.headers["inference-header-content-length"];
+  const { fields, tensors } = decodeTensorBody(response.body, { key: "outputs", headerLength });
+  const envelope = parseEnvelope(inferResponseFieldsSchema, fields, "inference response");
+  const result: InferResult = {
+    modelName: envelope.model_name,
+    modelVersion: envelope.model_version ?? undefined,
+    id: envelope.id ?? undefined,
+    parameters: (envelope.parameters ?? undefined) as TensorParameters | undefined,
+    outputs: tensors,
+    output(name: string): Tensor {
+      const found = tensors.find((t) => t.name === name);
+      if (found) return found;
+      const names = tensors.map((t) => `"${t.name}"`).join(", ") || "none";
+      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
+    },
+  };
+  return { result, binary: headerLength !== undefined };
+}

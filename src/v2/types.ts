@@ -1,0 +1,118 @@
+/** The V2 (Open Inference Protocol) client interface, shared by the REST client and, later, gRPC. */
+import type { CallOptions, Logger } from "../core/request.js";
+import type { Auth } from "../core/auth.js";
+import type { HttpClient, Interceptor } from "../core/http.js";
+import type { RetryOptions } from "../core/retry.js";
+import type { Tensor, TensorParameters } from "../tensor/index.js";
+
+/**
+ * When tensors travel in the binary tensor extension instead of JSON:
+ * - `"auto"` (default): inputs go binary when JSON cannot carry them (FP16/BF16, NaN/±Infinity, BYTES that are
+ *   not UTF-8), or when they are 64 KiB or more and this client has seen the server answer in binary; binary
+ *   outputs are always asked for (servers without the extension ignore the request and answer JSON).
+ * - `"always"`: every input and output binary.
+ * - `"never"`: JSON only; a tensor JSON cannot carry is a ValidationError.
+ */
+export type BinaryMode = "auto" | "always" | "never";
+
+/** An output to ask for by name. */
+export interface RequestedOutput {
+  name: string;
+  /** Ask for this output in binary (overrides the call's mode for it). */
+  binary?: boolean | undefined;
+  /** Triton's classification extension: the top `classCount` classes as BYTES "value:index[:label]". */
+  classCount?: number | undefined;
+  parameters?: TensorParameters | undefined;
+}
+
+/** One inference request. */
+export interface InferRequest {
+  inputs: readonly Tensor[];
+  /** Outputs to return; all of the model's when absent. */
+  outputs?: readonly RequestedOutput[] | undefined;
+  /** Request id, echoed by the server. */
+  id?: string | undefined;
+  parameters?: TensorParameters | undefined;
+}
+
+/** Per-call options of `infer`. */
+export interface InferCallOptions extends CallOptions {
+  binary?: BinaryMode | undefined;
+  /** Model version (path `/versions/{version}`). */
+  version?: string | undefined;
+}
+
+/** An inference response. */
+export interface InferResult {
+  modelName: string;
+  modelVersion: string | undefined;
+  id: string | undefined;
+  parameters: TensorParameters | undefined;
+  outputs: Tensor[];
+  /** The output called `name`; a `not_found` KServeError naming the outputs that did come back otherwise. */
+  output(name: string): Tensor;
+}
+
+export interface ServerMetadata {
+  name: string;
+  version: string | undefined;
+  extensions: string[];
+}
+
+export interface TensorMetadata {
+  name: string;
+  datatype: string;
+  /** -1 marks a variable dimension. */
+  shape: number[];
+}
+
+export interface ModelMetadata {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: TensorMetadata[];
+  outputs: TensorMetadata[];
+}
+
+/** Options of `waitForModelReady`. */
+export interface WaitOptions {
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  version?: string | undefined;
+  /** Called after every check that did not find the model ready. */
+  onProgress?: ((progress: { attempt: number; elapsedMs: number; error?: Error | undefined }) => void) | undefined;
+}
+
+/** The V2 client: the same interface over REST and gRPC. */
+export interface V2Client {
+  infer(model: string, request: InferRequest, call?: InferCallOptions): Promise<InferResult>;
+  serverLive(call?: CallOptions): Promise<boolean>;
+  serverReady(call?: CallOptions): Promise<boolean>;
+  modelReady(model: string, call?: CallOptions & { version?: string | undefined }): Promise<boolean>;
+  serverMetadata(call?: CallOptions): Promise<ServerMetadata>;
+  modelMetadata(model: string, call?: CallOptions & { version?: string | undefined }): Promise<ModelMetadata>;
+  /** Poll `modelReady` with backoff until true (made for scale-from-zero); a TimeoutError past `timeoutMs`. */
+  waitForModelReady(model: string, options?: WaitOptions): Promise<void>;
+}
+
+/** Options of `createV2Client` (and of every client). */
+export interface V2ClientOptions {
+  /** Where to connect, e.g. `http://127.0.0.1:8080` or the ingress address; a path prefix is kept. */
+  baseUrl: string;
+  /** Ingress routing: present this hostname (Host header, TLS SNI and certificate check). Node only. */
+  host?: string | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  auth?: Auth | undefined;
+  /** Whole-call limit in ms, retries included. */
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  maxResponseBytes?: number | undefined;
+  binary?: BinaryMode | undefined;
+  /** The HttpClient to use; default: the Node client under Node, fetch elsewhere. */
+  httpClient?: HttpClient | undefined;
+  /** A fetch to use with the fetch HttpClient. */
+  fetch?: typeof globalThis.fetch | undefined;
+  logger?: Logger | undefined;
+  /** Wrap every attempt's HTTP call, outermost first. */
+  interceptors?: readonly Interceptor[] | undefined;
+}
