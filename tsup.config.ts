@@ -3,7 +3,12 @@ import { defineConfig } from "tsup";
 // One entry per public subpath; keep in step with package.json "exports".
 export const entries = {
   index: "src/index.ts",
+  "index.node": "src/index.node.ts",
   "tensor/index": "src/tensor/index.ts",
+  "v2/index": "src/v2/index.ts",
+  "v2/index.node": "src/v2/index.node.ts",
+  "node/index": "src/node/index.ts",
+  "node/index.browser": "src/node/index.browser.ts",
 };
 
 export default defineConfig({
@@ -16,6 +21,8 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   platform: "neutral",
+  // Dependencies stay imports (tsup's default); node:* is only ever imported by the Node builds.
+  external: [/^node:/],
   shims: false,
   minify: false,
   treeshake: true,

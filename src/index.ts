@@ -12,5 +12,37 @@ export type {
   TensorInput,
   TensorParameters,
 } from "./tensor/index.js";
-export { isKServeError, KServeError, ProtocolError, ValidationError } from "./tensor/index.js";
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "./tensor/index.js";
+export {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  createV2Client,
+  HttpError,
+  isKServeError,
+  KServeError,
+  ProtocolError,
+  TimeoutError,
+  ValidationError,
+} from "./v2/index.js";
+export type {
+  Auth,
+  BinaryMode,
+  CallOptions,
+  HttpClient,
+  HttpRequest,
+  HttpResponse,
+  InferCallOptions,
+  InferRequest,
+  InferResult,
+  Interceptor,
+  Logger,
+  ModelMetadata,
+  RequestedOutput,
+  RetryOptions,
+  ServerMetadata,
+  TensorMetadata,
+  V2Client,
+  V2ClientOptions,
+  WaitOptions,
+} from "./v2/index.js";

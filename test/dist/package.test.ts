@@ -237,3 +237,49 @@ for (const { label, node, version } of runtimes) {
     });
   });
 }
+
+describe("what browsers and edge runtimes load", () => {
+  /** Every file an ESM entry reaches through relative imports, with the bare specifiers those files import. */
+  async function reach(entry: string): Promise<{ files: string[]; bare: Set<string> }> {
+    const { readFile } = await import("node:fs/promises");
+    const { dirname, resolve } = await import("node:path");
+    const files: string[] = [];
+    const bare = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (files.includes(file)) return;
+      files.push(file);
+      const source = await readFile(file, "utf8");
+      for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
+        if (specifier!.startsWith(".")) await visit(resolve(dirname(file), specifier!));
+        else bare.add(specifier!);
+      }
+    };
+    await visit(entry);
+    return { files, bare };
+  }
+
+  it("the universal entries and the browser build of ./node import no Node built-in and no undici", async () => {
+    const exportsMap = pkg().manifest.exports as Record<string, Record<string, { default: string } | Record<string, { default: string }>>>;
+    const universal: [string, string][] = [];
+    for (const subpath of subpaths()) {
+      const conditions = exportsMap[subpath]!;
+      const browser = conditions["browser"] as Record<string, { default: string }> | undefined;
+      const target = (browser ?? conditions)["import"] as { default: string };
+      universal.push([subpath, target.default]);
+    }
+    for (const [subpath, file] of universal) {
+      const { bare } = await reach(join(pkg().installedDir, file));
+      const nodeOnly = [...bare].filter((s) => s.startsWith("node:") || s === "undici" || s.startsWith("undici/"));
+      expect(nodeOnly, `${subpath} (${file})`).toEqual([]);
+    }
+    expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v2", "./node"]));
+  });
+
+  it("the browser stub of ./node has the same exports as the real one, and says what is wrong when called", async () => {
+    const dir = join(pkg().installedDir, "dist", "node");
+    const real = (await import(join(dir, "index.js"))) as Record<string, unknown>;
+    const stub = (await import(join(dir, "index.browser.js"))) as Record<string, (...args: unknown[]) => unknown>;
+    expect(Object.keys(stub).sort()).toEqual(Object.keys(real).sort());
+    expect(() => stub["createNodeHttpClient"]!()).toThrow(/needs Node\.js/);
+  });
+});

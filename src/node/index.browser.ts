@@ -1,0 +1,17 @@
+/**
+ * `kserve-client/node` in browsers and edge runtimes: the same exports as ./index.ts, each failing with an
+ * explanation instead of pulling Node built-ins into a bundle.
+ * @module
+ */
+import { ConfigError } from "../core/errors.js";
+import type { NodeHttpClient, NodeHttpClientOptions } from "./http-client.js";
+
+export type { NodeHttpClient, NodeHttpClientOptions, NodeTlsOptions } from "./http-client.js";
+
+/** Not available here: needs Node. */
+export function createNodeHttpClient(_options?: NodeHttpClientOptions): NodeHttpClient {
+  throw new ConfigError(
+    "createNodeHttpClient needs Node.js (it is built on undici and node:tls); this runtime got the browser/edge build of kserve-client/node. " +
+      "Leave httpClient unset to use fetch here.",
+  );
+}

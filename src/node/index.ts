@@ -1,0 +1,7 @@
+/**
+ * `kserve-client/node`: what only Node can do. Browsers and edge runtimes get a stub (index.browser.ts) whose
+ * functions throw a ConfigError saying so.
+ * @module
+ */
+export { createNodeHttpClient } from "./http-client.js";
+export type { NodeHttpClient, NodeHttpClientOptions, NodeTlsOptions } from "./http-client.js";

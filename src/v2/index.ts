@@ -1,0 +1,51 @@
+/**
+ * `kserve-client/v2`: the Open Inference Protocol (V2) over REST.
+ * @module
+ */
+import { createV2Client as create } from "./client.js";
+import type { V2Client, V2ClientOptions } from "./types.js";
+
+/**
+ * A V2 REST client for KServe, Triton, MLServer or any Open Inference Protocol server. Under Node the default
+ * HttpClient is undici (this entry's "node" variant); elsewhere it is fetch.
+ *
+ * @example
+ * ```ts
+ * const client = createV2Client({ baseUrl: "http://127.0.0.1:8080" });
+ * const res = await client.infer("iris", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
+ * res.output("output-0").data; // BigInt64Array
+ * ```
+ * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` where it cannot work
+ */
+export function createV2Client(options: V2ClientOptions): V2Client {
+  return create(options);
+}
+
+export type {
+  BinaryMode,
+  InferCallOptions,
+  InferRequest,
+  InferResult,
+  ModelMetadata,
+  RequestedOutput,
+  ServerMetadata,
+  TensorMetadata,
+  V2Client,
+  V2ClientOptions,
+  WaitOptions,
+} from "./types.js";
+export type { CallOptions, Logger } from "../core/request.js";
+export type { Auth } from "../core/auth.js";
+export type { RetryOptions } from "../core/retry.js";
+export type { HttpClient, HttpRequest, HttpResponse, Interceptor } from "../core/http.js";
+export {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  HttpError,
+  isKServeError,
+  KServeError,
+  ProtocolError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";
