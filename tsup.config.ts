@@ -9,6 +9,7 @@ export const entries = {
   "v2/index.node": "src/v2/index.node.ts",
   "node/index": "src/node/index.ts",
   "node/index.browser": "src/node/index.browser.ts",
+  "testing/index": "src/testing/index.ts",
 };
 
 export default defineConfig({

@@ -261,7 +261,8 @@ describe("what browsers and edge runtimes load", () => {
   it("the universal entries and the browser build of ./node import no Node built-in and no undici", async () => {
     const exportsMap = pkg().manifest.exports as Record<string, Record<string, { default: string } | Record<string, { default: string }>>>;
     const universal: [string, string][] = [];
-    for (const subpath of subpaths()) {
+    // DESIGN.md §2's universal entries, and ./node's browser build. ./testing is Node tooling (a mock server).
+    for (const subpath of subpaths().filter((s) => s !== "./testing")) {
       const conditions = exportsMap[subpath]!;
       const browser = conditions["browser"] as Record<string, { default: string }> | undefined;
       const target = (browser ?? conditions)["import"] as { default: string };
