@@ -30,12 +30,12 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
         method: request.method,
         headers: request.headers,
         body: requestBody(request.body),
-        signal: request.signal,
+        signal: request.signal ?? null,
         // Redirects are not followed, so credentials never travel to another origin; a 3xx is an answer.
         redirect: "manual",
       });
     } catch (error) {
-      if (request.signal.aborted) throw request.signal.reason;
+      if (request.signal?.aborted) throw request.signal.reason;
       throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${BROWSER_HINT}`, { cause: error });
     }
     const headers: Record<string, string> = {};
@@ -78,7 +78,7 @@ async function readBody(response: Response, request: HttpRequest): Promise<Uint8
       chunks.push(value);
     }
   } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason;
+    if (request.signal?.aborted) throw request.signal.reason;
     if (error instanceof Error && "code" in error && (error as { code: unknown }).code === "resource_exhausted") throw error;
     throw new ConnectionError(`The response from ${request.url} broke off: ${describe(error)}.`, { cause: error });
   }

@@ -18,8 +18,8 @@ export interface HttpRequest {
    * Only HttpClients that can do that (Node) accept it.
    */
   host?: string | undefined;
-  /** Aborts this attempt: the caller cancelled or the deadline passed. */
-  signal: AbortSignal;
+  /** Aborts this attempt: the caller cancelled or the deadline passed. Absent when nothing can abort it. */
+  signal?: AbortSignal | undefined;
   /** Stop reading, and fail, past this many response bytes. */
   maxResponseBytes: number;
 }

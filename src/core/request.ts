@@ -13,6 +13,7 @@ import {
   retryDecision,
   retryDelay,
   type RetryOptions,
+  type RetryPolicy,
 } from "./retry.js";
 import { sleep } from "./sleep.js";
 
@@ -74,26 +75,30 @@ export interface Endpoint {
  */
 export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOptions = {}): Promise<HttpResponse> {
   const now = ctx.now ?? Date.now;
-  const policy = resolveRetryPolicy(ctx.retry, call.retry);
+  const prepared = prepare(ctx);
+  const policy = call.retry === undefined ? prepared.policy : resolveRetryPolicy(ctx.retry, call.retry);
   const timeoutMs = call.timeoutMs ?? ctx.timeoutMs;
   const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
-  const url = joinUrl(ctx.baseUrl, endpoint.path);
-  const staticHeaders = { ...lowerCaseHeaders(ctx.headers, "headers"), ...lowerCaseHeaders(call.headers, "call headers") };
+  const url = joinUrl(prepared.base, endpoint.path);
+  const staticHeaders = call.headers === undefined ? prepared.headers : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
 
-  // One signal for everything in flight: the caller's cancel and the deadline both abort it.
-  const controller = new AbortController();
   const callerSignal = call.signal;
-  const onCallerAbort = () => controller.abort(callerSignal!.reason);
   if (callerSignal?.aborted) throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
-  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+  // With a deadline, one signal for everything in flight that both the caller's cancel and the timer abort.
+  // Without one, the caller's signal (if any) is used as it is: an AbortController per call is not free.
+  let controller: AbortController | undefined;
   let timedOut = false;
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          controller.abort(new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`));
-        }, timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onCallerAbort = () => controller!.abort(callerSignal!.reason);
+  if (timeoutMs !== undefined) {
+    controller = new AbortController();
+    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller!.abort(new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`));
+    }, timeoutMs);
+  }
+  const signal = controller?.signal ?? callerSignal;
 
   let lastError: KServeError | undefined;
   const stopped = (): KServeError => {
@@ -110,14 +115,15 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       let outcome: AttemptOutcome;
       let retryAfterMs: number | undefined;
       try {
-        const headers = { ...staticHeaders, ...(await authHeaders(ctx.auth)), ...endpoint.headers };
+        const auth = ctx.auth === undefined ? undefined : await authHeaders(ctx.auth);
+        const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
         const response = await ctx.httpClient({
           method: endpoint.method,
           url,
           headers,
           body: endpoint.body,
           host: ctx.host,
-          signal: controller.signal,
+          signal,
           maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         });
         ctx.logger?.debug("kserve-client: attempt", {
@@ -132,7 +138,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         outcome = { kind: "status", status: response.status };
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
-        if (controller.signal.aborted) throw stopped();
+        if (signal?.aborted) throw stopped();
         if (!(error instanceof ConnectionError)) throw error; // configuration, size limits, auth provider: not retried
         lastError = error;
         outcome = { kind: "connection" };
@@ -144,15 +150,37 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       if (!decision.retry || !fitsBeforeDeadline(delayMs, now(), deadline)) throw lastError;
       ctx.logger?.debug("kserve-client: retrying", { method: endpoint.method, url, attempt, reason: decision.reason, delayMs });
       try {
-        await sleep(delayMs, controller.signal);
+        await sleep(delayMs, signal);
       } catch {
         throw stopped();
       }
     }
   } finally {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener("abort", onCallerAbort);
+    if (controller !== undefined) {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener("abort", onCallerAbort);
+    }
   }
+}
+
+/** What a context needs on every call, worked out once per context. */
+interface Prepared {
+  policy: RetryPolicy;
+  base: string;
+  headers: Record<string, string>;
+}
+const preparedContexts = new WeakMap<RequestContext, Prepared>();
+function prepare(ctx: RequestContext): Prepared {
+  let prepared = preparedContexts.get(ctx);
+  if (prepared === undefined) {
+    prepared = {
+      policy: resolveRetryPolicy(ctx.retry),
+      base: ctx.baseUrl,
+      headers: lowerCaseHeaders(ctx.headers, "headers"),
+    };
+    preparedContexts.set(ctx, prepared);
+  }
+  return prepared;
 }
 
 function httpError(response: HttpResponse, endpoint: Endpoint, url: string): HttpError {

@@ -14,7 +14,7 @@ function scripted(...answers: (HttpResponse | Error | "hang")[]): HttpClient & {
     requests.push(request);
     const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
     if (answer === "hang") {
-      return new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true }));
+      return new Promise((_, reject) => request.signal?.addEventListener("abort", () => reject(request.signal?.reason), { once: true }));
     }
     if (answer instanceof Error) throw answer;
     return answer;
