@@ -1,7 +1,7 @@
 // @ts-check
-// `npm run demo`: what kserve-client does with tensors today. Build typed tensors, encode them the way a
-// KServe/Triton server expects (JSON and the binary tensor extension), decode a real KServe binary
-// response, and see the errors you get for bad input. Imports the package by name, as a user would.
+// `npm run demo`: what kserve-client does today. Build typed tensors, encode them the way a KServe/Triton
+// server expects (JSON and the binary tensor extension), decode a real KServe binary response, see the errors
+// you get for bad input, then call models on the mock KServe over loopback. Imports the package by name.
 import {
   Tensor,
   decodeTensorBody,
@@ -11,6 +11,8 @@ import {
   parseJson,
   tensorFromJson,
 } from "kserve-client/tensor";
+import { createV2Client } from "kserve-client";
+import { startMockKServe } from "kserve-client/testing";
 
 const line = (title) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 68 - title.length))}`);
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
@@ -72,4 +74,29 @@ for (const attempt of [
   } catch (error) {
     console.log(isKServeError(error) ? `${error.name} ${error.message}` : error);
   }
+}
+
+line("6. Calling models: the V2 client against the mock KServe on loopback");
+const mock = await startMockKServe();
+try {
+  const client = createV2Client({ baseUrl: mock.url, host: "iris-classifier.kserve-test.example.com" });
+  console.log("server live:", await client.serverLive(), "| model ready:", await client.modelReady("iris-classifier"));
+  const rows = [
+    [5.1, 3.5, 1.4, 0.2],
+    [6.2, 2.9, 4.3, 1.3],
+    [7.7, 3.0, 6.1, 2.3],
+  ];
+  const res = await client.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
+  const species = ["setosa", "versicolor", "virginica"];
+  const classes = /** @type {BigInt64Array} */ (res.output("output-0").data);
+  console.log("iris classes:", classes, "→", Array.from(classes, (c) => species[Number(c)]));
+  const echo = await client.infer("echo", { inputs: [ids, half] }, { binary: "always" });
+  console.log("echo over the binary extension:", echo.output("user_ids").data, echo.output("scale").toArray());
+  try {
+    await client.infer("no-such-model", { inputs: [features] });
+  } catch (error) {
+    console.log(isKServeError(error) ? `${error.name} ${error.message}` : error);
+  }
+} finally {
+  await mock.close();
 }
