@@ -1,6 +1,6 @@
 /**
- * `kserve-client/testing`: fake models and a mock KServe for tests and demos, the same ones this package's own
- * tests use.
+ * `kserve-client/testing`: fake models, a mock KServe on loopback and msw handlers for tests and demos, the
+ * same ones this package's own tests use. Needs `msw` (2.x) installed: it is an optional peer dependency.
  * @module
  */
 export { createFakeModels, FakeModelError, IRIS_TREE } from "./models.js";
@@ -8,4 +8,6 @@ export type { FakeModel, FakeModels, FaultAction } from "./models.js";
 export { handleV2 } from "./v2-handler.js";
 export type { MockRequest, MockResponse } from "./v2-handler.js";
 export { startMockKServe } from "./mock-server.js";
+export { createKServeHandlers } from "./msw.js";
+export type { KServeHandlersOptions } from "./msw.js";
 export type { MockKServe, MockKServeOptions } from "./mock-server.js";

@@ -90,7 +90,8 @@ export async function packAndInstall(): Promise<PackedPackage> {
       join(consumerDir, "package.json"),
       `${JSON.stringify({ name: "kserve-client-dist-consumer", version: "0.0.0", private: true }, null, 2)}\n`,
     );
-    await run("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], {
+    // msw too: it is kserve-client/testing's (optional) peer, which a user of that entry installs.
+    await run("npm", ["install", tarball, "msw@2", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: consumerDir,
       timeoutMs: 300_000,
     });

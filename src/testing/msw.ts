@@ -1,0 +1,52 @@
+/**
+ * msw handlers for the fake models: the same V2 behaviour as startMockKServe, intercepted in-process, for
+ * users' own tests of code that calls a model (Node, browsers, anywhere msw runs).
+ */
+import { http, HttpResponse, type HttpHandler } from "msw";
+import { createFakeModels, type FakeModels } from "./models.js";
+import { handleV2 } from "./v2-handler.js";
+
+/** Options of {@link createKServeHandlers}. */
+export interface KServeHandlersOptions {
+  /** The base URL the code under test calls, e.g. `http://kserve.test`. */
+  baseUrl: string;
+}
+
+/**
+ * msw request handlers that answer V2 requests under `baseUrl` from `models`.
+ *
+ * @example
+ * ```ts
+ * const server = setupServer(...createKServeHandlers(createFakeModels(), { baseUrl: "http://kserve.test" }));
+ * ```
+ */
+export function createKServeHandlers(models: FakeModels = createFakeModels(), options: KServeHandlersOptions): HttpHandler[] {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const resolver = async ({ request }: { request: Request }) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    const body = new Uint8Array(await request.arrayBuffer());
+    const answer = handleV2(models, { method: request.method, path: `${url.pathname}${url.search}`, headers, body });
+    if (answer === undefined) return undefined; // not ours: let msw treat it as unhandled
+    const { fault } = answer;
+    if (fault !== undefined && "reset" in fault) return HttpResponse.error();
+    if (fault !== undefined && "hang" in fault) return new Promise<never>(() => {});
+    if (fault !== undefined && "delayMs" in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    const payload = fault !== undefined && "truncateAt" in fault ? truncatedStream(answer.body, fault.truncateAt) : answer.body;
+    return new HttpResponse(payload as BodyInit, { status: answer.status, headers: answer.headers });
+  };
+  return [http.all(`${base}/v2`, resolver), http.all(`${base}/v2/*`, resolver)];
+}
+
+/** A body that delivers its first `bytes` bytes and then fails, as a connection cut mid-body would. */
+function truncatedStream(body: Uint8Array, bytes: number): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(body.subarray(0, bytes));
+      controller.error(new TypeError("terminated"));
+    },
+  });
+}
