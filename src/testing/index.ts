@@ -3,7 +3,8 @@
  * same ones this package's own tests use. Needs `msw` (2.x) installed: it is an optional peer dependency.
  * @module
  */
-export { createFakeModels, FakeModelError, IRIS_TREE } from "./models.js";
+export { createFakeModels, FakeModelError } from "./models.js";
+export { IRIS_MODEL } from "./iris-model.js";
 export type { FakeModel, FakeModels, FaultAction } from "./models.js";
 export { handleV2 } from "./v2-handler.js";
 export type { MockRequest, MockResponse } from "./v2-handler.js";

@@ -3,6 +3,7 @@
  * echo model for every datatype, and a scriptable faulty model.
  */
 import { Tensor } from "../tensor/index.js";
+import { IRIS_MODEL } from "./iris-model.js";
 import type { TensorMetadata } from "../v2/types.js";
 
 /** What a faulty model does with one request. */
@@ -43,14 +44,20 @@ export interface FakeModels {
   add(model: FakeModel): void;
 }
 
-/**
- * The iris classifier: the classic decision tree on petal length and width (setosa below 2.45 cm petal
- * length; versicolor below 1.75 cm petal width; virginica otherwise). It answers INT64 class ids 0/1/2, shape
- * [batch], output "output-0", like the sklearn model behind the recorded KServe exchanges, and agrees with it
- * on every row in them. Accepts FP32 or FP64 [batch, 4].
- */
-export const IRIS_TREE = { petalLengthBelow: 2.45, petalWidthBelow: 1.75 } as const;
+/** A node of the iris decision tree: a leaf with a class, or a split on one feature. */
+type TreeNode = { readonly class: number } | { readonly feature: number; readonly threshold: number; readonly left: TreeNode; readonly right: TreeNode };
 
+function classify(node: TreeNode, row: ArrayLike<number>, offset: number): number {
+  while (!("class" in node)) node = row[offset + node.feature]! <= node.threshold ? node.left : node.right;
+  return node.class;
+}
+
+/**
+ * The iris classifier: a decision tree trained by scripts/train-iris.mjs on Fisher's iris data (its parameters
+ * are IRIS_MODEL). It answers INT64 class ids 0/1/2, shape [batch], output "output-0", like the sklearn model
+ * behind the recorded KServe exchanges, and agrees with it on every row in them. Takes FP32 or FP64 [batch, 4];
+ * another width fails like sklearn does (a 500 with its message).
+ */
 function irisModel(name: string): FakeModel {
   return {
     name,
@@ -68,11 +75,7 @@ function irisModel(name: string): FakeModel {
       const data = x.data as Float32Array | Float64Array;
       const rows = x.shape[0]!;
       const classes = new BigInt64Array(rows);
-      for (let r = 0; r < rows; r++) {
-        const petalLength = data[r * 4 + 2]!;
-        const petalWidth = data[r * 4 + 3]!;
-        classes[r] = petalLength < IRIS_TREE.petalLengthBelow ? 0n : petalWidth < IRIS_TREE.petalWidthBelow ? 1n : 2n;
-      }
+      for (let r = 0; r < rows; r++) classes[r] = BigInt(classify(IRIS_MODEL.tree, data, r * 4));
       return [Tensor.int64("output-0", [rows], classes)];
     },
   };
