@@ -181,6 +181,28 @@ describe("infer, bad requests and bad answers", () => {
   });
 });
 
+describe("answers from other servers", () => {
+  it("Triton: no id, a string model_version, NaN tokens, outputs in the model's order", async () => {
+    const body =
+      '{"model_name":"m","model_version":"1","outputs":[{"name":"b","datatype":"FP32","shape":[2],"data":[NaN,-Infinity]},' +
+      '{"name":"a","datatype":"INT64","shape":[1],"data":[9223372036854775807]}]}';
+    const res = await client(scripted(status(200, body))).infer("m", { inputs: [iris([[1, 2, 3, 4]])], outputs: [{ name: "a" }, { name: "b" }] });
+    expect(res).toMatchObject({ id: undefined, modelVersion: "1" });
+    expect(Array.from(res.output("b").data as Float32Array)).toEqual([NaN, -Infinity]);
+    expect(Array.from(res.output("a").data as BigInt64Array)).toEqual([9223372036854775807n]);
+  });
+
+  it("MLServer: outputs with content_type parameters, nested data, an extra output", async () => {
+    const body =
+      '{"model_name":"m","id":"x","outputs":[{"name":"p","datatype":"FP64","shape":[2,1],"parameters":{"content_type":"np"},"data":[[0.25],[0.75]]},' +
+      '{"name":"extra","datatype":"BYTES","shape":[1],"data":["hi"]}]}';
+    const res = await client(scripted(status(200, body))).infer("m", { inputs: [iris([[1, 2, 3, 4]])] });
+    expect(res.output("p").toArray()).toEqual([[0.25], [0.75]]);
+    expect(res.output("p").parameters).toEqual({ content_type: "np" });
+    expect((res.output("extra") as Tensor<"BYTES">).strings()).toEqual(["hi"]);
+  });
+});
+
 describe("health and metadata", () => {
   it("health: 2xx is true; 400, 404 and 503 are false; other statuses and transport failures are errors", async () => {
     expect(await client(scripted(recorded("v2-live"))).serverLive()).toBe(true);
