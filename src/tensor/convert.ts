@@ -55,14 +55,16 @@ function intSink(datatype: keyof typeof INT_RANGES, count: number): Sink {
 
 function int64Sink(signed: boolean, count: number): Sink {
   const out = signed ? new BigInt64Array(count) : new BigUint64Array(count);
-  // Safe integers are written as two 32-bit words, which avoids allocating a BigInt per element.
-  const words = new Uint32Array(out.buffer);
+  // Safe integers are written as two 32-bit words, which avoids allocating a BigInt per element. Small arrays
+  // skip the view: taking .buffer of a small typed array moves it off the heap, which costs more than a few BigInts.
+  const words = count >= 64 ? new Uint32Array(out.buffer) : undefined;
   const min = signed ? INT64_MIN : 0n;
   const max = signed ? INT64_MAX : UINT64_MAX;
   const put: Put = (i, v) => {
     if (typeof v === "number") {
       if (!Number.isSafeInteger(v) || (!signed && v < 0)) return false;
-      writeSafeInteger(words, i, v);
+      if (words === undefined) out[i] = BigInt(v);
+      else writeSafeInteger(words, i, v);
       return true;
     }
     if (typeof v === "bigint" && v >= min && v <= max) {
