@@ -31,10 +31,15 @@ export class HttpError extends KServeError {
   }
 }
 
-/** The connection failed (refused, reset, DNS, TLS) before a complete answer arrived. Code `unavailable`. */
+/**
+ * The connection failed (refused, reset, DNS, TLS) before a complete answer arrived. Code `unavailable`.
+ * `retryable` is false where trying again cannot help (a certificate that does not verify).
+ */
 export class ConnectionError extends KServeError {
-  constructor(message: string, options: KServeErrorOptions = {}) {
+  readonly retryable: boolean;
+  constructor(message: string, options: KServeErrorOptions & { retryable?: boolean | undefined } = {}) {
     super("unavailable", message, options);
+    this.retryable = options.retryable ?? true;
   }
 }
 

@@ -38,6 +38,13 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       if (request.signal?.aborted) throw request.signal.reason;
       throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${BROWSER_HINT}`, { cause: error });
     }
+    if (response.type === "opaqueredirect" || response.status === 0) {
+      // A browser's view of a redirect that was not followed: no status, no headers.
+      throw new ConnectionError(
+        `${request.url} answered with a redirect, which kserve-client does not follow (credentials must not travel to another origin). Use the final address as baseUrl.`,
+        { retryable: false },
+      );
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

@@ -14,6 +14,7 @@ import {
   retryDelay,
   type RetryOptions,
   type RetryPolicy,
+  milliseconds,
 } from "./retry.js";
 import { sleep } from "./sleep.js";
 
@@ -77,7 +78,9 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   const now = ctx.now ?? Date.now;
   const prepared = prepare(ctx);
   const policy = call.retry === undefined ? prepared.policy : resolveRetryPolicy(ctx.retry, call.retry);
-  const timeoutMs = call.timeoutMs ?? ctx.timeoutMs;
+  const limit = call.timeoutMs ?? ctx.timeoutMs;
+  // Infinity means no limit; anything else must be a timer setTimeout can honour.
+  const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
   const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
   const url = joinUrl(prepared.base, endpoint.path);
   const staticHeaders = call.headers === undefined ? prepared.headers : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
@@ -94,6 +97,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
     controller = new AbortController();
     callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
     timer = setTimeout(() => {
+      if (controller!.signal.aborted) return; // the caller cancelled first: that is the story
       timedOut = true;
       controller!.abort(new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`));
     }, timeoutMs);
@@ -115,7 +119,9 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       let outcome: AttemptOutcome;
       let retryAfterMs: number | undefined;
       try {
-        const auth = ctx.auth === undefined ? undefined : await authHeaders(ctx.auth);
+        if (signal?.aborted) throw signal.reason;
+        // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
+        const auth = ctx.auth === undefined ? undefined : await untilAborted(authHeaders(ctx.auth), signal);
         const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
         const response = await ctx.httpClient({
           method: endpoint.method,
@@ -139,7 +145,8 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
         if (signal?.aborted) throw stopped();
-        if (!(error instanceof ConnectionError)) throw error; // configuration, size limits, auth provider: not retried
+        // Configuration, size limits, the auth provider, certificates: not retried.
+        if (!(error instanceof ConnectionError) || !error.retryable) throw error;
         lastError = error;
         outcome = { kind: "connection" };
         ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: error.rawMessage, durationMs: now() - started });
@@ -161,6 +168,25 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       callerSignal?.removeEventListener("abort", onCallerAbort);
     }
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** What a context needs on every call, worked out once per context. */

@@ -1,3 +1,5 @@
+import { ConfigError } from "./errors.js";
+
 /**
  * Retry policy as pure functions (DESIGN.md §5): whether an attempt's outcome is worth another try, how long
  * to wait, what the server's Retry-After asks for, and whether the call's deadline leaves room for the wait.
@@ -38,17 +40,39 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
   statusCodes: new Set([408, 429, 502, 503, 504]),
 });
 
-/** The policy for a client option and a per-call option (the call's wins, field by field). */
+/**
+ * The policy for a client option and a per-call option. The call's wins: `false` turns retries off, options
+ * override the client's field by field (and turn retries back on if the client had `retry: false`).
+ *
+ * @throws {ConfigError} for a count or delay that is not a finite, non-negative number
+ */
 export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOptions | false): RetryPolicy {
-  if (client === false || call === false) return { ...DEFAULT_RETRY, maxRetries: 0 };
-  const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? client?.[key];
+  if (call === false || (client === false && call === undefined)) return { ...DEFAULT_RETRY, maxRetries: 0 };
+  const base = client === false ? undefined : client;
+  const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? base?.[key];
   return {
-    maxRetries: pick("maxRetries") ?? DEFAULT_RETRY.maxRetries,
-    initialDelayMs: pick("initialDelayMs") ?? DEFAULT_RETRY.initialDelayMs,
-    maxDelayMs: pick("maxDelayMs") ?? DEFAULT_RETRY.maxDelayMs,
-    maxRetryAfterMs: pick("maxRetryAfterMs") ?? DEFAULT_RETRY.maxRetryAfterMs,
+    maxRetries: count(pick("maxRetries") ?? DEFAULT_RETRY.maxRetries, "retry.maxRetries"),
+    initialDelayMs: milliseconds(pick("initialDelayMs") ?? DEFAULT_RETRY.initialDelayMs, "retry.initialDelayMs"),
+    maxDelayMs: milliseconds(pick("maxDelayMs") ?? DEFAULT_RETRY.maxDelayMs, "retry.maxDelayMs"),
+    maxRetryAfterMs: milliseconds(pick("maxRetryAfterMs") ?? DEFAULT_RETRY.maxRetryAfterMs, "retry.maxRetryAfterMs"),
     statusCodes: new Set(pick("statusCodes") ?? DEFAULT_RETRY.statusCodes),
   };
+}
+
+function count(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of at least 0, got ${String(value)}.`);
+  return value;
+}
+
+/** Longest timer setTimeout honours (about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay or time limit: finite, 0 to {@link MAX_TIMER_MS}. Internal. */
+export function milliseconds(value: number, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new ConfigError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(value)}.`);
+  }
+  return value;
 }
 
 /** What one attempt ended in, as far as retrying is concerned. */
@@ -108,11 +132,20 @@ export function parseRetryAfter(header: HeaderLookup, nowMs: number): number | u
   const value = header("retry-after")?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // An HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms): Date.parse reads all three.
-  if (!/[a-z]/i.test(value)) return undefined; // "1.5", "-3": not delay-seconds and not a date
+  // Only the three HTTP-date forms (RFC 9110 §5.6.7); Date.parse alone reads "soon 5" as a date in 2001.
+  if (!HTTP_DATE.some((form) => form.test(value))) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
+
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "\\d{2}:\\d{2}:\\d{2}";
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`), // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`), // RFC 850
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`), // asctime: Sun Nov  6 08:49:37 1994
+];
 
 /**
  * The wait before retry number `retry`: the server's Retry-After (capped at `maxRetryAfterMs`, no jitter: the

@@ -132,28 +132,32 @@ async function readBody(body: Dispatcher.ResponseData["body"], request: HttpRequ
 
 const TLS_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
 ]);
 
 /**
- * A network failure as a ConnectionError (retried by the request loop), except a certificate that does not
- * verify: trying again cannot fix that, so it is a plain KServeError (same code, not retried) saying what to do.
+ * A network failure as a ConnectionError, retried by the request loop; a certificate that does not verify is
+ * one too, marked not retryable (trying again cannot fix it), and says what to do.
  */
 function networkError(error: unknown, request: HttpRequest, what = "could not connect"): KServeError {
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   const name = request.host ?? new URL(request.url).hostname;
   if (typeof code === "string" && TLS_CODES.has(code)) {
-    return new KServeError(
-      "unavailable",
+    return new ConnectionError(
       `The TLS certificate of ${request.url} does not verify for "${name}": ${detail} (${code}). ` +
         "Check `host`, or trust the server's CA with createNodeHttpClient({ tls: { ca } }).",
-      { cause: error },
+      { cause: error, retryable: false },
     );
   }
   return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, { cause: error });

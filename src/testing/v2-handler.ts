@@ -127,9 +127,10 @@ function infer(name: string, model: { infer(inputs: Tensor[]): Tensor[] }, reque
 }
 
 function parseRequest(request: MockRequest): ParsedRequest | MockResponse {
-  const contentType = request.headers["content-type"];
+  // The media type alone, as FastAPI reads it: case-insensitive, parameters such as charset ignored.
+  const mediaType = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
   const headerLength = request.headers["inference-header-content-length"];
-  const isJsonType = contentType === undefined || contentType === "application/json" || /\+json$/.test(contentType);
+  const isJsonType = mediaType === undefined || mediaType === "application/json" || mediaType.endsWith("+json");
   let fields: Record<string, JsonValue>;
   let inputs: Tensor[];
   if (isJsonType) {

@@ -1,5 +1,5 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
-import { AbortError, ConfigError, TimeoutError } from "../core/errors.js";
+import { AbortError, ConfigError, isKServeError, TimeoutError } from "../core/errors.js";
 import { createFetchHttpClient } from "../core/fetch-client.js";
 import { applyInterceptors, type HttpClient } from "../core/http.js";
 import { type CallOptions, type RequestContext, send } from "../core/request.js";
@@ -74,6 +74,9 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
   return client;
 }
 
+/** Codes that end waitForModelReady at once. */
+const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "invalid_argument", "unimplemented", "internal"]);
+
 /** Poll with backoff (250 ms, ×1.5, at most 5 s) until ready; failures while the model scales up are progress, not errors. */
 async function waitForReady(client: V2Client, model: string, wait: WaitOptions): Promise<void> {
   const started = Date.now();
@@ -86,8 +89,8 @@ async function waitForReady(client: V2Client, model: string, wait: WaitOptions):
       if (await client.modelReady(model, { version: wait.version, signal: wait.signal, timeoutMs: remaining, retry: false })) return;
       lastError = undefined;
     } catch (error) {
-      if (error instanceof AbortError) throw error;
-      if (!(error instanceof Error)) throw error;
+      // Waiting cannot fix a cancel, bad credentials, a wrong setting or an answer that is not the protocol.
+      if (!(error instanceof Error) || (isKServeError(error) && GIVE_UP.has(error.code))) throw error;
       lastError = error; // connection refused, 502 from a gateway whose backend is scaling from zero, …
     }
     wait.onProgress?.({ attempt, elapsedMs: Date.now() - started, error: lastError });
@@ -139,6 +142,14 @@ function checkBaseUrl(baseUrl: unknown): string {
   if (protocol !== "http:" && protocol !== "https:") {
     // "localhost:8080" parses as a URL with the scheme "localhost:": say what is wanted, not what the parser saw.
     throw new ConfigError(`baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`);
+  }
+  const url = new URL(String(baseUrl));
+  if (url.username || url.password) {
+    // Not echoed: the value holds a password.
+    throw new ConfigError("baseUrl must not carry credentials (user:password@); pass them as auth: { basic: { username, password } }.");
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`baseUrl must not have a query or fragment (endpoint paths are appended to it), got ${JSON.stringify(baseUrl)}.`);
   }
   return String(baseUrl);
 }

@@ -29,7 +29,23 @@ export interface InferBody {
  */
 export function buildInferBody(model: string, request: InferRequest, mode: BinaryMode, serverSpeaksBinary: boolean): InferBody {
   checkRequest(model, request);
-  const wantsBinaryOutputs = mode !== "never";
+  const binaryInputs = request.inputs.map((tensor) => {
+    if (mode === "always") return true;
+    const needs = jsonCannotCarry(tensor);
+    if (mode === "never") {
+      if (needs) {
+        throw new ValidationError(
+          `Tensor "${tensor.name}" (${tensor.datatype}) cannot be sent as JSON: ${needs}. Use binary: "auto" or "always".`,
+          { tensor: tensor.name, expected: "a tensor JSON can carry", received: needs },
+        );
+      }
+      return false;
+    }
+    return needs !== undefined || (serverSpeaksBinary && byteLength(tensor) >= AUTO_BINARY_BYTES);
+  });
+  // Binary outputs only where the server is known to speak the extension: it said so before, or this very
+  // request already needs it. (A browser also needs the server to expose inference-header-content-length.)
+  const wantsBinaryOutputs = mode === "always" || (mode === "auto" && (serverSpeaksBinary || binaryInputs.includes(true)));
   const outputs = request.outputs?.map((o) => requestedOutput(o, wantsBinaryOutputs));
   // binary_data_output only reaches outputs that are not listed (PROTOCOL.md §3.4), so it is set only then.
   const parameters: TensorParameters | undefined =
@@ -38,20 +54,7 @@ export function buildInferBody(model: string, request: InferRequest, mode: Binar
   const encoded = encodeTensorBody(request.inputs, {
     key: "inputs",
     fields: { id: request.id, parameters, outputs },
-    binary: (tensor) => {
-      if (mode === "always") return true;
-      const needs = jsonCannotCarry(tensor);
-      if (mode === "never") {
-        if (needs) {
-          throw new ValidationError(
-            `Tensor "${tensor.name}" (${tensor.datatype}) cannot be sent as JSON: ${needs}. Use binary: "auto" or "always".`,
-            { tensor: tensor.name, expected: "a tensor JSON can carry", received: needs },
-          );
-        }
-        return false;
-      }
-      return needs !== undefined || (serverSpeaksBinary && byteLength(tensor) >= AUTO_BINARY_BYTES);
-    },
+    binary: (_tensor, i) => binaryInputs[i] === true,
   });
   if (!encoded.hasBinary) return { headers: { "content-type": "application/json" }, body: encoded.chunks[0]! };
   return {
@@ -61,10 +64,10 @@ export function buildInferBody(model: string, request: InferRequest, mode: Binar
   };
 }
 
+/** An output as requested: an explicit `binary` wins, then the caller's own `binary_data` parameter, then the mode. */
 function requestedOutput(output: RequestedOutput, wantsBinary: boolean): Record<string, unknown> {
-  const parameters: Record<string, unknown> = { ...output.parameters };
-  const binary = output.binary ?? (wantsBinary ? true : undefined);
-  if (binary !== undefined) parameters["binary_data"] = binary;
+  const parameters: Record<string, unknown> = wantsBinary ? { binary_data: true, ...output.parameters } : { ...output.parameters };
+  if (output.binary !== undefined) parameters["binary_data"] = output.binary;
   if (output.classCount !== undefined) parameters["classification"] = output.classCount;
   return Object.keys(parameters).length === 0 ? { name: output.name } : { name: output.name, parameters };
 }

@@ -8,8 +8,9 @@ import type { Tensor, TensorParameters } from "../tensor/index.js";
 /**
  * When tensors travel in the binary tensor extension instead of JSON:
  * - `"auto"` (default): inputs go binary when JSON cannot carry them (FP16/BF16, NaN/±Infinity, BYTES that are
- *   not UTF-8), or when they are 64 KiB or more and this client has seen the server answer in binary; binary
- *   outputs are always asked for (servers without the extension ignore the request and answer JSON).
+ *   not UTF-8), or when they are 64 KiB or more and the server is known to speak the extension (it answered in
+ *   binary before, or its metadata lists `binary_tensor_data`); outputs are asked for in binary only then, or
+ *   when the request itself goes binary. Otherwise everything is JSON.
  * - `"always"`: every input and output binary.
  * - `"never"`: JSON only; a tensor JSON cannot carry is a ValidationError.
  */

@@ -209,6 +209,43 @@ describe("send", () => {
   });
 });
 
+describe("send: the deadline and the cancel cover everything", () => {
+  it("a slow auth provider counts against the deadline", async () => {
+    const http = scripted(ok());
+    const slowToken = () => new Promise<Record<string, string>>((resolve) => setTimeout(() => resolve({ authorization: "Bearer t" }), 400));
+    const { error } = await run(send(ctx(http, { auth: slowToken }), endpoint, { timeoutMs: 50 }), 1000);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(http.requests).toHaveLength(0);
+  });
+
+  it("cancelling while the auth provider works is an AbortError, and nothing is sent", async () => {
+    const http = scripted(ok());
+    const controller = new AbortController();
+    const slowToken = () => new Promise<Record<string, string>>((resolve) => setTimeout(() => resolve({}), 400));
+    const pending = run(send(ctx(http, { auth: slowToken }), endpoint, { signal: controller.signal, timeoutMs: 10_000 }), 0);
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort();
+    expect((await pending).error).toBeInstanceOf(AbortError);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(http.requests).toHaveLength(0);
+  });
+
+  it("refuses a timeout no timer can honour; Infinity means no limit", async () => {
+    for (const bad of [Number.NaN, -1, 2 ** 31]) {
+      const { error } = await run(send(ctx(scripted(ok())), endpoint, { timeoutMs: bad }));
+      expect((error as KServeError).name, String(bad)).toBe("ConfigError");
+    }
+    expect((await run(send(ctx(scripted(ok())), endpoint, { timeoutMs: Infinity }))).value?.status).toBe(200);
+  });
+
+  it("does not retry a connection error marked not retryable (a certificate)", async () => {
+    const http = scripted(new ConnectionError("bad cert", { retryable: false }), ok());
+    const { error } = await run(send(ctx(http), endpoint));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(http.requests).toHaveLength(1);
+  });
+});
+
 describe("joinUrl", () => {
   it("joins without doubled or missing slashes and keeps a path prefix", () => {
     expect(joinUrl("http://h:1/", "/v2")).toBe("http://h:1/v2");

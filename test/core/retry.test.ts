@@ -23,8 +23,19 @@ describe("resolveRetryPolicy", () => {
     const p = resolveRetryPolicy({ maxRetries: 5, maxDelayMs: 100 }, { maxRetries: 1 });
     expect(p).toMatchObject({ maxRetries: 1, maxDelayMs: 100, initialDelayMs: 500 });
     expect(resolveRetryPolicy({ maxRetries: 5 }, false).maxRetries).toBe(0);
-    expect(resolveRetryPolicy(false, { maxRetries: 3 }).maxRetries).toBe(0);
+    expect(resolveRetryPolicy(false).maxRetries).toBe(0);
+    expect(resolveRetryPolicy(false, { maxRetries: 3 }).maxRetries).toBe(3); // the call turns them back on
     expect([...resolveRetryPolicy(undefined, { statusCodes: [500] }).statusCodes]).toEqual([500]);
+  });
+
+  it.each([
+    [{ maxRetries: Number.NaN }, "retry.maxRetries"],
+    [{ maxRetries: -1 }, "retry.maxRetries"],
+    [{ maxRetries: 1.5 }, "retry.maxRetries"],
+    [{ initialDelayMs: Infinity }, "retry.initialDelayMs"],
+    [{ maxDelayMs: 2 ** 31 }, "retry.maxDelayMs"],
+  ])("refuses %j with a ConfigError naming the option", (options, name) => {
+    expect(() => resolveRetryPolicy(options)).toThrow(name);
   });
 
   it("does not share the default status set", () => {
@@ -89,7 +100,7 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(headers({ "retry-after": "Mon, 23 Nov 2026 11:00:00 GMT" }), NOW)).toBe(0);
   });
 
-  it.each(["", "soon", "-3", "1.5", "1e3", "Mon, 99 Foo 2026"])("gives undefined for %j, so backoff applies", (value) => {
+  it.each(["", "soon", "soon 5", "-3", "1.5", "1e3", "Mon, 99 Foo 2026", "2026-11-23T12:00:05Z"])("gives undefined for %j, so backoff applies", (value) => {
     expect(parseRetryAfter(headers({ "retry-after": value }), NOW)).toBeUndefined();
   });
 

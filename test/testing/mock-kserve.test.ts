@@ -113,6 +113,16 @@ describe("faults from the faulty model", () => {
   });
 });
 
+describe("request parsing like FastAPI", () => {
+  it("reads a JSON body whatever the case or parameters of its media type", async () => {
+    const body = JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2] }] });
+    for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
+      const res = await fetch(`${mock.url}/v2/models/iris-classifier/infer`, { method: "POST", headers: { "content-type": type }, body });
+      expect(res.status, type).toBe(200);
+    }
+  });
+});
+
 describe("model states", () => {
   it("a model that is not ready: modelReady false, infer 503", async () => {
     const echo = mock.models.get("echo")!;

@@ -59,24 +59,40 @@ describe("infer, JSON", () => {
     expect(err.message).toContain('returned "output-0"');
   });
 
-  it("asks for binary outputs in auto mode; servers without the extension just answer JSON", async () => {
-    const http = scripted(recorded("v2-infer-json"));
-    await client(http).infer("iris-classifier", { inputs: [iris([[1, 2, 3, 4]])] });
-    expect(jsonOf(http.requests[0]!)["parameters"]).toEqual({ binary_data_output: true });
-    expect(http.requests[0]!.headers["content-type"]).toBe("application/json");
+  it("auto: all JSON while the server is not known to speak binary; binary outputs once it is", async () => {
+    const http = scripted(recorded("v2-infer-json"), recorded("v2-infer-binary-out"), recorded("v2-infer-json"));
+    const c = client(http);
+    await c.infer("iris-classifier", { inputs: [iris([[1, 2, 3, 4]])] });
+    expect(jsonOf(http.requests[0]!)["parameters"]).toBeUndefined();
+    // An FP16 input must go binary; asking for binary outputs is then safe, and the answer teaches the client.
+    await c.infer("iris-classifier", { inputs: [Tensor.fp16("h", [1], [1])] });
+    const second = decodeTensorBody(bodyOf(http.requests[1]!), { key: "inputs", headerLength: http.requests[1]!.headers["inference-header-content-length"] });
+    expect(second.fields["parameters"]).toEqual({ binary_data_output: true });
+    await c.infer("iris-classifier", { inputs: [iris([[1, 2, 3, 4]])] });
+    expect(jsonOf(http.requests[2]!)["parameters"]).toEqual({ binary_data_output: true });
   });
 
-  it("sets binary_data per listed output (binary_data_output does not reach listed outputs) and classification", async () => {
+  it("auto: server metadata listing binary_tensor_data is enough to know", async () => {
+    const http = scripted(status(200, '{"name":"triton","version":"2","extensions":["binary_tensor_data"]}'), recorded("v2-infer-json"));
+    const c = client(http);
+    await c.serverMetadata();
+    await c.infer("m", { inputs: [iris([[1, 2, 3, 4]])] });
+    expect(jsonOf(http.requests[1]!)["parameters"]).toEqual({ binary_data_output: true });
+  });
+
+  it("per listed output: binary_data (binary_data_output does not reach listed outputs), the caller's own parameter, classification", async () => {
     const http = scripted(recorded("v2-infer-json"));
-    await client(http).infer("iris-classifier", {
+    await client(http, { binary: "always" }).infer("iris-classifier", {
       inputs: [iris([[1, 2, 3, 4]])],
-      outputs: [{ name: "output-0" }, { name: "scores", binary: false, classCount: 3 }],
+      outputs: [{ name: "output-0" }, { name: "scores", binary: false, classCount: 3 }, { name: "raw", parameters: { binary_data: false } }],
     });
-    const body = jsonOf(http.requests[0]!);
-    expect(body["parameters"]).toBeUndefined();
-    expect(body["outputs"]).toEqual([
+    const sent = http.requests[0]!;
+    const { fields } = decodeTensorBody(bodyOf(sent), { key: "inputs", headerLength: sent.headers["inference-header-content-length"] });
+    expect(fields["parameters"]).toBeUndefined();
+    expect(fields["outputs"]).toEqual([
       { name: "output-0", parameters: { binary_data: true } },
       { name: "scores", parameters: { binary_data: false, classification: 3 } },
+      { name: "raw", parameters: { binary_data: false } },
     ]);
   });
 });
@@ -119,7 +135,7 @@ describe("infer, binary extension", () => {
     const big = Tensor.fp32("input-0", [16384, 4], new Float32Array(65536));
     await c.infer("m", { inputs: [big] });
     expect(http.requests[0]!.headers["content-type"]).toBe("application/json");
-    await c.infer("m", { inputs: [iris([[1, 2, 3, 4]])] }); // the answer comes back binary: now it is known
+    await c.infer("m", { inputs: [iris([[1, 2, 3, 4]])] }, { binary: "always" }); // answered in binary: now it is known
     await c.infer("m", { inputs: [big] });
     expect(http.requests[2]!.headers["content-type"]).toBe("application/octet-stream");
   });
@@ -236,6 +252,14 @@ describe("configuration", () => {
     thrown(ConfigError, () => createV2Client({ baseUrl: "ftp://x" }));
   });
 
+  it("refuses credentials, a query or a fragment in baseUrl, without echoing a password", () => {
+    const err = thrown(ConfigError, () => createV2Client({ baseUrl: "http://admin:s3cret@127.0.0.1:8080" }));
+    expect(err.message).toContain("auth: { basic");
+    expect(err.message).not.toContain("s3cret");
+    thrown(ConfigError, () => createV2Client({ baseUrl: "http://127.0.0.1:8080/?token=abc" }));
+    thrown(ConfigError, () => createV2Client({ baseUrl: "http://127.0.0.1:8080/#x" }));
+  });
+
   it("refuses host with the fetch client, saying what to do instead; passes it to other clients", async () => {
     const err = thrown(ConfigError, () => createV2Client({ baseUrl: "http://10.0.0.1", host: "iris.default.example.com", fetch: globalThis.fetch }));
     expect(err.message).toContain("baseUrl");
@@ -279,6 +303,15 @@ describe("waitForModelReady", () => {
     const err = await pending;
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).message).toContain('Model "iris" was not ready within 2000 ms');
+  });
+
+  it("gives up at once on errors waiting cannot fix (bad credentials)", async () => {
+    vi.useFakeTimers();
+    const http = scripted(status(401, '{"error":"no token"}'));
+    const pending = client(http).waitForModelReady("iris", { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await pending).toMatchObject({ code: "unauthenticated", status: 401 });
+    expect(http.requests).toHaveLength(1);
   });
 
   it("stops at once when the signal aborts", async () => {
