@@ -118,6 +118,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       const started = now();
       let outcome: AttemptOutcome;
       let retryAfterMs: number | undefined;
+      const attempt_ = attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
       try {
         if (signal?.aborted) throw signal.reason;
         // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
@@ -129,7 +130,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           headers,
           body: endpoint.body,
           host: ctx.host,
-          signal,
+          signal: attempt_.signal,
           maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         });
         ctx.logger?.debug("kserve-client: attempt", {
@@ -145,11 +146,18 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
         if (signal?.aborted) throw stopped();
-        // Configuration, size limits, the auth provider, certificates: not retried.
-        if (!(error instanceof ConnectionError) || !error.retryable) throw error;
-        lastError = error;
-        outcome = { kind: "connection" };
-        ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: error.rawMessage, durationMs: now() - started });
+        if (attempt_.timedOut()) {
+          lastError = attempt_.error;
+          outcome = { kind: "attempt-timeout" };
+        } else {
+          // Configuration, size limits, the auth provider, certificates: not retried.
+          if (!(error instanceof ConnectionError) || !error.retryable) throw error;
+          lastError = error;
+          outcome = { kind: "connection" };
+        }
+        ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: lastError.rawMessage, durationMs: now() - started });
+      } finally {
+        attempt_.dispose();
       }
       const decision = retryDecision(outcome, attempt, policy);
       const delayMs = retryDelay(attempt + 1, retryAfterMs, policy, ctx.random);
@@ -168,6 +176,32 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       callerSignal?.removeEventListener("abort", onCallerAbort);
     }
   }
+}
+
+/**
+ * The signal for one attempt: the call's, plus this attempt's own time limit (`retry.attemptTimeoutMs`) when
+ * set, so that one hung attempt can be abandoned and retried within the call's deadline.
+ */
+function attemptLimit(outer: AbortSignal | undefined, limitMs: number | undefined, url: string, attempt: number) {
+  if (limitMs === undefined) return { signal: outer, timedOut: () => false, error: undefined as never, dispose: () => {} };
+  const controller = new AbortController();
+  const error = new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`);
+  let timedOut = false;
+  const onOuterAbort = () => controller.abort(outer!.reason);
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(error);
+  }, limitMs);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    error,
+    dispose: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+    },
+  };
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as it aborts. */

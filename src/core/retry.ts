@@ -16,6 +16,8 @@ export interface RetryOptions {
   maxDelayMs?: number | undefined;
   /** Ceiling of a server-requested delay (Retry-After). Default 60 s. */
   maxRetryAfterMs?: number | undefined;
+  /** Give up on one attempt after this long and retry (within the call's `timeoutMs`). Default: no limit. */
+  attemptTimeoutMs?: number | undefined;
   /**
    * Statuses worth another attempt. Default 408, 429, 502, 503, 504 — not 500: on a model server a 500 is
    * usually the model failing on this input, and it will fail again.
@@ -29,6 +31,7 @@ export interface RetryPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
   maxRetryAfterMs: number;
+  attemptTimeoutMs: number | undefined;
   statusCodes: ReadonlySet<number>;
 }
 
@@ -37,6 +40,7 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
   initialDelayMs: 500,
   maxDelayMs: 8000,
   maxRetryAfterMs: 60_000,
+  attemptTimeoutMs: undefined,
   statusCodes: new Set([408, 429, 502, 503, 504]),
 });
 
@@ -55,6 +59,7 @@ export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOp
     initialDelayMs: milliseconds(pick("initialDelayMs") ?? DEFAULT_RETRY.initialDelayMs, "retry.initialDelayMs"),
     maxDelayMs: milliseconds(pick("maxDelayMs") ?? DEFAULT_RETRY.maxDelayMs, "retry.maxDelayMs"),
     maxRetryAfterMs: milliseconds(pick("maxRetryAfterMs") ?? DEFAULT_RETRY.maxRetryAfterMs, "retry.maxRetryAfterMs"),
+    attemptTimeoutMs: optionalMilliseconds(pick("attemptTimeoutMs"), "retry.attemptTimeoutMs"),
     statusCodes: new Set(pick("statusCodes") ?? DEFAULT_RETRY.statusCodes),
   };
 }
@@ -62,6 +67,10 @@ export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOp
 function count(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of at least 0, got ${String(value)}.`);
   return value;
+}
+
+function optionalMilliseconds(value: number | undefined, name: string): number | undefined {
+  return value === undefined || value === Infinity ? undefined : milliseconds(value, name);
 }
 
 /** Longest timer setTimeout honours (about 24.8 days); longer ones fire at once. */

@@ -246,6 +246,24 @@ describe("send: the deadline and the cancel cover everything", () => {
   });
 });
 
+describe("send: per-attempt time limit", () => {
+  it("abandons a hung attempt after retry.attemptTimeoutMs and retries within the call's deadline", async () => {
+    const http = scripted("hang", ok());
+    const { value } = await run(send(ctx(http, { retry: { attemptTimeoutMs: 1000 } }), endpoint, { timeoutMs: 10_000 }), 5000);
+    expect(value!.status).toBe(200);
+    expect(http.requests).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("ends with the attempt's TimeoutError when every attempt hangs", async () => {
+    const http = scripted("hang");
+    const { error } = await run(send(ctx(http, { retry: { attemptTimeoutMs: 100 } }), endpoint), 5000);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toContain("Attempt 3");
+    expect(http.requests).toHaveLength(3);
+  });
+});
+
 describe("joinUrl", () => {
   it("joins without doubled or missing slashes and keeps a path prefix", () => {
     expect(joinUrl("http://h:1/", "/v2")).toBe("http://h:1/v2");
