@@ -11,7 +11,13 @@ import { createV2Client, Tensor } from "kserve-client";
 const SMALL_REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 4000);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 
-const child = spawn(process.execPath, [fileURLToPath(new URL("./mock-process.mjs", import.meta.url))], { stdio: ["ignore", "pipe", "inherit"] });
+// BENCH_PIN=1 (with the client started under `taskset -c 0`) puts the server on the other core, so the two do
+// not take turns on one; much steadier figures on a 2-core machine.
+const mockArgs = [process.execPath, fileURLToPath(new URL("./mock-process.mjs", import.meta.url))];
+const pinned = process.env["BENCH_PIN"] === "1";
+const child = pinned
+  ? spawn("taskset", ["-c", "1", ...mockArgs], { stdio: ["ignore", "pipe", "inherit"] })
+  : spawn(mockArgs[0] ?? process.execPath, mockArgs.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
 const [line] = await once(createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) }), "line");
 const baseUrl = String(line).trim();
 const path = "/v2/models/iris-classifier/infer";
@@ -64,7 +70,9 @@ async function load(call, total, concurrency) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-console.log(`kserve-client REST — ${process.version}; mock KServe in a separate process on loopback; median of ${ROUNDS} rounds\n`);
+console.log(
+  `kserve-client REST — ${process.version}; mock KServe in a separate process on loopback${pinned ? " (client on core 0, server on core 1)" : ""}; median of ${ROUNDS} rounds\n`,
+);
 console.log("| case | client | req/s | p50 ms | p99 ms | req/s vs raw undici |");
 console.log("| --- | --- | ---: | ---: | ---: | ---: |");
 /** @type {Record<string, number>} */
