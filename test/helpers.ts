@@ -21,3 +21,18 @@ export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error,
+  );
+}
+
+/** A GET HttpRequest for `url` with a 1 MiB response limit, overridable field by field. */
+export function httpRequest(url: string, extra: Partial<import("../src/core/http.js").HttpRequest> = {}): import("../src/core/http.js").HttpRequest {
+  return { method: "GET", url, headers: {}, signal: new AbortController().signal, maxResponseBytes: 1024 * 1024, ...extra };
+}

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ConnectionError, KServeError } from "../../src/core/errors.js";
 import { createFetchHttpClient } from "../../src/core/fetch-client.js";
 import type { HttpRequest } from "../../src/core/http.js";
+import { httpRequest, rejection } from "../helpers.js";
 
 let server: Server;
 let base: string;
@@ -62,23 +63,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const request = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
-  method: "GET",
-  url: `${base}${path}`,
-  headers: {},
-  signal: new AbortController().signal,
-  maxResponseBytes: 1024 * 1024,
-  ...extra,
-});
+const request = (path: string, extra: Partial<HttpRequest> = {}) => httpRequest(`${base}${path}`, extra);
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe("createFetchHttpClient", () => {
   const client = createFetchHttpClient();

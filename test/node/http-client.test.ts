@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
-import type { HttpRequest } from "../../src/core/http.js";
 import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
 import { createTestPki, type TestPki } from "./tls.js";
+import { httpRequest, rejection } from "../helpers.js";
 
 const VHOST = "iris.kserve-test.example.com";
 interface Seen {
@@ -87,23 +87,8 @@ afterAll(async () => {
   pki.dispose();
 });
 
-const request = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({
-  method: "GET",
-  url,
-  headers: {},
-  signal: new AbortController().signal,
-  maxResponseBytes: 1024 * 1024,
-  ...extra,
-});
+const request = httpRequest;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe("createNodeHttpClient over HTTP", () => {
   it("sends chunk lists with a declared length and returns lower-case headers", async () => {
