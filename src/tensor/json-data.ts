@@ -5,7 +5,7 @@ import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { stringifyJson } from "./json.js";
 import type { JsonValue } from "./json-value.js";
-import { checkDatatype, checkName, Tensor } from "./tensor.js";
+import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 import { checkShape, fail, show } from "./shape.js";
 import { utf8Text } from "./utf8.js";
 
@@ -127,7 +127,7 @@ export function tensorFromEntry(entry: JsonTensorObject, path: string): Tensor {
     fail("response", "missing data", { tensor: name, path: field(path, "data"), expected: "a data array or parameters.binary_data_size", received: "neither" });
   }
   const data = toTensorData(datatype, shape, count, entry.data, { origin: "response", tensor: name, path: field(path, "data") });
-  return new Tensor(name, datatype, shape, data as never, parameters);
+  return checkedTensor(name, datatype, shape, data, parameters);
 }
 
 /** `outputs[0].data`, or just `data` at the top. */

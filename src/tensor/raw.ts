@@ -7,7 +7,7 @@ import { type Datatype, elementByteSize, type TensorData, TYPED_ARRAY } from "./
 import { HOST_LITTLE_ENDIAN } from "./words.js";
 import { checkShape, fail, formatShape, show } from "./shape.js";
 import type { TensorParameters } from "./json-value.js";
-import { checkDatatype, checkName, Tensor } from "./tensor.js";
+import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 
 type FixedDatatype = Exclude<Datatype, "BYTES">;
 type Accessor = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "Float32" | "Float64" | "BigInt64" | "BigUint64";
@@ -98,7 +98,7 @@ export function tensorFromBytes(
     fail("input", "invalid bytes", { tensor: name, expected: "a Uint8Array", received: show(bytes) });
   }
   const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name);
-  return new Tensor(name, datatype, shape, data as never, parameters);
+  return checkedTensor(name, datatype, shape, data, parameters);
 }
 
 /** {@link tensorFromBytes} on data only, with the host's byte order as a parameter. Internal. */

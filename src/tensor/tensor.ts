@@ -189,6 +189,27 @@ export class Tensor<D extends Datatype = Datatype> {
   }
 }
 
+/**
+ * A tensor from parts a decoder has already checked (name, datatype, shape, data of the right kind and count),
+ * without the constructor's second pass: no BOOL rescan, no copy of a BYTES element list. Internal.
+ */
+export function checkedTensor<D extends Datatype>(
+  name: string,
+  datatype: D,
+  shape: readonly number[],
+  data: TensorData<D>,
+  parameters: TensorParameters | undefined,
+): Tensor<D> {
+  const tensor = Object.create(Tensor.prototype) as { -readonly [K in keyof Tensor<D>]: Tensor<D>[K] };
+  // Same properties in the same order as the constructor defines them, so both share one object shape.
+  tensor.name = name;
+  tensor.datatype = datatype;
+  tensor.shape = Object.freeze(shape.slice());
+  tensor.data = data;
+  (tensor as { parameters?: TensorParameters | undefined }).parameters = parameters;
+  return tensor as Tensor<D>;
+}
+
 function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
   const text = utf8Text(bytes);
   if (text === undefined) {
