@@ -82,7 +82,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   // Infinity means no limit; anything else must be a timer setTimeout can honour.
   const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
   const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
-  const url = joinUrl(prepared.base, endpoint.path);
+  const url = joinTrimmed(prepared.base, endpoint.path);
   const staticHeaders = call.headers === undefined ? prepared.headers : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
 
   const callerSignal = call.signal;
@@ -118,7 +118,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       const started = now();
       let outcome: AttemptOutcome;
       let retryAfterMs: number | undefined;
-      const attempt_ = attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
+      const attempt_ = policy.attemptTimeoutMs === undefined ? undefined : attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
       try {
         if (signal?.aborted) throw signal.reason;
         // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
@@ -130,7 +130,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           headers,
           body: endpoint.body,
           host: ctx.host,
-          signal: attempt_.signal,
+          signal: attempt_?.signal ?? signal,
           maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         });
         ctx.logger?.debug("kserve-client: attempt", {
@@ -146,7 +146,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
         if (signal?.aborted) throw stopped();
-        if (attempt_.timedOut()) {
+        if (attempt_?.timedOut()) {
           lastError = attempt_.error;
           outcome = { kind: "attempt-timeout" };
         } else {
@@ -157,7 +157,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         }
         ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: lastError.rawMessage, durationMs: now() - started });
       } finally {
-        attempt_.dispose();
+        attempt_?.dispose();
       }
       const decision = retryDecision(outcome, attempt, policy);
       const delayMs = retryDelay(attempt + 1, retryAfterMs, policy, ctx.random);
@@ -182,8 +182,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
  * The signal for one attempt: the call's, plus this attempt's own time limit (`retry.attemptTimeoutMs`) when
  * set, so that one hung attempt can be abandoned and retried within the call's deadline.
  */
-function attemptLimit(outer: AbortSignal | undefined, limitMs: number | undefined, url: string, attempt: number) {
-  if (limitMs === undefined) return { signal: outer, timedOut: () => false, error: undefined as never, dispose: () => {} };
+function attemptLimit(outer: AbortSignal | undefined, limitMs: number, url: string, attempt: number) {
   const controller = new AbortController();
   const error = new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`);
   let timedOut = false;
@@ -235,7 +234,7 @@ function prepare(ctx: RequestContext): Prepared {
   if (prepared === undefined) {
     prepared = {
       policy: resolveRetryPolicy(ctx.retry),
-      base: ctx.baseUrl,
+      base: trimTrailingSlashes(ctx.baseUrl),
       headers: lowerCaseHeaders(ctx.headers, "headers"),
     };
     preparedContexts.set(ctx, prepared);
@@ -257,5 +256,14 @@ function httpError(response: HttpResponse, endpoint: Endpoint, url: string): Htt
 
 /** `http://h:8080/prefix` + `/v2/models/m` without doubled or missing slashes; baseUrl's own path is kept. */
 export function joinUrl(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  return `${trimTrailingSlashes(baseUrl)}/${path.replace(/^\/+/, "")}`;
+}
+
+function trimTrailingSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** joinUrl with a base already trimmed: protocol paths start with exactly one slash, so no regex is run for them. */
+function joinTrimmed(base: string, path: string): string {
+  return path.charCodeAt(0) === 0x2f && path.charCodeAt(1) !== 0x2f ? base + path : joinUrl(base, path);
 }

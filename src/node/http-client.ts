@@ -3,7 +3,7 @@
  * and cannot route by Host). Ingress routing: connect to the URL's address, present `host` as the Host header,
  * the TLS SNI name and the name the certificate is checked against.
  */
-import { Agent, type Dispatcher } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import { ConnectionError, KServeError } from "../core/errors.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
@@ -37,40 +37,42 @@ export interface NodeHttpClient extends HttpClient {
 
 /** Create the Node HttpClient. Each virtual host gets its own pool, so TLS names never force reconnects. */
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeHttpClient {
-  const agents = new Map<string, Agent>();
-  const agentFor = (host: string | undefined): Agent => {
-    const key = host ?? "";
-    let agent = agents.get(key);
-    if (agent === undefined) {
-      agent = new Agent({
-        connections: options.connections ?? 128,
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
-        allowH2: options.allowH2 ?? false,
-        connect: {
-          ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
-          ...(options.tls?.cert === undefined ? {} : { cert: options.tls.cert }),
-          ...(options.tls?.key === undefined ? {} : { key: options.tls.key }),
-          rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-        },
-      });
-      agents.set(key, agent);
-    }
-    return agent;
+  const poolOptions: Pool.Options = {
+    connections: options.connections ?? 128,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
+    allowH2: options.allowH2 ?? false,
+    connect: {
+      ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
+      ...(options.tls?.cert === undefined ? {} : { cert: options.tls.cert }),
+      ...(options.tls?.key === undefined ? {} : { key: options.tls.key }),
+      rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
+    },
+  };
+  // One pool per virtual host and origin, looked up in two maps (no key string built per request). Pools are
+  // used directly rather than through an Agent, which would only add a layer doing the same lookup.
+  const pools = new Map<string | undefined, Map<string, Pool>>();
+  const poolFor = (host: string | undefined, origin: string): Pool => {
+    let byOrigin = pools.get(host);
+    if (byOrigin === undefined) pools.set(host, (byOrigin = new Map()));
+    let pool = byOrigin.get(origin);
+    if (pool === undefined) byOrigin.set(origin, (pool = new Pool(origin, poolOptions)));
+    return pool;
   };
 
   const client = async (request: HttpRequest): Promise<HttpResponse> => {
     const { origin, path } = splitUrl(request.url);
-    const headers: Record<string, string> = { ...request.headers };
-    if (request.host !== undefined) headers["host"] = request.host;
     const body = request.body;
-    if (body !== undefined && !(body instanceof Uint8Array)) {
+    const chunked = body !== undefined && !(body instanceof Uint8Array);
+    // Copied only when something is added: the caller's headers are never changed.
+    const headers: Record<string, string> = request.host === undefined && !chunked ? request.headers : { ...request.headers };
+    if (request.host !== undefined) headers["host"] = request.host;
+    if (chunked) {
       // Chunks are written one after another; the length is declared so the body is not sent chunked.
       headers["content-length"] = String(body.reduce((n, c) => n + c.byteLength, 0));
     }
     let response: Dispatcher.ResponseData;
     try {
-      response = await agentFor(request.host).request({
-        origin,
+      response = await poolFor(request.host, origin).request({
         path,
         method: request.method,
         headers,
@@ -84,8 +86,10 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
       throw networkError(error, request);
     }
     const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    const raw = response.headers;
+    for (const name in raw) {
+      const value = raw[name];
+      if (value !== undefined) responseHeaders[name.toLowerCase()] = typeof value === "string" ? value : value.join(", ");
     }
     return {
       status: response.statusCode,
@@ -96,9 +100,9 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
 
   return Object.assign(client, {
     close: async () => {
-      const all = [...agents.values()];
-      agents.clear();
-      await Promise.all(all.map((agent) => agent.close()));
+      const all = [...pools.values()].flatMap((byOrigin) => [...byOrigin.values()]);
+      pools.clear();
+      await Promise.all(all.map((pool) => pool.close()));
     },
   });
 }

@@ -13,6 +13,7 @@ import { checkShape, show } from "./shape.js";
 import type { JsonValue } from "./json-value.js";
 import type { Tensor } from "./tensor.js";
 import { checkName } from "./tensor.js";
+import { utf8Bytes } from "./utf8.js";
 
 /** A request or response body ready to send: send `chunks` in order (no need to concatenate them). */
 export interface EncodedBody {
@@ -36,46 +37,56 @@ export interface EncodeTensorBodyOptions {
   binary?: ((tensor: Tensor, index: number) => boolean) | undefined;
 }
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Encode tensors into a JSON header plus binary sections. Binary tensors get
  * `parameters.binary_data_size` and no `data`; their bytes are views of the tensor data where possible.
+ * A short header is a view of a shared buffer (as Node's small Buffers are): send or copy the chunks
+ * themselves, never their `.buffer`.
  *
  * @throws {ValidationError} if a tensor written as JSON holds values JSON cannot carry
  */
 export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTensorBodyOptions): EncodedBody {
-  const binary = options.binary ?? (() => true);
-  const chunks: Uint8Array[] = [new Uint8Array(0)];
-  const entries = new Array<string>(tensors.length);
+  const binary = options.binary;
+  const binaryChunks: Uint8Array[] = [];
+  let text = "{";
   let tail = 0;
-  tensors.forEach((tensor, i) => {
-    if (binary(tensor, i)) {
-      const bytes = tensorToBytes(tensor);
-      chunks.push(bytes);
-      tail += bytes.byteLength;
-      entries[i] = `${tensorHead(tensor, bytes.byteLength)}}`;
-    } else {
-      entries[i] = `${tensorHead(tensor)},"data":${encodeJsonData(tensor)}}`;
+  const fields = options.fields;
+  if (fields !== undefined) {
+    for (const name of Object.keys(fields)) {
+      const value = fields[name];
+      if (value === undefined) continue;
+      if (name === options.key) {
+        throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}"; leave it out of fields.`, {
+          path: `fields.${name}`,
+          expected: "no field named like the tensor key",
+          received: show(value),
+        });
+      }
+      text += `${JSON.stringify(name)}:${stringifyJson(value)},`;
     }
-  });
-  const fields: string[] = [];
-  for (const [name, value] of Object.entries(options.fields ?? {})) {
-    if (value === undefined) continue;
-    if (name === options.key) {
-      throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}"; leave it out of fields.`, {
-        path: `fields.${name}`,
-        expected: "no field named like the tensor key",
-        received: show(value),
-      });
-    }
-    fields.push(`${JSON.stringify(name)}:${stringifyJson(value)}`);
   }
-  fields.push(`"${options.key}":[${entries.join(",")}]`);
-  const header = utf8Encoder.encode(`{${fields.join(",")}}`);
-  chunks[0] = header;
-  return { chunks, headerLength: header.byteLength, byteLength: header.byteLength + tail, hasBinary: chunks.length > 1 };
+  text += `"${options.key}":[`;
+  for (let i = 0; i < tensors.length; i++) {
+    const tensor = tensors[i]!;
+    if (i > 0) text += ",";
+    if (binary === undefined || binary(tensor, i)) {
+      const bytes = tensorToBytes(tensor);
+      binaryChunks.push(bytes);
+      tail += bytes.byteLength;
+      text += `${tensorHead(tensor, bytes.byteLength)}}`;
+    } else {
+      text += `${tensorHead(tensor)},"data":${encodeJsonData(tensor)}}`;
+    }
+  }
+  const header = utf8Bytes(`${text}]}`);
+  return {
+    chunks: [header, ...binaryChunks],
+    headerLength: header.byteLength,
+    byteLength: header.byteLength + tail,
+    hasBinary: binaryChunks.length > 0,
+  };
 }
 
 /** Options of {@link decodeTensorBody}. */
@@ -124,7 +135,7 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   const end = headerLength ?? body.byteLength;
   let text: string;
   try {
-    text = utf8Decoder.decode(body.subarray(0, end));
+    text = utf8Decoder.decode(end === body.byteLength ? body : body.subarray(0, end));
   } catch {
     throw new ProtocolError(`The JSON header (${end} bytes) is not valid UTF-8.`, { expected: "UTF-8 JSON" });
   }
@@ -133,7 +144,14 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, { expected: "a JSON object", received: show(parsed) });
   }
-  const { [key]: list, ...rest } = parsed;
+  let list: JsonValue | undefined;
+  const rest: { [key: string]: JsonValue } = {};
+  for (const name of Object.keys(parsed)) {
+    if (name === key) list = parsed[name];
+    // A "__proto__" key is data, as JSON.parse made it: defined, never assigned (which would set the prototype).
+    else if (name === "__proto__") Object.defineProperty(rest, name, { value: parsed[name], enumerable: true, writable: true, configurable: true });
+    else rest[name] = parsed[name]!;
+  }
   const fields = (packed ? unpackAll(rest) : rest) as { [key: string]: JsonValue };
   if (list !== undefined && !Array.isArray(list)) {
     throw protocolError("", { path: key, expected: "an array of tensors", received: show(list) });

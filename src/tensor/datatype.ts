@@ -110,8 +110,9 @@ export type TensorInput<D extends Datatype = Datatype> =
 
 /** True if `value` is one of the datatype names, spelled exactly. */
 export function isDatatype(value: unknown): value is Datatype {
-  return typeof value === "string" && (DATATYPES as readonly string[]).includes(value);
+  return typeof value === "string" && DATATYPE_SET.has(value);
 }
+const DATATYPE_SET: ReadonlySet<string> = new Set(DATATYPES);
 
 const BYTE_SIZES: Record<Exclude<Datatype, "BYTES">, number> = {
   BOOL: 1,

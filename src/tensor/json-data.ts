@@ -1,6 +1,6 @@
 /** The JSON `data` codec: tensor elements to and from the protocol's JSON form, exact for 64-bit integers. */
 import { toTensorData } from "./convert.js";
-import type { Datatype } from "./datatype.js";
+import { type Datatype, isDatatype } from "./datatype.js";
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { stringifyJson } from "./json.js";
@@ -88,9 +88,15 @@ export function encodeJsonTensor(tensor: Tensor): string {
  * framing, so only `binarySize` sets it: a stale one in the tensor's parameters is never written. Internal.
  */
 export function tensorHead(tensor: Tensor, binarySize?: number): string {
-  const { binary_data_size: _stale, ...rest } = tensor.parameters ?? {};
-  const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
-  const params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJson(parameters)}`;
+  let params: string;
+  if (tensor.parameters === undefined) {
+    // The common case, without the object copies below.
+    params = binarySize === undefined ? "" : `,"parameters":{"binary_data_size":${binarySize}}`;
+  } else {
+    const { binary_data_size: _stale, ...rest } = tensor.parameters;
+    const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
+    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJson(parameters)}`;
+  }
   return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
 }
 
@@ -118,11 +124,12 @@ export function tensorFromJson(value: JsonValue, path = ""): Tensor {
 
 /** {@link tensorFromJson} on an entry already known to be an object. Internal. */
 export function tensorFromEntry(entry: JsonTensorObject, path: string): Tensor {
-  const name = checkName(entry.name, "response", field(path, "name"));
-  const datatype = checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));
+  // Paths for messages are built only when a check fails: this runs for every tensor of every response.
+  const name = typeof entry.name === "string" && entry.name !== "" ? entry.name : checkName(entry.name, "response", field(path, "name"));
+  const datatype = isDatatype(entry.datatype) ? entry.datatype : checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));
   const count = checkShape(entry.shape, "response", name, field(path, "shape"));
   const shape = entry.shape as number[];
-  const parameters = checkParameters(entry.parameters, name, field(path, "parameters"));
+  const parameters = entry.parameters === undefined || entry.parameters === null ? undefined : checkParameters(entry.parameters, name, field(path, "parameters"));
   if (entry.data === undefined || entry.data === null) {
     fail("response", "missing data", { tensor: name, path: field(path, "data"), expected: "a data array or parameters.binary_data_size", received: "neither" });
   }

@@ -36,7 +36,8 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
     } catch {
       // Not standard JSON (NaN, Infinity) or not JSON at all: the exact parser accepts the one, explains the other.
     }
-    if (value !== undefined && !needsExactParse(value)) return { value, packed: false };
+    // A short text was scanned whole and is too short to nest past MAX_DEPTH: nothing left to check.
+    if (value !== undefined && ((text.length <= 2 * MAX_DEPTH && text.length <= PEEK) || !needsExactParse(value))) return { value, packed: false };
   }
   const parser = new ExactParser(text, packIntegers);
   return { value: parser.parseDocument(), packed: parser.packed };

@@ -37,6 +37,8 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
   };
   // Learned from answers: whether this server speaks the binary extension ("auto" mode sends big inputs binary then).
   let serverSpeaksBinary = false;
+  let lastInferModel: string | undefined;
+  let lastInferPath = "";
 
   const health = async (path: string, call: CallOptions = {}, model?: string) => {
     const response = await send(ctx, { method: "GET", path, model, accept: NOT_READY }, call);
@@ -51,7 +53,14 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
     async infer(model: string, request: InferRequest, call: InferCallOptions = {}) {
       const mode = call.binary ?? options.binary ?? "auto";
       const { headers, body } = buildInferBody(checkModel(model), request, mode, serverSpeaksBinary);
-      const response = await send(ctx, { method: "POST", path: `${modelPath(model, call.version)}/infer`, headers, body, model }, call);
+      // Most programs call one model over and over: its path is kept rather than encoded again each call.
+      let path: string;
+      if (call.version === undefined && model === lastInferModel) path = lastInferPath;
+      else {
+        path = `${modelPath(model, call.version)}/infer`;
+        if (call.version === undefined) [lastInferModel, lastInferPath] = [model, path];
+      }
+      const response = await send(ctx, { method: "POST", path, headers, body, model }, call);
       const { result, binary } = decodeInferResponse(model, response);
       if (binary) serverSpeaksBinary = true;
       return result;

@@ -108,6 +108,20 @@ describe("encodeTensorBody", () => {
     expect(decoded.tensors.map((t) => t.toArray())).toEqual(tensors.map((t) => t.toArray()));
   });
 
+  it("headers stay intact while later bodies are encoded (short headers share one buffer)", () => {
+    // Enough bodies to fill several shared buffers, with multi-byte text so sizes vary.
+    const bodies = Array.from({ length: 2000 }, (_, i) =>
+      encodeTensorBody([Tensor.bytes("w", [1], [`${"é".repeat(i % 50)}${i}`])], { key: "inputs", binary: () => false }),
+    );
+    bodies.forEach((body, i) => {
+      const text = new TextDecoder().decode(body.chunks[0]);
+      expect(JSON.parse(text).inputs[0].data).toEqual([`${"é".repeat(i % 50)}${i}`]);
+      expect(body.headerLength).toBe(body.chunks[0]!.byteLength);
+    });
+    const long = encodeTensorBody([Tensor.bytes("w", [1], ["x".repeat(10_000)])], { key: "inputs", binary: () => false });
+    expect(JSON.parse(new TextDecoder().decode(long.chunks[0])).inputs[0].data[0]).toHaveLength(10_000);
+  });
+
   it("refuses a field named like the tensor key instead of dropping it", () => {
     const err = thrown(ValidationError, () => encodeTensorBody([x], { key: "inputs", fields: { inputs: "mine" } }));
     expect(err.details).toMatchObject({ path: "fields.inputs", received: '"mine"' });
@@ -195,6 +209,13 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
 
   it("a tensor entry that is not an object", () => {
     expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path).toBe("outputs[0]");
+  });
+
+  it("keeps a __proto__ field as data, never as the prototype of fields", () => {
+    const { fields } = decodeTensorBody(utf8('{"__proto__":{"polluted":true},"model_name":"m","outputs":[]}'), { key: "outputs" });
+    expect(Object.keys(fields)).toEqual(["__proto__", "model_name"]);
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect((fields as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
 
   it("a body with no tensor array decodes to no tensors", () => {

@@ -1,0 +1,72 @@
+// @ts-check
+// One client under test, in its own worker thread: its own isolate, JIT state and connection pool, as in an
+// application that uses only that client. The orchestrator (index.mjs) asks it to run load rounds in turn.
+import { parentPort, workerData } from "node:worker_threads";
+import { Pool } from "undici";
+import { createV2Client, Tensor } from "kserve-client";
+
+const { baseUrl, client } = /** @type {{ baseUrl: string; client: string }} */ (workerData);
+const path = "/v2/models/iris-classifier/infer";
+const headers = { "content-type": "application/json" };
+// The same small request for everyone: one iris row, JSON both ways.
+const row = Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2]);
+const buildBody = () => JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: Array.from(row.data) }] });
+const prebuiltBody = buildBody();
+
+/** @returns {() => Promise<unknown>} */
+function makeCall() {
+  switch (client) {
+    case "sdk": {
+      const sdk = createV2Client({ baseUrl, binary: "never" });
+      return async () => (await sdk.infer("iris-classifier", { inputs: [row] })).output("output-0").data;
+    }
+    case "undici-prebuilt": {
+      const pool = new Pool(baseUrl, { connections: 128 });
+      return async () => {
+        const res = await pool.request({ path, method: "POST", headers, body: prebuiltBody });
+        return JSON.parse(await res.body.text());
+      };
+    }
+    case "undici": {
+      // What an application writes by hand: its features change every call, so it builds the JSON every call.
+      const pool = new Pool(baseUrl, { connections: 128 });
+      return async () => {
+        const res = await pool.request({ path, method: "POST", headers, body: buildBody() });
+        return JSON.parse(await res.body.text());
+      };
+    }
+    case "fetch":
+      return async () => {
+        const res = await fetch(`${baseUrl}${path}`, { method: "POST", headers, body: buildBody() });
+        return res.json();
+      };
+    default:
+      throw new Error(`unknown client ${client}`);
+  }
+}
+const call = makeCall();
+
+/** Run `total` calls with `concurrency` in flight; returns req/s and latency percentiles in ms. */
+async function load(total, concurrency) {
+  const latencies = new Float64Array(total);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await call();
+        latencies[i] = performance.now() - t0;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  latencies.sort();
+  const pct = (/** @type {number} */ p) => latencies[Math.min(total - 1, Math.floor(total * p))] ?? NaN;
+  return { rps: (total / elapsed) * 1000, p50: pct(0.5), p99: pct(0.99) };
+}
+
+parentPort?.on("message", async (/** @type {{ total: number; concurrency: number }} */ task) => {
+  parentPort?.postMessage(await load(task.total, task.concurrency));
+});
