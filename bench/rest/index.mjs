@@ -106,7 +106,7 @@ console.log(`| binary extension both ways (binary: "always") | ${binaryMs.toFixe
 console.log("\n| target | measured | met |");
 console.log("| --- | ---: | :---: |");
 for (const c of [1, 32]) {
-  for (const [baseline, ratio] of [["body built per call", sdkRatioBuilt[c] ?? NaN], ["body built once", sdkRatio[c] ?? NaN]]) {
+  for (const [baseline, ratio] of /** @type {[string, number][]} */ ([["body built per call", sdkRatioBuilt[c] ?? NaN], ["body built once", sdkRatio[c] ?? NaN]])) {
     console.log(`| SDK ≥ 0.9× raw undici req/s (${baseline}), concurrency ${c} | ${ratio.toFixed(2)}× | ${ratio >= 0.9 ? "yes" : "NO"} |`);
   }
 }
