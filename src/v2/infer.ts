@@ -15,6 +15,8 @@ import type { BinaryMode, InferRequest, InferResult, RequestedOutput } from "./t
 /** In "auto" mode, inputs from this size up go binary once the server is known to speak the extension. */
 export const AUTO_BINARY_BYTES = 64 * 1024;
 
+const NO_BINARY = () => false;
+
 /** A request body ready for the HttpClient. */
 export interface InferBody {
   headers: Record<string, string>;
@@ -53,8 +55,8 @@ export function buildInferBody(model: string, request: InferRequest, mode: Binar
 
   const encoded = encodeTensorBody(request.inputs, {
     key: "inputs",
-    fields: { id: request.id, parameters, outputs },
-    binary: (_tensor, i) => binaryInputs[i] === true,
+    fields: request.id === undefined && parameters === undefined && outputs === undefined ? undefined : { id: request.id, parameters, outputs },
+    binary: binaryInputs.includes(true) ? (_tensor, i) => binaryInputs[i] === true : NO_BINARY,
   });
   if (!encoded.hasBinary) return { headers: { "content-type": "application/json" }, body: encoded.chunks[0]! };
   return {
@@ -104,8 +106,10 @@ function checkRequest(model: string, request: InferRequest): void {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new ValidationError(`infer("${model}") needs at least one input tensor.`, { path: "inputs", expected: "a non-empty array of Tensor", received: String(inputs) });
   }
-  const names = new Set<string>();
-  inputs.forEach((input: unknown, i) => {
+  // Requests carry a handful of inputs: a linear scan for duplicates, a Set only for many.
+  const seen = inputs.length > 16 ? new Set<string>() : undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const input: unknown = inputs[i];
     if (!(input instanceof Tensor)) {
       throw new ValidationError(`infer("${model}"): inputs[${i}] is not a Tensor; build it with Tensor.fp32(…) and friends.`, {
         path: `inputs[${i}]`,
@@ -113,11 +117,13 @@ function checkRequest(model: string, request: InferRequest): void {
         received: typeof input,
       });
     }
-    if (names.has(input.name)) {
+    let duplicate = seen?.has(input.name) ?? false;
+    for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
+    if (duplicate) {
       throw new ValidationError(`infer("${model}"): two inputs are named "${input.name}".`, { path: `inputs[${i}].name`, expected: "unique names", received: input.name });
     }
-    names.add(input.name);
-  });
+    seen?.add(input.name);
+  }
   if (request.id !== undefined && typeof request.id !== "string") {
     throw new ValidationError(`infer("${model}"): id must be a string.`, { path: "id", expected: "a string", received: typeof request.id });
   }

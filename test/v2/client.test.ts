@@ -157,6 +157,8 @@ describe("infer, bad requests and bad answers", () => {
       [{ inputs: [] }, "inputs"],
       [{ inputs: [{ name: "x" }] }, "inputs[0]"],
       [{ inputs: [Tensor.fp32("a", [1], [1]), Tensor.fp32("a", [1], [2])] }, "inputs[1].name"],
+      // Many inputs take another path to find the duplicate.
+      [{ inputs: [...Array.from({ length: 20 }, (_, i) => Tensor.fp32(`x${i}`, [1], [i])), Tensor.fp32("x3", [1], [0])] }, "inputs[20].name"],
       [{ inputs: [Tensor.fp32("a", [1], [1])], outputs: [{ name: "o", classCount: 0 }] }, "outputs[0].classCount"],
       [{ inputs: [Tensor.fp32("a", [1], [1])], id: 7 }, "id"],
     ] as const) {
