@@ -5,3 +5,4 @@
  */
 export * from "./index.js";
 export { createV2Client } from "./v2/index.node.js";
+export { createV1Client } from "./v1/index.node.js";

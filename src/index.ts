@@ -46,3 +46,5 @@ export type {
   V2ClientOptions,
   WaitOptions,
 } from "./v2/index.js";
+export { createV1Client } from "./v1/index.js";
+export type { ClientOptions, V1Client, V1ClientOptions, V1RawRequest, V1Request, V1Result, V1TensorOptions, V1TensorRequest } from "./v1/index.js";

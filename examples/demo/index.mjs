@@ -11,7 +11,7 @@ import {
   parseJson,
   tensorFromJson,
 } from "kserve-client/tensor";
-import { createV2Client } from "kserve-client";
+import { createV1Client, createV2Client } from "kserve-client";
 import { startMockKServe } from "kserve-client/testing";
 
 const line = (title) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 68 - title.length))}`);
@@ -97,6 +97,12 @@ try {
   } catch (error) {
     console.log(isKServeError(error) ? `${error.name} ${error.message}` : error);
   }
+
+  line("7. The same model over KServe's V1 protocol (:predict)");
+  const v1 = createV1Client({ baseUrl: mock.url, host: "iris-classifier.kserve-test.example.com" });
+  const v1res = await v1.predict("iris-classifier", { instances: Tensor.fp32("x", [3, 4], rows) });
+  console.log("models:", await v1.listModels(), "| ready:", await v1.modelReady("iris-classifier"));
+  console.log("predictions:", v1res.predictions, "→ as a tensor:", v1res.tensor().data);
 } finally {
   await mock.close();
 }

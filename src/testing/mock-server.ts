@@ -1,12 +1,13 @@
 /// <reference types="node" />
 /**
  * `startMockKServe`: the fake models behind a real HTTP server on loopback, speaking V2 REST (and the binary
- * extension) the way KServe 0.14.1 does. Node only: it is a server.
+ * extension) and V1 REST the way KServe 0.14.1 does. Node only: it is a server.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFakeModels, type FakeModels } from "./models.js";
-import { handleV2, type MockResponse } from "./v2-handler.js";
+import type { MockResponse } from "./answers.js";
+import { handleKServe } from "./handler.js";
 
 /** Options of {@link startMockKServe}. */
 export interface MockKServeOptions {
@@ -39,7 +40,7 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
       const body = new Uint8Array(Buffer.concat(chunks));
       let answer: MockResponse | undefined;
       try {
-        answer = handleV2(models, { method: req.method ?? "GET", path: req.url ?? "/", headers, body });
+        answer = handleKServe(models, { method: req.method ?? "GET", path: req.url ?? "/", headers, body });
       } catch (error) {
         answer = { status: 500, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`) };
       }

@@ -42,6 +42,8 @@ export interface FakeModels {
   get(name: string): FakeModel | undefined;
   names(): string[];
   add(model: FakeModel): void;
+  /** Stop serving a model; true if it was there. */
+  delete(name: string): boolean;
 }
 
 /** A node of the iris decision tree: a leaf with a class, or a split on one feature. */
@@ -55,7 +57,7 @@ function classify(node: TreeNode, row: ArrayLike<number>, offset: number): numbe
 /**
  * The iris classifier: a decision tree trained by scripts/train-iris.mjs on Fisher's iris data (its parameters
  * are IRIS_MODEL). It answers INT64 class ids 0/1/2, shape [batch], output "output-0", like the sklearn model
- * behind the recorded KServe exchanges, and agrees with it on every row in them. Takes FP32 or FP64 [batch, 4];
+ * behind the recorded KServe exchanges, and agrees with it on every row in them. Takes FP32, FP64 or INT64 [batch, 4];
  * another width fails like sklearn does (a 500 with its message).
  */
 function irisModel(name: string): FakeModel {
@@ -69,10 +71,11 @@ function irisModel(name: string): FakeModel {
     infer(inputs) {
       const x = inputs[0]!;
       const features = x.shape[x.shape.length - 1] ?? 1;
-      if (x.shape.length !== 2 || features !== 4 || (x.datatype !== "FP32" && x.datatype !== "FP64")) {
+      if (x.shape.length !== 2 || features !== 4 || (x.datatype !== "FP32" && x.datatype !== "FP64" && x.datatype !== "INT64")) {
         throw new FakeModelError(`X has ${features} features, but SVC is expecting 4 features as input.`);
       }
-      const data = x.data as Float32Array | Float64Array;
+      // Integer features (V1 `[[5, 3, 1, 0]]` parses to an int64 array) are read as floats, as sklearn does.
+      const data = x.datatype === "INT64" ? Float64Array.from(x.data as BigInt64Array, Number) : (x.data as Float32Array | Float64Array);
       const rows = x.shape[0]!;
       const classes = new BigInt64Array(rows);
       for (let r = 0; r < rows; r++) classes[r] = BigInt(classify(IRIS_MODEL.tree, data, r * 4));
@@ -108,5 +111,5 @@ export function createFakeModels(): FakeModels {
   models.set("iris", { ...iris, name: "iris" });
   add(echoModel());
   add(faultyModel());
-  return { get: (name) => models.get(name), names: () => [...models.keys()], add };
+  return { get: (name) => models.get(name), names: () => [...models.keys()], add, delete: (name) => models.delete(name) };
 }

@@ -1,10 +1,10 @@
 /**
- * msw handlers for the fake models: the same V2 behaviour as startMockKServe, intercepted in-process, for
+ * msw handlers for the fake models: the same V2 and V1 behaviour as startMockKServe, intercepted in-process, for
  * users' own tests of code that calls a model (Node, browsers, anywhere msw runs).
  */
 import { http, HttpResponse, type HttpHandler } from "msw";
 import { createFakeModels, type FakeModels } from "./models.js";
-import { handleV2 } from "./v2-handler.js";
+import { handleKServe } from "./handler.js";
 
 /** Options of {@link createKServeHandlers}. */
 export interface KServeHandlersOptions {
@@ -13,7 +13,7 @@ export interface KServeHandlersOptions {
 }
 
 /**
- * msw request handlers that answer V2 requests under `baseUrl` from `models`.
+ * msw request handlers that answer V2 and V1 requests (and KServe's liveness route `/`) under `baseUrl` from `models`.
  *
  * @example
  * ```ts
@@ -29,7 +29,7 @@ export function createKServeHandlers(models: FakeModels = createFakeModels(), op
       headers[name.toLowerCase()] = value;
     });
     const body = new Uint8Array(await request.arrayBuffer());
-    const answer = handleV2(models, { method: request.method, path: `${url.pathname}${url.search}`, headers, body });
+    const answer = handleKServe(models, { method: request.method, path: `${url.pathname}${url.search}`, headers, body });
     if (answer === undefined) return undefined; // not ours: let msw treat it as unhandled
     const { fault } = answer;
     if (fault !== undefined && "reset" in fault) return HttpResponse.error();
@@ -38,7 +38,7 @@ export function createKServeHandlers(models: FakeModels = createFakeModels(), op
     const payload = fault !== undefined && "truncateAt" in fault ? truncatedStream(answer.body, fault.truncateAt) : answer.body;
     return new HttpResponse(payload as BodyInit, { status: answer.status, headers: answer.headers });
   };
-  return [http.all(`${base}/v2`, resolver), http.all(`${base}/v2/*`, resolver)];
+  return [http.all(`${base}/v2`, resolver), http.all(`${base}/v2/*`, resolver), http.all(`${base}/v1/*`, resolver), http.all(`${base}/`, resolver)];
 }
 
 /** A body that delivers its first `bytes` bytes and then fails, as a connection cut mid-body would. */

@@ -14,33 +14,8 @@ import {
   tensorFromJson,
 } from "../tensor/index.js";
 import { concatChunks } from "../core/http.js";
-import { FakeModelError, type FakeModels, type FaultAction } from "./models.js";
-
-/** A request as the servers hand it over (header names in lower case). */
-export interface MockRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: Uint8Array;
-}
-
-/** What to answer, and how to misbehave while doing it. */
-export interface MockResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Uint8Array;
-  /** Send without Content-Length (chunked), as KServe sends binary answers. */
-  chunked?: boolean | undefined;
-  fault?: Exclude<FaultAction, { status: number }> | undefined;
-}
-
-const utf8 = new TextEncoder();
-
-function json(status: number, body: string, headers: Record<string, string> = {}): MockResponse {
-  return { status, headers: { "content-type": "application/json", ...headers }, body: utf8.encode(body) };
-}
-const error = (status: number, message: string) => json(status, JSON.stringify({ error: message }));
-const detail = (status: number, message: string) => json(status, JSON.stringify({ detail: message }));
+import { detail, error, json, methodNotAllowed, type MockRequest, type MockResponse, withFault } from "./answers.js";
+import { FakeModelError, type FakeModels } from "./models.js";
 
 /** Answer one V2 request; anything not under /v2 is left to the caller (undefined). */
 export function handleV2(models: FakeModels, request: MockRequest): MockResponse | undefined {
@@ -67,18 +42,9 @@ export function handleV2(models: FakeModels, request: MockRequest): MockResponse
   if (!model.ready) return error(503, `Model with name ${name} is not ready.`);
   if (action === "/ready") return json(200, JSON.stringify({ name, ready: true }));
 
-  const fault = model.faults.shift();
-  if (fault !== undefined && "status" in fault) {
-    return { status: fault.status, headers: { "content-type": "application/json", ...fault.headers }, body: utf8.encode(fault.body ?? "") };
-  }
-  if (fault !== undefined && "malformed" in fault) return json(200, '{"model_name": "faulty", "outputs": [');
-  const answer = infer(model.name, model, request);
-  return fault === undefined ? answer : { ...answer, fault };
+  return withFault(model, () => infer(model.name, model, request));
 }
 
-function methodNotAllowed(): MockResponse {
-  return detail(405, "Method Not Allowed");
-}
 
 interface ParsedRequest {
   id: string | undefined;

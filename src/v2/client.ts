@@ -1,10 +1,9 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
-import { AbortError, ConfigError, isKServeError, TimeoutError } from "../core/errors.js";
-import { createFetchHttpClient } from "../core/fetch-client.js";
-import { applyInterceptors, type HttpClient } from "../core/http.js";
-import { type CallOptions, type RequestContext, send } from "../core/request.js";
+import { checkModel, createRequestContext, parseJsonBody } from "../core/client.js";
+import { AbortError, isKServeError, TimeoutError } from "../core/errors.js";
+import type { HttpClient } from "../core/http.js";
+import { type CallOptions, send } from "../core/request.js";
 import { sleep } from "../core/sleep.js";
-import { ProtocolError, ValidationError } from "../tensor/index.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
 import { modelMetadataSchema, parseEnvelope, serverMetadataSchema } from "./schemas.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions, WaitOptions } from "./types.js";
@@ -20,21 +19,7 @@ const NOT_READY = (status: number) => status === 400 || status === 404 || status
  * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` with an HttpClient that cannot route
  */
 export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () => HttpClient): V2Client {
-  const base = checkBaseUrl(options.baseUrl);
-  const httpClient =
-    options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
-  if (options.host !== undefined) checkHost(options.host, httpClient);
-  const ctx: RequestContext = {
-    httpClient: applyInterceptors(httpClient, options.interceptors),
-    baseUrl: base,
-    headers: options.headers,
-    auth: options.auth,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    maxResponseBytes: options.maxResponseBytes,
-    host: options.host,
-    logger: options.logger,
-  };
+  const ctx = createRequestContext(options, defaultHttpClient);
   // Learned from answers: whether this server speaks the binary extension ("auto" mode sends big inputs binary then).
   let serverSpeaksBinary = false;
   let lastInferModel: string | undefined;
@@ -46,7 +31,7 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
   };
   const getJson = async (path: string, call: CallOptions = {}, model?: string): Promise<unknown> => {
     const response = await send(ctx, { method: "GET", path, model }, call);
-    return parseJsonBody(response.body, path);
+    return parseJsonBody(response.body, `GET ${path}`);
   };
 
   const client: V2Client = {
@@ -119,58 +104,7 @@ async function waitForReady(client: V2Client, model: string, wait: WaitOptions):
   }
 }
 
-function parseJsonBody(body: Uint8Array, path: string): unknown {
-  const text = new TextDecoder().decode(body);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const start = JSON.stringify(text.slice(0, 60));
-    throw new ProtocolError(`The answer to GET ${path} is not JSON (it starts ${start}).`, { path, expected: "JSON", received: start }, { cause: error });
-  }
-}
-
 function modelPath(model: string, version: string | undefined): string {
   const base = `/v2/models/${encodeURIComponent(model)}`;
   return version === undefined ? base : `${base}/versions/${encodeURIComponent(version)}`;
-}
-
-function checkModel(model: unknown): string {
-  if (typeof model !== "string" || model === "") {
-    throw new ValidationError("A model name is required (a non-empty string).", { path: "model", expected: "a non-empty string", received: String(model) });
-  }
-  return model;
-}
-
-function checkBaseUrl(baseUrl: unknown): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(String(baseUrl)).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== "http:" && protocol !== "https:") {
-    // "localhost:8080" parses as a URL with the scheme "localhost:": say what is wanted, not what the parser saw.
-    throw new ConfigError(`baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`);
-  }
-  const url = new URL(String(baseUrl));
-  if (url.username || url.password) {
-    // Not echoed: the value holds a password.
-    throw new ConfigError("baseUrl must not carry credentials (user:password@); pass them as auth: { basic: { username, password } }.");
-  }
-  if (url.search || url.hash) {
-    throw new ConfigError(`baseUrl must not have a query or fragment (endpoint paths are appended to it), got ${JSON.stringify(baseUrl)}.`);
-  }
-  return String(baseUrl);
-}
-
-function checkHost(host: unknown, httpClient: HttpClient): void {
-  if (typeof host !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
-    throw new ConfigError(`host must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(host)}.`);
-  }
-  if (httpClient.supportsHost === false) {
-    throw new ConfigError(
-      `host ("${host}") needs an HttpClient that can present another hostname, and fetch cannot (browsers and edge runtimes forbid setting Host). ` +
-        "Use the InferenceService's hostname as baseUrl (through DNS or a proxy to the ingress), or run under Node.",
-    );
-  }
 }

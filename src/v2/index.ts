@@ -34,6 +34,7 @@ export type {
   V2ClientOptions,
   WaitOptions,
 } from "./types.js";
+export type { ClientOptions } from "../core/client.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
 export type { RetryOptions } from "../core/retry.js";

@@ -1,8 +1,6 @@
 /** The V2 (Open Inference Protocol) client interface, shared by the REST client and, later, gRPC. */
-import type { CallOptions, Logger } from "../core/request.js";
-import type { Auth } from "../core/auth.js";
-import type { HttpClient, Interceptor } from "../core/http.js";
-import type { RetryOptions } from "../core/retry.js";
+import type { ClientOptions } from "../core/client.js";
+import type { CallOptions } from "../core/request.js";
 import type { Tensor, TensorParameters } from "../tensor/index.js";
 
 /**
@@ -96,24 +94,7 @@ export interface V2Client {
   waitForModelReady(model: string, options?: WaitOptions): Promise<void>;
 }
 
-/** Options of `createV2Client` (and of every client). */
-export interface V2ClientOptions {
-  /** Where to connect, e.g. `http://127.0.0.1:8080` or the ingress address; a path prefix is kept. */
-  baseUrl: string;
-  /** Ingress routing: present this hostname (Host header, TLS SNI and certificate check). Node only. */
-  host?: string | undefined;
-  headers?: Readonly<Record<string, string>> | undefined;
-  auth?: Auth | undefined;
-  /** Whole-call limit in ms, retries included. */
-  timeoutMs?: number | undefined;
-  retry?: RetryOptions | false | undefined;
-  maxResponseBytes?: number | undefined;
+/** Options of `createV2Client`: those of every client, plus the binary extension's mode. */
+export interface V2ClientOptions extends ClientOptions {
   binary?: BinaryMode | undefined;
-  /** The HttpClient to use; default: the Node client under Node, fetch elsewhere. */
-  httpClient?: HttpClient | undefined;
-  /** A fetch to use with the fetch HttpClient. */
-  fetch?: typeof globalThis.fetch | undefined;
-  logger?: Logger | undefined;
-  /** Wrap every attempt's HTTP call, outermost first. */
-  interceptors?: readonly Interceptor[] | undefined;
 }

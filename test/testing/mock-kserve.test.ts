@@ -1,24 +1,13 @@
 /** The V2 client end to end against startMockKServe on loopback, through both HttpClients. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConnectionError, HttpError, TimeoutError } from "../../src/core/errors.js";
-import { createFetchHttpClient } from "../../src/core/fetch-client.js";
-import type { HttpClient } from "../../src/core/http.js";
-import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
-import { startMockKServe, type MockKServe } from "../../src/testing/index.js";
+import { useLoopbackMock } from "../loopback.js";
 import { createV2Client } from "../../src/v2/client.js";
 import type { BinaryMode } from "../../src/v2/types.js";
 import { DATATYPES, ProtocolError, Tensor, tensorToBytes, type Datatype } from "kserve-client/tensor";
 
-let mock: MockKServe;
-let node: NodeHttpClient;
-beforeAll(async () => {
-  mock = await startMockKServe();
-  node = createNodeHttpClient();
-});
-afterAll(async () => {
-  await node.close();
-  await mock.close();
-});
+const loopback = useLoopbackMock();
+const { clients } = loopback;
 
 const samples: Record<Datatype, Tensor> = {
   BOOL: Tensor.bool("BOOL", [2], [true, false]),
@@ -38,14 +27,10 @@ const samples: Record<Datatype, Tensor> = {
 };
 const hex = (t: Tensor) => Buffer.from(tensorToBytes(t)).toString("hex");
 
-const clients: [string, () => HttpClient][] = [
-  ["undici", () => node],
-  ["fetch", () => createFetchHttpClient()],
-];
 
 describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
   it("iris answers the classes the real model gave", async () => {
-    const v2 = createV2Client({ baseUrl: mock.url, httpClient: httpClient() });
+    const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: httpClient() });
     const res = await v2.infer("iris-classifier", {
       inputs: [Tensor.fp32("input-0", [3, 4], [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [7.7, 3.0, 6.1, 2.3]])],
     });
@@ -53,7 +38,7 @@ describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
   });
 
   it.each(["never", "auto", "always"] as BinaryMode[])("echo returns every datatype bit for bit (binary: %s)", async (binary) => {
-    const v2 = createV2Client({ baseUrl: mock.url, httpClient: httpClient(), binary });
+    const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: httpClient(), binary });
     // JSON cannot carry FP16/BF16: in "never" mode they are refused before sending (tested elsewhere).
     const inputs = DATATYPES.filter((d) => binary !== "never" || (d !== "FP16" && d !== "BF16")).map((d) => samples[d]);
     const res = await v2.infer("echo", { inputs, id: "e-1" });
@@ -68,9 +53,9 @@ describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
 });
 
 describe("faults from the faulty model", () => {
-  const v2 = () => createV2Client({ baseUrl: mock.url, httpClient: node, retry: { initialDelayMs: 10 } });
+  const v2 = () => createV2Client({ baseUrl: loopback.mock.url, httpClient: loopback.node, retry: { initialDelayMs: 10 } });
   const input = [Tensor.fp32("x", [1], [1])];
-  const faulty = () => mock.models.get("faulty")!;
+  const faulty = () => loopback.mock.models.get("faulty")!;
 
   it("a 503 with Retry-After, then success: retried", async () => {
     faulty().faults.push({ status: 503, body: '{"error":"warming up"}', headers: { "retry-after-ms": "20" } });
@@ -117,7 +102,7 @@ describe("request parsing like FastAPI", () => {
   it("reads a JSON body whatever the case or parameters of its media type", async () => {
     const body = JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2] }] });
     for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
-      const res = await fetch(`${mock.url}/v2/models/iris-classifier/infer`, { method: "POST", headers: { "content-type": type }, body });
+      const res = await fetch(`${loopback.mock.url}/v2/models/iris-classifier/infer`, { method: "POST", headers: { "content-type": type }, body });
       expect(res.status, type).toBe(200);
     }
   });
@@ -125,10 +110,10 @@ describe("request parsing like FastAPI", () => {
 
 describe("model states", () => {
   it("a model that is not ready: modelReady false, infer 503", async () => {
-    const echo = mock.models.get("echo")!;
+    const echo = loopback.mock.models.get("echo")!;
     echo.ready = false;
     try {
-      const v2 = createV2Client({ baseUrl: mock.url, httpClient: node, retry: false });
+      const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: loopback.node, retry: false });
       expect(await v2.modelReady("echo")).toBe(false);
       expect(await v2.infer("echo", { inputs: [Tensor.fp32("x", [1], [1])] }).catch((e: unknown) => e)).toMatchObject({ status: 503, code: "unavailable" });
     } finally {

@@ -1,4 +1,4 @@
-/** The msw handlers: the same fake models and V2 behaviour, intercepted in-process (here through fetch). */
+/** The msw handlers: the same fake models and V2/V1 behaviour, intercepted in-process (here through fetch). */
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setupServer } from "msw/node";
@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, HttpError } from "../../src/core/errors.js";
 import { createFetchHttpClient } from "../../src/core/fetch-client.js";
 import { createFakeModels, createKServeHandlers } from "../../src/testing/index.js";
+import { createV1Client } from "../../src/v1/client.js";
 import { createV2Client } from "../../src/v2/client.js";
 import { Tensor } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
@@ -46,9 +47,18 @@ describe("createKServeHandlers", () => {
     expect(await client({ retry: false }).infer("nope", input).catch((e: unknown) => e)).toBeInstanceOf(HttpError);
   });
 
-  it("answers every recorded V2 request as the real server did", async () => {
-    const names = readdirSync(fileURLToPath(new URL("../fixtures/kserve-0.14.1/", import.meta.url))).filter((f) => f.startsWith("v2-"));
-    expect(names.length).toBeGreaterThanOrEqual(14);
+  it("serves V1 too: predict, ready, list, live", async () => {
+    const v1 = createV1Client({ baseUrl, httpClient: createFetchHttpClient() });
+    const res = await v1.predict("iris-classifier", { instances: Tensor.fp32("x", [2, 4], [[5.1, 3.5, 1.4, 0.2], [7.7, 3.0, 6.1, 2.3]]) });
+    expect(res.predictions).toEqual([0, 2]);
+    expect(await v1.modelReady("iris-classifier")).toBe(true);
+    expect(await v1.listModels()).toContain("echo");
+    expect(await v1.serverLive()).toBe(true);
+  });
+
+  it("answers every recorded V2 and V1 request with the real server's status", async () => {
+    const names = readdirSync(fileURLToPath(new URL("../fixtures/kserve-0.14.1/", import.meta.url))).filter((f) => f.startsWith("v2-") || f.startsWith("v1-"));
+    expect(names.length).toBeGreaterThanOrEqual(19);
     for (const file of names) {
       const { request, response } = kserveFixture(file.replace(/\.json$/, ""));
       const body = request.body ? bodyBytes(request.body) : null;

@@ -6,29 +6,9 @@ import { createV2Client } from "../../src/v2/client.js";
 import { decodeTensorBody, ProtocolError, Tensor, ValidationError } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { concat, thrown } from "../helpers.js";
+import { bodyOf, recorded, scripted, status, textOf } from "../scripted.js";
 
-/** The response a fixture recorded, as an HttpClient returns it. */
-function recorded(name: string): HttpResponse {
-  const { status, headers, body } = kserveFixture(name).response;
-  return { status, headers, body: bodyBytes(body) };
-}
-const status = (code: number, body = ""): HttpResponse => ({ status: code, headers: {}, body: new TextEncoder().encode(body) });
-
-/** An HttpClient answering from a list (one per call, the last repeating) and recording the requests. */
-function scripted(...answers: (HttpResponse | Error)[]): HttpClient & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  const fn = async (request: HttpRequest) => {
-    requests.push(request);
-    const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
-    if (answer instanceof Error) throw answer;
-    return answer;
-  };
-  return Object.assign(fn, { requests });
-}
-
-const bodyOf = (request: HttpRequest): Uint8Array =>
-  request.body === undefined ? new Uint8Array(0) : request.body instanceof Uint8Array ? request.body : concat(request.body);
-const jsonOf = (request: HttpRequest) => JSON.parse(new TextDecoder().decode(bodyOf(request))) as Record<string, unknown>;
+const jsonOf = (request: HttpRequest) => JSON.parse(textOf(request)) as Record<string, unknown>;
 const iris = (rows: number[][]) => Tensor.fp32("input-0", [rows.length, 4], rows);
 const client = (http: HttpClient, extra = {}) => createV2Client({ baseUrl: "http://127.0.0.1:8080", httpClient: http, retry: false, ...extra });
 

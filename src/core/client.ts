@@ -1,0 +1,108 @@
+/**
+ * What every client (V1, V2, and the protocol modules to come) does at construction: check the options once
+ * and hold them as a RequestContext. Shared here so the protocol modules never import each other.
+ */
+import type { Auth } from "./auth.js";
+import { ConfigError, ProtocolError, ValidationError } from "./errors.js";
+import { createFetchHttpClient } from "./fetch-client.js";
+import { applyInterceptors, type HttpClient, type Interceptor } from "./http.js";
+import type { Logger, RequestContext } from "./request.js";
+import type { RetryOptions } from "./retry.js";
+
+/** Options every client takes. */
+export interface ClientOptions {
+  /** Where to connect, e.g. `http://127.0.0.1:8080` or the ingress address; a path prefix is kept. */
+  baseUrl: string;
+  /** Ingress routing: present this hostname (Host header, TLS SNI and certificate check). Node only. */
+  host?: string | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  auth?: Auth | undefined;
+  /** Whole-call limit in ms, retries included. */
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | false | undefined;
+  maxResponseBytes?: number | undefined;
+  /** The HttpClient to use; default: the Node client under Node, fetch elsewhere. */
+  httpClient?: HttpClient | undefined;
+  /** A fetch to use with the fetch HttpClient. */
+  fetch?: typeof globalThis.fetch | undefined;
+  logger?: Logger | undefined;
+  /** Wrap every attempt's HTTP call, outermost first. */
+  interceptors?: readonly Interceptor[] | undefined;
+}
+
+/**
+ * Check `options` and build the context every call of the client uses.
+ *
+ * @param defaultHttpClient the HttpClient used when the options name none (the Node entry points pass undici)
+ * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` with an HttpClient that cannot route
+ */
+export function createRequestContext(options: ClientOptions, defaultHttpClient?: () => HttpClient): RequestContext {
+  const base = checkBaseUrl(options?.baseUrl);
+  const httpClient =
+    options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
+  if (options.host !== undefined) checkHost(options.host, httpClient);
+  return {
+    httpClient: applyInterceptors(httpClient, options.interceptors),
+    baseUrl: base,
+    headers: options.headers,
+    auth: options.auth,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    host: options.host,
+    logger: options.logger,
+  };
+}
+
+/** A model name, checked: a non-empty string. */
+export function checkModel(model: unknown): string {
+  if (typeof model !== "string" || model === "") {
+    throw new ValidationError("A model name is required (a non-empty string).", { path: "model", expected: "a non-empty string", received: String(model) });
+  }
+  return model;
+}
+
+/** A response body parsed as JSON, or a ProtocolError that shows how it starts. */
+export function parseJsonBody(body: Uint8Array, what: string): unknown {
+  const text = new TextDecoder().decode(body);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const start = JSON.stringify(text.slice(0, 60));
+    throw new ProtocolError(`The answer to ${what} is not JSON (it starts ${start}).`, { path: what, expected: "JSON", received: start }, { cause: error });
+  }
+}
+
+function checkBaseUrl(baseUrl: unknown): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(String(baseUrl)).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    // "localhost:8080" parses as a URL with the scheme "localhost:": say what is wanted, not what the parser saw.
+    throw new ConfigError(`baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`);
+  }
+  const url = new URL(String(baseUrl));
+  if (url.username || url.password) {
+    // Not echoed: the value holds a password.
+    throw new ConfigError("baseUrl must not carry credentials (user:password@); pass them as auth: { basic: { username, password } }.");
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`baseUrl must not have a query or fragment (endpoint paths are appended to it), got ${JSON.stringify(baseUrl)}.`);
+  }
+  return String(baseUrl);
+}
+
+function checkHost(host: unknown, httpClient: HttpClient): void {
+  if (typeof host !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    throw new ConfigError(`host must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(host)}.`);
+  }
+  if (httpClient.supportsHost === false) {
+    throw new ConfigError(
+      `host ("${host}") needs an HttpClient that can present another hostname, and fetch cannot (browsers and edge runtimes forbid setting Host). ` +
+        "Use the InferenceService's hostname as baseUrl (through DNS or a proxy to the ingress), or run under Node.",
+    );
+  }
+}

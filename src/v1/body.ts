@@ -1,0 +1,216 @@
+/**
+ * V1 request bodies: tensors written as rows (`instances`) or columns (`inputs`), raw bodies checked and
+ * passed through. Written by hand so that INT64 beyond 2^53 goes out exact and nothing is dropped silently.
+ */
+import { bf16ToNumber, fp16ToNumber, stringifyJson, Tensor, ValidationError } from "../tensor/index.js";
+import type { V1Request } from "./types.js";
+
+/**
+ * The JSON text of a V1 request.
+ *
+ * @throws {ValidationError} for a body with neither or both of `instances` and `inputs`, a rank-0 tensor as
+ *   rows, columns whose batch sizes differ, or values JSON cannot carry (NaN, ±Infinity)
+ */
+export function buildV1Body(model: string, request: V1Request): string {
+  const body = request as { instances?: unknown; inputs?: unknown; [field: string]: unknown } | null;
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ValidationError(`predict("${model}") needs a body object such as { instances: tensor }.`, { path: "body", expected: "an object", received: String(body) });
+  }
+  const hasInstances = body.instances !== undefined;
+  const hasInputs = body.inputs !== undefined;
+  if (hasInstances === hasInputs) {
+    throw new ValidationError(`predict("${model}") needs exactly one of "instances" (rows) and "inputs" (columns), got ${hasInstances ? "both" : "neither"}.`, {
+      path: "body",
+      expected: 'one of "instances" and "inputs"',
+      received: hasInstances ? "both" : "neither",
+    });
+  }
+  const rest = fieldsBesides(body, hasInstances ? "instances" : "inputs");
+  if (body.instances instanceof Tensor) return `{${rest}"instances":${rows(body.instances)}}`;
+  if (hasInputs && isTensorRecord(body.inputs)) return `{${rest}"inputs":${columns(body.inputs)}}`;
+  if (hasInstances && !Array.isArray(body.instances)) {
+    throw new ValidationError(`predict("${model}"): "instances" must be a Tensor or a list (one element per instance).`, {
+      path: "instances",
+      expected: "a Tensor or an array",
+      received: typeof body.instances,
+    });
+  }
+  checkRawJson(body, "");
+  return stringifyJson(body);
+}
+
+/** Other top-level fields (e.g. signature_name), written first, each followed by a comma. */
+function fieldsBesides(body: Record<string, unknown>, key: string): string {
+  let out = "";
+  for (const name of Object.keys(body)) {
+    if (name === key || name === "instances" || name === "inputs" || body[name] === undefined) continue;
+    checkRawJson(body[name], name);
+    out += `${JSON.stringify(name)}:${stringifyJson(body[name])},`;
+  }
+  return out;
+}
+
+/** True for `{ name: Tensor, … }`; a mix of tensors and other values is an error rather than a guess. */
+function isTensorRecord(value: unknown): value is Readonly<Record<string, Tensor>> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  const tensors = entries.filter(([, v]) => v instanceof Tensor).length;
+  if (tensors === 0) return false;
+  if (tensors < entries.length) {
+    const [name] = entries.find(([, v]) => !(v instanceof Tensor))!;
+    throw new ValidationError(`"inputs" mixes tensors with other values: inputs.${name} is not a Tensor. Give every input as a Tensor, or the whole body as raw JSON.`, {
+      path: `inputs.${name}`,
+      expected: "a Tensor",
+      received: typeof (value as Record<string, unknown>)[name],
+    });
+  }
+  return true;
+}
+
+/** `[N, …]` → `[row0, row1, …]`, each row nested by the remaining dimensions. */
+function rows(tensor: Tensor): string {
+  if (tensor.shape.length === 0) {
+    throw new ValidationError(`Tensor "${tensor.name}" has no batch dimension, so it cannot be sent as instances (rows). Give it shape [1, …] or [N, …].`, {
+      tensor: tensor.name,
+      path: "instances",
+      expected: "shape [N, …]",
+      received: "[]",
+    });
+  }
+  return nested(tensor);
+}
+
+/** `{ name: full tensor, … }`, every tensor with the same first dimension. */
+function columns(inputs: Readonly<Record<string, Tensor>>): string {
+  let batch: { name: string; size: number } | undefined;
+  const parts: string[] = [];
+  for (const [name, tensor] of Object.entries(inputs)) {
+    const size = tensor.shape[0];
+    if (size === undefined) {
+      throw new ValidationError(`inputs.${name} (tensor "${tensor.name}") has no batch dimension; columnar inputs need shape [N, …].`, {
+        tensor: tensor.name,
+        path: `inputs.${name}`,
+        expected: "shape [N, …]",
+        received: "[]",
+      });
+    }
+    if (batch !== undefined && size !== batch.size) {
+      throw new ValidationError(`inputs.${name} has batch size ${size} but inputs.${batch.name} has ${batch.size}; columnar inputs share the batch dimension.`, {
+        tensor: tensor.name,
+        path: `inputs.${name}.shape[0]`,
+        expected: String(batch.size),
+        received: String(size),
+      });
+    }
+    batch ??= { name, size };
+    parts.push(`${JSON.stringify(name)}:${nested(tensor)}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** The tensor's values as nested JSON arrays by its shape. */
+function nested(tensor: Tensor): string {
+  const values = elementTexts(tensor);
+  const { shape } = tensor;
+  let index = 0;
+  const write = (dim: number): string => {
+    if (dim === shape.length) return values[index++]!;
+    const parts = new Array<string>(shape[dim]!);
+    for (let i = 0; i < parts.length; i++) parts[i] = write(dim + 1);
+    return `[${parts.join(",")}]`;
+  };
+  return write(0);
+}
+
+/** Each element as JSON text: numbers exact, BYTES as a string or, when not UTF-8, `{"b64": …}`. */
+function elementTexts(tensor: Tensor): string[] {
+  const { datatype, name } = tensor;
+  const out = new Array<string>(tensor.data.length);
+  const finite = (x: number, i: number): string => {
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(`Tensor "${name}" data[${i}] is ${x}, which JSON cannot carry (V1 has no binary form for it).`, {
+        tensor: name,
+        path: `data[${i}]`,
+        expected: `a finite ${datatype} value`,
+        received: String(x),
+      });
+    }
+    return x === 0 && 1 / x < 0 ? "-0.0" : String(x);
+  };
+  switch (datatype) {
+    case "BOOL":
+      (tensor.data as Uint8Array).forEach((b, i) => (out[i] = b ? "true" : "false"));
+      break;
+    case "BYTES":
+      (tensor.data as Uint8Array[]).forEach((bytes, i) => (out[i] = bytesText(bytes)));
+      break;
+    case "FP16":
+      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(fp16ToNumber(bits), i)));
+      break;
+    case "BF16":
+      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(bf16ToNumber(bits), i)));
+      break;
+    case "FP32":
+    case "FP64":
+      (tensor.data as Float64Array).forEach((x, i) => (out[i] = finite(x, i)));
+      break;
+    default: {
+      // Integers, BigInt64Array included: decimal text, exact.
+      const data = tensor.data as ArrayLike<number | bigint>;
+      for (let i = 0; i < data.length; i++) out[i] = String(data[i]);
+    }
+  }
+  return out;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function bytesText(bytes: Uint8Array): string {
+  try {
+    return JSON.stringify(strictUtf8.decode(bytes));
+  } catch {
+    return `{"b64":"${base64(bytes)}"}`;
+  }
+}
+
+/** Standard base64 (works where Buffer does not exist). */
+export function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Refuse what JSON would change silently: NaN and ±Infinity (written as null), functions and symbols (dropped). */
+function checkRawJson(value: unknown, path: string, depth = 0): void {
+  if (depth > 512) throw new ValidationError(`The body nests deeper than 512 levels at ${path} (is there a cycle?).`, { path, expected: "at most 512 levels", received: "deeper" });
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw new ValidationError(`${path || "body"} is ${value}, which JSON cannot carry; the server would receive null.`, {
+          path,
+          expected: "a finite number",
+          received: String(value),
+        });
+      }
+      return;
+    case "function":
+    case "symbol":
+      throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry.`, { path, expected: "a JSON value", received: typeof value });
+    case "object":
+      if (value === null || value instanceof Tensor) {
+        if (value instanceof Tensor) {
+          throw new ValidationError(`${path} is a Tensor inside a raw body; tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
+            path,
+            expected: "a JSON value",
+            received: "a Tensor",
+          });
+        }
+        return;
+      }
+      if (Array.isArray(value)) value.forEach((v, i) => checkRawJson(v, `${path}[${i}]`, depth + 1));
+      else for (const [k, v] of Object.entries(value)) checkRawJson(v, path ? `${path}.${k}` : k, depth + 1);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,106 @@
+/** V1 answers: the envelope checked with zod/mini, integers kept exact, predictions readable as a tensor. */
+import * as z from "zod/mini";
+import { type Datatype, type JsonValue, parseJson, ProtocolError, Tensor, ValidationError } from "../tensor/index.js";
+import type { V1Result, V1TensorOptions } from "./types.js";
+
+/** A predict/explain answer: a JSON object. `predictions` and `outputs` may hold anything the model returns. */
+const answerSchema = z.record(z.string(), z.unknown());
+const readySchema = z.object({ ready: z.union([z.boolean(), z.string()]) });
+const modelsSchema = z.object({ models: z.array(z.string()) });
+
+/**
+ * Decode a predict or explain answer.
+ *
+ * @throws {ProtocolError} if the body is not JSON, or not a JSON object
+ */
+export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
+  const value = parseBody(body, what);
+  const answer = check(answerSchema, value, what) as { [field: string]: JsonValue };
+  return {
+    predictions: answer["predictions"],
+    outputs: answer["outputs"],
+    body: answer,
+    tensor: (options = {}) => predictionsTensor(answer, options),
+  };
+}
+
+/** `ready` of a model-ready answer: `true`/`false`, or the strings "True"/"False" KServe 0.14 sends. */
+export function decodeReady(body: Uint8Array, what: string): boolean {
+  const { ready } = check(readySchema, parseBody(body, what), what);
+  if (typeof ready === "boolean") return ready;
+  const word = ready.toLowerCase();
+  if (word === "true" || word === "false") return word === "true";
+  throw new ProtocolError(`The answer to ${what} has ready ${JSON.stringify(ready)}; expected true, false, "True" or "False".`, {
+    path: "ready",
+    expected: 'true, false, "True" or "False"',
+    received: JSON.stringify(ready),
+  });
+}
+
+export function decodeModels(body: Uint8Array, what: string): string[] {
+  return check(modelsSchema, parseBody(body, what), what).models;
+}
+
+function parseBody(body: Uint8Array, what: string): JsonValue {
+  const text = new TextDecoder().decode(body);
+  try {
+    return parseJson(text); // exact: integers beyond 2^53 become bigint
+  } catch (error) {
+    const start = JSON.stringify(text.slice(0, 60));
+    throw new ProtocolError(`The answer to ${what} is not JSON (it starts ${start}).`, { path: what, expected: "JSON", received: start }, { cause: error });
+  }
+}
+
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const result = z.safeParse(schema, value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+  throw new ProtocolError(`The answer to ${what} does not have the expected shape: ${problems.join("; ")}.`, {
+    path: result.error.issues[0]?.path.join("."),
+    expected: "a V1 answer",
+    received: problems.join("; "),
+  });
+}
+
+function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1TensorOptions): Tensor {
+  let source: JsonValue | undefined;
+  let where: string;
+  if (options.output !== undefined) {
+    const outputs = answer["outputs"];
+    where = `outputs.${options.output}`;
+    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs) || !(options.output in outputs)) {
+      const names = outputs !== null && typeof outputs === "object" && !Array.isArray(outputs) ? Object.keys(outputs).map((n) => `"${n}"`).join(", ") || "none" : "none";
+      throw new ValidationError(`The answer has no output "${options.output}" (outputs by name: ${names}).`, { path: where, expected: "a named output", received: names });
+    }
+    source = outputs[options.output];
+  } else {
+    where = answer["predictions"] !== undefined ? "predictions" : "outputs";
+    source = answer[where];
+  }
+  if (source === undefined || source === null) {
+    throw new ValidationError(`The answer has no ${where} to read as a tensor.`, { path: where, expected: "an array of numbers", received: "nothing" });
+  }
+  const shape: number[] = [];
+  for (let level: JsonValue = source; Array.isArray(level); level = level[0] as JsonValue) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+  }
+  const first = firstLeaf(source);
+  const datatype = options.datatype ?? (typeof first === "boolean" ? "BOOL" : allIntegers(source) ? "INT64" : "FP64");
+  if (datatype === "BYTES") {
+    throw new ValidationError("tensor() reads numbers; BYTES predictions are strings, read them from .predictions.", { path: where, expected: "a numeric datatype", received: "BYTES" });
+  }
+  // The constructor checks the nesting against the shape (ragged → error) and every value against the datatype.
+  const data = Array.isArray(source) ? source : [source]; // a single value reads as a rank-0 tensor
+  return new Tensor(options.name ?? options.output ?? "predictions", datatype as Datatype, shape, data as never);
+}
+
+function firstLeaf(value: JsonValue): JsonValue {
+  while (Array.isArray(value) && value.length > 0) value = value[0] as JsonValue;
+  return value;
+}
+
+function allIntegers(value: JsonValue): boolean {
+  if (Array.isArray(value)) return value.every(allIntegers);
+  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+}
