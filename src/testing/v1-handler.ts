@@ -20,7 +20,12 @@ export function handleV1(models: FakeModels, request: MockRequest): MockResponse
 
   const match = /^\/v1\/models\/([^/:]+)(:predict|:explain)?$/.exec(path);
   if (!match) return detail(404, "Not Found");
-  const name = decodeURIComponent(match[1]!);
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1]!);
+  } catch {
+    return detail(404, "Not Found"); // a malformed %-escape matches no route
+  }
   const verb = match[2];
   if ((verb === undefined && !get) || (verb !== undefined && request.method !== "POST")) return methodNotAllowed();
   const model = models.get(name);

@@ -11,15 +11,15 @@ import type { V1Request } from "./types.js";
  * @throws {ValidationError} for a body with neither or both of `instances` and `inputs`, a rank-0 tensor as
  *   rows, columns whose batch sizes differ, or values JSON cannot carry (NaN, ±Infinity)
  */
-export function buildV1Body(model: string, request: V1Request): string {
+export function buildV1Body(verb: "predict" | "explain", model: string, request: V1Request): string {
   const body = request as { instances?: unknown; inputs?: unknown; [field: string]: unknown } | null;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError(`predict("${model}") needs a body object such as { instances: tensor }.`, { path: "body", expected: "an object", received: String(body) });
+    throw new ValidationError(`${verb}("${model}") needs a body object such as { instances: tensor }.`, { path: "body", expected: "an object", received: String(body) });
   }
   const hasInstances = body.instances !== undefined;
   const hasInputs = body.inputs !== undefined;
   if (hasInstances === hasInputs) {
-    throw new ValidationError(`predict("${model}") needs exactly one of "instances" (rows) and "inputs" (columns), got ${hasInstances ? "both" : "neither"}.`, {
+    throw new ValidationError(`${verb}("${model}") needs exactly one of "instances" (rows) and "inputs" (columns), got ${hasInstances ? "both" : "neither"}.`, {
       path: "body",
       expected: 'one of "instances" and "inputs"',
       received: hasInstances ? "both" : "neither",
@@ -29,7 +29,7 @@ export function buildV1Body(model: string, request: V1Request): string {
   if (body.instances instanceof Tensor) return `{${rest}"instances":${rows(body.instances)}}`;
   if (hasInputs && isTensorRecord(body.inputs)) return `{${rest}"inputs":${columns(body.inputs)}}`;
   if (hasInstances && !Array.isArray(body.instances)) {
-    throw new ValidationError(`predict("${model}"): "instances" must be a Tensor or a list (one element per instance).`, {
+    throw new ValidationError(`${verb}("${model}"): "instances" must be a Tensor or a list (one element per instance).`, {
       path: "instances",
       expected: "a Tensor or an array",
       received: typeof body.instances,
@@ -193,6 +193,9 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
         });
       }
       return;
+    case "undefined":
+      // Only reached inside arrays (undefined properties are left out): JSON.stringify would write null.
+      throw new ValidationError(`${path} is undefined, which JSON cannot carry; the server would receive null.`, { path, expected: "a JSON value", received: "undefined" });
     case "function":
     case "symbol":
       throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry.`, { path, expected: "a JSON value", received: typeof value });
@@ -207,8 +210,17 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
         }
         return;
       }
-      if (Array.isArray(value)) value.forEach((v, i) => checkRawJson(v, `${path}[${i}]`, depth + 1));
-      else for (const [k, v] of Object.entries(value)) checkRawJson(v, path ? `${path}.${k}` : k, depth + 1);
+      if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set) {
+        // JSON.stringify writes a typed array as {"0":…} and a Map or Set as {}: never what was meant.
+        throw new ValidationError(
+          `${path || "body"} is a ${value.constructor.name}, which JSON does not carry as such; give a plain array (bytes as { b64: "…" }), or send tensors as { instances: tensor }.`,
+          { path, expected: "a plain JSON value", received: value.constructor.name },
+        );
+      }
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) checkRawJson(value[i], `${path}[${i}]`, depth + 1);
+      }
+      else for (const [k, v] of Object.entries(value)) if (v !== undefined) checkRawJson(v, path ? `${path}.${k}` : k, depth + 1); // undefined properties are left out, as JSON.stringify does
       return;
     default:
       return;

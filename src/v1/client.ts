@@ -24,7 +24,7 @@ export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () 
 
   const post = async (verb: "predict" | "explain", model: string, request: V1Request, call: CallOptions | undefined): Promise<V1Result> => {
     const path = `${modelPath(checkModel(model))}:${verb}`;
-    const body = utf8Bytes(buildV1Body(model, request));
+    const body = utf8Bytes(buildV1Body(verb, model, request));
     const response = await send(ctx, { method: "POST", path, headers: { ...JSON_TYPE }, body, model }, call);
     return decodeV1Answer(response.body, `POST ${path}`);
   };

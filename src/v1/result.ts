@@ -1,6 +1,8 @@
 /** V1 answers: the envelope checked with zod/mini, integers kept exact, predictions readable as a tensor. */
 import * as z from "zod/mini";
-import { type Datatype, type JsonValue, parseJson, ProtocolError, Tensor, ValidationError } from "../tensor/index.js";
+import { toTensorData } from "../tensor/convert.js";
+import { isDatatype, type JsonValue, numel, parseJson, ProtocolError, type Tensor, ValidationError } from "../tensor/index.js";
+import { checkedTensor } from "../tensor/tensor.js";
 import type { V1Result, V1TensorOptions } from "./types.js";
 
 /** A predict/explain answer: a JSON object. `predictions` and `outputs` may hold anything the model returns. */
@@ -68,7 +70,7 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   if (options.output !== undefined) {
     const outputs = answer["outputs"];
     where = `outputs.${options.output}`;
-    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs) || !(options.output in outputs)) {
+    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs) || !Object.hasOwn(outputs, options.output)) {
       const names = outputs !== null && typeof outputs === "object" && !Array.isArray(outputs) ? Object.keys(outputs).map((n) => `"${n}"`).join(", ") || "none" : "none";
       throw new ValidationError(`The answer has no output "${options.output}" (outputs by name: ${names}).`, { path: where, expected: "a named output", received: names });
     }
@@ -78,7 +80,8 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
     source = answer[where];
   }
   if (source === undefined || source === null) {
-    throw new ValidationError(`The answer has no ${where} to read as a tensor.`, { path: where, expected: "an array of numbers", received: "nothing" });
+    const what = options.output === undefined ? "predictions or outputs" : where;
+    throw new ValidationError(`The answer has no ${what} to read as a tensor.`, { path: where, expected: "an array of numbers", received: "nothing" });
   }
   const shape: number[] = [];
   for (let level: JsonValue = source; Array.isArray(level); level = level[0] as JsonValue) {
@@ -87,12 +90,20 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   }
   const first = firstLeaf(source);
   const datatype = options.datatype ?? (typeof first === "boolean" ? "BOOL" : allIntegers(source) ? "INT64" : "FP64");
-  if (datatype === "BYTES") {
-    throw new ValidationError("tensor() reads numbers; BYTES predictions are strings, read them from .predictions.", { path: where, expected: "a numeric datatype", received: "BYTES" });
+  if (!isDatatype(datatype) || datatype === "BYTES") {
+    throw new ValidationError("tensor() reads numbers or booleans; read strings from .predictions.", { path: where, expected: "a numeric datatype", received: String(datatype) });
   }
-  // The constructor checks the nesting against the shape (ragged → error) and every value against the datatype.
+  const name = options.name ?? options.output ?? "predictions";
   const data = Array.isArray(source) ? source : [source]; // a single value reads as a rank-0 tensor
-  return new Tensor(options.name ?? options.output ?? "predictions", datatype as Datatype, shape, data as never);
+  // Read as a server's answer, not as caller input: KServe writes NaN and ±Infinity as null, read back as NaN.
+  try {
+    const values = toTensorData(datatype, shape, numel(shape), data, { origin: "response", tensor: name, path: where });
+    return checkedTensor(name, datatype, shape, values, undefined);
+  } catch (error) {
+    // The answer is fine as V1 (predictions may be anything); it just is not this tensor: the caller's ask failed.
+    if (!(error instanceof ProtocolError)) throw error;
+    throw new ValidationError(`The ${where} cannot be read as a ${datatype} tensor: ${error.rawMessage}`, error.details, { cause: error });
+  }
 }
 
 function firstLeaf(value: JsonValue): JsonValue {
@@ -104,3 +115,4 @@ function allIntegers(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.every(allIntegers);
   return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
 }
+

@@ -89,6 +89,10 @@ describe("predict", () => {
       [{ instances: [[1, Infinity]] }, "instances[0][1]", "Infinity"],
       [{ instances: "rows" }, "instances", "a Tensor or a list"],
       [{ instances: [Tensor.fp32("x", [1], [1])] }, "instances[0]", "Tensor inside a raw body"],
+      [{ instances: [new Float32Array([5.1, 3.5])] }, "instances[0]", "Float32Array"],
+      [{ instances: [{ image: new Uint8Array([1, 2]) }] }, "instances[0].image", "b64"],
+      [{ instances: [new Map([["a", 1]])] }, "instances[0]", "Map"],
+      [{ instances: [1, undefined] }, "instances[1]", "undefined"],
     ];
     for (const [body, path, words] of cases) {
       const err = await rejection(c.predict("m", body as never));
@@ -97,7 +101,11 @@ describe("predict", () => {
       expect((err as ValidationError).message, path).toContain(words);
     }
     expect(await rejection(c.predict("", { instances: [1] }))).toBeInstanceOf(ValidationError);
-    expect(http.requests).toHaveLength(0);
+    expect(((await rejection(c.explain("m", {} as never))) as ValidationError).message).toContain('explain("m") needs exactly one');
+    // Undefined properties are left out, as JSON.stringify does: not an error.
+    await c.predict("m", { instances: [{ a: 1, b: undefined }], inputs: undefined });
+    expect(http.requests).toHaveLength(1);
+    expect(textOf(http.requests[0]!)).toBe('{"instances":[{"a":1}]}');
   });
 
   it("maps the real server's errors to typed errors with its message", async () => {
@@ -128,7 +136,13 @@ describe("predict", () => {
     const read = async (body: string) => (await client(scripted(status(200, body))).predict("m", { instances: [1] })).tensor();
     await expect(read('{"predictions":[[1,2],[3]]}')).rejects.toThrow(ValidationError); // ragged
     await expect(read('{"predictions":["setosa"]}')).rejects.toThrow(ValidationError);
-    await expect(read('{"other":1}')).rejects.toThrow(/no outputs to read/);
+    await expect(read('{"other":1}')).rejects.toThrow(/no predictions or outputs to read/);
+    // KServe writes NaN and ±Infinity as null: they read back as NaN, as in V2.
+    const withNull = await read('{"predictions":[0.5,null]}');
+    expect(withNull.datatype).toBe("FP64");
+    expect(Array.from(withNull.data as Float64Array)).toEqual([0.5, NaN]);
+    const named = (await client(scripted(status(200, '{"outputs":{"a":[1]}}'))).predict("m", { instances: [1] }));
+    expect(thrown(ValidationError, () => named.tensor({ output: "toString" })).message).toContain('no output "toString"');
     expect((await read('{"predictions":[true,false]}')).datatype).toBe("BOOL");
     expect((await read('{"predictions":3.5}')).shape).toEqual([]);
   });
