@@ -1,4 +1,5 @@
 /** Authentication: static credentials, or a provider called before every attempt so tokens can refresh. */
+import { base64 } from "./base64.js";
 import { ConfigError, KServeError } from "./errors.js";
 
 /**
@@ -27,7 +28,7 @@ export async function authHeaders(auth: Auth | undefined): Promise<Record<string
   if ("bearer" in auth) return { authorization: `Bearer ${headerValue(auth.bearer, "auth.bearer")}` };
   const { username, password } = auth.basic;
   const credentials = new TextEncoder().encode(`${username}:${password}`);
-  return { authorization: `Basic ${headerValue(btoa(String.fromCharCode(...credentials)), "auth.basic")}` };
+  return { authorization: `Basic ${headerValue(base64(credentials), "auth.basic")}` };
 }
 
 /** Header names lower-cased and values checked (no line breaks: they would smuggle headers). Internal. */

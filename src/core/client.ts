@@ -3,7 +3,7 @@
  * and hold them as a RequestContext. Shared here so the protocol modules never import each other.
  */
 import type { Auth } from "./auth.js";
-import { ConfigError, ProtocolError, ValidationError } from "./errors.js";
+import { ConfigError, ValidationError } from "./errors.js";
 import { createFetchHttpClient } from "./fetch-client.js";
 import { applyInterceptors, type HttpClient, type Interceptor } from "./http.js";
 import type { Logger, RequestContext } from "./request.js";
@@ -60,17 +60,6 @@ export function checkModel(model: unknown): string {
     throw new ValidationError("A model name is required (a non-empty string).", { path: "model", expected: "a non-empty string", received: String(model) });
   }
   return model;
-}
-
-/** A response body parsed as JSON, or a ProtocolError that shows how it starts. */
-export function parseJsonBody(body: Uint8Array, what: string): unknown {
-  const text = new TextDecoder().decode(body);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const start = JSON.stringify(text.slice(0, 60));
-    throw new ProtocolError(`The answer to ${what} is not JSON (it starts ${start}).`, { path: what, expected: "JSON", received: start }, { cause: error });
-  }
 }
 
 function checkBaseUrl(baseUrl: unknown): string {

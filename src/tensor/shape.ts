@@ -96,3 +96,17 @@ export function nest<E>(shape: readonly number[], read: (index: number) => E, te
 
 /** Mutable nested arrays, as returned by `toArray()`. */
 export type NestedArrayOf<E> = (E | NestedArrayOf<E>)[];
+
+/**
+ * The shape nested arrays suggest, read along their first elements (`[[1, 2], [3, 4]]` → `[2, 2]`), and that
+ * first leaf (undefined where an array is empty). Raggedness is for the tensor's own check to find. Internal.
+ */
+export function nestedShape(value: unknown): { shape: number[]; first: unknown } {
+  const shape: number[] = [];
+  let first = value;
+  while (Array.isArray(first)) {
+    shape.push(first.length);
+    first = first[0];
+  }
+  return { shape, first };
+}

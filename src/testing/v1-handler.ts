@@ -4,6 +4,7 @@
  * KServe parses. One pure function, used by the loopback server and the msw handlers alike.
  */
 import { type JsonValue, parseJson, stringifyJson, Tensor } from "../tensor/index.js";
+import { nestedShape } from "../tensor/shape.js";
 import { detail, error, json, methodNotAllowed, type MockRequest, type MockResponse, withFault } from "./answers.js";
 import { FakeModelError, type FakeModel, type FakeModels } from "./models.js";
 
@@ -67,12 +68,7 @@ function predict(model: FakeModel, request: MockRequest): MockResponse {
 
 /** `np.array(instances)`: the nesting is the shape; integers give INT64, other numbers FP64, strings BYTES. */
 function tensorOf(instances: JsonValue[]): Tensor {
-  const shape: number[] = [];
-  let first: JsonValue = instances;
-  while (Array.isArray(first)) {
-    shape.push(first.length);
-    first = first.length > 0 ? (first[0] as JsonValue) : null;
-  }
+  const { shape, first } = nestedShape(instances);
   const leaves: JsonValue[] = [];
   const collect = (v: JsonValue): void => void (Array.isArray(v) ? v.forEach(collect) : leaves.push(v));
   collect(instances);

@@ -2,6 +2,8 @@
  * V1 request bodies: tensors written as rows (`instances`) or columns (`inputs`), raw bodies checked and
  * passed through. Written by hand so that INT64 beyond 2^53 goes out exact and nothing is dropped silently.
  */
+import { base64 } from "../core/base64.js";
+import { utf8Text } from "../tensor/utf8.js";
 import { bf16ToNumber, fp16ToNumber, stringifyJson, Tensor, ValidationError } from "../tensor/index.js";
 import type { V1Request } from "./types.js";
 
@@ -163,21 +165,9 @@ function elementTexts(tensor: Tensor): string[] {
   return out;
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 function bytesText(bytes: Uint8Array): string {
-  try {
-    return JSON.stringify(strictUtf8.decode(bytes));
-  } catch {
-    return `{"b64":"${base64(bytes)}"}`;
-  }
-}
-
-/** Standard base64 (works where Buffer does not exist). */
-export function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  const text = utf8Text(bytes);
+  return text === undefined ? `{"b64":"${base64(bytes)}"}` : JSON.stringify(text);
 }
 
 /** Refuse what JSON would change silently: NaN and ±Infinity (written as null), functions and symbols (dropped). */

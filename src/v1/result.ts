@@ -1,7 +1,9 @@
 /** V1 answers: the envelope checked with zod/mini, integers kept exact, predictions readable as a tensor. */
 import * as z from "zod/mini";
+import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
 import { toTensorData } from "../tensor/convert.js";
 import { isDatatype, type JsonValue, numel, parseJson, ProtocolError, type Tensor, ValidationError } from "../tensor/index.js";
+import { nestedShape } from "../tensor/shape.js";
 import { checkedTensor } from "../tensor/tensor.js";
 import type { V1Result, V1TensorOptions } from "./types.js";
 
@@ -16,8 +18,8 @@ const modelsSchema = z.object({ models: z.array(z.string()) });
  * @throws {ProtocolError} if the body is not JSON, or not a JSON object
  */
 export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
-  const value = parseBody(body, what);
-  const answer = check(answerSchema, value, what) as { [field: string]: JsonValue };
+  const value = parseJsonBody(body, what, parseJson);
+  const answer = parseEnvelope(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue };
   return {
     predictions: answer["predictions"],
     outputs: answer["outputs"],
@@ -28,7 +30,7 @@ export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
 
 /** `ready` of a model-ready answer: `true`/`false`, or the strings "True"/"False" KServe 0.14 sends. */
 export function decodeReady(body: Uint8Array, what: string): boolean {
-  const { ready } = check(readySchema, parseBody(body, what), what);
+  const { ready } = parseEnvelope(readySchema, parseJsonBody(body, what, parseJson), `answer to ${what}`);
   if (typeof ready === "boolean") return ready;
   const word = ready.toLowerCase();
   if (word === "true" || word === "false") return word === "true";
@@ -40,28 +42,7 @@ export function decodeReady(body: Uint8Array, what: string): boolean {
 }
 
 export function decodeModels(body: Uint8Array, what: string): string[] {
-  return check(modelsSchema, parseBody(body, what), what).models;
-}
-
-function parseBody(body: Uint8Array, what: string): JsonValue {
-  const text = new TextDecoder().decode(body);
-  try {
-    return parseJson(text); // exact: integers beyond 2^53 become bigint
-  } catch (error) {
-    const start = JSON.stringify(text.slice(0, 60));
-    throw new ProtocolError(`The answer to ${what} is not JSON (it starts ${start}).`, { path: what, expected: "JSON", received: start }, { cause: error });
-  }
-}
-
-function check<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
-  const result = z.safeParse(schema, value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-  throw new ProtocolError(`The answer to ${what} does not have the expected shape: ${problems.join("; ")}.`, {
-    path: result.error.issues[0]?.path.join("."),
-    expected: "a V1 answer",
-    received: problems.join("; "),
-  });
+  return parseEnvelope(modelsSchema, parseJsonBody(body, what, parseJson), `answer to ${what}`).models;
 }
 
 function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1TensorOptions): Tensor {
@@ -83,12 +64,7 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
     const what = options.output === undefined ? "predictions or outputs" : where;
     throw new ValidationError(`The answer has no ${what} to read as a tensor.`, { path: where, expected: "an array of numbers", received: "nothing" });
   }
-  const shape: number[] = [];
-  for (let level: JsonValue = source; Array.isArray(level); level = level[0] as JsonValue) {
-    shape.push(level.length);
-    if (level.length === 0) break;
-  }
-  const first = firstLeaf(source);
+  const { shape, first } = nestedShape(source);
   const datatype = options.datatype ?? (typeof first === "boolean" ? "BOOL" : allIntegers(source) ? "INT64" : "FP64");
   if (!isDatatype(datatype) || datatype === "BYTES") {
     throw new ValidationError("tensor() reads numbers or booleans; read strings from .predictions.", { path: where, expected: "a numeric datatype", received: String(datatype) });
@@ -104,11 +80,6 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
     if (!(error instanceof ProtocolError)) throw error;
     throw new ValidationError(`The ${where} cannot be read as a ${datatype} tensor: ${error.rawMessage}`, error.details, { cause: error });
   }
-}
-
-function firstLeaf(value: JsonValue): JsonValue {
-  while (Array.isArray(value) && value.length > 0) value = value[0] as JsonValue;
-  return value;
 }
 
 function allIntegers(value: JsonValue): boolean {

@@ -1,11 +1,12 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
-import { checkModel, createRequestContext, parseJsonBody } from "../core/client.js";
+import { checkModel, createRequestContext } from "../core/client.js";
+import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
 import { AbortError, isKServeError, TimeoutError } from "../core/errors.js";
 import type { HttpClient } from "../core/http.js";
 import { type CallOptions, send } from "../core/request.js";
 import { sleep } from "../core/sleep.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
-import { modelMetadataSchema, parseEnvelope, serverMetadataSchema } from "./schemas.js";
+import { modelMetadataSchema, serverMetadataSchema } from "./schemas.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions, WaitOptions } from "./types.js";
 
 /** Health answers that mean "no" (KServe 503, Triton and MLServer 400, an unknown model 404) rather than an error. */
@@ -43,7 +44,10 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
       if (call.version === undefined && model === lastInferModel) path = lastInferPath;
       else {
         path = `${modelPath(model, call.version)}/infer`;
-        if (call.version === undefined) [lastInferModel, lastInferPath] = [model, path];
+        if (call.version === undefined) {
+          lastInferModel = model;
+          lastInferPath = path;
+        }
       }
       const response = await send(ctx, { method: "POST", path, headers, body, model }, call);
       const { result, binary } = decodeInferResponse(model, response);

@@ -9,7 +9,8 @@ import {
   ValidationError,
 } from "../tensor/index.js";
 import { utf8Text } from "../tensor/utf8.js";
-import { inferResponseFieldsSchema, parseEnvelope } from "./schemas.js";
+import { parseEnvelope } from "../core/envelope.js";
+import { inferResponseFieldsSchema } from "./schemas.js";
 import type { BinaryMode, InferRequest, InferResult, RequestedOutput } from "./types.js";
 
 /** In "auto" mode, inputs from this size up go binary once the server is known to speak the extension. */

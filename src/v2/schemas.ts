@@ -3,7 +3,6 @@
  * `null`s real servers send. Tensor data is never checked here: the tensor codecs do that in one typed pass.
  */
 import * as z from "zod/mini";
-import { ProtocolError } from "../tensor/index.js";
 
 const nullableString = z.optional(z.nullable(z.string()));
 const parameters = z.optional(z.nullable(z.record(z.string(), z.unknown())));
@@ -35,15 +34,3 @@ export const inferResponseFieldsSchema = z.object({
   id: nullableString,
   parameters,
 });
-
-/** `value` checked against `schema`; a ProtocolError naming every problem by path otherwise. */
-export function parseEnvelope<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
-  const result = z.safeParse(schema, value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-  throw new ProtocolError(`The server's ${what} does not have the expected shape: ${problems.join("; ")}.`, {
-    path: result.error.issues[0]?.path.join("."),
-    expected: what,
-    received: problems.join("; "),
-  });
-}
