@@ -1,13 +1,12 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
 import { checkModel, createRequestContext } from "../core/client.js";
 import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
-import { AbortError, isKServeError, TimeoutError } from "../core/errors.js";
+import { waitUntilReady } from "../core/inference.js";
 import type { HttpClient } from "../core/http.js";
 import { type CallOptions, send } from "../core/request.js";
-import { sleep } from "../core/sleep.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
 import { modelMetadataSchema, serverMetadataSchema } from "./schemas.js";
-import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions, WaitOptions } from "./types.js";
+import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions } from "./types.js";
 
 /** Health answers that mean "no" (KServe 503, Triton and MLServer 400, an unknown model 404) rather than an error. */
 const NOT_READY = (status: number) => status === 400 || status === 404 || status === 503;
@@ -67,45 +66,9 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
       const m = parseEnvelope(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
       return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
     },
-    waitForModelReady: (model, wait = {}) => waitForReady(client, checkModel(model), wait),
+    waitForModelReady: (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
   };
   return client;
-}
-
-/** Codes that end waitForModelReady at once. */
-const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "invalid_argument", "unimplemented", "internal"]);
-
-/** Poll with backoff (250 ms, ×1.5, at most 5 s) until ready; failures while the model scales up are progress, not errors. */
-async function waitForReady(client: V2Client, model: string, wait: WaitOptions): Promise<void> {
-  const started = Date.now();
-  const deadline = wait.timeoutMs === undefined ? undefined : started + wait.timeoutMs;
-  let delay = 250;
-  let lastError: Error | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const remaining = deadline === undefined ? undefined : deadline - Date.now();
-    try {
-      if (await client.modelReady(model, { version: wait.version, signal: wait.signal, timeoutMs: remaining, retry: false })) return;
-      lastError = undefined;
-    } catch (error) {
-      // Waiting cannot fix a cancel, bad credentials, a wrong setting or an answer that is not the protocol.
-      if (!(error instanceof Error) || (isKServeError(error) && GIVE_UP.has(error.code))) throw error;
-      lastError = error; // connection refused, 502 from a gateway whose backend is scaling from zero, …
-    }
-    wait.onProgress?.({ attempt, elapsedMs: Date.now() - started, error: lastError });
-    const left = deadline === undefined ? delay : deadline - Date.now();
-    if (left <= 0) {
-      throw new TimeoutError(`Model "${model}" was not ready within ${wait.timeoutMs} ms (${attempt} checks)${lastError ? `; last: ${lastError.message}` : ""}.`, {
-        cause: lastError,
-        model,
-      });
-    }
-    try {
-      await sleep(Math.min(delay, left), wait.signal);
-    } catch (reason) {
-      throw new AbortError(`Waiting for model "${model}" was cancelled.`, { cause: reason, model });
-    }
-    delay = Math.min(delay * 1.5, 5000);
-  }
 }
 
 function modelPath(model: string, version: string | undefined): string {

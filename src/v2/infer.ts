@@ -1,15 +1,9 @@
 /** The V2 inference request body (JSON or binary extension) and the response decoding. */
 import type { HttpResponse } from "../core/http.js";
-import {
-  decodeTensorBody,
-  encodeTensorBody,
-  KServeError,
-  Tensor,
-  type TensorParameters,
-  ValidationError,
-} from "../tensor/index.js";
+import { decodeTensorBody, encodeTensorBody, type Tensor, type TensorParameters, ValidationError } from "../tensor/index.js";
 import { utf8Text } from "../tensor/utf8.js";
 import { parseEnvelope } from "../core/envelope.js";
+import { checkInferRequest, createInferResult } from "../core/inference.js";
 import { inferResponseFieldsSchema } from "./schemas.js";
 import type { BinaryMode, InferRequest, InferResult, RequestedOutput } from "./types.js";
 
@@ -31,7 +25,7 @@ export interface InferBody {
  * @throws {ValidationError} for a malformed request, or (in "never" mode) a tensor JSON cannot carry
  */
 export function buildInferBody(model: string, request: InferRequest, mode: BinaryMode, serverSpeaksBinary: boolean): InferBody {
-  checkRequest(model, request);
+  checkInferRequest(model, request);
   const binaryInputs = request.inputs.map((tensor) => {
     if (mode === "always") return true;
     const needs = jsonCannotCarry(tensor);
@@ -102,46 +96,6 @@ function byteLength(tensor: Tensor): number {
   return (tensor.data as Uint8Array[]).reduce((n, b) => n + 4 + b.byteLength, 0);
 }
 
-function checkRequest(model: string, request: InferRequest): void {
-  const inputs: unknown = request?.inputs;
-  if (!Array.isArray(inputs) || inputs.length === 0) {
-    throw new ValidationError(`infer("${model}") needs at least one input tensor.`, { path: "inputs", expected: "a non-empty array of Tensor", received: String(inputs) });
-  }
-  // Requests carry a handful of inputs: a linear scan for duplicates, a Set only for many.
-  const seen = inputs.length > 16 ? new Set<string>() : undefined;
-  for (let i = 0; i < inputs.length; i++) {
-    const input: unknown = inputs[i];
-    if (!(input instanceof Tensor)) {
-      throw new ValidationError(`infer("${model}"): inputs[${i}] is not a Tensor; build it with Tensor.fp32(…) and friends.`, {
-        path: `inputs[${i}]`,
-        expected: "a Tensor",
-        received: typeof input,
-      });
-    }
-    let duplicate = seen?.has(input.name) ?? false;
-    for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
-    if (duplicate) {
-      throw new ValidationError(`infer("${model}"): two inputs are named "${input.name}".`, { path: `inputs[${i}].name`, expected: "unique names", received: input.name });
-    }
-    seen?.add(input.name);
-  }
-  if (request.id !== undefined && typeof request.id !== "string") {
-    throw new ValidationError(`infer("${model}"): id must be a string.`, { path: "id", expected: "a string", received: typeof request.id });
-  }
-  request.outputs?.forEach((output, i) => {
-    if (typeof output?.name !== "string" || output.name === "") {
-      throw new ValidationError(`infer("${model}"): outputs[${i}] needs a name.`, { path: `outputs[${i}].name`, expected: "a non-empty string", received: String(output?.name) });
-    }
-    if (output.classCount !== undefined && !(Number.isSafeInteger(output.classCount) && output.classCount > 0)) {
-      throw new ValidationError(`infer("${model}"): outputs[${i}].classCount must be a positive integer.`, {
-        path: `outputs[${i}].classCount`,
-        expected: "a positive integer",
-        received: String(output.classCount),
-      });
-    }
-  });
-}
-
 /**
  * Decode an inference response, JSON or binary. Binary framing is recognised by `inference-header-content-length`
  * alone: KServe's binary answers carry no Content-Type and no Content-Length.
@@ -152,18 +106,15 @@ export function decodeInferResponse(model: string, response: HttpResponse): { re
   const headerLength = response.headers["inference-header-content-length"];
   const { fields, tensors } = decodeTensorBody(response.body, { key: "outputs", headerLength });
   const envelope = parseEnvelope(inferResponseFieldsSchema, fields, "inference response");
-  const result: InferResult = {
-    modelName: envelope.model_name,
-    modelVersion: envelope.model_version ?? undefined,
-    id: envelope.id ?? undefined,
-    parameters: (envelope.parameters ?? undefined) as TensorParameters | undefined,
-    outputs: tensors,
-    output(name: string): Tensor {
-      const found = tensors.find((t) => t.name === name);
-      if (found) return found;
-      const names = tensors.map((t) => `"${t.name}"`).join(", ") || "none";
-      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
+  const result = createInferResult(
+    model,
+    {
+      modelName: envelope.model_name,
+      modelVersion: envelope.model_version ?? undefined,
+      id: envelope.id ?? undefined,
+      parameters: (envelope.parameters ?? undefined) as TensorParameters | undefined,
     },
-  };
+    tensors,
+  );
   return { result, binary: headerLength !== undefined };
 }

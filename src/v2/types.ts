@@ -1,7 +1,10 @@
 /** The V2 (Open Inference Protocol) client interface, shared by the REST client and, later, gRPC. */
 import type { ClientOptions } from "../core/client.js";
 import type { CallOptions } from "../core/request.js";
+import type { InferResult, WaitOptions } from "../core/inference.js";
 import type { Tensor, TensorParameters } from "../tensor/index.js";
+
+export type { InferResult, WaitOptions } from "../core/inference.js";
 
 /**
  * When tensors travel in the binary tensor extension instead of JSON:
@@ -41,17 +44,6 @@ export interface InferCallOptions extends CallOptions {
   version?: string | undefined;
 }
 
-/** An inference response. */
-export interface InferResult {
-  modelName: string;
-  modelVersion: string | undefined;
-  id: string | undefined;
-  parameters: TensorParameters | undefined;
-  outputs: Tensor[];
-  /** The output called `name`; a `not_found` KServeError naming the outputs that did come back otherwise. */
-  output(name: string): Tensor;
-}
-
 export interface ServerMetadata {
   name: string;
   version: string | undefined;
@@ -71,15 +63,6 @@ export interface ModelMetadata {
   platform: string;
   inputs: TensorMetadata[];
   outputs: TensorMetadata[];
-}
-
-/** Options of `waitForModelReady`. */
-export interface WaitOptions {
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-  version?: string | undefined;
-  /** Called after every check that did not find the model ready. */
-  onProgress?: ((progress: { attempt: number; elapsedMs: number; error?: Error | undefined }) => void) | undefined;
 }
 
 /** The V2 client: the same interface over REST and gRPC. */
