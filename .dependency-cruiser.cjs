@@ -73,6 +73,7 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { conditionNames: ["@kserve-client/source", "import", "require", "node", "default"] },
+    // Package "exports" maps are read (subpaths such as @bufbuild/protobuf/codegenv2 exist only there).
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["@kserve-client/source", "import", "require", "node", "default"] },
   },
 };
