@@ -9,6 +9,7 @@ export const entries = {
   "v1/index.node": "src/v1/index.node.ts",
   "v2/index": "src/v2/index.ts",
   "v2/index.node": "src/v2/index.node.ts",
+  "grpc/index": "src/grpc/index.ts",
   "node/index": "src/node/index.ts",
   "node/index.browser": "src/node/index.browser.ts",
   "testing/index": "src/testing/index.ts",

@@ -203,8 +203,8 @@ function attemptLimit(outer: AbortSignal | undefined, limitMs: number, url: stri
   };
 }
 
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. Internal. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors.js";
+import { ConfigError, type ErrorCode } from "./errors.js";
 
 /**
  * Retry policy as pure functions (DESIGN.md §5): whether an attempt's outcome is worth another try, how long
@@ -91,6 +91,8 @@ export type AttemptOutcome =
   | { kind: "connection" }
   /** This attempt's own time limit passed (not the call's deadline). */
   | { kind: "attempt-timeout" }
+  /** A gRPC status the server sent: only UNAVAILABLE is retried (DESIGN.md §5). */
+  | { kind: "grpc"; code: ErrorCode }
   /** The caller cancelled, or the call's deadline passed: never retried. */
   | { kind: "final" };
 
@@ -107,6 +109,8 @@ export function retryDecision(
       return { retry: true, reason: "connection failed" };
     case "attempt-timeout":
       return { retry: true, reason: "attempt timed out" };
+    case "grpc":
+      return outcome.code === "unavailable" ? { retry: true, reason: "gRPC UNAVAILABLE" } : { retry: false, reason: `gRPC ${outcome.code} is not retried` };
     case "status":
       return policy.statusCodes.has(outcome.status)
         ? { retry: true, reason: `status ${outcome.status}` }

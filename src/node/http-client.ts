@@ -4,7 +4,7 @@
  * the TLS SNI name and the name the certificate is checked against.
  */
 import { type Dispatcher, Pool } from "undici";
-import { ConnectionError, KServeError } from "../core/errors.js";
+import { ConnectionError, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
 /** TLS settings for HTTPS connections. */
@@ -134,20 +134,6 @@ async function readBody(body: Dispatcher.ResponseData["body"], request: HttpRequ
   return concatChunks(chunks, total);
 }
 
-const TLS_CODES = new Set([
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_REVOKED",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-]);
 
 /**
  * A network failure as a ConnectionError, retried by the request loop; a certificate that does not verify is
@@ -157,7 +143,7 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   const name = request.host ?? new URL(request.url).hostname;
-  if (typeof code === "string" && TLS_CODES.has(code)) {
+  if (typeof code === "string" && TLS_ERROR_CODES.has(code)) {
     return new ConnectionError(
       `The TLS certificate of ${request.url} does not verify for "${name}": ${detail} (${code}). ` +
         "Check `host`, or trust the server's CA with createNodeHttpClient({ tls: { ca } }).",

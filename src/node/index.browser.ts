@@ -5,13 +5,23 @@
  */
 import { ConfigError } from "../core/errors.js";
 import type { NodeHttpClient, NodeHttpClientOptions } from "./http-client.js";
+import type { NodeGrpcTransport, NodeGrpcTransportOptions } from "./grpc-transport.js";
 
 export type { NodeHttpClient, NodeHttpClientOptions, NodeTlsOptions } from "./http-client.js";
+export type { NodeGrpcTransport, NodeGrpcTransportOptions } from "./grpc-transport.js";
 
 /** Not available here: needs Node. */
 export function createNodeHttpClient(_options?: NodeHttpClientOptions): NodeHttpClient {
   throw new ConfigError(
     "createNodeHttpClient needs Node.js (it is built on undici and node:tls); this runtime got the browser/edge build of kserve-client/node. " +
       "Leave httpClient unset to use fetch here.",
+  );
+}
+
+/** Not available here: needs Node. */
+export function createNodeGrpcTransport(_options?: NodeGrpcTransportOptions): NodeGrpcTransport {
+  throw new ConfigError(
+    "createNodeGrpcTransport needs Node.js (native gRPC over node:http2); this runtime got the browser/edge build of kserve-client/node. " +
+      'Use createGrpcWebTransport({ baseUrl }) from "@connectrpc/connect-web" (gRPC-web, through a proxy that speaks it) with createGrpcClient.',
   );
 }

@@ -5,3 +5,5 @@
  */
 export { createNodeHttpClient } from "./http-client.js";
 export type { NodeHttpClient, NodeHttpClientOptions, NodeTlsOptions } from "./http-client.js";
+export { createNodeGrpcTransport } from "./grpc-transport.js";
+export type { NodeGrpcTransport, NodeGrpcTransportOptions } from "./grpc-transport.js";

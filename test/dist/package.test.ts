@@ -273,7 +273,7 @@ describe("what browsers and edge runtimes load", () => {
       const nodeOnly = [...bare].filter((s) => s.startsWith("node:") || s === "undici" || s.startsWith("undici/"));
       expect(nodeOnly, `${subpath} (${file})`).toEqual([]);
     }
-    expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v1", "./v2", "./node"]));
+    expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v1", "./v2", "./grpc", "./node"]));
   });
 
   it("the browser stub of ./node has the same exports as the real one, and says what is wrong when called", async () => {

@@ -1,0 +1,219 @@
+/**
+ * `createGrpcClient`: the V2 client interface over gRPC, on any connect-es Transport (connect-node's native
+ * gRPC in Node, connect-web's gRPC-web in browsers and edge runtimes).
+ *
+ * Each call runs through connect's `runUnaryCall` with the SDK's interceptors outermost: retries (the core's
+ * pure policy), then auth headers per attempt, then the caller's own interceptors, then one attempt on the
+ * transport with the time left of the call's one deadline as its `grpc-timeout`.
+ */
+import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextKey, createContextValues, type Interceptor, type Transport } from "@connectrpc/connect";
+import { runUnaryCall } from "@connectrpc/connect/protocol";
+import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
+import { checkModel } from "../core/client.js";
+import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, TimeoutError } from "../core/errors.js";
+import { checkInferRequest, waitUntilReady } from "../core/inference.js";
+import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
+import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
+import { sleep } from "../core/sleep.js";
+import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client } from "../v2/types.js";
+import { fromModelInferResponse, toModelInferRequest, toModelMetadata } from "./convert.js";
+import { fromConnectError, type GrpcCallPlace } from "./errors.js";
+import { GRPCInferenceService } from "./schema.js";
+
+/** Options of {@link createGrpcClient}. */
+export interface GrpcClientOptions {
+  /**
+   * Where calls go: `createNodeGrpcTransport` from `kserve-client/node` (native gRPC over HTTP/2, with
+   * `authority` routing), or connect-web's `createGrpcWebTransport` in browsers and edge runtimes.
+   */
+  transport: Transport;
+  /** Metadata sent with every call. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Credentials, sent as metadata; a function is called per attempt so tokens can refresh. */
+  auth?: Auth | undefined;
+  /** Whole-call limit in ms, retries and waits included. */
+  timeoutMs?: number | undefined;
+  /** Retries on UNAVAILABLE and failed connections (default 2); `false` turns them off. */
+  retry?: RetryOptions | false | undefined;
+  logger?: Logger | undefined;
+  /** connect-es interceptors, run on every attempt (inside the SDK's retries, after auth headers are set). */
+  interceptors?: readonly Interceptor[] | undefined;
+}
+
+/** What one call carries through the interceptors. */
+interface CallState {
+  place: GrpcCallPlace;
+  policy: RetryPolicy;
+  deadline: number | undefined;
+  /** Errors that are answers (an unknown model for ModelReady): never retried. */
+  isAnswer: ((error: KServeError) => boolean) | undefined;
+  lastError: KServeError | undefined;
+}
+const CALL = createContextKey<CallState | undefined>(undefined, { description: "kserve-client call" });
+
+const service = GRPCInferenceService.method;
+
+/**
+ * A V2 client over gRPC, with the same interface as `createV2Client` (REST): switching is one line.
+ *
+ * @example
+ * ```ts
+ * const client = createGrpcClient({ transport: createNodeGrpcTransport({ baseUrl: "http://127.0.0.1:8081" }) });
+ * const res = await client.infer("iris", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
+ * res.output("output-0").data; // BigInt64Array
+ * ```
+ * @throws {ConfigError} without a transport, or for options that cannot work
+ */
+export function createGrpcClient(options: GrpcClientOptions): V2Client {
+  const transport = options?.transport;
+  if (transport === undefined || typeof transport.unary !== "function") {
+    throw new ConfigError(
+      "createGrpcClient needs a connect-es transport: createNodeGrpcTransport({ baseUrl }) from kserve-client/node, or createGrpcWebTransport({ baseUrl }) from @connectrpc/connect-web.",
+    );
+  }
+  const staticHeaders = lowerCaseHeaders(options.headers, "headers");
+  const clientPolicy = resolveRetryPolicy(options.retry);
+  if (options.timeoutMs !== undefined && options.timeoutMs !== Infinity) milliseconds(options.timeoutMs, "timeoutMs");
+  const logger = options.logger;
+
+  const retries: Interceptor = (next) => async (req) => {
+    const state = req.contextValues.get(CALL);
+    if (state === undefined) return next(req);
+    const { policy, place } = state;
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      try {
+        const res = await next(req);
+        logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, status: "OK", durationMs: Date.now() - started });
+        return res;
+      } catch (caught) {
+        if (req.signal.aborted) throw caught; // cancelled or past the deadline: the call ends here
+        const error = asKServeError(caught, place);
+        state.lastError = error;
+        logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, error: error.rawMessage, durationMs: Date.now() - started });
+        if (state.isAnswer?.(error)) throw caught;
+        const decision = retryDecision(outcomeOf(error, policy), attempt, policy);
+        const delayMs = retryDelay(attempt + 1, pushbackMs(caught), policy);
+        if (!decision.retry || !fitsBeforeDeadline(delayMs, Date.now(), state.deadline)) throw caught;
+        logger?.debug("kserve-client: retrying", { method: "gRPC", url: place.rpc, attempt, reason: decision.reason, delayMs });
+        await sleep(delayMs, req.signal);
+      }
+    }
+  };
+  const auth = options.auth;
+  const credentials: Interceptor = (next) => async (req) => {
+    if (auth !== undefined) for (const [name, value] of Object.entries(await untilAborted(authHeaders(auth), req.signal))) req.header.set(name, value);
+    return next(req);
+  };
+  const interceptors = [retries, credentials, ...(options.interceptors ?? [])];
+
+  async function unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    message: MessageInitShape<I>,
+    call: CallOptions,
+    place: GrpcCallPlace,
+    isAnswer?: (error: KServeError) => boolean,
+  ): Promise<MessageShape<O>> {
+    const policy = call.retry === undefined ? clientPolicy : resolveRetryPolicy(options.retry, call.retry);
+    const limit = call.timeoutMs ?? options.timeoutMs;
+    const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
+    const callerSignal = call.signal;
+    if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled before it started.`, { cause: callerSignal.reason, model: place.model });
+    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, isAnswer, lastError: undefined };
+    const header = new Headers(staticHeaders);
+    if (call.headers !== undefined) for (const [name, value] of Object.entries(lowerCaseHeaders(call.headers, "call headers"))) header.set(name, value);
+    try {
+      const response = await runUnaryCall<I, O>({
+        interceptors,
+        ...(callerSignal === undefined ? {} : { signal: callerSignal }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        req: {
+          stream: false,
+          service: method.parent,
+          method,
+          requestMethod: "POST",
+          url: place.rpc,
+          header,
+          contextValues: createContextValues().set(CALL, state),
+          message,
+        },
+        // One attempt, given the time left of the call as its own deadline (sent as grpc-timeout).
+        next: (req) => {
+          const left = state.deadline === undefined ? undefined : Math.max(1, state.deadline - Date.now());
+          const attemptMs = policy.attemptTimeoutMs === undefined ? left : Math.min(left ?? Infinity, policy.attemptTimeoutMs);
+          return transport.unary(req.method, req.signal, attemptMs, req.header, req.message, req.contextValues);
+        },
+      });
+      return response.message;
+    } catch (caught) {
+      if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled.`, { cause: callerSignal.reason, model: place.model });
+      const error = asKServeError(caught, place);
+      if (error.code === "deadline_exceeded" && state.deadline !== undefined && Date.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
+        const last = state.lastError !== undefined && state.lastError.code !== "deadline_exceeded" ? ` (last: ${state.lastError.rawMessage})` : "";
+        throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${last}.`, { cause: state.lastError ?? caught, model: place.model, grpcCode: Code.DeadlineExceeded });
+      }
+      throw error;
+    }
+  }
+
+  const ready = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean) => {
+    const isAnswer = notFoundIsFalse ? (error: KServeError) => error.code === "not_found" : undefined;
+    try {
+      const response = (await unary(method as DescMethodUnary<DescMessage, DescMessage>, message as never, call, place, isAnswer)) as { ready?: boolean; live?: boolean };
+      return response.ready ?? response.live ?? false;
+    } catch (error) {
+      if (isAnswer !== undefined && isKServeError(error) && isAnswer(error)) return false;
+      throw error;
+    }
+  };
+
+  const client: V2Client = {
+    async infer(model: string, request: InferRequest, call: InferCallOptions = {}) {
+      checkInferRequest(checkModel(model), request);
+      const message = toModelInferRequest(model, call.version, request);
+      const response = await unary(service.modelInfer, message, call, { rpc: "ModelInfer", model });
+      return fromModelInferResponse(model, response);
+    },
+    serverLive: (call = {}) => ready(service.serverLive, {}, call, { rpc: "ServerLive" }, false),
+    serverReady: (call = {}) => ready(service.serverReady, {}, call, { rpc: "ServerReady" }, false),
+    modelReady: (model, call = {}) => ready(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true),
+    async serverMetadata(call = {}): Promise<ServerMetadata> {
+      const m = await unary(service.serverMetadata, {}, call, { rpc: "ServerMetadata" });
+      return { name: m.name, version: m.version || undefined, extensions: m.extensions };
+    },
+    async modelMetadata(model, call = {}): Promise<ModelMetadata> {
+      const m = await unary(service.modelMetadata, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelMetadata", model });
+      return toModelMetadata(m);
+    },
+    waitForModelReady: (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
+  };
+  return client;
+}
+
+/** What the retry policy needs to know about a failed attempt. */
+function outcomeOf(error: KServeError, policy: RetryPolicy): AttemptOutcome {
+  if (error instanceof ConnectionError) return error.retryable ? { kind: "connection" } : { kind: "final" };
+  if (error.grpcCode === undefined) return { kind: "final" }; // the SDK's own (auth provider, …): not the server's
+  if (error.code === "deadline_exceeded" && policy.attemptTimeoutMs !== undefined) return { kind: "attempt-timeout" };
+  return { kind: "grpc", code: error.code };
+}
+
+/** The server's gRPC retry pushback (`grpc-retry-pushback-ms`), if it sent a usable one. */
+function pushbackMs(error: unknown): number | undefined {
+  const value = error instanceof ConnectError ? error.metadata.get("grpc-retry-pushback-ms") : null;
+  return value !== null && value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
+
+/** connect wraps whatever an interceptor threw; the SDK's own error is its cause then. */
+function unwrap(error: unknown): unknown {
+  if (error instanceof ConnectError && isKServeError(error.cause)) return error.cause;
+  return error;
+}
+
+function asKServeError(caught: unknown, place: GrpcCallPlace): KServeError {
+  const error = unwrap(caught);
+  if (isKServeError(error)) return error;
+  if (error instanceof ConnectError) return fromConnectError(error, place);
+  return fromConnectError(ConnectError.from(error), place);
+}

@@ -1,0 +1,112 @@
+/**
+ * gRPC statuses as the SDK's errors: the same `code`s REST answers map to, the server's message kept, and the
+ * numeric status in `grpcCode`. Pure functions, tested in isolation.
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ConnectionError, type ErrorCode, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+
+const CODE_NAMES: Readonly<Record<number, ErrorCode>> = {
+  [Code.Canceled]: "canceled",
+  [Code.Unknown]: "unknown",
+  [Code.InvalidArgument]: "invalid_argument",
+  [Code.DeadlineExceeded]: "deadline_exceeded",
+  [Code.NotFound]: "not_found",
+  [Code.AlreadyExists]: "already_exists",
+  [Code.PermissionDenied]: "permission_denied",
+  [Code.ResourceExhausted]: "resource_exhausted",
+  [Code.FailedPrecondition]: "failed_precondition",
+  [Code.Aborted]: "aborted",
+  [Code.OutOfRange]: "out_of_range",
+  [Code.Unimplemented]: "unimplemented",
+  [Code.Internal]: "internal",
+  [Code.Unavailable]: "unavailable",
+  [Code.DataLoss]: "data_loss",
+  [Code.Unauthenticated]: "unauthenticated",
+};
+
+/** The error code for a numeric gRPC status. */
+export function codeForGrpcStatus(status: number): ErrorCode {
+  return CODE_NAMES[status] ?? "unknown";
+}
+
+/**
+ * KServe's Python server before 0.15 answers every failure as UNKNOWN with the exception's class in the text:
+ * ``Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.`` (PROTOCOL.md §8).
+ * The class says what happened; the codes are those of KServe's own later mapping (PROTOCOL.md §4.5), and a
+ * model's own exception (ValueError, …) is `internal`, as the same failure is over REST (HTTP 500).
+ */
+const KSERVE_EXCEPTIONS: Readonly<Record<string, ErrorCode>> = {
+  ModelNotFound: "not_found",
+  InvalidInput: "invalid_argument",
+  InferenceError: "invalid_argument",
+  UnsupportedProtocol: "invalid_argument",
+  ModelNotReady: "unavailable",
+  ServerNotReady: "unavailable",
+  ServerNotLive: "unavailable",
+  NotImplementedError: "unimplemented",
+};
+const UNEXPECTED = /^Unexpected <class '([\w.]+)'>: ?([\s\S]*)$/;
+
+/** What an UNKNOWN status from an older KServe server means: its code and the message without the wrapper. */
+export function recogniseKServeUnknown(message: string): { code: ErrorCode; exception: string; message: string } | undefined {
+  const match = UNEXPECTED.exec(message);
+  if (match === null) return undefined;
+  const exception = match[1]!;
+  const short = exception.slice(exception.lastIndexOf(".") + 1);
+  return { code: KSERVE_EXCEPTIONS[short] ?? "internal", exception, message: match[2]!.trim() || message };
+}
+
+/** Where the call went, for messages. */
+export interface GrpcCallPlace {
+  /** The RPC, e.g. `ModelInfer`. */
+  rpc: string;
+  model?: string | undefined;
+}
+
+/**
+ * A ConnectError as a KServeError. A status the server sent becomes a KServeError with its code; a connection
+ * that failed before any status (refused, reset, TLS) is a ConnectionError, retryable unless it is a
+ * certificate that does not verify.
+ */
+export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KServeError {
+  const where = `${place.rpc}${place.model === undefined ? "" : ` of model "${place.model}"`}`;
+  const requestId = error.metadata.get("x-request-id") ?? undefined;
+  const fromServer = error.metadata.has("grpc-status");
+  const tlsCode = tlsErrorCode(error);
+  if (tlsCode !== undefined) {
+    return new ConnectionError(
+      `gRPC ${where}: the server's TLS certificate does not verify: ${error.rawMessage} (${tlsCode}). ` +
+        "Check `authority`, or trust the server's CA with createNodeGrpcTransport({ tls: { ca } }).",
+      { cause: error, retryable: false, grpcCode: error.code, model: place.model },
+    );
+  }
+  if (error.code === Code.Unavailable && !fromServer) {
+    return new ConnectionError(`gRPC ${where}: ${error.rawMessage}.`, { cause: error, grpcCode: error.code, model: place.model, requestId });
+  }
+  const older = error.code === Code.Unknown ? recogniseKServeUnknown(error.rawMessage) : undefined;
+  if (older !== undefined) {
+    return new KServeError(older.code, `${older.message} (gRPC UNKNOWN from ${where}; the server reported ${older.exception})`, {
+      cause: error,
+      grpcCode: error.code,
+      model: place.model,
+      requestId,
+    });
+  }
+  return new KServeError(codeForGrpcStatus(error.code), `${error.rawMessage || "no message"} (gRPC ${codeForGrpcStatus(error.code).toUpperCase()} from ${where})`, {
+    cause: error,
+    grpcCode: error.code,
+    model: place.model,
+    requestId,
+  });
+}
+
+/** The Node TLS error code somewhere in the error's cause chain, if the failure was a certificate check. */
+function tlsErrorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && TLS_ERROR_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
+export { ConnectError };

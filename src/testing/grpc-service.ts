@@ -1,0 +1,137 @@
+/**
+ * The fake models as a gRPC `GRPCInferenceService`, the way KServe's server answers (PROTOCOL.md §4.4, §8):
+ * raw inputs get raw outputs, typed inputs typed outputs (FP16/BF16 force raw); requested outputs that do not
+ * exist are ignored. Errors use proper status codes, or, with `errors: "kserve-0.14"`, UNKNOWN with KServe
+ * 0.14's "Unexpected <class …>" text, so clients can be tested against older servers too.
+ * Universal (connect's router types only); startMockKServe serves it over HTTP/2 and gRPC-web.
+ */
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { fromParameters, contentsFromTensor, tensorFromContents, toShape } from "../grpc/convert.js";
+import { GRPCInferenceService, type ModelInferRequest, type ModelInferResponseSchema } from "../grpc/schema.js";
+import { isKServeError, type Tensor } from "../tensor/index.js";
+import { tensorFromBytes, tensorToBytes } from "../tensor/raw.js";
+import { FakeModelError, type FakeModels } from "./models.js";
+
+/** How the mock reports errors over gRPC. */
+export type GrpcErrorStyle = "codes" | "kserve-0.14";
+
+/** HTTP statuses of faulty-model actions as the gRPC codes a server would use. */
+const STATUS_TO_CODE: Readonly<Record<number, Code>> = {
+  400: Code.InvalidArgument,
+  401: Code.Unauthenticated,
+  403: Code.PermissionDenied,
+  404: Code.NotFound,
+  408: Code.DeadlineExceeded,
+  429: Code.ResourceExhausted,
+  500: Code.Internal,
+  501: Code.Unimplemented,
+  502: Code.Unavailable,
+  503: Code.Unavailable,
+  504: Code.DeadlineExceeded,
+};
+
+/** The KServe exception class behind each code, for the 0.14 style. */
+const KSERVE_CLASS: Partial<Record<Code, string>> = {
+  [Code.NotFound]: "kserve.errors.ModelNotFound",
+  [Code.InvalidArgument]: "kserve.errors.InvalidInput",
+  [Code.Unavailable]: "kserve.errors.ModelNotReady",
+  [Code.Internal]: "ValueError",
+};
+
+/** Routes for connect's server adapters: the V2 inference service over `models`. */
+export function grpcInferenceRoutes(models: FakeModels, errors: GrpcErrorStyle = "codes"): (router: ConnectRouter) => void {
+  const fail = (message: string, code: Code): ConnectError => {
+    if (errors === "codes") return new ConnectError(message, code);
+    return new ConnectError(`Unexpected <class '${KSERVE_CLASS[code] ?? "Exception"}'>: ${message}`, Code.Unknown);
+  };
+  const modelOrFail = (name: string) => {
+    const model = models.get(name);
+    if (model === undefined) throw fail(`Model with name ${name} does not exist.`, Code.NotFound);
+    return model;
+  };
+  return (router) =>
+    router.service(GRPCInferenceService, {
+      serverLive: () => ({ live: true }),
+      serverReady: () => ({ ready: true }),
+      modelReady: (req) => ({ ready: modelOrFail(req.name).ready }),
+      serverMetadata: () => ({ name: "kserve", version: "0.14.1", extensions: [] }),
+      modelMetadata: (req) => {
+        const model = modelOrFail(req.name);
+        const tensors = (list: typeof model.inputs) => list.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(BigInt) }));
+        return { name: model.name, versions: [], platform: model.platform, inputs: tensors(model.inputs), outputs: tensors(model.outputs) };
+      },
+      modelInfer: async (req, context) => {
+        const model = modelOrFail(req.modelName);
+        if (!model.ready) throw fail(`Model with name ${req.modelName} is not ready.`, Code.Unavailable);
+        const fault = model.faults.shift();
+        if (fault !== undefined) {
+          if ("status" in fault) throw fail(fault.body ?? `fault: status ${fault.status}`, STATUS_TO_CODE[fault.status] ?? Code.Unknown);
+          if ("delayMs" in fault) await delay(fault.delayMs, context);
+          else if ("hang" in fault) await delay(Infinity, context);
+          else throw fail(`fault ${Object.keys(fault)[0]} is a REST fault; over gRPC it is this error`, Code.Internal);
+        }
+        const inputs = readInputs(req, fail);
+        let outputs: Tensor[];
+        try {
+          outputs = model.infer(inputs);
+        } catch (error) {
+          if (error instanceof FakeModelError) throw fail(error.message, Code.Internal);
+          throw error;
+        }
+        if (req.outputs.length > 0) {
+          const byName = new Map(outputs.map((t) => [t.name, t]));
+          outputs = req.outputs.flatMap((o) => byName.get(o.name) ?? []);
+        }
+        return answer(req, outputs);
+      },
+    });
+}
+
+function readInputs(req: ModelInferRequest, fail: (message: string, code: Code) => ConnectError): Tensor[] {
+  const raw = req.rawInputContents;
+  if (raw.length > 0 && raw.length !== req.inputs.length) {
+    throw fail(`raw_input_contents has ${raw.length} entries for ${req.inputs.length} inputs.`, Code.InvalidArgument);
+  }
+  try {
+    return req.inputs.map((input, i) => {
+      if (raw.length > 0 && input.contents !== undefined) {
+        throw fail(`contents field must not be specified when using raw_input_contents for '${input.name}'.`, Code.InvalidArgument);
+      }
+      const shape = toShape(input.shape, input.name, `inputs[${i}].shape`);
+      const parameters = fromParameters(input.parameters);
+      return raw.length > 0 ? tensorFromBytes(input.name, input.datatype as Tensor["datatype"], shape, raw[i]!, parameters) : tensorFromContents(input.name, input.datatype, shape, input.contents, parameters, `inputs[${i}]`);
+    });
+  } catch (error) {
+    if (isKServeError(error)) throw fail(error.rawMessage, Code.InvalidArgument);
+    throw error;
+  }
+}
+
+function answer(req: ModelInferRequest, outputs: Tensor[]): MessageInitShape<typeof ModelInferResponseSchema> {
+  const typed = req.rawInputContents.length === 0 ? outputs.map(contentsFromTensor) : [];
+  const raw = req.rawInputContents.length > 0 || typed.includes(undefined);
+  return {
+    modelName: req.modelName,
+    modelVersion: req.modelVersion,
+    id: req.id,
+    outputs: outputs.map((t, i) => ({
+      name: t.name,
+      datatype: t.datatype,
+      shape: t.shape.map(BigInt),
+      ...(raw ? {} : { contents: typed[i]! }),
+    })),
+    rawOutputContents: raw ? outputs.map((t) => tensorToBytes(t).slice()) : [],
+  };
+}
+
+/** Wait `ms` (forever for Infinity), ending early when the client cancels or its deadline passes. */
+function delay(ms: number, context: HandlerContext): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = ms === Infinity ? undefined : setTimeout(resolve, ms);
+    context.signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(context.signal.reason);
+    }, { once: true });
+  });
+}
