@@ -1,7 +1,8 @@
 // @ts-check
 // `npm run demo`: what kserve-client does today. Build typed tensors, encode them the way a KServe/Triton
 // server expects (JSON and the binary tensor extension), decode a real KServe binary response, see the errors
-// you get for bad input, then call models on the mock KServe over loopback. Imports the package by name.
+// you get for bad input, then call models on the mock KServe over loopback (V2 REST, V1, gRPC). Imports the
+// package by name.
 import {
   Tensor,
   decodeTensorBody,
@@ -13,6 +14,8 @@ import {
 } from "kserve-client/tensor";
 import { createV1Client, createV2Client } from "kserve-client";
 import { startMockKServe } from "kserve-client/testing";
+import { createGrpcClient } from "kserve-client/grpc";
+import { createNodeGrpcTransport } from "kserve-client/node";
 
 const line = (title) => console.log(`\n── ${title} ${"─".repeat(Math.max(0, 68 - title.length))}`);
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
@@ -103,6 +106,19 @@ try {
   const v1res = await v1.predict("iris-classifier", { instances: Tensor.fp32("x", [3, 4], rows) });
   console.log("models:", await v1.listModels(), "| ready:", await v1.modelReady("iris-classifier"));
   console.log("predictions:", v1res.predictions, "→ as a tensor:", v1res.tensor().data);
+
+  line("8. The same model over gRPC (HTTP/2), same client interface");
+  const transport = createNodeGrpcTransport({ baseUrl: /** @type {string} */ (mock.grpcUrl), authority: "iris-classifier-grpc.kserve-test.example.com" });
+  try {
+    const grpc = createGrpcClient({ transport });
+    const grpcRes = await grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
+    const grpcClasses = /** @type {BigInt64Array} */ (grpcRes.output("output-0").data);
+    console.log("iris classes over gRPC:", grpcClasses, "→", Array.from(grpcClasses, (c) => species[Number(c)]));
+    const exact = await grpc.infer("echo", { inputs: [ids] });
+    console.log("INT64 through raw_input_contents, exact:", exact.output("user_ids").data);
+  } finally {
+    transport.close();
+  }
 } finally {
   await mock.close();
 }
