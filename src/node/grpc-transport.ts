@@ -97,6 +97,12 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
           options.idleConnectionTimeoutMs === undefined ? {} : { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs },
           nodeOptions,
         );
+        if (authority !== undefined) {
+          // connect-node sends only :method and :path, and Node's http2 then fills :authority in with a default
+          // port (":443"), which gateways matching host names exactly would not route: send it as given.
+          const request = sessionManager.request.bind(sessionManager);
+          sessionManager.request = (method, path, headers, requestOptions) => request(method, path, { ...headers, ":authority": authority }, requestOptions);
+        }
         const transport = createGrpcTransport({
           baseUrl: url,
           sessionManager,

@@ -1,0 +1,150 @@
+/** gRPC statuses as the SDK's errors: pure functions, no network. */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import { ConnectionError, KServeError } from "../../src/core/errors.js";
+import { codeForGrpcStatus, fromConnectError, recogniseKServeUnknown } from "../../src/grpc/errors.js";
+
+const place = { rpc: "ModelInfer", model: "iris" };
+const fromServer = { "grpc-status": "0" };
+
+describe("codeForGrpcStatus", () => {
+  it.each([
+    [0, "unknown"], // OK is never an error; no name of its own
+    [1, "canceled"],
+    [2, "unknown"],
+    [3, "invalid_argument"],
+    [4, "deadline_exceeded"],
+    [5, "not_found"],
+    [6, "already_exists"],
+    [7, "permission_denied"],
+    [8, "resource_exhausted"],
+    [9, "failed_precondition"],
+    [10, "aborted"],
+    [11, "out_of_range"],
+    [12, "unimplemented"],
+    [13, "internal"],
+    [14, "unavailable"],
+    [15, "data_loss"],
+    [16, "unauthenticated"],
+    [17, "unknown"],
+    [-1, "unknown"],
+  ] as const)("maps status %i to %s", (status, code) => {
+    expect(codeForGrpcStatus(status)).toBe(code);
+  });
+});
+
+describe("fromConnectError", () => {
+  it("keeps the server's message, its code and grpcCode, the model and x-request-id", () => {
+    const error = fromConnectError(new ConnectError("Model with name iris does not exist.", Code.NotFound, { "grpc-status": "5", "x-request-id": "rid-1" }), place);
+    expect(error).toBeInstanceOf(KServeError);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("not_found");
+    expect(error.grpcCode).toBe(5);
+    expect(error.model).toBe("iris");
+    expect(error.requestId).toBe("rid-1");
+    expect(error.rawMessage).toContain("Model with name iris does not exist.");
+    expect(error.message).toMatch(/^\[not_found\] /);
+    expect(error.message).toContain("ModelInfer");
+    expect(error.cause).toBeInstanceOf(ConnectError);
+  });
+
+  it.each([
+    [Code.InvalidArgument, "invalid_argument"],
+    [Code.Internal, "internal"],
+    [Code.PermissionDenied, "permission_denied"],
+    [Code.Unauthenticated, "unauthenticated"],
+    [Code.ResourceExhausted, "resource_exhausted"],
+    [Code.DeadlineExceeded, "deadline_exceeded"],
+  ] as const)("maps a server status %i to %s", (grpc, code) => {
+    const error = fromConnectError(new ConnectError("boom", grpc, fromServer), place);
+    expect(error.code).toBe(code);
+    expect(error.grpcCode).toBe(grpc);
+    expect(error.rawMessage).toContain("boom");
+  });
+
+  it("recognises KServe 0.14's UNKNOWN ModelNotFound as not_found, keeping the server's text", () => {
+    const error = fromConnectError(new ConnectError("Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.", Code.Unknown, fromServer), {
+      rpc: "ModelInfer",
+      model: "X",
+    });
+    expect(error.code).toBe("not_found");
+    expect(error.grpcCode).toBe(Code.Unknown);
+    expect(error.rawMessage).toContain("Model with name X does not exist.");
+    expect(error.rawMessage).toContain("kserve.errors.ModelNotFound");
+    expect(error.rawMessage).not.toMatch(/^Unexpected/);
+  });
+
+  it.each([
+    ["kserve.errors.InvalidInput", "invalid_argument"],
+    ["kserve.errors.InferenceError", "invalid_argument"],
+    ["kserve.errors.ModelNotReady", "unavailable"],
+    ["NotImplementedError", "unimplemented"],
+    ["ValueError", "internal"],
+    ["some.other.Exception", "internal"],
+  ] as const)("recognises KServe 0.14's UNKNOWN %s as %s", (exception, code) => {
+    const error = fromConnectError(new ConnectError(`Unexpected <class '${exception}'>: it went wrong`, Code.Unknown, fromServer), place);
+    expect(error.code).toBe(code);
+    expect(error.rawMessage).toContain("it went wrong");
+  });
+
+  it("leaves any other UNKNOWN as unknown", () => {
+    const error = fromConnectError(new ConnectError("something else", Code.Unknown, fromServer), place);
+    expect(error.code).toBe("unknown");
+    expect(error.rawMessage).toContain("something else");
+    // The pattern is only for UNKNOWN: the same text under another status keeps that status.
+    expect(fromConnectError(new ConnectError("Unexpected <class 'kserve.errors.ModelNotFound'>: x", Code.Internal, fromServer), place).code).toBe("internal");
+  });
+
+  it("recogniseKServeUnknown parses the class and message, and ignores other text", () => {
+    expect(recogniseKServeUnknown("Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.")).toEqual({
+      code: "not_found",
+      exception: "kserve.errors.ModelNotFound",
+      message: "Model with name X does not exist.",
+    });
+    expect(recogniseKServeUnknown("Model with name X does not exist.")).toBeUndefined();
+  });
+
+  it("UNAVAILABLE sent by the server is a server status, not a ConnectionError", () => {
+    const error = fromConnectError(new ConnectError("model not ready", Code.Unavailable, { "grpc-status": "14" }), place);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("unavailable");
+    expect(error.grpcCode).toBe(14);
+  });
+
+  it("UNAVAILABLE with no grpc-status (the connection failed) is a retryable ConnectionError", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const error = fromConnectError(new ConnectError("connect ECONNREFUSED 127.0.0.1:1", Code.Unavailable, undefined, undefined, refused), place);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).retryable).toBe(true);
+    expect(error.code).toBe("unavailable");
+    expect(error.grpcCode).toBe(14);
+    expect(error.rawMessage).toContain("ECONNREFUSED");
+  });
+
+  it.each(["ERR_TLS_CERT_ALTNAME_INVALID", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_HAS_EXPIRED"])(
+    "a TLS failure (%s) in the cause chain is a non-retryable ConnectionError",
+    (code) => {
+      const tls = Object.assign(new Error(`tls says ${code}`), { code });
+      const wrapped = new Error("session failed", { cause: tls });
+      const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, wrapped), place);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as ConnectionError).retryable).toBe(false);
+      expect(error.rawMessage).toContain(code);
+      expect(error.rawMessage).toContain("certificate");
+    },
+  );
+
+  it("a non-TLS error code in the cause chain does not make it non-retryable", () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const error = fromConnectError(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).retryable).toBe(true);
+  });
+
+  it("an empty message still says what happened", () => {
+    const error = fromConnectError(new ConnectError("", Code.Internal, fromServer), { rpc: "ServerLive" });
+    expect(error.rawMessage).toContain("ServerLive");
+    expect(error.rawMessage.length).toBeGreaterThan("ServerLive".length);
+    expect(error.model).toBeUndefined();
+  });
+});
