@@ -3,6 +3,7 @@
 // an application that uses only that client. The orchestrator (index.mjs) asks it to run load rounds in turn.
 import { fileURLToPath } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
+import { runLoad } from "../shared.mjs";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { Tensor } from "kserve-client";
@@ -87,26 +88,8 @@ const calls = makeCalls();
   }
 }
 
-/** Run `total` small calls with `concurrency` in flight; returns req/s and latency percentiles in ms. */
-async function load(/** @type {number} */ total, /** @type {number} */ concurrency) {
-  const latencies = new Float64Array(total);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await calls.small();
-        latencies[i] = performance.now() - t0;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  latencies.sort();
-  const pct = (/** @type {number} */ p) => latencies[Math.min(total - 1, Math.floor(total * p))] ?? NaN;
-  return { rps: (total / elapsed) * 1000, p50: pct(0.5), p99: pct(0.99) };
-}
+/** Run `total` small calls with `concurrency` in flight. */
+const load = (/** @type {number} */ total, /** @type {number} */ concurrency) => runLoad(calls.small, total, concurrency);
 
 /** `count` 1M-element echo round trips one after another; returns each one's ms. */
 async function echo(/** @type {number} */ count) {

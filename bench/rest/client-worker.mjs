@@ -2,6 +2,7 @@
 // One client under test, in its own worker thread: its own isolate, JIT state and connection pool, as in an
 // application that uses only that client. The orchestrator (index.mjs) asks it to run load rounds in turn.
 import { parentPort, workerData } from "node:worker_threads";
+import { runLoad } from "../shared.mjs";
 import { Pool } from "undici";
 import { createV2Client, Tensor } from "kserve-client";
 
@@ -46,27 +47,6 @@ function makeCall() {
 }
 const call = makeCall();
 
-/** Run `total` calls with `concurrency` in flight; returns req/s and latency percentiles in ms. */
-async function load(total, concurrency) {
-  const latencies = new Float64Array(total);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await call();
-        latencies[i] = performance.now() - t0;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  latencies.sort();
-  const pct = (/** @type {number} */ p) => latencies[Math.min(total - 1, Math.floor(total * p))] ?? NaN;
-  return { rps: (total / elapsed) * 1000, p50: pct(0.5), p99: pct(0.99) };
-}
-
 parentPort?.on("message", async (/** @type {{ total: number; concurrency: number }} */ task) => {
-  parentPort?.postMessage(await load(task.total, task.concurrency));
+  parentPort?.postMessage(await runLoad(call, task.total, task.concurrency));
 });

@@ -3,26 +3,18 @@
 // (startMockKServe, in a separate process) on loopback. Reports req/s, p50 and p99, and ratios to raw undici.
 // Each client runs in its own worker thread (its own isolate, as in an application that uses one of them);
 // they take turns, in rotating order, so each sees the machine's noise alike.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { startMockProcess } from "../shared.mjs";
 import { createV2Client, Tensor } from "kserve-client";
 
 const SMALL_REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 4000);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 const WARMUP_REQUESTS = Number(process.env["BENCH_WARMUP"] ?? 3000);
 
-// BENCH_PIN=1 (with the client started under `taskset -c 0`) puts the server on the other core, so the two do
-// not take turns on one; much steadier figures on a 2-core machine.
-const mockArgs = [process.execPath, fileURLToPath(new URL("./mock-process.mjs", import.meta.url))];
-const pinned = process.env["BENCH_PIN"] === "1";
-const child = pinned
-  ? spawn("taskset", ["-c", "1", ...mockArgs], { stdio: ["ignore", "pipe", "inherit"] })
-  : spawn(mockArgs[0] ?? process.execPath, mockArgs.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
-const [line] = await once(createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) }), "line");
-const baseUrl = String(line).trim();
+const mock = await startMockProcess(new URL("./mock-process.mjs", import.meta.url));
+const baseUrl = mock.url;
+const pinned = mock.pinned;
 /** The clients compared, each in its own worker (see client-worker.mjs). */
 const clients = {
   "kserve-client (undici)": "sdk",
@@ -114,6 +106,5 @@ const speedup = jsonMs / binaryMs;
 console.log(`| binary 1M round trip ≥ 20× faster than JSON | ${speedup.toFixed(1)}× | ${speedup >= 20 ? "yes" : "NO"} |`);
 
 await Promise.all(Object.values(workers).map((worker) => worker.terminate()));
-child.kill("SIGTERM");
-await once(child, "exit");
+await mock.stop();
 process.exit(0);

@@ -84,10 +84,21 @@ function checkBaseUrl(baseUrl: unknown): string {
   return String(baseUrl);
 }
 
-function checkHost(host: unknown, httpClient: HttpClient): void {
-  if (typeof host !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
-    throw new ConfigError(`host must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(host)}.`);
+/**
+ * A virtual host name for ingress routing (`host` for REST, `authority` for gRPC), checked: a hostname or
+ * bracketed IPv6 address, optionally with a port.
+ *
+ * @throws {ConfigError} naming the option and the value otherwise
+ */
+export function checkVirtualHost(value: unknown, option: "host" | "authority"): string {
+  if (typeof value !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(value)) {
+    throw new ConfigError(`${option} must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(value)}.`);
   }
+  return value;
+}
+
+function checkHost(host: unknown, httpClient: HttpClient): void {
+  checkVirtualHost(host, "host");
   if (httpClient.supportsHost === false) {
     throw new ConfigError(
       `host ("${host}") needs an HttpClient that can present another hostname, and fetch cannot (browsers and edge runtimes forbid setting Host). ` +

@@ -11,8 +11,9 @@ import type { Transport } from "@connectrpc/connect";
 import type { SecureClientSessionOptions } from "node:http2";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
+import { checkVirtualHost } from "../core/client.js";
 import { ConfigError } from "../core/errors.js";
-import type { NodeTlsOptions } from "./http-client.js";
+import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 
 /** Options of {@link createNodeGrpcTransport}. */
 export interface NodeGrpcTransportOptions {
@@ -49,10 +50,7 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
   if (target.protocol !== "http:" && target.protocol !== "https:") {
     throw new ConfigError(`createNodeGrpcTransport: baseUrl must be an http(s) URL such as "http://127.0.0.1:8081", got ${JSON.stringify(options?.baseUrl)}.`);
   }
-  const authority = options.authority;
-  if (authority !== undefined && (typeof authority !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(authority))) {
-    throw new ConfigError(`authority must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(authority)}.`);
-  }
+  const authority = options.authority === undefined ? undefined : checkVirtualHost(options.authority, "authority");
   const secure = target.protocol === "https:";
   const name = authority ?? target.host;
   const servername = stripPort(name);
@@ -60,29 +58,18 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
   const url = `${target.protocol}//${name}${target.pathname.replace(/\/+$/, "")}`;
   const port = Number(target.port || (secure ? 443 : 80));
   const host = target.hostname.replace(/^\[|\]$/g, "");
-  const tls = options.tls;
+  const tls = tlsConnectOptions(options.tls);
+  // SNI may not carry an IP address (RFC 6066); Node checks the certificate against servername: the authority.
+  const sni = secure && !isIp(servername) ? { servername } : {};
   const nodeOptions: SecureClientSessionOptions = {
-    ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
-    ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls?.key === undefined ? {} : { key: tls.key }),
-    rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-    ...(secure && isIp(servername) ? {} : secure ? { servername } : {}),
+    ...tls,
+    ...sni,
     ...(authority === undefined
       ? {}
       : {
           createConnection: () =>
             secure
-              ? tlsConnect({
-                  host,
-                  port,
-                  ALPNProtocols: ["h2"],
-                  ...(isIp(servername) ? {} : { servername }),
-                  ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
-                  ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
-                  ...(tls?.key === undefined ? {} : { key: tls.key }),
-                  // Node checks the certificate against servername: the authority, not the address connected to.
-                  rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-                })
+              ? tlsConnect({ host, port, ALPNProtocols: ["h2"], ...tls, ...sni })
               : netConnect({ host, port }),
         }),
   };
@@ -132,12 +119,6 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
       void loaded?.then((t) => t.close(), () => undefined);
     },
   };
-}
-
-function stripPort(host: string): string {
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  const colon = host.lastIndexOf(":");
-  return colon === -1 ? host : host.slice(0, colon);
 }
 
 /** SNI may not carry an IP address (RFC 6066). */

@@ -5,19 +5,10 @@
  */
 import { type Dispatcher, Pool } from "undici";
 import { ConnectionError, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
-/** TLS settings for HTTPS connections. */
-export interface NodeTlsOptions {
-  /** Trusted CA certificate(s), PEM, in place of the system's. */
-  ca?: string | Buffer | Array<string | Buffer> | undefined;
-  /** Client certificate, PEM (mutual TLS). */
-  cert?: string | Buffer | undefined;
-  /** Client private key, PEM (mutual TLS). */
-  key?: string | Buffer | undefined;
-  /** Verify the server's certificate. Default true; false is for local experiments only. */
-  rejectUnauthorized?: boolean | undefined;
-}
+export type { NodeTlsOptions } from "./tls.js";
 
 /** Options of {@link createNodeHttpClient}. */
 export interface NodeHttpClientOptions {
@@ -41,12 +32,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
     connections: options.connections ?? 128,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
     allowH2: options.allowH2 ?? false,
-    connect: {
-      ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
-      ...(options.tls?.cert === undefined ? {} : { cert: options.tls.cert }),
-      ...(options.tls?.key === undefined ? {} : { key: options.tls.key }),
-      rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
-    },
+    connect: tlsConnectOptions(options.tls),
   };
   // One pool per virtual host and origin, looked up in two maps (no key string built per request). Pools are
   // used directly rather than through an Agent, which would only add a layer doing the same lookup.
@@ -157,10 +143,4 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
 function splitUrl(url: string): { origin: string; path: string } {
   const slash = url.indexOf("/", url.indexOf("//") + 2);
   return slash === -1 ? { origin: url, path: "/" } : { origin: url.slice(0, slash), path: url.slice(slash) };
-}
-
-function stripPort(host: string): string {
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  const colon = host.lastIndexOf(":");
-  return colon === -1 ? host : host.slice(0, colon);
 }

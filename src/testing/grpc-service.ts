@@ -121,7 +121,7 @@ function answer(req: ModelInferRequest, outputs: Tensor[]): MessageInitShape<typ
       shape: t.shape.map(BigInt),
       ...(raw ? {} : { contents: typed[i]! }),
     })),
-    rawOutputContents: raw ? outputs.map((t) => tensorToBytes(t).slice()) : [],
+    rawOutputContents: raw ? outputs.map(tensorToBytes) : [],
   };
 }
 

@@ -3,7 +3,6 @@
  * :authority, as the TLS SNI name and as the name the certificate is checked against. Certificates are made
  * with openssl at test time.
  */
-import type { Interceptor } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ConnectionError } from "../../src/core/errors.js";
 import { createGrpcClient } from "../../src/grpc/index.js";
@@ -11,7 +10,7 @@ import { createNodeGrpcTransport, type NodeGrpcTransport, type NodeGrpcTransport
 import { Tensor } from "../../src/tensor/index.js";
 import { createTestPki, type TestPki } from "../node/tls.js";
 import { rejection, thrown } from "../helpers.js";
-import { startGrpcServer, type TestGrpcServer } from "./servers.js";
+import { attemptCounter, startGrpcServer, type TestGrpcServer } from "./servers.js";
 
 const VHOST = "iris.default.example.com";
 
@@ -24,17 +23,6 @@ function transport(options: NodeGrpcTransportOptions): NodeGrpcTransport {
   const t = createNodeGrpcTransport(options);
   transports.push(t);
   return t;
-}
-
-function attemptCounter(): { count: number; interceptor: Interceptor } {
-  const state = {
-    count: 0,
-    interceptor: ((next) => async (req) => {
-      state.count++;
-      return next(req);
-    }) as Interceptor,
-  };
-  return state;
 }
 
 beforeAll(async () => {

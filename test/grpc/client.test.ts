@@ -10,7 +10,7 @@ import { tensorToBytes } from "../../src/tensor/raw.js";
 import { startMockKServe, type MockKServe } from "../../src/testing/index.js";
 import { createV2Client } from "../../src/v2/client.js";
 import { rejection } from "../helpers.js";
-import { closedPort, startGrpcServer, type TestGrpcServer } from "./servers.js";
+import { attemptCounter, closedPort, startGrpcServer, type TestGrpcServer } from "./servers.js";
 
 let mock: MockKServe;
 let transport: NodeGrpcTransport;
@@ -32,18 +32,6 @@ afterAll(async () => {
   for (const t of transports) t.close();
   await mock?.close();
 });
-
-/** Counts attempts on the transport (the caller's interceptors run once per attempt). */
-function attemptCounter(): { count: number; interceptor: Interceptor } {
-  const state = {
-    count: 0,
-    interceptor: ((next) => async (req) => {
-      state.count++;
-      return next(req);
-    }) as Interceptor,
-  };
-  return state;
-}
 
 const client = (extra: Partial<GrpcClientOptions> = {}) => createGrpcClient({ transport, ...extra });
 

@@ -2,6 +2,7 @@
 import { createServer, createSecureServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2SecureServer, type ServerHttp2Session } from "node:http2";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
+import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { grpcInferenceRoutes } from "../../src/testing/grpc-service.js";
 import { createFakeModels, type FakeModels } from "../../src/testing/models.js";
@@ -67,4 +68,16 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Counts attempts on the transport (the caller's interceptors run once per attempt). */
+export function attemptCounter(): { count: number; interceptor: Interceptor } {
+  const state = {
+    count: 0,
+    interceptor: ((next) => async (req) => {
+      state.count++;
+      return next(req);
+    }) as Interceptor,
+  };
+  return state;
 }
