@@ -1,11 +1,12 @@
 /**
  * `createNodeGrpcTransport`: native gRPC over HTTP/2 (h2c for http://, TLS for https://) on
- * `@connectrpc/connect-node`, with `authority` doing for gRPC what `host` does for REST: connect to `baseUrl`'s
+ * `@connectrpc/connect-node`'s HTTP/2 session manager, with `authority` doing for gRPC what `host` does for REST: connect to `baseUrl`'s
  * address, present `authority` as `:authority`, as the TLS SNI name and as the name the certificate is checked
  * against (ingress routing).
  *
- * connect-node is an optional peer dependency, loaded on the first call, so that REST-only users of
- * `kserve-client/node` never need it installed.
+ * Unary calls (all the V2 client makes) run on the SDK's own lean path (grpc-unary.ts); streaming calls on
+ * connect-node's transport. connect-node is an optional peer dependency, loaded on the first call, so that
+ * REST-only users of `kserve-client/node` never need it installed.
  */
 import type { Transport } from "@connectrpc/connect";
 import type { SecureClientSessionOptions } from "node:http2";
@@ -74,11 +75,16 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
         }),
   };
 
-  let loaded: Promise<{ transport: Transport; close: () => void }> | undefined;
+  const pathPrefix = target.pathname.replace(/\/+$/, "");
+  const readMaxBytes = options.readMaxBytes ?? MAX_MESSAGE_BYTES;
+  if (!Number.isInteger(readMaxBytes) || readMaxBytes < 1 || readMaxBytes > MAX_MESSAGE_BYTES) {
+    throw new ConfigError(`createNodeGrpcTransport: readMaxBytes must be a whole number of bytes from 1 to ${MAX_MESSAGE_BYTES}, got ${String(options.readMaxBytes)}.`);
+  }
+  let loaded: Promise<Loaded> | undefined;
   let closed = false;
   const load = () =>
-    (loaded ??= (import("@connectrpc/connect-node") as Promise<ConnectNode>).then(
-      ({ createGrpcTransport, Http2SessionManager }) => {
+    (loaded ??= Promise.all([import("@connectrpc/connect-node") as Promise<ConnectNode>, import("./grpc-unary.js")]).then(
+      ([{ createGrpcTransport, Http2SessionManager }, { grpcUnary }]) => {
         const sessionManager = new Http2SessionManager(
           url,
           options.idleConnectionTimeoutMs === undefined ? {} : { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs },
@@ -90,12 +96,14 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
           const request = sessionManager.request.bind(sessionManager);
           sessionManager.request = (method, path, headers, requestOptions) => request(method, path, { ...headers, ":authority": authority }, requestOptions);
         }
-        const transport = createGrpcTransport({
-          baseUrl: url,
-          sessionManager,
-          ...(options.readMaxBytes === undefined ? {} : { readMaxBytes: options.readMaxBytes }),
-        });
-        return { transport, close: () => sessionManager.abort() };
+        const unaryTarget = { sessionManager, pathPrefix, readMaxBytes };
+        let streaming: Transport | undefined;
+        return {
+          unary: (method, signal, timeoutMs, header, input) => grpcUnary(unaryTarget, method, signal, timeoutMs, header, input),
+          // Streaming calls (not used by the V2 client, possible for callers who share this transport) go through connect-node.
+          stream: (...args) => (streaming ??= createGrpcTransport({ baseUrl: url, sessionManager, readMaxBytes })).stream(...args),
+          close: () => sessionManager.abort(),
+        };
       },
       (error: unknown) => {
         throw new ConfigError(
@@ -108,11 +116,11 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
   return {
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       if (closed) throw new ConfigError("This gRPC transport was closed.");
-      return (await load()).transport.unary(method, signal, timeoutMs, header, input, contextValues);
+      return (await load()).unary(method, signal, timeoutMs, header, input, contextValues);
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {
       if (closed) throw new ConfigError("This gRPC transport was closed.");
-      return (await load()).transport.stream(method, signal, timeoutMs, header, input, contextValues);
+      return (await load()).stream(method, signal, timeoutMs, header, input, contextValues);
     },
     close() {
       closed = true;
@@ -120,6 +128,14 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
     },
   };
 }
+
+/** The transport once its peers are loaded: unary calls on the SDK's own path, streaming on connect-node's. */
+interface Loaded extends Transport {
+  close(): void;
+}
+
+/** connect's default limit on a received message (and the largest length a gRPC envelope can state). */
+const MAX_MESSAGE_BYTES = 0xffffffff;
 
 /** SNI may not carry an IP address (RFC 6066). */
 function isIp(name: string): boolean {
