@@ -56,32 +56,20 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
       // Chunks are written one after another; the length is declared so the body is not sent chunked.
       headers["content-length"] = String(body.reduce((n, c) => n + c.byteLength, 0));
     }
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await poolFor(request.host, origin).request({
-        path,
-        method: request.method,
-        headers,
-        body: body as Dispatcher.DispatchOptions["body"],
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-        // undici reads Host for SNI too; said here explicitly because certificate checks depend on it.
-        ...(request.host === undefined ? {} : { servername: stripPort(request.host) }),
-      } as Dispatcher.RequestOptions);
-    } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
-      throw networkError(error, request);
-    }
-    const responseHeaders: Record<string, string> = {};
-    const raw = response.headers;
-    for (const name in raw) {
-      const value = raw[name];
-      if (value !== undefined) responseHeaders[name.toLowerCase()] = typeof value === "string" ? value : value.join(", ");
-    }
-    return {
-      status: response.statusCode,
-      headers: responseHeaders,
-      body: await readBody(response.body, request, responseHeaders["content-length"]),
-    };
+    return new Promise<HttpResponse>((resolve, reject) => {
+      poolFor(request.host, origin).dispatch(
+        {
+          origin,
+          path,
+          method: request.method,
+          headers,
+          body: body as Dispatcher.DispatchOptions["body"],
+          // undici reads Host for SNI too; said here explicitly because certificate checks depend on it.
+          ...(request.host === undefined ? {} : { servername: stripPort(request.host) }),
+        } as Dispatcher.DispatchOptions,
+        new ResponseCollector(request, resolve, reject),
+      );
+    });
   };
 
   return Object.assign(client, {
@@ -93,33 +81,82 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
   });
 }
 
-async function readBody(body: Dispatcher.ResponseData["body"], request: HttpRequest, declared: string | undefined): Promise<Uint8Array> {
-  const length = declared === undefined ? NaN : Number(declared);
-  if (length > request.maxResponseBytes) {
-    body.destroy();
-    throw tooLarge(request.url, request.maxResponseBytes, length);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    // A declared length within the limit: read in one go (undici checks the length), much cheaper than iterating.
-    if (Number.isSafeInteger(length)) return new Uint8Array(await body.arrayBuffer());
-    for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      total += chunk.byteLength;
-      if (total > request.maxResponseBytes) {
-        body.destroy();
-        throw tooLarge(request.url, request.maxResponseBytes, total);
-      }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (request.signal?.aborted) throw request.signal.reason;
-    if (error instanceof KServeError) throw error;
-    throw networkError(error, request, "the response broke off");
-  }
-  return concatChunks(chunks, total);
-}
+/**
+ * Collects one answer straight from undici's dispatcher: status, headers, and the body as its chunks, joined
+ * once at the end. `Pool.request` would wrap the body in a Readable stream first, which costs more per small
+ * call than everything else the SDK does (BENCHMARKS.md).
+ */
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Uint8Array[] = [];
+  private total = 0;
+  private controller: Dispatcher.DispatchController | undefined;
+  private done = false;
 
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly resolve: (response: HttpResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    const signal = this.request.signal;
+    if (signal === undefined) return;
+    if (signal.aborted) return controller.abort(signal.reason);
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = () => this.controller?.abort(this.request.signal?.reason);
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, raw: Record<string, string | string[] | undefined>): void {
+    // 1xx informational answers come before the real one; only the last counts.
+    this.status = statusCode;
+    const headers: Record<string, string> = {};
+    for (const name in raw) {
+      const value = raw[name];
+      if (value !== undefined) headers[name.toLowerCase()] = typeof value === "string" ? value : value.join(", ");
+    }
+    this.headers = headers;
+    const declared = headers["content-length"];
+    if (declared !== undefined && Number(declared) > this.request.maxResponseBytes) {
+      this.fail(tooLarge(this.request.url, this.request.maxResponseBytes, Number(declared)));
+      controller.abort(new Error("response too large"));
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.total += chunk.byteLength;
+    if (this.total > this.request.maxResponseBytes) {
+      this.fail(tooLarge(this.request.url, this.request.maxResponseBytes, this.total));
+      controller.abort(new Error("response too large"));
+      return;
+    }
+    // A plain Uint8Array (not a Buffer) over the socket's bytes: decoded views and BYTES elements are made of it.
+    this.chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.done = true;
+    this.request.signal?.removeEventListener("abort", this.onAbort);
+    this.resolve({ status: this.status, headers: this.headers, body: concatChunks(this.chunks, this.total) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const signal = this.request.signal;
+    if (signal?.aborted) return this.fail(signal.reason);
+    this.fail(error instanceof KServeError ? error : networkError(error, this.request, this.status === 0 ? "could not connect" : "the response broke off"));
+  }
+
+  private fail(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.request.signal?.removeEventListener("abort", this.onAbort);
+    this.reject(error);
+  }
+}
 
 /**
  * A network failure as a ConnectionError, retried by the request loop; a certificate that does not verify is
