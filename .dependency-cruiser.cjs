@@ -30,17 +30,25 @@ module.exports = {
       name: "node-builtins-only-in-node",
       comment:
         "Only src/node touches node:* so the universal entries load in browsers and edge runtimes. The mock " +
-        "server (a Node HTTP server by nature) is the one exception in testing.",
+        "servers (Node servers by nature: the model server, the Kubernetes API, the cluster's reconciler and " +
+        "ingress) are the exception in testing; deploy's Node part loads kubeconfig files.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/(node/|testing/mock-server\\.ts$)" },
+      from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
       to: { dependencyTypes: ["core"] },
     },
     {
       name: "node-only-packages-only-in-node",
       comment: "undici and connect-node are Node-only: only src/node (and the mock server, a Node server) may import them.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/(node/|testing/mock-server\\.ts$)" },
+      from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
       to: { path: "node_modules/(undici|@connectrpc/connect-node)/" },
+    },
+    {
+      name: "kubernetes-client-only-in-deploy-node",
+      comment: "@kubernetes/client-node is an optional, Node-only peer: only deploy's Node part (and the tests' harness) load it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/(deploy/[\\w-]+\\.node\\.ts$|testing/cluster/)" },
+      to: { path: "node_modules/@kubernetes/client-node/" },
     },
     {
       name: "grpc-uses-v2-types-only",

@@ -1,0 +1,31 @@
+/** JSON values as the API holds them: copying, comparing, telling objects from arrays. */
+
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Whether `value` is a JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is { [key: string]: Json } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A deep copy through JSON, which is what arrives over the wire: `undefined` fields vanish and Dates
+ * (client-node's typed objects hold some) become strings, so in-process callers get the HTTP semantics.
+ */
+export function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Equal as JSON documents: key order does not matter, array order does. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return Object.fromEntries(keys.map((k) => [k, canonical(value[k])]));
+  }
+  return value;
+}
