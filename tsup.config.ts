@@ -12,6 +12,8 @@ export const entries = {
   "grpc/index": "src/grpc/index.ts",
   "node/index": "src/node/index.ts",
   "node/index.browser": "src/node/index.browser.ts",
+  "deploy/index": "src/deploy/index.ts",
+  "deploy/index.node": "src/deploy/index.node.ts",
   "testing/index": "src/testing/index.ts",
 };
 

@@ -57,5 +57,5 @@ export type { EndpointOptions, HostDescription, ResolvedEndpoint } from "./endpo
 export { conditionsOf, describeCondition, failingCondition, READY, readiness, readyCondition } from "./conditions.js";
 export type { Readiness } from "./conditions.js";
 
-export { ConfigError, isKServeError, KServeError, ValidationError } from "../core/errors.js";
+export { ConfigError, isKServeError, KServeError, ProtocolError, ValidationError } from "../core/errors.js";
 export type { ErrorCode, ProblemDetails } from "../core/errors.js";

@@ -71,6 +71,8 @@ describe("dependency rules", () => {
       "src/core/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n',
       "src/core/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n',
       "src/core/missing.ts": 'import { z } from "./does-not-exist.js";\nexport const q = z;\n',
+      "src/deploy/cluster.node.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
+      "src/deploy/universal.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
     });
     const found = cruise(dir)
       // node_modules is a symlink to the repo's, so packages resolve to paths outside the tree.
@@ -79,7 +81,9 @@ describe("dependency rules", () => {
     expect(found).toEqual(
       [
         "grpc-uses-v2-types-only: src/grpc/value.ts → src/v2/u.ts",
+        "kubernetes-client-only-in-deploy-node: src/deploy/universal.ts → node_modules/@kubernetes/client-node/dist/index.js",
         "no-circular: src/core/a.ts → src/core/b.ts",
+        "node-builtins-only-in-node: src/deploy/universal.ts → fs",
         "node-builtins-only-in-node: src/core/imports-node.ts → http",
         "node-builtins-only-in-node: src/tensor/imports-node.ts → fs",
         "not-to-unresolvable: src/core/missing.ts → ./does-not-exist.js",

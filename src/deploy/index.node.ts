@@ -1,0 +1,10 @@
+/**
+ * `kserve-client/deploy` under Node (the "node" export condition): the universal builder, checks and endpoint
+ * helpers of ./index.ts, plus the deploy flow against a cluster through `@kubernetes/client-node` (an optional
+ * peer, loaded on first use).
+ * @module
+ */
+export * from "./index.js";
+export { applyStorageCredentials, deleteInferenceService, deploy, getInferenceService, InferenceServiceFailedError, waitForInferenceServiceReady } from "./deploy.node.js";
+export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, WaitOptions } from "./deploy.node.js";
+export type { KubeConfigInstance, KubeconfigSource } from "./kube.node.js";
