@@ -2,15 +2,20 @@
 /**
  * `startMockKServe`: the fake models behind real servers on loopback, speaking V2 REST (and the binary
  * extension) and V1 REST the way KServe 0.14.1 does, and V2 over gRPC (HTTP/2, h2c) on a second port, with
- * gRPC-web on the REST port for browsers. Node only: it is a server.
+ * gRPC-web on the REST port for browsers. By default it also starts a mock cluster (cluster/): a Kubernetes API
+ * where InferenceServices are deployed the way KServe deploys them, and an ingress gateway that serves them by
+ * host. Node only: it is a server.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttp2Server, type Http2Server } from "node:http2";
+import { createServer } from "node:http";
+import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { createFakeModels, type FakeModels } from "./models.js";
 import type { MockResponse } from "./answers.js";
 import { handleKServe } from "./handler.js";
 import type { GrpcErrorStyle } from "./grpc-service.js";
+import type { KubeStore } from "./kube/index.js";
+import { type MockCluster, type MockClusterOptions, startMockCluster } from "./cluster/cluster.js";
+import { readMockRequest, sendMockResponse } from "./cluster/http-answer.js";
 
 /** Options of {@link startMockKServe}. */
 export interface MockKServeOptions {
@@ -25,6 +30,12 @@ export interface MockKServeOptions {
   grpc?: boolean | undefined;
   /** gRPC errors with proper status codes (default), or as KServe 0.14 sends them (UNKNOWN, "Unexpected <class …>"). */
   grpcErrors?: GrpcErrorStyle | undefined;
+  /**
+   * The mock cluster: a Kubernetes API and an ingress gateway, with a reconciler that deploys InferenceServices
+   * like KServe (see {@link MockClusterOptions}). `true` (the default) starts it with its defaults, an object with
+   * those options, `false` not at all (then `kubeUrl`, `ingressUrl`, `kubeconfig` and `store` throw).
+   */
+  cluster?: boolean | MockClusterOptions | undefined;
 }
 
 /** A running mock server. */
@@ -36,6 +47,15 @@ export interface MockKServe {
   models: FakeModels;
   /** Requests seen so far (method, path, lower-case headers), oldest first. */
   requests: { method: string; path: string; headers: Record<string, string | undefined> }[];
+  /** The mock cluster's Kubernetes API, `http://127.0.0.1:<port>`. */
+  readonly kubeUrl: string;
+  /** The mock cluster's ingress gateway, `http://127.0.0.1:<port>`: call deployed models here, with the Host (or gRPC `:authority`) of their `status.url`. */
+  readonly ingressUrl: string;
+  /** A kubeconfig (YAML text) for the Kubernetes API: `new KubeConfig().loadFromString(mock.kubeconfig)`. */
+  readonly kubeconfig: string;
+  /** The mock cluster's objects, for setting up and inspecting in process. */
+  readonly store: KubeStore;
+  /** Close every server, the cluster's watches and connections included. Calling it again waits for the same close. */
   close(): Promise<void>;
 }
 
@@ -46,25 +66,21 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
   const grpc = options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
   const server = createServer((req, res) => {
     if (grpc !== undefined && req.url?.startsWith(GRPC_PREFIX)) return void grpc.web(req, res);
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const headers = lowerCase(req);
-      requests.push({ method: req.method ?? "GET", path: req.url ?? "/", headers });
-      const body = new Uint8Array(Buffer.concat(chunks));
+    readMockRequest(req).then((request) => {
+      requests.push({ method: request.method, path: request.path, headers: request.headers });
       let answer: MockResponse | undefined;
       try {
-        answer = handleKServe(models, { method: req.method ?? "GET", path: req.url ?? "/", headers, body });
+        answer = handleKServe(models, request);
       } catch (error) {
         answer = { status: 500, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`) };
       }
-      send(res, answer ?? { status: 404, headers: { "content-type": "application/json" }, body: new TextEncoder().encode('{"detail":"Not Found"}') });
-    });
+      sendMockResponse(res, answer ?? { status: 404, headers: { "content-type": "application/json" }, body: new TextEncoder().encode('{"detail":"Not Found"}') });
+    }, () => res.destroy()); // the client went away mid-request
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   let grpcServer: Http2Server | undefined;
-  const sessions = new Set<import("node:http2").ServerHttp2Session>();
+  const sessions = new Set<ServerHttp2Session>();
   if (grpc !== undefined) {
     grpcServer = createHttp2Server(grpc.native);
     grpcServer.on("session", (session) => {
@@ -73,19 +89,46 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
     });
     await new Promise<void>((resolve) => grpcServer!.listen(0, "127.0.0.1", resolve));
   }
+  const closeServers = async () => {
+    server.closeAllConnections();
+    for (const session of sessions) session.destroy();
+    await Promise.all([
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+      grpcServer === undefined ? undefined : new Promise<void>((resolve) => grpcServer!.close(() => resolve())),
+    ]);
+  };
+  let cluster: MockCluster | undefined;
+  if (options.cluster !== false) {
+    try {
+      cluster = await startMockCluster(options.cluster === true || options.cluster === undefined ? {} : options.cluster);
+    } catch (error) {
+      await closeServers();
+      throw error;
+    }
+  }
+  const fromCluster = <K extends "kubeUrl" | "ingressUrl" | "kubeconfig" | "store">(key: K): MockCluster[K] => {
+    if (cluster === undefined) throw new Error(`startMockKServe({ cluster: false }) started no mock cluster, so it has no ${key}.`);
+    return cluster[key];
+  };
+  let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     grpcUrl: grpcServer === undefined ? undefined : `http://127.0.0.1:${(grpcServer.address() as AddressInfo).port}`,
     models,
     requests,
-    close: async () => {
-      server.closeAllConnections();
-      for (const session of sessions) session.destroy();
-      await Promise.all([
-        new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-        grpcServer === undefined ? undefined : new Promise<void>((resolve) => grpcServer!.close(() => resolve())),
-      ]);
+    get kubeUrl() {
+      return fromCluster("kubeUrl");
     },
+    get ingressUrl() {
+      return fromCluster("ingressUrl");
+    },
+    get kubeconfig() {
+      return fromCluster("kubeconfig");
+    },
+    get store() {
+      return fromCluster("store");
+    },
+    close: () => (closing ??= Promise.all([closeServers(), cluster?.close()]).then(() => undefined)),
   };
 }
 
@@ -110,37 +153,4 @@ async function loadGrpc(models: FakeModels, errors: GrpcErrorStyle, required: bo
     native: adapter({ routes, grpc: true, grpcWeb: false, connect: false }),
     web: adapter({ routes, grpc: false, grpcWeb: true, connect: false }),
   };
-}
-
-function send(res: ServerResponse, answer: MockResponse): void {
-  const { fault } = answer;
-  if (fault !== undefined && "reset" in fault) return void res.socket?.destroy();
-  if (fault !== undefined && "hang" in fault) return; // never answers; close() ends it
-  const write = () => {
-    const headers: Record<string, string> = { ...answer.headers };
-    const truncated = fault !== undefined && "truncateAt" in fault;
-    if (!answer.chunked) headers["content-length"] = String(answer.body.byteLength);
-    res.writeHead(answer.status, headers);
-    if (truncated) {
-      res.write(answer.body.subarray(0, fault.truncateAt));
-      setTimeout(() => res.socket?.destroy(), 10); // after the partial body has left
-      return;
-    }
-    if (answer.chunked) {
-      // Two writes with no Content-Length: chunked transfer, as uvicorn sends KServe's binary answers.
-      const half = Math.floor(answer.body.byteLength / 2);
-      res.write(answer.body.subarray(0, half));
-      res.end(answer.body.subarray(half));
-      return;
-    }
-    res.end(answer.body);
-  };
-  if (fault !== undefined && "delayMs" in fault) setTimeout(write, fault.delayMs);
-  else write();
-}
-
-function lowerCase(req: IncomingMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  return out;
 }

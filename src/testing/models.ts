@@ -46,8 +46,15 @@ export interface FakeModels {
   delete(name: string): boolean;
 }
 
-/** A node of the iris decision tree: a leaf with a class, or a split on one feature. */
-type TreeNode = { readonly class: number } | { readonly feature: number; readonly threshold: number; readonly left: TreeNode; readonly right: TreeNode };
+/** A node of a decision tree classifier: a leaf with a class, or a split on one feature (`<=` goes left). */
+export type TreeNode = { readonly class: number } | { readonly feature: number; readonly threshold: number; readonly left: TreeNode; readonly right: TreeNode };
+
+/** What a tree classifier needs: the tree, and how many features a row has. */
+export interface TreeClassifierParameters {
+  /** Features per row; rows of another width fail like sklearn does. */
+  readonly featureCount: number;
+  readonly tree: TreeNode;
+}
 
 function classify(node: TreeNode, row: ArrayLike<number>, offset: number): number {
   while (!("class" in node)) node = row[offset + node.feature]! <= node.threshold ? node.left : node.right;
@@ -55,12 +62,13 @@ function classify(node: TreeNode, row: ArrayLike<number>, offset: number): numbe
 }
 
 /**
- * The iris classifier: a decision tree trained by scripts/train-iris.mjs on Fisher's iris data (its parameters
- * are IRIS_MODEL). It answers INT64 class ids 0/1/2, shape [batch], output "output-0", like the sklearn model
- * behind the recorded KServe exchanges, and agrees with it on every row in them. Takes FP32, FP64 or INT64 [batch, 4];
- * another width fails like sklearn does (a 500 with its message).
+ * A decision tree classifier that answers like the sklearn model behind the recorded KServe exchanges: INT64
+ * class ids, shape [batch], output "output-0". Takes FP32, FP64 or INT64 [batch, featureCount]; another width
+ * fails like sklearn does (a 500 with its message). The iris classifier is this with IRIS_MODEL's tree; the mock
+ * cluster builds one from the model file it downloads.
  */
-function irisModel(name: string): FakeModel {
+export function treeClassifierModel(name: string, parameters: TreeClassifierParameters): FakeModel {
+  const width = parameters.featureCount;
   return {
     name,
     platform: "",
@@ -71,23 +79,31 @@ function irisModel(name: string): FakeModel {
     infer(inputs) {
       const x = inputs[0]!;
       const features = x.shape[x.shape.length - 1] ?? 1;
-      if (x.shape.length !== 2 || features !== 4 || (x.datatype !== "FP32" && x.datatype !== "FP64" && x.datatype !== "INT64")) {
-        throw new FakeModelError(`X has ${features} features, but SVC is expecting 4 features as input.`);
+      if (x.shape.length !== 2 || features !== width || (x.datatype !== "FP32" && x.datatype !== "FP64" && x.datatype !== "INT64")) {
+        throw new FakeModelError(`X has ${features} features, but SVC is expecting ${width} features as input.`);
       }
       // Integer features (V1 `[[5, 3, 1, 0]]` parses to an int64 array) are read as floats, as sklearn does.
       const data = x.datatype === "INT64" ? Float64Array.from(x.data as BigInt64Array, Number) : (x.data as Float32Array | Float64Array);
       const rows = x.shape[0]!;
       const classes = new BigInt64Array(rows);
-      for (let r = 0; r < rows; r++) classes[r] = BigInt(classify(IRIS_MODEL.tree, data, r * 4));
+      for (let r = 0; r < rows; r++) classes[r] = BigInt(classify(parameters.tree, data, r * width));
       return [Tensor.int64("output-0", [rows], classes)];
     },
   };
 }
 
+/**
+ * The iris classifier: a decision tree trained by scripts/train-iris.mjs on Fisher's iris data (its parameters
+ * are IRIS_MODEL); it agrees with the real sklearn model on every row of the recorded exchanges.
+ */
+function irisModel(name: string): FakeModel {
+  return treeClassifierModel(name, { featureCount: IRIS_MODEL.features.length, tree: IRIS_MODEL.tree });
+}
+
 /** Returns every input as an output of the same name, for any datatype. */
-function echoModel(): FakeModel {
+export function echoModel(name = "echo"): FakeModel {
   return {
-    name: "echo",
+    name,
     platform: "kserve-client_echo",
     inputs: [],
     outputs: [],
@@ -99,17 +115,18 @@ function echoModel(): FakeModel {
 
 /** Echoes too, but plays its `faults` first: push actions onto `models.get("faulty").faults`. */
 function faultyModel(): FakeModel {
-  return { ...echoModel(), name: "faulty" };
+  return echoModel("faulty");
+}
+
+/** A registry holding `models` (by their names), in that order. */
+export function createModelRegistry(models: readonly FakeModel[] = []): FakeModels {
+  const byName = new Map<string, FakeModel>();
+  const add = (model: FakeModel) => void byName.set(model.name, model);
+  models.forEach(add);
+  return { get: (name) => byName.get(name), names: () => [...byName.keys()], add, delete: (name) => byName.delete(name) };
 }
 
 /** A fresh registry: `iris-classifier` (also as `iris`), `echo` and `faulty`. */
 export function createFakeModels(): FakeModels {
-  const models = new Map<string, FakeModel>();
-  const add = (model: FakeModel) => void models.set(model.name, model);
-  const iris = irisModel("iris-classifier");
-  add(iris);
-  models.set("iris", { ...iris, name: "iris" });
-  add(echoModel());
-  add(faultyModel());
-  return { get: (name) => models.get(name), names: () => [...models.keys()], add, delete: (name) => models.delete(name) };
+  return createModelRegistry([irisModel("iris-classifier"), irisModel("iris"), echoModel(), faultyModel()]);
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { IRIS_MODEL } from "../../src/testing/index.js";
-// @ts-expect-error -- a plain .mjs script without declarations; its exports are checked by use below
 import { predict, trainIris } from "../../scripts/train-iris.mjs";
 
 describe("the fake iris model", () => {
