@@ -9,7 +9,7 @@ import { createV1Client } from "../v1/index.node.js";
 import type { V1Client } from "../v1/types.js";
 import { createV2Client } from "../v2/index.node.js";
 import type { V2Client } from "../v2/types.js";
-import { describeCondition, failingCondition, readiness } from "./conditions.js";
+import { describeCondition, readiness } from "./conditions.js";
 import type { StorageCredentials } from "./credentials.js";
 import { resolveEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { apiStatus, type Cluster, connectCluster, kubeError, type KubeconfigSource } from "./kube.node.js";
@@ -35,6 +35,8 @@ export type DeployEvent =
   | { type: "applied"; kind: "Secret" | "ServiceAccount" | "InferenceService"; namespace: string; name: string; action: "created" | "updated" | "unchanged" }
   /** A condition of the InferenceService appeared or changed (status, reason or message). */
   | { type: "condition"; name: string; condition: Condition; previous: Condition | undefined }
+  /** The model's state on its server changed (`status.modelStatus`: Pending, Loading, Loaded, FailedToLoad). */
+  | { type: "model"; name: string; state: string; transition: string | undefined }
   | { type: "ready"; name: string; url: string };
 
 /** Options of {@link waitForInferenceServiceReady}. */
@@ -126,7 +128,10 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
   if (options.credentials !== undefined) await applyCredentials(cluster, options.credentials, namespace, options.onEvent);
   const applied = await applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } });
   options.onEvent?.({ type: "applied", kind: "InferenceService", namespace, name, action: applied.action });
-  const ready = await waitUntilReady(cluster, name, namespace, { ...options, timeoutMs: Math.max(0, deadline - Date.now()) }, applied.object.metadata.generation);
+  const ready = await waitUntilReady(cluster, name, namespace, { ...options, timeoutMs: Math.max(0, deadline - Date.now()) }, {
+    generation: applied.object.metadata.generation,
+    resourceVersion: applied.object.metadata.resourceVersion,
+  });
   const endpoint = resolveEndpoint(ready, { ...(options.ingress === undefined ? {} : { ingress: options.ingress }) });
   options.onEvent?.({ type: "ready", name, url: endpoint.url });
 
@@ -264,28 +269,55 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Reasons KServe and Kubernetes report with status False while things are still starting (Standard mode's
- * Deployment conditions): not a failure yet.
+ * Reasons KServe, Knative and Kubernetes report with status False while things are still starting (Standard
+ * mode's Deployment conditions; the ingress waiting for its predictor): not a failure yet.
  */
-const STARTING_REASONS = new Set(["MinimumReplicasUnavailable", "NewReplicaSetCreated", "FoundNewReplicaSet", "ReplicaSetUpdated", "Deploying", "RevisionMissing", "ContainerCreating", "PodInitializing"]);
+const STARTING_REASONS = new Set([
+  "MinimumReplicasUnavailable",
+  "NewReplicaSetCreated",
+  "FoundNewReplicaSet",
+  "ReplicaSetUpdated",
+  "Deploying",
+  "RevisionMissing",
+  "ContainerCreating",
+  "PodInitializing",
+  "Predictor ingress not created",
+]);
 
-/** The condition that says the current spec failed, if one does. */
+/** Conditions that only follow others (the ingress, routes, the aggregate): their reason is rarely the cause. */
+const CONSEQUENCES = new Set(["Ready", "IngressReady", "RoutesReady", "LatestDeploymentReady"]);
+
+/**
+ * The condition that says the current spec failed, if one does: a component condition that is False for a
+ * reason other than starting up, or the model status KServe sets when the model could not be downloaded or
+ * loaded (storage initializer failures show only there in Knative mode) or no runtime supports it.
+ */
 function failure(isvc: InferenceService): Condition | undefined {
-  const failing = failingCondition(isvc);
-  const transition = isvc.status?.modelStatus?.transitionStatus;
+  const conditions = (isvc.status?.conditions ?? []).filter((c) => c.status === "False" && !STARTING_REASONS.has(c.reason ?? ""));
+  const cause = conditions.find((c) => !CONSEQUENCES.has(c.type));
+  const model = isvc.status?.modelStatus;
+  const transition = model?.transitionStatus;
   if (transition === "BlockedByFailedLoad" || transition === "InvalidSpec") {
-    if (failing !== undefined) return failing;
-    const info = isvc.status?.modelStatus?.lastFailureInfo;
-    return { type: "ModelStatus", status: "False", reason: typeof info?.["reason"] === "string" ? info["reason"] : transition, ...(typeof info?.["message"] === "string" ? { message: info["message"] } : {}) };
+    if (cause !== undefined) return cause;
+    const info = model?.lastFailureInfo;
+    const reason = typeof info?.["reason"] === "string" ? info["reason"] : transition;
+    return { type: "ModelReady", status: "False", reason, ...(typeof info?.["message"] === "string" ? { message: info["message"] } : {}) };
   }
-  return failing !== undefined && !STARTING_REASONS.has(failing.reason ?? "") ? failing : undefined;
+  return cause ?? conditions.find((c) => c.type === "IngressReady");
 }
 
-async function waitUntilReady(cluster: Cluster, name: string, namespace: string, options: WaitOptions, generation: number | undefined): Promise<InferenceService> {
+/** What was applied: the generation whose status counts, and the resourceVersion the apply produced. */
+interface Applied {
+  generation: number | undefined;
+  resourceVersion: string | undefined;
+}
+
+async function waitUntilReady(cluster: Cluster, name: string, namespace: string, options: WaitOptions, applied: Applied | undefined): Promise<InferenceService> {
   checkNotAborted(options.signal, name);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const api = customObjects(cluster);
   const seen = new Map<string, Condition>();
+  let modelState = "";
   let last: InferenceService | undefined;
   let lastWatchError: unknown;
 
@@ -320,10 +352,23 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
           seen.set(condition.type, condition);
           options.onEvent?.({ type: "condition", name, condition, previous });
         }
+        const model = isvc.status?.modelStatus;
+        const state = model?.states?.activeModelState || model?.states?.targetModelState;
+        if (state !== undefined && `${state}/${model?.transitionStatus}` !== modelState) {
+          modelState = `${state}/${model?.transitionStatus}`;
+          options.onEvent?.({ type: "model", name, state, transition: model?.transitionStatus });
+        }
       } catch (error) {
         return finish(error); // the caller's onEvent threw
       }
       const observed = isvc.status?.observedGeneration;
+      const generation = applied?.generation;
+      // KServe rejects a spec no runtime supports without recording observedGeneration; count it once the
+      // controller has written since our apply.
+      if (isvc.status?.modelStatus?.transitionStatus === "InvalidSpec" && isvc.metadata.resourceVersion !== applied?.resourceVersion) {
+        const failed = failure(isvc);
+        if (failed !== undefined) return finish(new InferenceServiceFailedError(`InferenceService ${namespace}/${name} failed: ${describeCondition(failed)}`, failed, isvc));
+      }
       // A status from before the spec we applied says nothing about it yet.
       if (generation !== undefined && (observed === undefined || observed < generation)) return;
       const verdict = readiness(isvc);
@@ -379,7 +424,11 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
 
 function summary(isvc: InferenceService): string {
   const conditions = isvc.status?.conditions ?? [];
-  return conditions.length === 0 ? "no conditions reported yet" : conditions.map(describeCondition).join("; ");
+  const text = conditions.length === 0 ? "no conditions reported yet" : conditions.map(describeCondition).join("; ");
+  const model = isvc.status?.modelStatus;
+  const state = model?.states?.targetModelState || model?.states?.activeModelState;
+  const failure = model?.lastFailureInfo?.["message"];
+  return model === undefined ? text : `${text}; model ${state ?? "?"} (${model.transitionStatus ?? "?"})${typeof failure === "string" ? `: ${failure}` : ""}`;
 }
 
 function checkNotAborted(signal: AbortSignal | undefined, name: string): void {
