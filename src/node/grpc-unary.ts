@@ -67,7 +67,8 @@ export async function grpcUnary<I extends DescMessage, O extends DescMessage>(
     };
     const onAbort = () => finish(ConnectError.from(signal!.reason, Code.Canceled));
     signal?.addEventListener("abort", onAbort);
-    const timer = timeout === undefined ? undefined : setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeout);
+    // Node fires timers longer than 2^31-1 ms at once: such a deadline is left to the server (grpc-timeout).
+    const timer = timeout === undefined || timeout > 0x7fffffff ? undefined : setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeout);
 
     target.sessionManager.request("POST", `${target.pathPrefix}/${method.parent.typeName}/${method.name}`, headers, {}).then(
       (opened) => {
@@ -80,6 +81,21 @@ export async function grpcUnary<I extends DescMessage, O extends DescMessage>(
       (reason: unknown) => finish(errorFromNodeReason(reason)),
     );
   });
+}
+
+/**
+ * Why a stream closed before its status arrived. Nothing here cancels a stream before the call has settled, so
+ * the peer or the connection ended it: a Node error on the stream other than the peer's RST_STREAM, or a
+ * connection that is gone, is a connection failure (UNAVAILABLE, retryable), whatever code Node reset the
+ * stream with; otherwise the peer's reset code says what happened.
+ */
+function incompleteAnswer(stream: ClientHttp2Stream, session: ClientHttp2Stream["session"], failure: unknown): ConnectError {
+  const code = (failure as { code?: unknown } | undefined)?.code;
+  if (failure !== undefined && code !== "ERR_HTTP2_STREAM_ERROR") return errorFromNodeReason(failure);
+  if (session !== undefined && (session.destroyed || session.closed)) {
+    return new ConnectError("the connection closed before the answer was complete", Code.Unavailable, undefined, undefined, failure);
+  }
+  return errorFromResetCode(stream.rstCode) ?? new ConnectError("protocol error: the stream closed before the answer was complete", Code.Internal, undefined, undefined, failure);
 }
 
 const guarded = new WeakSet<object>();
@@ -102,6 +118,8 @@ function read<I extends DescMessage, O extends DescMessage>(
   method: DescMethodUnary<I, O>,
   finish: (error: ConnectError | undefined, response?: UnaryResponse<I, O>) => void,
 ): void {
+  // Kept now: a closed stream no longer refers to its session, and its state tells a lost connection apart.
+  const session = stream.session;
   let responseHeaders: IncomingHttpHeaders | undefined;
   let trailers: IncomingHttpHeaders | undefined;
   let failure: unknown;
@@ -131,11 +149,10 @@ function read<I extends DescMessage, O extends DescMessage>(
     failure = error;
   });
   stream.on("close", () => {
-    if (responseHeaders === undefined || (trailers === undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR)) {
-      // Reset, refused or cut off before the answer was complete.
-      const reset = errorFromResetCode(stream.rstCode);
-      return finish(reset ?? (failure === undefined ? new ConnectError("protocol error: the stream closed before the answer was complete", Code.Internal) : errorFromNodeReason(failure)));
-    }
+    // Complete once the status has arrived: in trailers, or in the headers of a trailers-only answer (a server may
+    // reset the stream right after it, e.g. when it stops reading a request it has already refused).
+    const complete = trailers !== undefined || (responseHeaders !== undefined && responseHeaders["grpc-status"] !== undefined);
+    if (!complete) return finish(incompleteAnswer(stream, session, failure));
     // A trailers-only answer (an error without a message) carries its status in the headers.
     const header = toHeaders(responseHeaders);
     const fields = trailers === undefined ? header : toHeaders(trailers);

@@ -105,8 +105,13 @@ export function readUnaryMessage(chunks: readonly Uint8Array[], size: number, re
   if (flags !== 0) return new ConnectError(`protocol error: unexpected envelope flags 0x${flags.toString(16)}`, Code.Internal);
   if (body.length < 5 + length) return new ConnectError("protocol error: the response ended inside a message", Code.Internal);
   if (body.length > 5 + length) return new ConnectError("protocol error: received extra output message for unary method", Code.Unimplemented);
-  // A plain Uint8Array view, not a Buffer: decoded `bytes` fields (BYTES tensor elements) are views of it.
-  return new Uint8Array(body.buffer, body.byteOffset + 5, length);
+  // Decoded `bytes` fields (BYTES elements, raw tensor contents) are views of what is returned. Joined chunks are
+  // this call's own memory; a single chunk is a view of Node's read buffer, which HTTP/2 shares between the
+  // streams of a connection, so it is copied: one call's tensors must not expose or pin another call's bytes.
+  if (chunks.length > 1) return new Uint8Array(body.buffer, body.byteOffset + 5, length);
+  const own = new Uint8Array(length);
+  own.set(body.subarray(5, 5 + length));
+  return own;
 }
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
@@ -126,16 +131,24 @@ const UNAVAILABLE_REASONS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETI
  * UNAVAILABLE (retryable by policy); the Node error stays the cause, so a TLS failure can be told apart.
  */
 export function errorFromNodeReason(reason: unknown): ConnectError {
-  if (reason instanceof ConnectError) return reason;
-  let code = Code.Internal;
+  const failedConnection = isConnectionFailure(reason);
+  // connect-node's session manager hands connection failures over already wrapped, with its own mapping
+  // (ECONNRESET as ABORTED, a closed socket as CANCELED): for a client those are UNAVAILABLE, retryable.
+  if (reason instanceof ConnectError) {
+    if (!failedConnection || reason.code === Code.Unavailable) return reason;
+    return new ConnectError(reason.rawMessage, Code.Unavailable, reason.metadata, undefined, reason.cause ?? reason);
+  }
+  const code = failedConnection ? Code.Unavailable : Code.Internal;
+  return new ConnectError(reason instanceof Error ? reason.message : String(reason), code, undefined, undefined, reason);
+}
+
+/** A Node network or TLS error code anywhere in the cause chain. */
+function isConnectionFailure(reason: unknown): boolean {
   for (let e: unknown = reason, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const name = (e as { code?: unknown }).code;
-    if (typeof name === "string" && (UNAVAILABLE_REASONS.has(name) || name.startsWith("ERR_TLS") || name.includes("CERT") || name.startsWith("ERR_SSL"))) {
-      code = Code.Unavailable;
-      break;
-    }
+    if (typeof name === "string" && (UNAVAILABLE_REASONS.has(name) || name.startsWith("ERR_TLS") || name.includes("CERT") || name.startsWith("ERR_SSL"))) return true;
   }
-  return new ConnectError(reason instanceof Error ? reason.message : String(reason), code, undefined, undefined, reason);
+  return false;
 }
 
 /** RST_STREAM codes (RFC 9113 §7) a server or proxy may end a stream with, and their gRPC meaning. */

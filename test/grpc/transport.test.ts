@@ -237,6 +237,27 @@ describe("answers that are errors", () => {
     expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(true);
   });
 
+  it("a trailers-only status stays the answer when the server resets the stream right after it", async () => {
+    const server = await scripted((stream) => {
+      stream.respond({ ...grpcHeaders, "grpc-status": "8", "grpc-message": "too big" });
+      setTimeout(() => stream.close(constants.NGHTTP2_ENHANCE_YOUR_CALM), 5);
+    });
+    expect(await failure(callLive(transport(server.url)))).toMatchObject({ code: Code.ResourceExhausted, rawMessage: "too big" });
+  });
+
+  it("a connection that dies mid-answer is UNAVAILABLE (not INTERNAL or CANCELED), and the SDK client retries it", async () => {
+    const server = await scripted((stream, _, attempt) => {
+      if (attempt === 1) {
+        stream.respond(grpcHeaders);
+        stream.write(live(true).subarray(0, 3));
+        setTimeout(() => stream.session?.destroy(), 10);
+      } else answer(live(true))(stream, {}, attempt);
+    });
+    const t = transport(server.url);
+    expect((await failure(callLive(t))).code).toBe(Code.Unavailable);
+    expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(true);
+  });
+
   it("a stream reset after the headers, before the trailers, is an error, not a truncated success", async () => {
     const server = await scripted((stream) => {
       stream.respond(grpcHeaders);

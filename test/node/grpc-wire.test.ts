@@ -103,6 +103,13 @@ describe("readUnaryMessage", () => {
     expect(message).not.toBeInstanceOf(Buffer);
     expect(Array.from(message as Uint8Array)).toEqual([1, 2, 3]);
   });
+  it("a single chunk (a view of a read buffer HTTP/2 shares between streams) is copied into memory of its own", () => {
+    const shared = new Uint8Array(64);
+    shared.set(envelope(0, [1, 2, 3]), 16);
+    const message = readUnaryMessage([shared.subarray(16, 24)], 8, 100) as Uint8Array;
+    expect(message.buffer).not.toBe(shared.buffer);
+    expect(message.buffer.byteLength).toBe(3);
+  });
   it("joins an envelope split over chunks (even inside the prefix)", () => {
     const whole = envelope(0, [1, 2, 3, 4, 5, 6]);
     expect(Array.from(readUnaryMessage([whole.subarray(0, 2), whole.subarray(2, 7), whole.subarray(7)], whole.length, 100) as Uint8Array)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -144,6 +151,14 @@ describe("errorFromNodeReason", () => {
     const error = errorFromNodeReason(new Error("connect failed", { cause: tls }));
     expect(error.code).toBe(Code.Unavailable);
     expect((error.cause as Error).cause).toBe(tls);
+  });
+  it("a ConnectError from connect-node for a failed connection (its ABORTED/CANCELED) becomes UNAVAILABLE, cause kept", () => {
+    const reset = nodeError("ECONNRESET", "read ECONNRESET");
+    const wrapped = new ConnectError("read ECONNRESET", Code.Aborted, undefined, undefined, reset);
+    const error = errorFromNodeReason(wrapped);
+    expect(error.code).toBe(Code.Unavailable);
+    expect(error.rawMessage).toBe("read ECONNRESET");
+    expect(error.cause).toBe(reset);
   });
   it("anything else is INTERNAL; a ConnectError passes through", () => {
     expect(errorFromNodeReason(new Error("boom")).code).toBe(Code.Internal);
