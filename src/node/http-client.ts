@@ -4,7 +4,7 @@
  * the TLS SNI name and the name the certificate is checked against.
  */
 import { type Dispatcher, Pool } from "undici";
-import { ConnectionError, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { ConfigError, ConnectionError, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
 import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
@@ -33,6 +33,10 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
     allowH2: options.allowH2 ?? false,
     connect: tlsConnectOptions(options.tls),
+    // undici's own 300 s limits on waiting for headers and between body chunks would cut (and, as connection
+    // failures, retry) a long inference; the caller's timeoutMs is the limit.
+    headersTimeout: 0,
+    bodyTimeout: 0,
   };
   // One pool per virtual host and origin, looked up in two maps (no key string built per request). Pools are
   // used directly rather than through an Agent, which would only add a layer doing the same lookup.
@@ -98,17 +102,24 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     private readonly request: HttpRequest,
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    // Listened to from the start: undici starts a request only once it has a connected socket, and a deadline
+    // or a cancel must end the call while it waits for one (a busy pool, a host that does not answer).
+    if (request.signal?.aborted) this.fail(request.signal.reason);
+    else request.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    const signal = this.request.signal;
-    if (signal === undefined) return;
-    if (signal.aborted) return controller.abort(signal.reason);
-    signal.addEventListener("abort", this.onAbort, { once: true });
+    // Ended while queued or connecting: never sent.
+    if (this.done) return controller.abort(this.request.signal?.reason ?? new Error("request ended before it started"));
   }
 
-  private readonly onAbort = () => this.controller?.abort(this.request.signal?.reason);
+  private readonly onAbort = () => {
+    const reason = this.request.signal?.reason;
+    if (this.controller !== undefined) this.controller.abort(reason);
+    else this.fail(reason);
+  };
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, raw: Record<string, string | string[] | undefined>): void {
     // 1xx informational answers come before the real one; only the last counts.
@@ -165,6 +176,10 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 function networkError(error: unknown, request: HttpRequest, what = "could not connect"): KServeError {
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
+  if (code === "UND_ERR_INVALID_ARG") {
+    // undici refused the request itself (e.g. a header value with a line break): sending it again cannot help.
+    return new ConfigError(`${request.url}: the request cannot be sent: ${detail}.`, { cause: error });
+  }
   const name = request.host ?? new URL(request.url).hostname;
   if (typeof code === "string" && TLS_ERROR_CODES.has(code)) {
     return new ConnectionError(

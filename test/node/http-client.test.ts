@@ -171,3 +171,64 @@ describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certifi
     expect(isKServeError(without)).toBe(true);
   });
 });
+
+describe("waiting for a connection", () => {
+  let server: Server;
+  let url: string;
+  const pending: ServerResponse[] = [];
+  beforeAll(async () => {
+    // Answers /slow never (until closed), everything else at once.
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === "/slow") pending.push(res);
+      else res.end("ok");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const res of pending) res.end();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("an abort while the request waits for a busy pool's only connection ends it at once", async () => {
+    const client = createNodeHttpClient({ connections: 1 });
+    try {
+      const slow = client(httpRequest(`${url}/slow`, { signal: AbortSignal.timeout(2000) })).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const controller = new AbortController();
+      const queued = client(httpRequest(`${url}/fast`, { signal: controller.signal }));
+      const started = Date.now();
+      setTimeout(() => controller.abort(new Error("gave up")), 100);
+      expect(await rejection(queued)).toMatchObject({ message: "gave up" });
+      expect(Date.now() - started).toBeLessThan(1000);
+      await slow;
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an already aborted signal rejects without sending", async () => {
+    const client = createNodeHttpClient();
+    try {
+      const controller = new AbortController();
+      controller.abort(new Error("before"));
+      expect(await rejection(client(httpRequest(`${url}/fast`, { signal: controller.signal })))).toMatchObject({ message: "before" });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a request undici refuses (a header value with a line break) is a ConfigError, not a retryable connection failure", async () => {
+    const client = createNodeHttpClient();
+    try {
+      const error = await rejection(client(httpRequest(`${url}/fast`, { headers: { "x-bad": "a\r\nb" } })));
+      expect(error).toBeInstanceOf(KServeError);
+      expect(error).not.toBeInstanceOf(ConnectionError);
+      expect((error as KServeError).name).toBe("ConfigError");
+      expect((error as Error).message).toContain("the request cannot be sent");
+    } finally {
+      await client.close();
+    }
+  });
+});
