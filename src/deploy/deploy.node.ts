@@ -4,6 +4,7 @@
  * its endpoint, and hand back clients that call it through the ingress gateway.
  */
 import { AbortError, ConfigError, isKServeError, KServeError, TimeoutError } from "../core/errors.js";
+import { milliseconds } from "../core/retry.js";
 import { tagErrorClass } from "../tensor/errors.js";
 import { createV1Client } from "../v1/index.node.js";
 import type { V1Client } from "../v1/types.js";
@@ -20,6 +21,12 @@ const GROUP = "serving.kserve.io";
 const VERSION = "v1beta1";
 const PLURAL = "inferenceservices";
 const DEFAULT_TIMEOUT_MS = 300_000;
+
+/** The whole-flow limit: default 5 minutes; Infinity for none; anything else must be a valid timer length. */
+function timeLimit(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS;
+  return timeoutMs === Infinity ? Infinity : milliseconds(timeoutMs, "timeoutMs");
+}
 
 /** Where and how to reach the cluster. */
 export interface ClusterOptions {
@@ -120,17 +127,23 @@ export async function applyStorageCredentials(credentials: StorageCredentials, o
  */
 export async function deploy(isvc: InferenceService, options: DeployOptions = {}): Promise<Deployment> {
   const manifest = parseInferenceService(isvc);
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const limit = timeLimit(options.timeoutMs);
+  const deadline = Date.now() + limit;
   checkNotAborted(options.signal, manifest.metadata.name);
-  const cluster = await connectCluster(options.kubeconfig);
+  // The Kubernetes client's calls have no deadline of their own: the flow's deadline and signal bound them.
+  const step = <T>(work: Promise<T>, what: string) => bounded(work, deadline, limit, options.signal, `${what} (InferenceService ${manifest.metadata.name})`);
+  const cluster = await step(connectCluster(options.kubeconfig), "Loading the kubeconfig");
   const namespace = manifest.metadata.namespace ?? options.namespace ?? cluster.defaultNamespace;
   const name = manifest.metadata.name;
-  if (options.credentials !== undefined) await applyCredentials(cluster, options.credentials, namespace, options.onEvent);
-  const applied = await applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } });
+  if (options.credentials !== undefined) await step(applyCredentials(cluster, options.credentials, namespace, options.onEvent), "Applying the storage credentials");
+  const applied = await step(applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } }), "Applying the InferenceService");
   options.onEvent?.({ type: "applied", kind: "InferenceService", namespace, name, action: applied.action });
-  const ready = await waitUntilReady(cluster, name, namespace, { ...options, timeoutMs: Math.max(0, deadline - Date.now()) }, {
+  const ready = await waitUntilReady(cluster, name, namespace, options, {
     generation: applied.object.metadata.generation,
-    resourceVersion: applied.object.metadata.resourceVersion,
+    // Unchanged: the status already there is the verdict on this very spec.
+    resourceVersion: applied.action === "unchanged" ? undefined : applied.object.metadata.resourceVersion,
+    deadline,
+    limit,
   });
   const endpoint = resolveEndpoint(ready, { ...(options.ingress === undefined ? {} : { ingress: options.ingress }) });
   options.onEvent?.({ type: "ready", name, url: endpoint.url });
@@ -142,16 +155,16 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
   const deployment: Deployment = { inferenceService: ready, endpoint, model: name, v1, v2, grpc: grpc?.client, close: () => grpc?.close() };
   // Ready in Kubernetes is not yet reachable through this gateway: check the model answers before handing it over.
   try {
-    await v2.waitForModelReady(name, { timeoutMs: Math.max(1, deadline - Date.now()), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    const left = deadline === Infinity ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) };
+    await v2.waitForModelReady(name, { ...left, ...(options.signal === undefined ? {} : { signal: options.signal }) });
   } catch (error) {
     deployment.close();
     const via = endpoint.host === undefined ? endpoint.baseUrl : `${endpoint.baseUrl} with Host ${endpoint.host}`;
     const detail = error instanceof Error ? error.message : String(error);
     if (isKServeError(error) && error.code === "canceled") throw error;
-    throw new KServeError(isKServeError(error) ? error.code : "unavailable", `InferenceService ${namespace}/${name} is Ready, but its model does not answer at ${via}: ${detail}. Check the ingress address.`, {
-      cause: error,
-      model: name,
-    });
+    const message = `InferenceService ${namespace}/${name} is Ready, but its model does not answer at ${via}: ${detail}. Check the ingress address.`;
+    if (error instanceof TimeoutError) throw new TimeoutError(message, { cause: error, model: name });
+    throw new KServeError(isKServeError(error) ? error.code : "unavailable", message, { cause: error, model: name });
   }
   return deployment;
 }
@@ -164,7 +177,8 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
  */
 export async function waitForInferenceServiceReady(name: string, options: WaitOptions = {}): Promise<InferenceService> {
   const cluster = await connectCluster(options.kubeconfig);
-  return waitUntilReady(cluster, name, options.namespace ?? cluster.defaultNamespace, options, undefined);
+  const limit = timeLimit(options.timeoutMs);
+  return waitUntilReady(cluster, name, options.namespace ?? cluster.defaultNamespace, options, { generation: undefined, resourceVersion: undefined, deadline: Date.now() + limit, limit });
 }
 
 /** The InferenceService as the cluster has it (status included), or undefined when there is none. */
@@ -306,15 +320,21 @@ function failure(isvc: InferenceService): Condition | undefined {
   return cause ?? conditions.find((c) => c.type === "IngressReady");
 }
 
-/** What was applied: the generation whose status counts, and the resourceVersion the apply produced. */
-interface Applied {
+/** What the wait is about: the generation whose status counts, the resourceVersion an apply produced, the deadline. */
+interface WaitTarget {
   generation: number | undefined;
   resourceVersion: string | undefined;
+  deadline: number;
+  /** The caller's whole limit, for messages. */
+  limit: number;
 }
 
-async function waitUntilReady(cluster: Cluster, name: string, namespace: string, options: WaitOptions, applied: Applied | undefined): Promise<InferenceService> {
+/** Restarts of the read-and-watch cycle back off from 200 ms to 5 s. */
+const restartDelayMs = (failures: number) => Math.min(5000, 200 * 2 ** Math.min(failures, 5));
+
+async function waitUntilReady(cluster: Cluster, name: string, namespace: string, options: WaitOptions, applied: WaitTarget): Promise<InferenceService> {
   checkNotAborted(options.signal, name);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = applied.limit;
   const api = customObjects(cluster);
   const seen = new Map<string, Condition>();
   let modelState = "";
@@ -328,7 +348,7 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
     const finish = (error: unknown, value?: InferenceService) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       clearTimeout(restart);
       options.signal?.removeEventListener("abort", onAbort);
       watching?.abort();
@@ -337,11 +357,11 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
     };
     const onAbort = () => finish(new AbortError(`Waiting for InferenceService ${namespace}/${name} was cancelled.`, { cause: options.signal?.reason, model: name }));
     options.signal?.addEventListener("abort", onAbort);
-    const timer = setTimeout(() => {
+    const timer = applied.deadline === Infinity ? undefined : setTimeout(() => {
       const state = last === undefined ? "it was never read" : summary(last);
       const watchError = lastWatchError === undefined ? "" : ` The last watch error: ${lastWatchError instanceof Error ? lastWatchError.message : String(lastWatchError)}.`;
       finish(new TimeoutError(`InferenceService ${namespace}/${name} was not Ready within ${timeoutMs} ms; last: ${state}.${watchError}`, { model: name }));
-    }, timeoutMs);
+    }, Math.max(0, applied.deadline - Date.now()));
 
     const observe = (isvc: InferenceService) => {
       last = isvc;
@@ -385,8 +405,10 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
       try {
         current = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as InferenceService;
       } catch (error) {
-        if (apiStatus(error) === 404) return finish(new KServeError("not_found", `InferenceService ${namespace}/${name} does not exist.`, { status: 404, model: name, cause: error }));
-        if (apiStatus(error) !== undefined) return finish(kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster));
+        const status = apiStatus(error);
+        if (status === 404) return finish(new KServeError("not_found", `InferenceService ${namespace}/${name} does not exist.`, { status: 404, model: name, cause: error }));
+        // Overload and server errors pass; anything else (401, 403, …) will not get better by waiting.
+        if (status !== undefined && status !== 429 && status < 500) return finish(kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster));
         lastWatchError = error;
         return again();
       }
@@ -398,6 +420,7 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
           `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
           { fieldSelector: `metadata.name=${name}`, resourceVersion: current.metadata.resourceVersion },
           (type: string, object: unknown) => {
+            failures = 0;
             if (type === "ADDED" || type === "MODIFIED") observe(object as InferenceService);
             else if (type === "DELETED") finish(new KServeError("not_found", `InferenceService ${namespace}/${name} was deleted while waiting for it.`, { model: name }));
             // ERROR (e.g. 410 Gone): the watch ends; the next one starts from a fresh read.
@@ -410,15 +433,40 @@ async function waitUntilReady(cluster: Cluster, name: string, namespace: string,
         if (settled) controller.abort();
         else watching = controller;
       } catch (error) {
+        const status = (error as { statusCode?: unknown } | null)?.statusCode;
+        if (status === 401 || status === 403) {
+          const what = `Watching InferenceService ${namespace}/${name}`;
+          return finish(new KServeError(status === 401 ? "unauthenticated" : "permission_denied", `${what}: ${error instanceof Error ? error.message : String(error)} (HTTP ${status}). Check your RBAC permissions (watch on inferenceservices.serving.kserve.io).`, { status, model: name, cause: error }));
+        }
         lastWatchError = error;
         again();
       }
     };
-    // Watches end (server timeouts, dropped connections): read again and watch from there.
+    // Watches end (server timeouts, dropped connections): read again and watch from there, backing off while
+    // things keep failing.
+    let failures = 0;
     const again = () => {
-      if (!settled) restart = setTimeout(() => void start(), 200);
+      if (!settled) restart = setTimeout(() => void start(), restartDelayMs(failures++));
     };
     void start();
+  });
+}
+
+/** `work`, unless the deadline passes or the signal aborts first. */
+function bounded<T>(work: Promise<T>, deadline: number, limit: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (deadline === Infinity && signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const timer = deadline === Infinity ? undefined : setTimeout(() => reject(new TimeoutError(`${what} did not finish within the ${limit} ms limit.`)), Math.max(0, deadline - Date.now()));
+    const onAbort = () => reject(new AbortError(`${what} was cancelled.`, { cause: signal?.reason }));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    work.then(
+      (value) => (done(), resolve(value)),
+      (error: unknown) => (done(), reject(error)),
+    );
   });
 }
 

@@ -123,6 +123,36 @@ describe("waiting for Ready", () => {
     expect((error as Error).message).toMatch(/InferenceService default\/iris was not Ready within \d+ ms; last: PredictorReady=Unknown \(Loading\): downloading; Ready=Unknown/);
   });
 
+  it("timeoutMs: Infinity waits without a limit (and a Ready service resolves at once)", async () => {
+    const { api, kubeconfig } = await cluster();
+    api.store.create("inferenceservices", iris() as never);
+    setStatus(api, [{ type: "Ready", status: "True" }]);
+    expect(await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs: Infinity })).toMatchObject({ metadata: { name: "iris" } });
+  });
+
+  it("a timeoutMs that is not a valid time is a ConfigError", async () => {
+    const { kubeconfig } = await cluster();
+    for (const timeoutMs of [NaN, -1, 2 ** 40]) {
+      expect(await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs }).catch((e: unknown) => e)).toBeInstanceOf(ConfigError);
+    }
+  });
+
+  it("re-deploying an unchanged spec that KServe already rejected (InvalidSpec) fails at once, not at the deadline", async () => {
+    const { api, kubeconfig } = await cluster();
+    api.store.create("inferenceservices", iris() as never);
+    const current = api.store.get("inferenceservices", ref()) as unknown as InferenceService;
+    // KServe records no observedGeneration for a spec no runtime supports.
+    api.store.updateStatus("inferenceservices", {
+      ...current,
+      status: { conditions: [{ type: "Ready", status: "Unknown" }], modelStatus: { transitionStatus: "InvalidSpec", lastFailureInfo: { reason: "NoSupportingRuntime", message: "No runtime found to support specified framework/version" } } },
+    } as never);
+    const started = Date.now();
+    const error = await deploy(iris(), { kubeconfig, timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(InferenceServiceFailedError);
+    expect(error).toMatchObject({ reason: "NoSupportingRuntime" });
+  });
+
   it("the caller's signal cancels the wait", async () => {
     const { api, kubeconfig } = await cluster();
     api.store.create("inferenceservices", iris() as never);
