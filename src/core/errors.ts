@@ -166,3 +166,15 @@ export const TLS_ERROR_CODES: ReadonlySet<string> = new Set([
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
 ]);
+
+/**
+ * The first error in `error`'s cause chain (itself included, at most 5 deep) that `test` accepts: Node and the
+ * libraries on top of it wrap socket and TLS failures, so the code that says what happened can sit a few
+ * causes down.
+ */
+export function findCause(error: unknown, test: (cause: { code?: unknown; type?: unknown }) => boolean): { code?: unknown; type?: unknown } | undefined {
+  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e as { code?: unknown; type?: unknown })) return e as { code?: unknown; type?: unknown };
+  }
+  return undefined;
+}

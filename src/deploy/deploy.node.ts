@@ -5,6 +5,7 @@
  */
 import { AbortError, ConfigError, isKServeError, KServeError, TimeoutError } from "../core/errors.js";
 import { milliseconds } from "../core/retry.js";
+import { sameJson } from "../internal/json.js";
 import { tagErrorClass } from "../tensor/errors.js";
 import { createV1Client } from "../v1/index.node.js";
 import type { V1Client } from "../v1/types.js";
@@ -273,13 +274,6 @@ async function applyInferenceService(cluster: Cluster, isvc: InferenceService): 
       if (apiStatus(error) !== 409 || attempt >= 2) throw kubeError(error, what, cluster);
     }
   }
-}
-
-/** Key order does not matter to the server; compare with sorted keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  const sorted = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(sorted) : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, sorted(v)])) : value;
-  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 }
 
 /**

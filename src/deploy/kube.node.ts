@@ -3,7 +3,7 @@
  * (an optional peer, loaded on first use) and turning its failures into the SDK's errors.
  */
 import type * as k8s from "@kubernetes/client-node";
-import { ConfigError, ConnectionError, KServeError, type ErrorCode } from "../core/errors.js";
+import { ConfigError, ConnectionError, findCause, KServeError, type ErrorCode } from "../core/errors.js";
 
 /** A `KubeConfig` from `@kubernetes/client-node`, already loaded. */
 export interface KubeConfigInstance {
@@ -106,12 +106,12 @@ export function kubeError(error: unknown, what: string, cluster: Cluster): KServ
 
 /** A failure to reach the server (refused, reset, DNS, timeout, TLS), found anywhere in the cause chain. */
 function isNetworkFailure(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("ERR_TLS") || code.includes("CERT"))) return true;
-    if ((e as { type?: unknown }).type === "system") return true; // node-fetch's FetchError for a socket failure
-  }
-  return false;
+  const found = findCause(
+    error,
+    // node-fetch's FetchError for a socket failure has type "system".
+    ({ code, type }) => type === "system" || (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("ERR_TLS") || code.includes("CERT"))),
+  );
+  return found !== undefined;
 }
 
 /** The Kubernetes Status object of a failed call (client-node hands the body over as text). */

@@ -3,7 +3,7 @@
  * numeric status in `grpcCode`. Pure functions, tested in isolation.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ConnectionError, type ErrorCode, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { ConnectionError, type ErrorCode, findCause, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
 
 const CODE_NAMES: Readonly<Record<number, ErrorCode>> = {
   [Code.Canceled]: "canceled",
@@ -102,11 +102,8 @@ export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KSe
 
 /** The Node TLS error code somewhere in the error's cause chain, if the failure was a certificate check. */
 function tlsErrorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && TLS_ERROR_CODES.has(code)) return code;
-  }
-  return undefined;
+  const found = findCause(error, ({ code }) => typeof code === "string" && TLS_ERROR_CODES.has(code));
+  return found?.code as string | undefined;
 }
 
 export { ConnectError };

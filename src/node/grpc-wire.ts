@@ -5,6 +5,8 @@
  * optional peer).
  */
 import { Code, ConnectError } from "@connectrpc/connect";
+import { findCause } from "../core/errors.js";
+import { concatChunks } from "../core/http.js";
 
 /** Header values as Node's http2 hands them over. */
 export type WireHeaders = Readonly<Record<string, string | string[] | number | undefined>>;
@@ -93,7 +95,7 @@ function percentDecode(text: string): string {
  * larger than `readMaxBytes`.
  */
 export function readUnaryMessage(chunks: readonly Uint8Array[], size: number, readMaxBytes: number): Uint8Array | ConnectError {
-  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  const body = concatChunks(chunks, size);
   if (body.length === 0) return new ConnectError("protocol error: missing output message for unary method", Code.Unimplemented);
   if (body.length < 5) return new ConnectError("protocol error: incomplete message envelope", Code.Internal);
   const flags = body[0]!;
@@ -112,16 +114,6 @@ export function readUnaryMessage(chunks: readonly Uint8Array[], size: number, re
   const own = new Uint8Array(length);
   own.set(body.subarray(5, 5 + length));
   return own;
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
 }
 
 const UNAVAILABLE_REASONS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_HTTP2_GOAWAY_SESSION", "ERR_HTTP2_SESSION_ERROR", "ERR_HTTP2_STREAM_CANCEL", "ERR_HTTP2_INVALID_SESSION"]);
@@ -144,11 +136,11 @@ export function errorFromNodeReason(reason: unknown): ConnectError {
 
 /** A Node network or TLS error code anywhere in the cause chain. */
 function isConnectionFailure(reason: unknown): boolean {
-  for (let e: unknown = reason, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const name = (e as { code?: unknown }).code;
-    if (typeof name === "string" && (UNAVAILABLE_REASONS.has(name) || name.startsWith("ERR_TLS") || name.includes("CERT") || name.startsWith("ERR_SSL"))) return true;
-  }
-  return false;
+  const found = findCause(
+    reason,
+    ({ code }) => typeof code === "string" && (UNAVAILABLE_REASONS.has(code) || code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("ERR_SSL")),
+  );
+  return found !== undefined;
 }
 
 /** RST_STREAM codes (RFC 9113 §7) a server or proxy may end a stream with, and their gRPC meaning. */

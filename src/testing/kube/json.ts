@@ -16,16 +16,4 @@ export function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Equal as JSON documents: key order does not matter, array order does. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (isJsonObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return Object.fromEntries(keys.map((k) => [k, canonical(value[k])]));
-  }
-  return value;
-}
+export { sameJson } from "../../internal/json.js";
