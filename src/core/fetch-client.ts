@@ -36,7 +36,7 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       });
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${BROWSER_HINT}`, { cause: error });
+      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${FETCH_FAILURE_HINT}`, { cause: error });
     }
     if (response.type === "opaqueredirect" || response.status === 0) {
       // A browser's view of a redirect that was not followed: no status, no headers.
@@ -54,8 +54,11 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
   return Object.assign(client, { supportsHost: false });
 }
 
-// What "Failed to fetch" means in a browser is not knowable from the error; say what it usually is.
-const BROWSER_HINT =
+/**
+ * What "Failed to fetch" means in a browser is not knowable from the error; say what it usually is. Empty
+ * outside browsers, where a failed fetch has a cause that says what happened.
+ */
+export const FETCH_FAILURE_HINT =
   typeof (globalThis as { document?: unknown }).document === "undefined"
     ? ""
     : " In a browser this is also how a server without CORS headers for this origin looks; check the server's CORS settings.";
@@ -90,6 +93,15 @@ async function readBody(response: Response, request: HttpRequest): Promise<Uint8
     throw new ConnectionError(`The response from ${request.url} broke off: ${describe(error)}.`, { cause: error });
   }
   return concatChunks(chunks, total);
+}
+
+/**
+ * Whether `error` is fetch's own network failure, a TypeError whose words differ by engine: "Failed to fetch"
+ * (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" (Safari), "fetch failed"
+ * (undici).
+ */
+export function isFetchNetworkError(error: unknown): error is TypeError {
+  return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
 }
 
 function describe(error: unknown): string {

@@ -4,6 +4,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ConnectionError, type ErrorCode, findCause, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
 const CODE_NAMES: Readonly<Record<number, ErrorCode>> = {
   [Code.Canceled]: "canceled",
@@ -82,6 +83,14 @@ export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KSe
   }
   if (error.code === Code.Unavailable && !fromServer) {
     return new ConnectionError(`gRPC ${where}: ${error.rawMessage}.`, { cause: error, grpcCode: error.code, model: place.model, requestId });
+  }
+  if (error.code === Code.Unknown && !fromServer && isFetchNetworkError(error.cause)) {
+    // gRPC-web over fetch (connect-web): the request never got an answer, which connect reports as UNKNOWN.
+    return new ConnectionError(`gRPC ${where}: could not reach the server: ${error.rawMessage}.${FETCH_FAILURE_HINT}`, {
+      cause: error,
+      grpcCode: error.code,
+      model: place.model,
+    });
   }
   const older = error.code === Code.Unknown ? recogniseKServeUnknown(error.rawMessage) : undefined;
   if (older !== undefined) {

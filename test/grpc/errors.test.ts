@@ -141,6 +141,25 @@ describe("fromConnectError", () => {
     expect((error as ConnectionError).retryable).toBe(true);
   });
 
+  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "fetch failed"])(
+    "gRPC-web's failed fetch (%s), reported by connect as UNKNOWN, is a retryable ConnectionError",
+    (words) => {
+      const failed = new TypeError(words);
+      const error = fromConnectError(new ConnectError(words, Code.Unknown, undefined, undefined, failed), place);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as ConnectionError).retryable).toBe(true);
+      expect(error.code).toBe("unavailable");
+      expect(error.rawMessage).toBe(`gRPC ModelInfer of model "iris": could not reach the server: ${words}.`);
+    },
+  );
+
+  it("an UNKNOWN caused by any other TypeError stays unknown (a bug is not a network failure)", () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'x')");
+    const error = fromConnectError(new ConnectError(bug.message, Code.Unknown, undefined, undefined, bug), place);
+    expect(error).not.toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("unknown");
+  });
+
   it("an empty message still says what happened", () => {
     const error = fromConnectError(new ConnectError("", Code.Internal, fromServer), { rpc: "ServerLive" });
     expect(error.rawMessage).toContain("ServerLive");
