@@ -146,7 +146,7 @@ export function parseRetryAfter(header: HeaderLookup, nowMs: number): number | u
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   // Only the three HTTP-date forms (RFC 9110 §5.6.7); Date.parse alone reads "soon 5" as a date in 2001.
-  if (!HTTP_DATE.some((form) => form.test(value))) return undefined;
+  if (!httpDates().some((form) => form.test(value))) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
@@ -154,11 +154,18 @@ export function parseRetryAfter(header: HeaderLookup, nowMs: number): number | u
 const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
 const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
 const TIME = "\\d{2}:\\d{2}:\\d{2}";
-const HTTP_DATE = [
-  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`), // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`), // RFC 850
-  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`), // asctime: Sun Nov  6 08:49:37 1994
-];
+/**
+ * The three HTTP-date forms, built on first use: a table built at import time stays in every bundle that
+ * imports this module, the gRPC client's included, which never reads Retry-After.
+ */
+let httpDateForms: readonly RegExp[] | undefined;
+function httpDates(): readonly RegExp[] {
+  return (httpDateForms ??= [
+    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`), // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+    new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`), // RFC 850
+    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`), // asctime: Sun Nov  6 08:49:37 1994
+  ]);
+}
 
 /**
  * The wait before retry number `retry`: the server's Retry-After (capped at `maxRetryAfterMs`, no jitter: the

@@ -6,28 +6,14 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ConnectionError, type ErrorCode, findCause, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
 import { FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
-const CODE_NAMES: Readonly<Record<number, ErrorCode>> = {
-  [Code.Canceled]: "canceled",
-  [Code.Unknown]: "unknown",
-  [Code.InvalidArgument]: "invalid_argument",
-  [Code.DeadlineExceeded]: "deadline_exceeded",
-  [Code.NotFound]: "not_found",
-  [Code.AlreadyExists]: "already_exists",
-  [Code.PermissionDenied]: "permission_denied",
-  [Code.ResourceExhausted]: "resource_exhausted",
-  [Code.FailedPrecondition]: "failed_precondition",
-  [Code.Aborted]: "aborted",
-  [Code.OutOfRange]: "out_of_range",
-  [Code.Unimplemented]: "unimplemented",
-  [Code.Internal]: "internal",
-  [Code.Unavailable]: "unavailable",
-  [Code.DataLoss]: "data_loss",
-  [Code.Unauthenticated]: "unauthenticated",
-};
-
-/** The error code for a numeric gRPC status. */
+/**
+ * The error code for a numeric gRPC status: the status's name in snake_case (`DeadlineExceeded` →
+ * `deadline_exceeded`), read from connect's `Code` enum rather than a second table. OK and unknown numbers are
+ * `unknown`: an error always has a code.
+ */
 export function codeForGrpcStatus(status: number): ErrorCode {
-  return CODE_NAMES[status] ?? "unknown";
+  const name = status >= Code.Canceled && status <= Code.Unauthenticated ? Code[status] : undefined;
+  return name === undefined ? "unknown" : (name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase()) as ErrorCode);
 }
 
 /**

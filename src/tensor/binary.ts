@@ -4,12 +4,12 @@
  * header's `inputs`/`outputs` array.
  */
 import { isDatatype } from "./datatype.js";
-import { describeProblem, ProtocolError, ValidationError } from "./errors.js";
+import { ProtocolError, ValidationError } from "./errors.js";
 import { parseJsonText, stringifyJson } from "./json.js";
 import { checkParameters, checkTensorObject, encodeJsonData, tensorFromEntry, tensorHead } from "./json-data.js";
 import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";
-import { checkShape, show } from "./shape.js";
+import { checkShape, fail, show } from "./shape.js";
 import type { JsonValue } from "./json-value.js";
 import type { Tensor } from "./tensor.js";
 import { checkName } from "./tensor.js";
@@ -154,7 +154,7 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   }
   const fields = (packed ? unpackAll(rest) : rest) as { [key: string]: JsonValue };
   if (list !== undefined && !Array.isArray(list)) {
-    throw protocolError("", { path: key, expected: "an array of tensors", received: show(list) });
+    fail("response", "", { path: key, expected: "an array of tensors", received: show(list) });
   }
   let offset = end;
   const tensors = (list ?? []).map((value, i) => {
@@ -170,21 +170,21 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     const where = { tensor: name, path: `${path}.parameters.binary_data_size` };
     const size = typeof sizeValue === "bigint" ? Number.MAX_SAFE_INTEGER + 1 : sizeValue;
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-      throw protocolError("invalid binary_data_size", { ...where, expected: "a non-negative integer", received: show(sizeValue) });
+      fail("response", "invalid binary_data_size", { ...where, expected: "a non-negative integer", received: show(sizeValue) });
     }
     // Triton leaves the header length out when every binary section is empty: size 0 needs no tail.
     if (headerLength === undefined && size > 0) {
-      throw protocolError("binary_data_size without Inference-Header-Content-Length", {
+      fail("response", "binary_data_size without Inference-Header-Content-Length", {
         ...where,
         expected: "an Inference-Header-Content-Length header",
         received: "none",
       });
     }
     if (entry.data !== undefined && entry.data !== null) {
-      throw protocolError("both data and binary_data_size", { ...where, expected: "one of them", received: "both" });
+      fail("response", "both data and binary_data_size", { ...where, expected: "one of them", received: "both" });
     }
     if (offset + size > body.byteLength) {
-      throw protocolError("binary section runs past the end of the body", {
+      fail("response", "binary section runs past the end of the body", {
         ...where,
         expected: `${size} bytes at offset ${offset}`,
         received: `${body.byteLength - offset} bytes left`,
@@ -193,14 +193,14 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     checkShape(entry.shape, "response", name, `${path}.shape`);
     const datatype = entry.datatype;
     if (!isDatatype(datatype)) {
-      throw protocolError("unknown datatype", { tensor: name, path: `${path}.datatype`, expected: "a known datatype", received: show(datatype) });
+      fail("response", "unknown datatype", { tensor: name, path: `${path}.datatype`, expected: "a known datatype", received: show(datatype) });
     }
     const section = body.subarray(offset, offset + size);
     offset += size;
     return tensorFromBytes(name, datatype, entry.shape as number[], section, Object.keys(others).length > 0 ? others : undefined);
   });
   if (offset !== body.byteLength) {
-    throw protocolError("binary sections do not add up to the body", {
+    fail("response", "binary sections do not add up to the body", {
       expected: `${offset} bytes (header and sections)`,
       received: `${body.byteLength} bytes`,
     });
@@ -208,15 +208,11 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   return { fields, tensors };
 }
 
-function protocolError(problem: string, details: { tensor?: string; path?: string; expected: string; received: string }): ProtocolError {
-  return new ProtocolError(describeProblem(problem, details), details);
-}
-
 function checkHeaderLength(value: number | string | null | undefined, bodyLength: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0 || n > bodyLength) {
-    throw protocolError("invalid Inference-Header-Content-Length", {
+    fail("response", "invalid Inference-Header-Content-Length", {
       path: "inference-header-content-length",
       expected: `an integer from 1 to the body length (${bodyLength})`,
       received: show(value),

@@ -154,22 +154,13 @@ function typedArrayTag(value: unknown): string | undefined {
   return (value as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
 }
 
-/** The datatypes whose own typed array is taken as is. FP16 and BF16 take raw bits in a Uint16Array. */
-const OWN_TAG: Record<Exclude<Datatype, "BYTES">, string> = {
-  BOOL: "Uint8Array",
-  UINT8: "Uint8Array",
-  UINT16: "Uint16Array",
-  UINT32: "Uint32Array",
-  UINT64: "BigUint64Array",
-  INT8: "Int8Array",
-  INT16: "Int16Array",
-  INT32: "Int32Array",
-  INT64: "BigInt64Array",
-  FP16: "Uint16Array",
-  FP32: "Float32Array",
-  FP64: "Float64Array",
-  BF16: "Uint16Array",
-};
+/**
+ * The tag of the typed array that is the datatype's own kind, taken as is (a typed array's tag is its class's
+ * name). FP16 and BF16 take raw bits in a Uint16Array.
+ */
+function ownTag(datatype: Exclude<Datatype, "BYTES">): string {
+  return TYPED_ARRAY[datatype].name;
+}
 
 /** Where data sits, for messages: whose fault a bad value is, the tensor's name, the path to its data. Internal. */
 export interface DataPlace {
@@ -214,7 +205,7 @@ export function toTensorData(
         "Wrap a single bytes element in an array: [bytes].");
     }
     if (typed.length !== count) mismatch(typed.length);
-    if (tag === OWN_TAG[datatype]) {
+    if (tag === ownTag(datatype)) {
       if (datatype === "BOOL") checkBoolBytes(typed as Uint8Array, where);
       return typed as TensorData;
     }
@@ -246,7 +237,7 @@ export function toTensorData(
   const rows = collectRows(input, shape, isRow, where);
   const width = shape[shape.length - 1]!;
   const sink = makeSink(datatype, count, origin);
-  const ownRowTag = datatype === "BOOL" || datatype === "BYTES" ? undefined : OWN_TAG[datatype];
+  const ownRowTag = datatype === "BOOL" || datatype === "BYTES" ? undefined : ownTag(datatype);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     if (ownRowTag !== undefined && typedArrayTag(row) === ownRowTag) {

@@ -114,27 +114,6 @@ export function isDatatype(value: unknown): value is Datatype {
 }
 const DATATYPE_SET: ReadonlySet<string> = new Set(DATATYPES);
 
-const BYTE_SIZES: Record<Exclude<Datatype, "BYTES">, number> = {
-  BOOL: 1,
-  UINT8: 1,
-  UINT16: 2,
-  UINT32: 4,
-  UINT64: 8,
-  INT8: 1,
-  INT16: 2,
-  INT32: 4,
-  INT64: 8,
-  FP16: 2,
-  FP32: 4,
-  FP64: 8,
-  BF16: 2,
-};
-
-/** Bytes per element on the wire; `undefined` for BYTES, whose elements vary in size. */
-export function elementByteSize(datatype: Datatype): number | undefined {
-  return datatype === "BYTES" ? undefined : BYTE_SIZES[datatype];
-}
-
 type FixedDatatype = Exclude<Datatype, "BYTES">;
 type TypedArrayConstructor = { new (length: number): TensorDataMap[FixedDatatype]; readonly BYTES_PER_ELEMENT: number } & {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorDataMap[FixedDatatype];
@@ -156,3 +135,8 @@ export const TYPED_ARRAY: Record<FixedDatatype, TypedArrayConstructor> = {
   FP64: Float64Array,
   BF16: Uint16Array,
 };
+
+/** Bytes per element on the wire (the size of the typed array that holds it); `undefined` for BYTES, whose elements vary in size. */
+export function elementByteSize(datatype: Datatype): number | undefined {
+  return datatype === "BYTES" ? undefined : TYPED_ARRAY[datatype]?.BYTES_PER_ELEMENT;
+}

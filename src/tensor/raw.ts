@@ -9,24 +9,10 @@ import { checkShape, fail, formatShape, show } from "./shape.js";
 import type { TensorParameters } from "./json-value.js";
 import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 
-type FixedDatatype = Exclude<Datatype, "BYTES">;
-type Accessor = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "Float32" | "Float64" | "BigInt64" | "BigUint64";
-
-const ACCESSOR: Record<FixedDatatype, Accessor> = {
-  BOOL: "Uint8",
-  UINT8: "Uint8",
-  UINT16: "Uint16",
-  UINT32: "Uint32",
-  UINT64: "BigUint64",
-  INT8: "Int8",
-  INT16: "Int16",
-  INT32: "Int32",
-  INT64: "BigInt64",
-  FP16: "Uint16",
-  FP32: "Float32",
-  FP64: "Float64",
-  BF16: "Uint16",
-};
+/** The DataView accessor of a fixed-size datatype's elements (`Float32` → getFloat32/setFloat32): its typed array's name. */
+function accessor(datatype: Exclude<Datatype, "BYTES">): string {
+  return TYPED_ARRAY[datatype].name.replace("Array", "");
+}
 
 /**
  * The tensor's elements as little-endian bytes. For fixed-size datatypes on little-endian hosts this is a
@@ -44,9 +30,9 @@ export function dataToBytes(datatype: Datatype, data: TensorData, hostLittleEndi
   const out = new Uint8Array(typed.byteLength);
   const view = new DataView(out.buffer);
   const size = elementByteSize(datatype)!;
-  const set = `set${ACCESSOR[datatype]}` as const;
+  const set = `set${accessor(datatype)}`;
   for (let i = 0; i < typed.length; i++) {
-    (view[set] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(i * size, typed[i]!, true);
+    (view[set as keyof DataView] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(i * size, typed[i]!, true);
   }
   return out;
 }
@@ -129,9 +115,9 @@ export function bytesToData(
   } else {
     data = new Ctor(count);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const get = `get${ACCESSOR[datatype]}` as const;
+    const get = `get${accessor(datatype)}`;
     for (let i = 0; i < count; i++) {
-      data[i] = (view[get] as (offset: number, littleEndian: boolean) => never)(i * size, true);
+      data[i] = (view[get as keyof DataView] as (offset: number, littleEndian: boolean) => never)(i * size, true);
     }
   }
   if (datatype === "BOOL") {

@@ -12,11 +12,12 @@ export function utf8Text(bytes: Uint8Array): string | undefined {
   }
 }
 
-const encoder = new TextEncoder();
+// Pure: bundles that decode but never encode here (the gRPC client's) leave the encoder and the slab out.
+const encoder = /*@__PURE__*/ new TextEncoder();
 /** Texts up to this length are encoded into a shared slab; longer ones get their own buffer. */
 const SLAB_TEXT_LIMIT = 2048;
 const SLAB_BYTES = 16 * 1024;
-let slab = new Uint8Array(0);
+let slab = /*@__PURE__*/ new Uint8Array(0);
 let slabUsed = 0;
 
 /**

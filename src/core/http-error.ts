@@ -1,0 +1,114 @@
+/**
+ * `HttpError`, the error of a non-2xx answer, and the pure functions that turn an HTTP answer into one: status →
+ * code, the server's message, credential redaction. A module of its own, re-exported by errors.ts: the gRPC
+ * client never raises an HttpError, and a module it does not import leaves the class (and its name tag, set at
+ * load) out of its bundles.
+ */
+import { type ErrorCode, KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
+
+/** Options of {@link HttpError}. */
+export interface HttpErrorOptions extends KServeErrorOptions {
+  status: number;
+  /** Response headers, credentials already redacted. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** The response body as text (cut to a few KiB). */
+  body?: string | undefined;
+}
+
+/** The server answered with a non-2xx status. `code` follows the status (see {@link codeForStatus}). */
+export class HttpError extends KServeError {
+  declare readonly status: number;
+  /** Response headers, credentials redacted. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The response body as text, cut to {@link MAX_ERROR_BODY} characters. */
+  readonly body: string;
+
+  constructor(message: string, options: HttpErrorOptions) {
+    super(codeForStatus(options.status), message, options);
+    this.headers = options.headers ?? {};
+    this.body = options.body ?? "";
+  }
+}
+
+tagErrorClass(HttpError, "HttpError");
+
+const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
+  400: "invalid_argument",
+  401: "unauthenticated",
+  403: "permission_denied",
+  404: "not_found",
+  408: "deadline_exceeded",
+  409: "aborted",
+  422: "invalid_argument",
+  429: "resource_exhausted",
+  500: "internal",
+  501: "unimplemented",
+  502: "unavailable",
+  503: "unavailable",
+  504: "deadline_exceeded",
+};
+
+/** The error code for an HTTP status; statuses without a meaning of their own are `unknown`. */
+export function codeForStatus(status: number): ErrorCode {
+  return STATUS_CODES[status] ?? "unknown";
+}
+
+/** How much of an error body is kept: enough for any server's message, not a whole HTML page. */
+export const MAX_ERROR_BODY = 4096;
+
+/**
+ * The server's own message from an error body: `{"error": …}` (KServe, Triton, MLServer), `{"detail": …}`
+ * (FastAPI: a string, or a list of `{loc, msg}` for 422), plain text (gateways, MLServer's 500), or
+ * undefined for an empty body.
+ */
+export function serverMessage(body: string): string | undefined {
+  const text = body.trim();
+  if (text === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return cut(text);
+  }
+  if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+    const { error, detail } = parsed as { error?: unknown; detail?: unknown };
+    if (typeof error === "string") return cut(error);
+    if (typeof detail === "string") return cut(detail);
+    if (Array.isArray(detail)) return cut(detail.map(describeDetail).join("; "));
+  }
+  return cut(text);
+}
+
+/** One FastAPI validation item: `body.inputs.0.data: field required`. */
+function describeDetail(item: unknown): string {
+  if (item === null || typeof item !== "object") return String(item);
+  const { loc, msg } = item as { loc?: unknown; msg?: unknown };
+  const where = Array.isArray(loc) ? loc.join(".") : undefined;
+  const what = typeof msg === "string" ? msg : JSON.stringify(item);
+  return where ? `${where}: ${what}` : what;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
+}
+
+/** Headers whose values are credentials; matched case-insensitively. */
+const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"]);
+
+/**
+ * A copy of `headers` (names lower-cased) safe to show in errors and logs: credential values become
+ * `[redacted]`, keeping an Authorization scheme (`Bearer [redacted]`) because it helps debugging.
+ */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (!CREDENTIAL_HEADERS.has(key)) {
+      out[key] = value;
+      continue;
+    }
+    const scheme = /^(Bearer|Basic|Digest|Token)\s/i.exec(value)?.[1];
+    out[key] = scheme ? `${scheme} [redacted]` : "[redacted]";
+  }
+  return out;
+}
