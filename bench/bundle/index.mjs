@@ -36,7 +36,7 @@ export default (baseUrl) => createClient(GRPCInferenceService, createGrpcWebTran
 
 /** @param {string} module */
 function envelopeWith(module) {
-  const z = module === "zod" ? `import { z } from "zod";` : `import * as z from "zod/mini";`;
+  const z = `import * as z from "${module}";`;
   return `${z}
 const tensor = z.object({ name: z.string(), datatype: z.string(), shape: z.array(z.number()), data: z.array(z.unknown()) });
 export default z.object({ model_name: z.string(), id: z.optional(z.string()), outputs: z.array(tensor) });`;
