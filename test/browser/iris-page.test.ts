@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { build, createServer as createViteServer, defaultClientConditions, type Rollup } from "vite";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deploy, inferenceService, s3Credentials } from "kserve-client/deploy";
-import { MOCK_S3_BUCKET, type MockKServe, startMockKServe } from "kserve-client/testing";
+import { type MockKServe, startMockKServe } from "kserve-client/testing";
+import { deployIris } from "../e2e/deploy-iris.js";
 import { CHROMIUM_FLAGS, chromiumPath } from "./chromium.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -51,19 +51,9 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 
   mock = await startMockKServe({ cluster: { cors: true } });
-  const { accessKeyId, secretAccessKey, endpoint, irisUri } = MOCK_S3_BUCKET;
-  const deployment = await deploy(
-    inferenceService({ name: "iris-web", namespace: "kserve-test", predictor: { serviceAccountName: "web-s3", sklearn: { storageUri: irisUri } } }),
-    {
-      kubeconfig: { yaml: mock.kubeconfig },
-      ingress: mock.ingressUrl,
-      credentials: s3Credentials({ name: "web-s3", namespace: "kserve-test", accessKeyId, secretAccessKey, endpoint, useHttps: false }),
-      timeoutMs: 30_000,
-    },
-  );
-  deployment.close();
+  const host = await deployIris(mock, "iris-web");
   // The InferenceService's own URL, on the gateway's port: what DNS and a load balancer give a real browser.
-  modelUrl = `http://${deployment.endpoint.host}:${new URL(mock.ingressUrl).port}`;
+  modelUrl = `http://${host}:${new URL(mock.ingressUrl).port}`;
 
   browser = await chromium.launch({
     executablePath: chromiumPath(),

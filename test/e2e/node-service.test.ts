@@ -7,8 +7,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClassifyService } from "../../examples/node-service/app.mjs";
-import { deploy, inferenceService, s3Credentials } from "../../src/deploy/index.node.js";
-import { MOCK_S3_BUCKET, type MockKServe, startMockKServe } from "../../src/testing/index.js";
+import { type MockKServe, startMockKServe } from "../../src/testing/index.js";
+import { deployIris } from "./deploy-iris.js";
 
 let mock: MockKServe;
 let host: string;
@@ -16,18 +16,7 @@ const servers: Server[] = [];
 
 beforeAll(async () => {
   mock = await startMockKServe();
-  const { accessKeyId, secretAccessKey, endpoint, irisUri } = MOCK_S3_BUCKET;
-  const deployment = await deploy(
-    inferenceService({ name: "iris-svc", namespace: "kserve-test", predictor: { serviceAccountName: "svc-s3", sklearn: { storageUri: irisUri } } }),
-    {
-      kubeconfig: { yaml: mock.kubeconfig },
-      ingress: mock.ingressUrl,
-      credentials: s3Credentials({ name: "svc-s3", namespace: "kserve-test", accessKeyId, secretAccessKey, endpoint, useHttps: false }),
-      timeoutMs: 30_000,
-    },
-  );
-  deployment.close();
-  host = deployment.endpoint.host!;
+  host = await deployIris(mock, "iris-svc");
 });
 afterAll(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
