@@ -41,6 +41,7 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
   const httpClient =
     options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
   if (options.host !== undefined) checkHost(options.host, httpClient);
+  if (options.auth !== undefined) warnIfCredentialsInClear(base, options.logger);
   return {
     httpClient: applyInterceptors(httpClient, options.interceptors),
     baseUrl: base,
@@ -52,6 +53,25 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
     host: options.host,
     logger: options.logger,
   };
+}
+
+/**
+ * Credentials over plain HTTP to another machine travel readable by anyone on the path: say so once, through the
+ * logger. Loopback is left alone (a port-forward, a sidecar), and so is a mesh that encrypts for the client,
+ * which the logger's owner can tell from this line better than the SDK can.
+ */
+function warnIfCredentialsInClear(baseUrl: string, logger: Logger | undefined): void {
+  const url = new URL(baseUrl);
+  if (url.protocol !== "http:" || isLoopback(url.hostname)) return;
+  const message = `kserve-client: auth is set but baseUrl ${url.origin} is plain HTTP, so the credentials are sent unencrypted. Use https:// unless a mesh encrypts this hop.`;
+  if (logger?.warn !== undefined) logger.warn(message, { baseUrl: url.origin });
+  else logger?.debug(message, { baseUrl: url.origin, level: "warn" });
+}
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+export function isLoopback(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return name === "localhost" || name.endsWith(".localhost") || name === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 /** A model name, checked: a non-empty string. */

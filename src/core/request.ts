@@ -3,7 +3,7 @@
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
-import { AbortError, ConnectionError, HttpError, type KServeError, MAX_ERROR_BODY, redactHeaders, serverMessage, TimeoutError } from "./errors.js";
+import { AbortError, ConnectionError, HttpError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
 import {
   type AttemptOutcome,
@@ -21,6 +21,8 @@ import { sleep } from "./sleep.js";
 /** Receives one debug line per attempt and per retry; never sees credentials. */
 export interface Logger {
   debug(message: string, fields: Record<string, unknown>): void;
+  /** Problems worth a person's attention, such as credentials over plain HTTP; without it they go to `debug`. */
+  warn?(message: string, fields: Record<string, unknown>): void;
 }
 
 /** What a client holds for all its calls. */
@@ -141,7 +143,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           durationMs: now() - started,
         });
         if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
-        lastError = httpError(response, endpoint, url);
+        lastError = httpError(response, endpoint, url, sentCredentials(headers, auth === undefined ? [] : Object.keys(auth)));
         outcome = { kind: "status", status: response.status };
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
@@ -242,12 +244,16 @@ function prepare(ctx: RequestContext): Prepared {
   return prepared;
 }
 
-function httpError(response: HttpResponse, endpoint: Endpoint, url: string): HttpError {
-  const body = new TextDecoder().decode(response.body);
+/** The error for a non-2xx answer; whatever the server says back is cleaned of the credentials it was sent. */
+function httpError(response: HttpResponse, endpoint: Endpoint, url: string, secrets: readonly string[]): HttpError {
+  const clean = (text: string) => (secrets.length === 0 ? text : scrubSecrets(text, secrets));
+  const body = clean(new TextDecoder().decode(response.body));
   const message = serverMessage(body) ?? `HTTP ${response.status} with no message`;
+  const headers = redactHeaders(response.headers);
+  if (secrets.length > 0) for (const name of Object.keys(headers)) headers[name] = clean(headers[name]!);
   return new HttpError(`${message} (HTTP ${response.status} from ${endpoint.method} ${url})`, {
     status: response.status,
-    headers: redactHeaders(response.headers),
+    headers,
     body: body.length > MAX_ERROR_BODY ? `${body.slice(0, MAX_ERROR_BODY)}…` : body,
     requestId: response.headers["x-request-id"],
     model: endpoint.model,

@@ -11,14 +11,14 @@ import { Code, ConnectError, createContextKey, createContextValues, type Interce
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
 import { checkModel } from "../core/client.js";
-import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, TimeoutError } from "../core/errors.js";
+import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest, waitUntilReady } from "../core/inference.js";
 import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
 import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
 import { sleep } from "../core/sleep.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client } from "../v2/types.js";
 import { fromModelInferResponse, toModelInferRequest, toModelMetadata } from "./convert.js";
-import { fromConnectError, type GrpcCallPlace } from "./errors.js";
+import { fromConnectError, type GrpcCallPlace, withoutSecrets } from "./errors.js";
 import { GRPCInferenceService } from "./schema.js";
 
 /** Options of {@link createGrpcClient}. */
@@ -87,7 +87,9 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
         const res = await next(req);
         logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, status: "OK", durationMs: Date.now() - started });
         return res;
-      } catch (caught) {
+      } catch (thrown) {
+        // A server may quote the credentials it was sent (a status message naming the rejected token).
+        const caught = withoutSecrets(thrown, sentCredentials(headerRecord(req.header), authNames));
         if (req.signal.aborted) throw caught; // cancelled or past the deadline: the call ends here
         const error = asKServeError(caught, place);
         state.lastError = error;
@@ -102,8 +104,15 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
     }
   };
   const auth = options.auth;
+  /** Header names the auth provider set: their values are credentials whatever they are called. */
+  const authNames = new Set<string>();
   const credentials: Interceptor = (next) => async (req) => {
-    if (auth !== undefined) for (const [name, value] of Object.entries(await untilAborted(authHeaders(auth), req.signal))) req.header.set(name, value);
+    if (auth !== undefined) {
+      for (const [name, value] of Object.entries(await untilAborted(authHeaders(auth), req.signal))) {
+        req.header.set(name, value);
+        authNames.add(name);
+      }
+    }
     return next(req);
   };
   const interceptors = [retries, credentials, ...(options.interceptors ?? [])];
@@ -203,6 +212,12 @@ function outcomeOf(error: KServeError, policy: RetryPolicy): AttemptOutcome {
 function pushbackMs(error: unknown): number | undefined {
   const value = error instanceof ConnectError ? error.metadata.get("grpc-retry-pushback-ms") : null;
   return value !== null && value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  return record;
 }
 
 /** connect wraps whatever an interceptor threw; the SDK's own error is its cause then. */

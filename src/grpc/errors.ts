@@ -3,7 +3,7 @@
  * numeric status in `grpcCode`. Pure functions, tested in isolation.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ConnectionError, type ErrorCode, findCause, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { ConnectionError, type ErrorCode, findCause, KServeError, scrubSecrets, TLS_ERROR_CODES } from "../core/errors.js";
 import { FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
 /**
@@ -93,6 +93,25 @@ export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KSe
     model: place.model,
     requestId,
   });
+}
+
+/**
+ * `error` as it may be shown: when its message or metadata repeats one of `secrets` (the credentials the call
+ * sent), a copy with them replaced by `[redacted]`, without the cause and details, which may repeat them too; otherwise
+ * `error` itself. Anything that is not a ConnectError is returned as it is.
+ */
+export function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof ConnectError) || secrets.length === 0) return error;
+  const metadata = new Headers();
+  let changed = false;
+  error.metadata.forEach((value, name) => {
+    const clean = scrubSecrets(value, secrets);
+    changed ||= clean !== value;
+    metadata.append(name, clean);
+  });
+  const message = scrubSecrets(error.rawMessage, secrets);
+  if (message === error.rawMessage && !changed) return error;
+  return new ConnectError(message, error.code, metadata);
 }
 
 /** The Node TLS error code somewhere in the error's cause chain, if the failure was a certificate check. */
