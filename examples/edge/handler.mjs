@@ -38,13 +38,17 @@ export function createClassifyHandler(options) {
     try {
       features = parseFeatures(await readText(request));
     } catch (error) {
-      return json(400, { error: error instanceof Error ? error.message : String(error) });
+      const status = error instanceof BodyTooLarge ? 413 : 400;
+      return json(status, { error: error instanceof Error ? error.message : String(error) });
     }
     try {
-      const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] });
+      // The client's disconnect cancels the model call: no work for an answer nobody reads.
+      const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] }, { signal: request.signal });
       const classId = Number(/** @type {BigInt64Array} */ (result.output("output-0").data)[0]);
       return json(200, { class: classId, species: SPECIES[classId] ?? "unknown", model: result.modelName });
     } catch (error) {
+      // The platform's log keeps the whole story; the caller gets only what it can act on.
+      console.error("classify: the model call failed", error);
       if (!isKServeError(error)) return json(500, { error: "internal error" });
       // The model's trouble is this function's upstream trouble: say which, without leaking more than the code.
       const status = error.code === "deadline_exceeded" ? 504 : error.code === "unavailable" ? 503 : 502;
@@ -101,6 +105,9 @@ export function POST(request) {
   return handlerFor(globalThis.process?.env ?? {})(request);
 }
 
+/** A body over MAX_BODY_BYTES: answered 413, not 400. */
+class BodyTooLarge extends Error {}
+
 /**
  * The body as text, refused once it is larger than MAX_BODY_BYTES: read chunk by chunk, so a client cannot
  * make the function hold a body of any size (Content-Length may be absent or wrong).
@@ -118,7 +125,7 @@ async function readText(request) {
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       void reader.cancel().catch(() => {});
-      throw new Error(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
+      throw new BodyTooLarge(`The body is larger than ${MAX_BODY_BYTES} bytes.`);
     }
     text += decoder.decode(value, { stream: true });
   }

@@ -7,7 +7,8 @@ import { KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/e
 
 export { isKServeError, KServeError, ProtocolError, ValidationError } from "../tensor/errors.js";
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../tensor/errors.js";
-export { codeForStatus, HttpError, type HttpErrorOptions, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage } from "./http-error.js";
+export { codeForStatus, HttpError, type HttpErrorOptions, MAX_ERROR_BODY, redactHeaders, serverMessage } from "./http-error.js";
+export { scrubSecrets, sentCredentials } from "./secrets.js";
 
 /**
  * The connection failed (refused, reset, DNS, TLS) before a complete answer arrived. Code `unavailable`.

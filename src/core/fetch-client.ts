@@ -96,15 +96,19 @@ async function readBody(response: Response, request: HttpRequest): Promise<Uint8
 }
 
 /**
- * Whether `error` is fetch's own network failure, a TypeError whose words differ by engine: "Failed to fetch"
- * (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" (Safari), "fetch failed"
- * (undici).
+ * Whether `error` is fetch's own network failure: a TypeError with one of the engines' exact words, "Failed to
+ * fetch" (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" or "The Internet
+ * connection appears to be offline." (Safari), "fetch failed" (undici), "error sending request for url (…)"
+ * (Deno). Matched whole, so that a programming error that merely mentions fetch is not taken for the network.
  */
 export function isFetchNetworkError(error: unknown): error is TypeError {
-  return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
+  return error instanceof TypeError && FETCH_FAILURES.test(error.message);
 }
+const FETCH_FAILURES =
+  /^(?:Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed|The Internet connection appears to be offline\.|fetch failed|error sending request for url \(.*\).*|Network connection lost\.)$/;
 
-function describe(error: unknown): string {
+/** What a failed fetch says, with its cause's words where it has one ("fetch failed (connect ECONNREFUSED …)"). */
+export function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;
   // undici's "fetch failed" says nothing; its cause ("connect ECONNREFUSED 127.0.0.1:1") does.

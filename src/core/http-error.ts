@@ -5,6 +5,7 @@
  * load) out of its bundles.
  */
 import { type ErrorCode, KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
+import { CREDENTIAL_HEADERS } from "./secrets.js";
 
 /** Options of {@link HttpError}. */
 export interface HttpErrorOptions extends KServeErrorOptions {
@@ -93,7 +94,6 @@ function cut(text: string): string {
 }
 
 /** Headers whose values are credentials; matched case-insensitively. */
-const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"]);
 
 /**
  * A copy of `headers` (names lower-cased) safe to show in errors and logs: credential values become
@@ -112,33 +112,3 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
   }
   return out;
 }
-
-/**
- * The credentials one request carried, as they could come back in an answer: each credential header's value
- * (from `headers`, or any header in `alsoSecret`, the names an auth provider set), and for a scheme value such
- * as `Bearer abc` the token alone. Values shorter than 4 characters are left out: scrubbing them would mangle
- * ordinary text and hides nothing.
- */
-export function sentCredentials(headers: Readonly<Record<string, string>>, alsoSecret: Iterable<string> = []): string[] {
-  const names = new Set([...CREDENTIAL_HEADERS, ...[...alsoSecret].map((name) => name.toLowerCase())]);
-  const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(headers)) {
-    if (!names.has(name.toLowerCase())) continue;
-    secrets.add(value);
-    const token = /^(?:Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value)?.[1];
-    if (token !== undefined) secrets.add(token);
-  }
-  return [...secrets].filter((secret) => secret.length >= 4);
-}
-
-/**
- * `text` with every occurrence of each secret replaced by `[redacted]`: for what a server says back, which may
- * repeat the credentials it was sent (an error that quotes the rejected token, a header that echoes it).
- */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Longest first, so that a token inside a longer "Bearer <token>" value does not leave the scheme's copy half done.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("[redacted]");
-  return out;
-}
-

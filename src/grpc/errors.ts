@@ -4,7 +4,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ConnectionError, type ErrorCode, findCause, KServeError, scrubSecrets, TLS_ERROR_CODES } from "../core/errors.js";
-import { FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
+import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
 /**
  * The error code for a numeric gRPC status: the status's name in snake_case (`DeadlineExceeded` →
@@ -72,7 +72,7 @@ export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KSe
   }
   if (error.code === Code.Unknown && !fromServer && isFetchNetworkError(error.cause)) {
     // gRPC-web over fetch (connect-web): the request never got an answer, which connect reports as UNKNOWN.
-    return new ConnectionError(`gRPC ${where}: could not reach the server: ${error.rawMessage}.${FETCH_FAILURE_HINT}`, {
+    return new ConnectionError(`gRPC ${where}: could not reach the server: ${describe(error.cause)}.${FETCH_FAILURE_HINT}`, {
       cause: error,
       grpcCode: error.code,
       model: place.model,

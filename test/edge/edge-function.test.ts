@@ -138,7 +138,7 @@ describe("examples/edge in the edge runtime", () => {
     expect(mock.requests.length).toBe(before);
   });
 
-  it("validates its input: 400 with what is wrong, 404 and 405 otherwise, and the model is not called", async () => {
+  it("validates its input: 400 with what is wrong, 413 for a body too large, 404 and 405 otherwise, and the model is not called", async () => {
     useWorker({ KSERVE_URL: mock.url, KSERVE_MODEL: "iris" });
     const before = mock.requests.length;
     expect(await dispatch("/classify", { body: "not json" })).toMatchObject({ status: 400, type: "application/json", body: { error: expect.stringContaining("must be JSON") } });
@@ -150,7 +150,7 @@ describe("examples/edge in the edge runtime", () => {
     });
     expect(await classify([1, 2, 3, -1])).toMatchObject({ status: 400, body: { error: expect.stringContaining("features[3]") } });
     expect(await dispatch("/classify", { body: JSON.stringify({ features: [1, 2, 3, 4], pad: "x".repeat(20_000) }) })).toMatchObject({
-      status: 400,
+      status: 413,
       body: { error: expect.stringContaining("larger than 16384 bytes") },
     });
     const get = await runtime.dispatchFetch("https://edge.example.com/classify", { method: "GET" });

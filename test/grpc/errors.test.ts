@@ -141,7 +141,7 @@ describe("fromConnectError", () => {
     expect((error as ConnectionError).retryable).toBe(true);
   });
 
-  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "fetch failed"])(
+  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "The Internet connection appears to be offline.", "fetch failed", "error sending request for url (http://127.0.0.1:1/): connection refused"])(
     "gRPC-web's failed fetch (%s), reported by connect as UNKNOWN, is a retryable ConnectionError",
     (words) => {
       const failed = new TypeError(words);
@@ -153,11 +153,24 @@ describe("fromConnectError", () => {
     },
   );
 
-  it("an UNKNOWN caused by any other TypeError stays unknown (a bug is not a network failure)", () => {
-    const bug = new TypeError("Cannot read properties of undefined (reading 'x')");
+  it.each([
+    "Cannot read properties of undefined (reading 'x')",
+    "this.fetchToken is not a function",
+    "Failed to execute 'fetch' on 'Window': Illegal invocation",
+    "Window.fetch: /x is not a valid URL.",
+    "Cannot read properties of undefined (reading 'prefetch')",
+    "network.send is not a function",
+  ])("an UNKNOWN caused by another TypeError (%s) stays unknown: a bug is not a network failure", (words) => {
+    const bug = new TypeError(words);
     const error = fromConnectError(new ConnectError(bug.message, Code.Unknown, undefined, undefined, bug), place);
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(error.code).toBe("unknown");
+  });
+
+  it("keeps the cause's words of undici's failed fetch", () => {
+    const failed = new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") });
+    const error = fromConnectError(new ConnectError("fetch failed", Code.Unknown, undefined, undefined, failed), place);
+    expect(error.rawMessage).toBe('gRPC ModelInfer of model "iris": could not reach the server: fetch failed (connect ECONNREFUSED 127.0.0.1:1).');
   });
 
   it("an empty message still says what happened", () => {

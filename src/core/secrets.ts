@@ -1,0 +1,38 @@
+/**
+ * Credentials in what a server says back: which header values are credentials, and how to take them out of
+ * text. A module of its own because both the REST request loop and the gRPC client need it, and the gRPC
+ * client must not pull HttpError (and its status table) into its bundles.
+ */
+
+/** Headers whose values are credentials. */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"]);
+
+/**
+ * The credentials one request carried, as they could come back in an answer: each credential header's value
+ * (from `headers`, or any header in `alsoSecret`, the names an auth provider set), and for a scheme value such
+ * as `Bearer abc` the token alone. Values shorter than 4 characters are left out: scrubbing them would mangle
+ * ordinary text and hides nothing.
+ */
+export function sentCredentials(headers: Readonly<Record<string, string>>, alsoSecret: Iterable<string> = []): string[] {
+  const names = new Set([...CREDENTIAL_HEADERS, ...[...alsoSecret].map((name) => name.toLowerCase())]);
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (!names.has(name.toLowerCase())) continue;
+    secrets.add(value);
+    const token = /^(?:Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value)?.[1];
+    if (token !== undefined) secrets.add(token);
+  }
+  return [...secrets].filter((secret) => secret.length >= 4);
+}
+
+/**
+ * `text` with every occurrence of each secret replaced by `[redacted]`: for what a server says back, which may
+ * repeat the credentials it was sent (an error that quotes the rejected token, a header that echoes it).
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first, so that a token inside a longer "Bearer <token>" value does not leave the scheme's copy half done.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("[redacted]");
+  return out;
+}
+
