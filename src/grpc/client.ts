@@ -186,7 +186,7 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
     },
     serverLive: (call = {}) => ready(service.serverLive, {}, call, { rpc: "ServerLive" }, false),
     serverReady: (call = {}) => ready(service.serverReady, {}, call, { rpc: "ServerReady" }, false),
-    modelReady: (model, call = {}) => ready(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true),
+    modelReady: async (model, call = {}) => ready(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true),
     async serverMetadata(call = {}): Promise<ServerMetadata> {
       const m = await unary(service.serverMetadata, {}, call, { rpc: "ServerMetadata" });
       return { name: m.name, version: m.version || undefined, extensions: m.extensions };
@@ -195,7 +195,7 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
       const m = await unary(service.modelMetadata, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelMetadata", model });
       return toModelMetadata(m);
     },
-    waitForModelReady: (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
+    waitForModelReady: async (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
   };
   return client;
 }

@@ -55,7 +55,7 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
     },
     serverLive: (call) => health("/v2/health/live", call),
     serverReady: (call) => health("/v2/health/ready", call),
-    modelReady: (model, call = {}) => health(`${modelPath(checkModel(model), call.version)}/ready`, call, model),
+    modelReady: async (model, call = {}) => health(`${modelPath(checkModel(model), call.version)}/ready`, call, model),
     async serverMetadata(call): Promise<ServerMetadata> {
       const m = parseEnvelope(serverMetadataSchema, await getJson("/v2", call), "server metadata");
       const extensions = m.extensions ?? [];
@@ -66,7 +66,7 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
       const m = parseEnvelope(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
       return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
     },
-    waitForModelReady: (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
+    waitForModelReady: async (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
   };
   return client;
 }

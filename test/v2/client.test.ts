@@ -305,3 +305,18 @@ describe("waitForModelReady", () => {
     expect(await pending).toBeInstanceOf(AbortError);
   });
 });
+
+describe("bad model names reject, they do not throw", () => {
+  it.each(["modelReady", "modelMetadata", "waitForModelReady", "infer"] as const)("REST and gRPC %s('') return a rejected promise", async (method) => {
+    const { createGrpcClient } = await import("kserve-client/grpc");
+    const { createRouterTransport } = await import("@connectrpc/connect");
+    const rest = createV2Client({ baseUrl: "http://127.0.0.1:1", retry: false });
+    const grpc = createGrpcClient({ transport: createRouterTransport(() => {}), retry: false });
+    for (const client of [rest, grpc]) {
+      let promise: Promise<unknown> | undefined;
+      const call = () => (promise = (client[method] as (model: string, arg?: unknown) => Promise<unknown>)("", { inputs: [] }));
+      expect(call).not.toThrow();
+      await expect(promise).rejects.toMatchObject({ name: "ValidationError", code: "invalid_argument" });
+    }
+  });
+});
