@@ -75,7 +75,14 @@ export function serverMessage(body: string): string | undefined {
     const { error, detail } = parsed as { error?: unknown; detail?: unknown };
     if (typeof error === "string") return cut(error);
     if (typeof detail === "string") return cut(detail);
-    if (Array.isArray(detail)) return cut(detail.map(describeDetail).join("; "));
+    if (Array.isArray(detail)) {
+      try {
+        return cut(detail.map(describeDetail).join("; "));
+      } catch {
+        // Items nested thousands deep overflow the stack of Array#join and JSON.stringify: show the body as it came.
+        return cut(text);
+      }
+    }
   }
   return cut(text);
 }

@@ -132,9 +132,10 @@ class ExactParser {
   }
 
   private parseValue(depth: number): JsonValue {
-    if (depth > MAX_DEPTH) this.error(`nesting deeper than ${MAX_DEPTH} levels`);
     this.skipSpace();
     const c = this.text.charCodeAt(this.pos);
+    // Containers are what nest: the limit counts them alone, as needsExactParse does on JSON.parse's result.
+    if ((c === Char.OpenBracket || c === Char.OpenBrace) && depth > MAX_DEPTH) this.error(`nesting deeper than ${MAX_DEPTH} levels`);
     if (c === Char.OpenBracket) return this.parseArray(depth);
     if (c === Char.OpenBrace) return this.parseObject(depth);
     if (c === Char.Quote) return this.parseString();

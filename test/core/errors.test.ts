@@ -62,6 +62,15 @@ describe("serverMessage", () => {
   it("cuts long bodies", () => {
     expect(serverMessage("x".repeat(MAX_ERROR_BODY + 10))).toHaveLength(MAX_ERROR_BODY + 1);
   });
+
+  it("reads a {detail} list nested thousands deep without overflowing the stack", () => {
+    // Found by fuzzing: Array#join and JSON.stringify recurse, so a 12 KB body threw RangeError instead of an HttpError.
+    const deep = `${"[".repeat(6000)}${"]".repeat(6000)}`;
+    for (const body of [`{"detail":[{"loc":${deep},"msg":"field required"}]}`, `{"detail":[${deep}]}`]) {
+      expect(serverMessage(body)).toBe(`${body.slice(0, MAX_ERROR_BODY)}…`);
+    }
+    expect(serverMessage('{"detail":[{"loc":[[["a"]]],"msg":"m"}]}')).toBe("a: m");
+  });
 });
 
 describe("redactHeaders", () => {

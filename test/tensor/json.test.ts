@@ -86,6 +86,35 @@ describe("parseJson", () => {
   it("rejects nesting deeper than 512 levels rather than overflowing the stack", () => {
     expect(() => parseJson(`${"[".repeat(600)}NaN${"]".repeat(600)}`)).toThrow(ProtocolError);
   });
+
+  it("draws the nesting limit at the same depth whichever path parses the text (a long integer elsewhere sends it to the exact parser)", () => {
+    // Found by fuzzing: 513 nested containers around a string were read by the JSON.parse path but refused by the
+    // exact parser, so the same document was accepted or refused depending on an unrelated field.
+    for (const [open, close] of [["[", "]"], ['{"a":', "}"]] as const) {
+      for (const inner of ['"s"', "1", "NaN", "[1.5]"]) {
+        for (const n of [512, 513, 514]) {
+          const nested = `${open.repeat(n)}${inner}${close.repeat(n)}`;
+          const outcome = (text: string) => {
+            try {
+              parseJson(text);
+              return "read";
+            } catch (error) {
+              expect(error).toBeInstanceOf(ProtocolError);
+              return "refused";
+            }
+          };
+          const alone = outcome(`[${nested}]`);
+          const withLongInteger = outcome(`[12345678901234567890,${nested}]`);
+          expect(withLongInteger, `${n} × ${open} around ${inner}`).toBe(alone);
+        }
+      }
+    }
+    // 513 arrays in all (depths 0 to 512) are read on both paths; 514 are refused on both.
+    expect(() => parseJson(`[1,${"[".repeat(512)}"s"${"]".repeat(512)}]`)).not.toThrow();
+    expect(() => parseJson(`[12345678901234567890,${"[".repeat(512)}"s"${"]".repeat(512)}]`)).not.toThrow();
+    expect(() => parseJson(`[1,${"[".repeat(513)}"s"${"]".repeat(513)}]`)).toThrow(/nesting deeper than 512 levels/);
+    expect(() => parseJson(`[12345678901234567890,${"[".repeat(513)}"s"${"]".repeat(513)}]`)).toThrow(/nesting deeper than 512 levels/);
+  });
 });
 
 describe("stringifyJson", () => {
