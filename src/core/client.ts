@@ -77,7 +77,8 @@ export function isLoopback(hostname: string): boolean {
 /** A model name, checked: a non-empty string. */
 export function checkModel(model: unknown): string {
   if (typeof model !== "string" || model === "") {
-    throw new ValidationError("A model name is required (a non-empty string).", { path: "model", expected: "a non-empty string", received: String(model) });
+    const received = typeof model === "string" ? '""' : String(model);
+    throw new ValidationError(`A model name is required: expected model to be a non-empty string, got ${received}.`, { path: "model", expected: "a non-empty string", received });
   }
   return model;
 }

@@ -35,14 +35,20 @@ export interface CheckedInferRequest {
 export function checkInferRequest(model: string, request: CheckedInferRequest): void {
   const inputs: unknown = request?.inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) {
-    throw new ValidationError(`infer("${model}") needs at least one input tensor.`, { path: "inputs", expected: "a non-empty array of Tensor", received: String(inputs) });
+    const received = Array.isArray(inputs) ? "an empty array" : String(inputs);
+    throw new ValidationError(`infer("${model}") needs at least one input tensor: expected inputs to be a non-empty array of Tensor, got ${received}.`, {
+      path: "inputs",
+      expected: "a non-empty array of Tensor",
+      received,
+    });
   }
   // Requests carry a handful of inputs: a linear scan for duplicates, a Set only for many.
   const seen = inputs.length > 16 ? new Set<string>() : undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input: unknown = inputs[i];
     if (!(input instanceof Tensor)) {
-      throw new ValidationError(`infer("${model}"): inputs[${i}] is not a Tensor; build it with Tensor.fp32(…) and friends.`, {
+      const kind = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : `a ${typeof input}`;
+      throw new ValidationError(`infer("${model}"): inputs[${i}] is ${kind}, expected a Tensor; build it with Tensor.fp32(…) and friends.`, {
         path: `inputs[${i}]`,
         expected: "a Tensor",
         received: typeof input,
@@ -51,19 +57,28 @@ export function checkInferRequest(model: string, request: CheckedInferRequest): 
     let duplicate = seen?.has(input.name) ?? false;
     for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
     if (duplicate) {
-      throw new ValidationError(`infer("${model}"): two inputs are named "${input.name}".`, { path: `inputs[${i}].name`, expected: "unique names", received: input.name });
+      const first = inputs.findIndex((other) => (other as Tensor).name === input.name);
+      throw new ValidationError(
+        `infer("${model}"): inputs[${first}] and inputs[${i}] are both named "${input.name}": expected unique names, got "${input.name}" twice. Give each input its own name.`,
+        { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: input.name },
+      );
     }
     seen?.add(input.name);
   }
   if (request.id !== undefined && typeof request.id !== "string") {
-    throw new ValidationError(`infer("${model}"): id must be a string.`, { path: "id", expected: "a string", received: typeof request.id });
+    throw new ValidationError(`infer("${model}"): id must be a string: expected a string, got ${typeof request.id}.`, { path: "id", expected: "a string", received: typeof request.id });
   }
   request.outputs?.forEach((output, i) => {
     if (typeof output?.name !== "string" || output.name === "") {
-      throw new ValidationError(`infer("${model}"): outputs[${i}] needs a name.`, { path: `outputs[${i}].name`, expected: "a non-empty string", received: String(output?.name) });
+      const received = output?.name === "" ? '""' : String(output?.name);
+      throw new ValidationError(`infer("${model}"): outputs[${i}].name: expected a non-empty string (the output's name), got ${received}.`, {
+        path: `outputs[${i}].name`,
+        expected: "a non-empty string",
+        received,
+      });
     }
     if (output.classCount !== undefined && !(Number.isSafeInteger(output.classCount) && output.classCount > 0)) {
-      throw new ValidationError(`infer("${model}"): outputs[${i}].classCount must be a positive integer.`, {
+      throw new ValidationError(`infer("${model}"): outputs[${i}].classCount (output "${output.name}") must be a positive integer: expected a positive integer, got ${String(output.classCount)}.`, {
         path: `outputs[${i}].classCount`,
         expected: "a positive integer",
         received: String(output.classCount),

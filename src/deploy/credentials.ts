@@ -51,19 +51,27 @@ export interface StorageCredentials {
  * @throws {ValidationError} listing every problem (name rules, empty keys, an endpoint with a scheme)
  */
 export function s3Credentials(input: S3CredentialsInput): StorageCredentials {
-  const problems: string[] = [];
-  const nameProblem = typeof input.name === "string" ? dns1123SubdomainProblem(input.name) : "must be a string";
-  if (nameProblem !== undefined) problems.push(`name: ${nameProblem}`);
+  const problems: { path: string; problem: string; expected: string; received: string }[] = [];
+  const add = (path: string, problem: string | undefined, expected: string, received: string) => {
+    if (problem !== undefined) problems.push({ path, problem, expected, received });
+  };
+  add("name", typeof input.name === "string" ? dns1123SubdomainProblem(input.name) : "must be a string", "a DNS-1123 subdomain", shown(input.name));
   if (input.namespace !== undefined) {
-    const nsProblem = typeof input.namespace === "string" ? dns1123LabelProblem(input.namespace) : "must be a string";
-    if (nsProblem !== undefined) problems.push(`namespace: ${nsProblem}`);
+    add("namespace", typeof input.namespace === "string" ? dns1123LabelProblem(input.namespace) : "must be a string", "a DNS-1123 label", shown(input.namespace));
   }
-  if (typeof input.accessKeyId !== "string" || input.accessKeyId === "") problems.push("accessKeyId: must be a non-empty string");
-  if (typeof input.secretAccessKey !== "string" || input.secretAccessKey === "") problems.push("secretAccessKey: must be a non-empty string");
+  // The keys are secrets: their kind is shown, never their value.
+  for (const key of ["accessKeyId", "secretAccessKey"] as const) {
+    const value: unknown = input[key];
+    if (typeof value !== "string" || value === "") add(key, value === "" ? "is empty" : "must be a string", "a non-empty string", value === "" ? "an empty string" : value === null ? "null" : typeof value);
+  }
   if (input.endpoint !== undefined && (input.endpoint === "" || /^[a-z]+:\/\//i.test(input.endpoint))) {
-    problems.push(`endpoint: give host[:port] without a scheme (KServe adds it from useHttps), got ${JSON.stringify(input.endpoint)}`);
+    add("endpoint", input.endpoint === "" ? "is empty" : "has a scheme; KServe adds it from useHttps", "host[:port] without a scheme", JSON.stringify(input.endpoint));
   }
-  if (problems.length > 0) throw new ValidationError(`Invalid S3 credentials:\n${problems.join("\n")}`);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `${p.path}: ${p.problem} (expected ${p.expected}, got ${p.received})`);
+    const { path, expected, received } = problems[0]!;
+    throw new ValidationError(`Invalid S3 credentials:\n${lines.join("\n")}`, { path, expected, received });
+  }
 
   const annotations: Record<string, string> = {};
   if (input.endpoint !== undefined) annotations["serving.kserve.io/s3-endpoint"] = input.endpoint;
@@ -81,4 +89,9 @@ export function s3Credentials(input: S3CredentialsInput): StorageCredentials {
     },
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata, secrets: [{ name: input.name }] },
   };
+}
+
+/** A name as messages show it: strings quoted, anything else by its kind. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : typeof value;
 }

@@ -59,16 +59,17 @@ function statusUrlOf(isvc: InferenceServiceLike): string {
   const url = isvc.status?.url;
   if (typeof url === "string" && url !== "") return url;
   const name = isvc.metadata?.name === undefined ? "The InferenceService" : `InferenceService "${isvc.metadata.name}"`;
+  const received = url === undefined ? "nothing" : JSON.stringify(url);
   throw new ValidationError(
-    `${name} has no status.url yet: wait for its Ready condition (KServe sets status.url once the ingress is configured), then resolve the endpoint.`,
-    { path: "status.url", expected: "the URL KServe reports", received: url === undefined ? "nothing" : JSON.stringify(url) },
+    `${name} has no status.url yet (expected the URL KServe reports, got ${received}): wait for its Ready condition (KServe sets status.url once the ingress is configured), then resolve the endpoint.`,
+    { path: "status.url", expected: "the URL KServe reports", received },
   );
 }
 
 function parseStatusUrl(text: string): URL {
   const problem = (what: string, cause?: unknown) =>
     new ValidationError(
-      `status.url ${JSON.stringify(text)} ${what}.`,
+      `status.url ${JSON.stringify(text)} ${what}: expected an http(s) URL, got ${JSON.stringify(text)}.`,
       { path: "status.url", expected: "an http(s) URL", received: JSON.stringify(text) },
       cause === undefined ? {} : { cause },
     );

@@ -84,12 +84,11 @@ function toParameters(parameters: TensorParameters | undefined, path: string, te
     else if (typeof value === "bigint" && value > INT64_MAX && value <= UINT64_MAX) out[key] = parameter({ case: "uint64Param", value });
     else {
       const shown = typeof value === "bigint" ? `${value}n (outside int64 and uint64)` : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : String(value);
-      throw new ValidationError(`gRPC parameter "${key}" cannot be ${shown}: gRPC parameters are booleans, strings, integers or finite numbers.`, {
-        tensor,
-        path: `${path}.${key}`,
-        expected: "a boolean, string, integer (int64/uint64) or finite number",
-        received: shown,
-      });
+      const expected = "a boolean, string, integer (int64/uint64) or finite number";
+      throw new ValidationError(
+        `${tensor === undefined ? "" : `Tensor "${tensor}" `}${path}.${key}: gRPC parameter "${key}" cannot be ${shown}: expected ${expected}, got ${shown}. Leave it out, or send it as a string.`,
+        { tensor, path: `${path}.${key}`, expected, received: shown },
+      );
     }
   }
   return out;

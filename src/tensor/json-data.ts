@@ -49,9 +49,10 @@ function encodeFloats(data: ArrayLike<number>, tensor: string, datatype: Datatyp
   for (let i = 0; i < data.length; i++) {
     const x = data[i]!;
     if (!Number.isFinite(x)) {
+      const expected = `a finite ${datatype} value`;
       throw new ValidationError(
-        `Tensor "${tensor}" data[${i}] is ${x}, which JSON cannot carry. ${BINARY_HINT}`,
-        { tensor, path: `data[${i}]`, expected: `a finite ${datatype} value`, received: String(x) },
+        `Tensor "${tensor}" data[${i}] is ${x}, which JSON cannot carry: expected ${expected}, got ${x}. ${BINARY_HINT}`,
+        { tensor, path: `data[${i}]`, expected, received: String(x) },
       );
     }
     if (x === 0 && 1 / x < 0) negativeZero = true;
@@ -65,11 +66,12 @@ function encodeFloats(data: ArrayLike<number>, tensor: string, datatype: Datatyp
 function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
   const text = utf8Text(bytes);
   if (text === undefined) {
-    throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8, so it cannot be a JSON string. ${BINARY_HINT}`, {
+    const received = `${bytes.length} bytes that are not UTF-8`;
+    throw new ValidationError(`Tensor "${tensor}" data[${index}] cannot be a JSON string: expected UTF-8 text, got ${received}. ${BINARY_HINT}`, {
       tensor,
       path: `data[${index}]`,
       expected: "UTF-8 text",
-      received: `${bytes.length} bytes that are not UTF-8`,
+      received,
     });
   }
   return text;

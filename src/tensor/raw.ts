@@ -81,7 +81,7 @@ export function tensorFromBytes(
   checkDatatype(datatype, "response", name);
   const count = checkShape(shape, "response", name);
   if (!(bytes instanceof Uint8Array)) {
-    fail("input", "invalid bytes", { tensor: name, expected: "a Uint8Array", received: show(bytes) });
+    fail("input", "invalid bytes", { tensor: name, path: "bytes", expected: "a Uint8Array", received: show(bytes) });
   }
   const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name);
   return checkedTensor(name, datatype, shape, data, parameters);

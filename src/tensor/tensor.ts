@@ -138,9 +138,10 @@ export class Tensor<D extends Datatype = Datatype> {
   at(...index: number[]): TensorElement<D> {
     const shape = this.shape;
     if (index.length !== shape.length) {
+      const expected = `${shape.length} ind${shape.length === 1 ? "ex" : "ices"}`;
       throw new ValidationError(
-        `Tensor "${this.name}": at() needs ${shape.length} ind${shape.length === 1 ? "ex" : "ices"} for shape ${formatShape(shape)}, got ${index.length}.`,
-        { tensor: this.name, path: "index", expected: `${shape.length} indices`, received: `${index.length}` },
+        `Tensor "${this.name}" index: at() needs one index per dimension of shape ${formatShape(shape)}: expected ${expected}, got ${index.length}.`,
+        { tensor: this.name, path: "index", expected, received: `${index.length}` },
       );
     }
     let flat = 0;
@@ -150,9 +151,10 @@ export class Tensor<D extends Datatype = Datatype> {
       const i = raw < 0 ? raw + size : raw;
       if (!Number.isInteger(raw) || i < 0 || i >= size) {
         const problem = Number.isInteger(raw) ? `is out of range for dimension ${d} of size ${size}` : "is not an integer";
+        const expected = `an integer in [${-size}, ${size - 1}]`;
         throw new ValidationError(
-          `Tensor "${this.name}": index ${show(raw)} ${problem}.`,
-          { tensor: this.name, path: `index[${d}]`, expected: `an integer in [${-size}, ${size - 1}]`, received: show(raw) },
+          `Tensor "${this.name}" index[${d}]: ${show(raw)} ${problem}: expected ${expected}, got ${show(raw)}.`,
+          { tensor: this.name, path: `index[${d}]`, expected, received: show(raw) },
         );
       }
       flat = flat * size + i;
@@ -174,8 +176,9 @@ export class Tensor<D extends Datatype = Datatype> {
    */
   strings(this: Tensor<"BYTES">): string[] {
     if (this.datatype !== "BYTES") {
-      throw new ValidationError(`Tensor "${this.name}": strings() needs a BYTES tensor, not ${this.datatype}.`, {
+      throw new ValidationError(`Tensor "${this.name}" datatype: strings() reads BYTES tensors: expected BYTES, got ${this.datatype}. Read numbers with toArray() or .data.`, {
         tensor: this.name,
+        path: "datatype",
         expected: "BYTES",
         received: this.datatype,
       });
@@ -213,11 +216,12 @@ export function checkedTensor<D extends Datatype>(
 function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
   const text = utf8Text(bytes);
   if (text === undefined) {
-    throw new ValidationError(`Tensor "${tensor}" element ${index} is not valid UTF-8; read it as bytes from .data.`, {
+    const received = `${bytes.length} bytes that are not UTF-8`;
+    throw new ValidationError(`Tensor "${tensor}" data[${index}] is not valid UTF-8: expected UTF-8 text, got ${received}. Read it as bytes from .data.`, {
       tensor,
       path: `data[${index}]`,
       expected: "UTF-8 text",
-      received: `${bytes.length} bytes that are not UTF-8`,
+      received,
     });
   }
   return text;

@@ -16,12 +16,17 @@ import type { V1Request } from "./types.js";
 export function buildV1Body(verb: "predict" | "explain", model: string, request: V1Request): string {
   const body = request as { instances?: unknown; inputs?: unknown; [field: string]: unknown } | null;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError(`${verb}("${model}") needs a body object such as { instances: tensor }.`, { path: "body", expected: "an object", received: String(body) });
+    const received = Array.isArray(body) ? "an array" : String(body);
+    throw new ValidationError(`${verb}("${model}") needs the body as an object such as { instances: tensor }: expected an object, got ${received}.`, {
+      path: "body",
+      expected: "an object",
+      received,
+    });
   }
   const hasInstances = body.instances !== undefined;
   const hasInputs = body.inputs !== undefined;
   if (hasInstances === hasInputs) {
-    throw new ValidationError(`${verb}("${model}") needs exactly one of "instances" (rows) and "inputs" (columns), got ${hasInstances ? "both" : "neither"}.`, {
+    throw new ValidationError(`${verb}("${model}") needs exactly one of "instances" (rows) and "inputs" (columns) in the body, got ${hasInstances ? "both" : "neither"}.`, {
       path: "body",
       expected: 'one of "instances" and "inputs"',
       received: hasInstances ? "both" : "neither",
@@ -31,7 +36,7 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
   if (body.instances instanceof Tensor) return `{${rest}"instances":${rows(body.instances)}}`;
   if (hasInputs && isTensorRecord(body.inputs)) return `{${rest}"inputs":${columns(body.inputs)}}`;
   if (hasInstances && !Array.isArray(body.instances)) {
-    throw new ValidationError(`${verb}("${model}"): "instances" must be a Tensor or a list (one element per instance).`, {
+    throw new ValidationError(`${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kind(body.instances)}.`, {
       path: "instances",
       expected: "a Tensor or an array",
       received: typeof body.instances,
@@ -60,11 +65,11 @@ function isTensorRecord(value: unknown): value is Readonly<Record<string, Tensor
   if (tensors === 0) return false;
   if (tensors < entries.length) {
     const [name] = entries.find(([, v]) => !(v instanceof Tensor))!;
-    throw new ValidationError(`"inputs" mixes tensors with other values: inputs.${name} is not a Tensor. Give every input as a Tensor, or the whole body as raw JSON.`, {
-      path: `inputs.${name}`,
-      expected: "a Tensor",
-      received: typeof (value as Record<string, unknown>)[name],
-    });
+    const other = (value as Record<string, unknown>)[name];
+    throw new ValidationError(
+      `"inputs" mixes tensors with other values: inputs.${name} is ${kind(other)}, expected a Tensor. Give every input as a Tensor, or the whole body as raw JSON.`,
+      { path: `inputs.${name}`, expected: "a Tensor", received: typeof other },
+    );
   }
   return true;
 }
@@ -72,7 +77,7 @@ function isTensorRecord(value: unknown): value is Readonly<Record<string, Tensor
 /** `[N, …]` → `[row0, row1, …]`, each row nested by the remaining dimensions. */
 function rows(tensor: Tensor): string {
   if (tensor.shape.length === 0) {
-    throw new ValidationError(`Tensor "${tensor.name}" has no batch dimension, so it cannot be sent as instances (rows). Give it shape [1, …] or [N, …].`, {
+    throw new ValidationError(`Tensor "${tensor.name}" has no batch dimension, so it cannot be sent as instances (rows): expected shape [N, …], got []. Give it shape [1, …] or [N, …].`, {
       tensor: tensor.name,
       path: "instances",
       expected: "shape [N, …]",
@@ -89,7 +94,7 @@ function columns(inputs: Readonly<Record<string, Tensor>>): string {
   for (const [name, tensor] of Object.entries(inputs)) {
     const size = tensor.shape[0];
     if (size === undefined) {
-      throw new ValidationError(`inputs.${name} (tensor "${tensor.name}") has no batch dimension; columnar inputs need shape [N, …].`, {
+      throw new ValidationError(`inputs.${name} (tensor "${tensor.name}") has no batch dimension: columnar inputs need shape [N, …], got []. Give it shape [1, …] or [N, …].`, {
         tensor: tensor.name,
         path: `inputs.${name}`,
         expected: "shape [N, …]",
@@ -97,12 +102,15 @@ function columns(inputs: Readonly<Record<string, Tensor>>): string {
       });
     }
     if (batch !== undefined && size !== batch.size) {
-      throw new ValidationError(`inputs.${name} has batch size ${size} but inputs.${batch.name} has ${batch.size}; columnar inputs share the batch dimension.`, {
+      throw new ValidationError(
+        `inputs.${name}.shape[0] (tensor "${tensor.name}") has batch size ${size} but inputs.${batch.name} has ${batch.size}: columnar inputs share the batch dimension, so expected ${batch.size}, got ${size}.`,
+        {
         tensor: tensor.name,
         path: `inputs.${name}.shape[0]`,
-        expected: String(batch.size),
-        received: String(size),
-      });
+          expected: String(batch.size),
+          received: String(size),
+        },
+      );
     }
     batch ??= { name, size };
     parts.push(`${JSON.stringify(name)}:${nested(tensor)}`);
@@ -130,10 +138,11 @@ function elementTexts(tensor: Tensor): string[] {
   const out = new Array<string>(tensor.data.length);
   const finite = (x: number, i: number): string => {
     if (!Number.isFinite(x)) {
-      throw new ValidationError(`Tensor "${name}" data[${i}] is ${x}, which JSON cannot carry (V1 has no binary form for it).`, {
+      const expected = `a finite ${datatype} value`;
+      throw new ValidationError(`Tensor "${name}" data[${i}] is ${x}, which JSON cannot carry (V1 has no binary form for it): expected ${expected}, got ${x}.`, {
         tensor: name,
         path: `data[${i}]`,
-        expected: `a finite ${datatype} value`,
+        expected,
         received: String(x),
       });
     }
@@ -172,11 +181,17 @@ function bytesText(bytes: Uint8Array): string {
 
 /** Refuse what JSON would change silently: NaN and ±Infinity (written as null), functions and symbols (dropped). */
 function checkRawJson(value: unknown, path: string, depth = 0): void {
-  if (depth > 512) throw new ValidationError(`The body nests deeper than 512 levels at ${path} (is there a cycle?).`, { path, expected: "at most 512 levels", received: "deeper" });
+  if (depth > 512) {
+    throw new ValidationError(`The body nests deeper than 512 levels at ${path} (is there a cycle?): expected at most 512 levels, got deeper.`, {
+      path,
+      expected: "at most 512 levels",
+      received: "deeper",
+    });
+  }
   switch (typeof value) {
     case "number":
       if (!Number.isFinite(value)) {
-        throw new ValidationError(`${path || "body"} is ${value}, which JSON cannot carry; the server would receive null.`, {
+        throw new ValidationError(`${path || "body"} is ${value}, which JSON cannot carry (expected a finite number); the server would receive null.`, {
           path,
           expected: "a finite number",
           received: String(value),
@@ -185,14 +200,22 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
       return;
     case "undefined":
       // Only reached inside arrays (undefined properties are left out): JSON.stringify would write null.
-      throw new ValidationError(`${path} is undefined, which JSON cannot carry; the server would receive null.`, { path, expected: "a JSON value", received: "undefined" });
+      throw new ValidationError(`${path} is undefined, which JSON cannot carry (expected a JSON value); the server would receive null. Use null explicitly.`, {
+        path,
+        expected: "a JSON value",
+        received: "undefined",
+      });
     case "function":
     case "symbol":
-      throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry.`, { path, expected: "a JSON value", received: typeof value });
+      throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry (expected a JSON value); JSON.stringify would drop it.`, {
+        path,
+        expected: "a JSON value",
+        received: typeof value,
+      });
     case "object":
       if (value === null || value instanceof Tensor) {
         if (value instanceof Tensor) {
-          throw new ValidationError(`${path} is a Tensor inside a raw body; tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
+          throw new ValidationError(`${path} is a Tensor inside a raw body (expected a JSON value); tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
             path,
             expected: "a JSON value",
             received: "a Tensor",
@@ -203,7 +226,7 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set) {
         // JSON.stringify writes a typed array as {"0":…} and a Map or Set as {}: never what was meant.
         throw new ValidationError(
-          `${path || "body"} is a ${value.constructor.name}, which JSON does not carry as such; give a plain array (bytes as { b64: "…" }), or send tensors as { instances: tensor }.`,
+          `${path || "body"} is a ${value.constructor.name}, which JSON does not carry as such (expected a plain JSON value); give a plain array (bytes as { b64: "…" }), or send tensors as { instances: tensor }.`,
           { path, expected: "a plain JSON value", received: value.constructor.name },
         );
       }
@@ -215,4 +238,11 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
     default:
       return;
   }
+}
+
+/** `an object`, `a number`, `null`: a value's kind, for messages (never the value itself, which may be large). */
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

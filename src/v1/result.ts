@@ -2,9 +2,9 @@
 import * as z from "zod/mini";
 import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
 import { toTensorData } from "../tensor/convert.js";
-import { isDatatype, type JsonValue, numel, parseJson, ProtocolError, type Tensor, ValidationError } from "../tensor/index.js";
-import { nestedShape } from "../tensor/shape.js";
-import { checkedTensor } from "../tensor/tensor.js";
+import { isDatatype, type JsonValue, parseJson, ProtocolError, type Tensor, ValidationError } from "../tensor/index.js";
+import { checkShape, nestedShape } from "../tensor/shape.js";
+import { checkedTensor, checkName } from "../tensor/tensor.js";
 import type { V1Result, V1TensorOptions } from "./types.js";
 
 /**
@@ -56,7 +56,10 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
     where = `outputs.${options.output}`;
     if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs) || !Object.hasOwn(outputs, options.output)) {
       const names = outputs !== null && typeof outputs === "object" && !Array.isArray(outputs) ? Object.keys(outputs).map((n) => `"${n}"`).join(", ") || "none" : "none";
-      throw new ValidationError(`The answer has no output "${options.output}" (outputs by name: ${names}).`, { path: where, expected: "a named output", received: names });
+      throw new ValidationError(
+        `The answer has no output "${options.output}" at ${where}: expected a named output, got outputs by name: ${names}. Pass one of those as output.`,
+        { path: where, expected: "a named output", received: names },
+      );
     }
     source = outputs[options.output];
   } else {
@@ -65,18 +68,27 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   }
   if (source === undefined || source === null) {
     const what = options.output === undefined ? "predictions or outputs" : where;
-    throw new ValidationError(`The answer has no ${what} to read as a tensor.`, { path: where, expected: "an array of numbers", received: "nothing" });
+    const received = source === null ? "null" : "nothing";
+    throw new ValidationError(`The answer has no ${what} to read as a tensor: expected an array of numbers at ${where}, got ${received}. Read the answer from .body.`, {
+      path: where,
+      expected: "an array of numbers",
+      received,
+    });
   }
   const { shape, first } = nestedShape(source);
   const datatype = options.datatype ?? (typeof first === "boolean" ? "BOOL" : allIntegers(source) ? "INT64" : "FP64");
+  const name = checkName(options.name ?? options.output ?? "predictions", "input", options.name === undefined ? "options.output" : "options.name");
   if (!isDatatype(datatype) || datatype === "BYTES") {
-    throw new ValidationError("tensor() reads numbers or booleans; read strings from .predictions.", { path: where, expected: "a numeric datatype", received: String(datatype) });
+    throw new ValidationError(
+      `Tensor "${name}" ${where}: tensor() reads numbers or booleans: expected a numeric datatype, got ${String(datatype)}. Read strings from .${where}.`,
+      { tensor: name, path: where, expected: "a numeric datatype", received: String(datatype) },
+    );
   }
-  const name = options.name ?? options.output ?? "predictions";
   const data = Array.isArray(source) ? source : [source]; // a single value reads as a rank-0 tensor
   // Read as a server's answer, not as caller input: KServe writes NaN and ±Infinity as null, read back as NaN.
   try {
-    const values = toTensorData(datatype, shape, numel(shape), data, { origin: "response", tensor: name, path: where });
+    const count = checkShape(shape, "response", name, where);
+    const values = toTensorData(datatype, shape, count, data, { origin: "response", tensor: name, path: where });
     return checkedTensor(name, datatype, shape, values, undefined);
   } catch (error) {
     // The answer is fine as V1 (predictions may be anything); it just is not this tensor: the caller's ask failed.

@@ -26,14 +26,14 @@ export interface InferBody {
  */
 export function buildInferBody(model: string, request: InferRequest, mode: BinaryMode, serverSpeaksBinary: boolean): InferBody {
   checkInferRequest(model, request);
-  const binaryInputs = request.inputs.map((tensor) => {
+  const binaryInputs = request.inputs.map((tensor, i) => {
     if (mode === "always") return true;
     const needs = jsonCannotCarry(tensor);
     if (mode === "never") {
       if (needs) {
         throw new ValidationError(
-          `Tensor "${tensor.name}" (${tensor.datatype}) cannot be sent as JSON: ${needs}. Use binary: "auto" or "always".`,
-          { tensor: tensor.name, expected: "a tensor JSON can carry", received: needs },
+          `Tensor "${tensor.name}" inputs[${i}] (${tensor.datatype}) cannot be sent as JSON: expected a tensor JSON can carry, but ${needs}. Use binary: "auto" or "always".`,
+          { tensor: tensor.name, path: `inputs[${i}]`, expected: "a tensor JSON can carry", received: needs },
         );
       }
       return false;

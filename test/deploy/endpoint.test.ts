@@ -51,8 +51,8 @@ describe("resolveEndpoint", () => {
   it("says to wait for Ready when status.url is missing", () => {
     for (const isvc of [{ metadata: { name: "iris" } }, { metadata: { name: "iris" }, status: {} }, { metadata: { name: "iris" }, status: { url: "" } }]) {
       const error = thrown(ValidationError, () => resolveEndpoint(isvc, { ingress }));
-      expect(error.message).toBe(
-        '[invalid_argument] InferenceService "iris" has no status.url yet: wait for its Ready condition (KServe sets status.url once the ingress is configured), then resolve the endpoint.',
+      expect(error.message).toMatch(
+        /^\[invalid_argument\] InferenceService "iris" has no status\.url yet \(expected the URL KServe reports, got (nothing|"")\): wait for its Ready condition \(KServe sets status\.url once the ingress is configured\), then resolve the endpoint\.$/,
       );
       expect(error.details.path).toBe("status.url");
     }
@@ -66,7 +66,8 @@ describe("resolveEndpoint", () => {
     ["http://iris.example.com/#top", "has a query or fragment"],
   ])("refuses the status.url %j", (url, reason) => {
     const error = thrown(ValidationError, () => resolveEndpoint({ status: { url } }));
-    expect(error.message).toBe(`[invalid_argument] status.url ${JSON.stringify(url)} ${reason}${reason.endsWith("fragment") ? ", so endpoint paths cannot be appended to it" : ""}.`);
+    const because = `${reason}${reason.endsWith("fragment") ? ", so endpoint paths cannot be appended to it" : ""}`;
+    expect(error.message).toBe(`[invalid_argument] status.url ${JSON.stringify(url)} ${because}: expected an http(s) URL, got ${JSON.stringify(url)}.`);
   });
 
   it.each([

@@ -146,6 +146,16 @@ describe("predict", () => {
     expect((await read('{"predictions":[true,false]}')).datatype).toBe("BOOL");
     expect((await read('{"predictions":3.5}')).shape).toEqual([]);
   });
+
+  it("tensor() refuses an empty name rather than returning a Tensor the constructor would refuse", async () => {
+    // Found by fuzzing: tensor({ name: "" }) returned a tensor named "", which no Tensor may be.
+    const res = await client(scripted(status(200, '{"predictions":[1,2],"outputs":{"":[3]}}'))).predict("m", { instances: [1] });
+    const error = thrown(ValidationError, () => res.tensor({ name: "" }));
+    expect(error.details).toMatchObject({ path: "options.name", expected: "a non-empty string", received: '""' });
+    expect(error.message).toContain("options.name");
+    expect(thrown(ValidationError, () => res.tensor({ output: "" })).details.path).toBe("options.output");
+    expect(res.tensor({ output: "", name: "x" }).name).toBe("x");
+  });
 });
 
 describe("modelReady, listModels, serverLive", () => {
