@@ -248,8 +248,13 @@ function prepare(ctx: RequestContext): Prepared {
 function httpError(response: HttpResponse, endpoint: Endpoint, url: string, secrets: readonly string[]): HttpError {
   const clean = (text: string) => (secrets.length === 0 ? text : scrubSecrets(text, secrets));
   const body = clean(new TextDecoder().decode(response.body));
-  const message = serverMessage(body) ?? `HTTP ${response.status} with no message`;
   const headers = redactHeaders(response.headers);
+  const location = response.status >= 300 && response.status < 400 ? response.headers["location"] : undefined;
+  // Redirects are never followed (credentials must not travel to another origin): say so rather than "no message".
+  const message =
+    location !== undefined
+      ? `Redirected to ${clean(location)}, which kserve-client does not follow (credentials must not travel to another origin); use the final address as baseUrl`
+      : (serverMessage(body) ?? `HTTP ${response.status} with no message`);
   if (secrets.length > 0) for (const name of Object.keys(headers)) headers[name] = clean(headers[name]!);
   return new HttpError(`${message} (HTTP ${response.status} from ${endpoint.method} ${url})`, {
     status: response.status,

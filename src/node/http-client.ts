@@ -158,7 +158,9 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     const signal = this.request.signal;
     if (signal?.aborted) return this.fail(signal.reason);
-    this.fail(error instanceof KServeError ? error : networkError(error, this.request, this.status === 0 ? "could not connect" : "the response broke off"));
+    // undici starts a request (onRequestStart) once it has a connection: a failure after that is no failure to connect.
+    const what = this.controller === undefined ? "could not connect" : this.status === 0 ? "the connection closed before an answer came" : "the response broke off";
+    this.fail(error instanceof KServeError ? error : networkError(error, this.request, what));
   }
 
   private fail(error: unknown): void {
