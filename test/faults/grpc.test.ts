@@ -11,14 +11,10 @@ import { describe, expect, it } from "vitest";
 import { ConnectionError, KServeError, ProtocolError, TimeoutError } from "kserve-client";
 import { createGrpcClient, type GrpcClientOptions, ModelInferResponseSchema } from "kserve-client/grpc";
 import { createNodeGrpcTransport } from "kserve-client/node";
-import { Tensor } from "kserve-client/tensor";
-import { type FaultCase, faultCase, type Settled } from "./leaks.js";
-import { type GrpcTurn, grpcServer, refusedUrl, type ScriptedServer } from "./servers.js";
+import { type FaultCase, faultCase } from "./leaks.js";
+import { DEADLINE_MS, FAST_RETRY, input, type MatrixRow, MODEL, runRow } from "./matrix.js";
+import { type GrpcTurn, grpcServer } from "./servers.js";
 
-const MODEL = "m";
-const input = () => Tensor.fp32("x", [1, 2], [1, 2]);
-const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 40 } as const;
-const DEADLINE_MS = 3000;
 
 /** A gRPC length-prefixed message. */
 const frame = (payload: Uint8Array, flags = 0) => {
@@ -66,26 +62,9 @@ const goawayThenClose = ({ session }: GrpcTurn) => {
   setTimeout(() => session.destroy(), 10);
 };
 
-interface ErrorExpectation {
-  type: abstract new (...args: never[]) => KServeError;
-  code: string;
-  grpcCode?: number;
-  retryable?: boolean;
-  message: (string | RegExp)[];
-}
-
-interface Row {
-  fault: string;
-  outcome: string;
-  server?: (turn: GrpcTurn) => void;
+interface Row extends MatrixRow<GrpcTurn> {
   options?: Partial<GrpcClientOptions>;
   readMaxBytes?: number;
-  attempts: number;
-  deadlineMs?: number;
-  atLeastMs?: number;
-  /** The client gives up on a hung answer: the server must see its stream closed, not left hanging. */
-  abandons?: true;
-  error?: ErrorExpectation;
 }
 
 const WHERE = 'ModelInfer of model "m"';
@@ -317,19 +296,6 @@ const ROWS: Row[] = [
   },
 ];
 
-function expectError(settled: Settled<unknown>, expected: ErrorExpectation): void {
-  expect(settled.ok, "the call should have failed").toBe(false);
-  const error = settled.error as KServeError;
-  expect(error).toBeInstanceOf(expected.type);
-  expect(error.code).toBe(expected.code);
-  if (expected.grpcCode !== undefined) expect(error.grpcCode).toBe(expected.grpcCode);
-  if (expected.retryable !== undefined) expect((error as ConnectionError).retryable).toBe(expected.retryable);
-  for (const part of expected.message) {
-    if (typeof part === "string") expect(error.message).toContain(part);
-    else expect(error.message).toMatch(part);
-  }
-}
-
 function client(c: FaultCase, baseUrl: string, options: Partial<GrpcClientOptions>, readMaxBytes?: number) {
   const transport = createNodeGrpcTransport({ baseUrl, ...(readMaxBytes === undefined ? {} : { readMaxBytes }) });
   c.defer(() => transport.close());
@@ -338,26 +304,7 @@ function client(c: FaultCase, baseUrl: string, options: Partial<GrpcClientOption
 
 describe("gRPC fault matrix (createGrpcClient on createNodeGrpcTransport)", () => {
   it.each(ROWS)("$fault → $outcome", async (row) => {
-    await faultCase(async (c) => {
-      let server: ScriptedServer | undefined;
-      let url: string;
-      if (row.server === undefined) url = await refusedUrl();
-      else {
-        server = await grpcServer(row.server);
-        c.defer(() => server!.close());
-        url = server.url;
-      }
-      const deadlineMs = row.deadlineMs ?? row.options?.timeoutMs ?? DEADLINE_MS;
-      const grpc = client(c, url, row.options ?? {}, row.readMaxBytes);
-      const settled = await c.timed(deadlineMs, () => grpc.infer(MODEL, { inputs: [input()] }));
-      if (row.error === undefined) {
-        expect(settled.error).toBeUndefined();
-        expect(Array.from(settled.value!.output("y").data as Float32Array)).toEqual([1, 2]);
-      } else expectError(settled, row.error);
-      if (server !== undefined) expect(server.requests.length, "requests the server saw").toBe(row.attempts);
-      if (row.atLeastMs !== undefined) expect(settled.elapsedMs).toBeGreaterThanOrEqual(row.atLeastMs);
-      if (row.abandons) await expect.poll(() => server!.open(), { timeout: 1000, message: "streams the client left open on the server" }).toBe(0);
-    });
+    await faultCase((c) => runRow(c, row, grpcServer, (url) => client(c, url, row.options ?? {}, row.readMaxBytes).infer(MODEL, { inputs: [input()] }), "streams"));
   });
 
   it("HTTP/2 GOAWAY on an idle connection between two calls → the next call opens a new connection and succeeds", async () => {

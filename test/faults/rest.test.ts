@@ -7,16 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionError, HttpError, KServeError, ProtocolError, TimeoutError, type V2Client, type V2ClientOptions, createV2Client } from "kserve-client";
 import { createNodeHttpClient } from "kserve-client/node";
-import { Tensor } from "kserve-client/tensor";
-import { type FaultCase, faultCase, type Settled } from "./leaks.js";
-import { refusedUrl, restServer, type RestTurn, type ScriptedServer } from "./servers.js";
+import { type FaultCase, faultCase } from "./leaks.js";
+import { DEADLINE_MS, FAST_RETRY, input, type MatrixRow, MODEL, runRow } from "./matrix.js";
+import { restServer, type RestTurn } from "./servers.js";
 
-const MODEL = "m";
-const input = () => Tensor.fp32("x", [1, 2], [1, 2]);
-/** Fast retries, so that a row with three attempts takes milliseconds, not seconds. */
-const FAST_RETRY = { initialDelayMs: 20, maxDelayMs: 40 } as const;
-/** The deadline of every call unless a row sets its own. */
-const DEADLINE_MS = 3000;
 
 const JSON_OK = JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2], data: [1, 2] }] });
 
@@ -53,47 +47,8 @@ const CLIENTS: [string, (c: FaultCase, baseUrl: string, options: ClientOptions) 
   ["fetch", (_c, baseUrl, options) => createV2Client({ baseUrl, fetch: globalThis.fetch, ...options })],
 ];
 
-interface ErrorExpectation {
-  type: abstract new (...args: never[]) => KServeError;
-  code: string;
-  /** For a ConnectionError: whether it says another attempt could help. */
-  retryable?: boolean;
-  status?: number;
-  /** Substrings the message must contain (`{url}` stands for the server's address). */
-  message: (string | RegExp)[];
-  /** Words the message must not contain (what would mislead). */
-  absent?: string[];
-}
-
-interface Row {
-  fault: string;
-  outcome: string;
-  /** The server's behaviour per request; absent for "connection refused". */
-  server?: (turn: RestTurn) => void;
+interface Row extends MatrixRow<RestTurn> {
   options?: ClientOptions;
-  /** How many requests the server must have seen. */
-  attempts: number;
-  /** The deadline the call is held to (its timeoutMs). */
-  deadlineMs?: number;
-  /** A least time the call must take (a server-requested wait that must have been honoured). */
-  atLeastMs?: number;
-  /** The client gives up on a hung answer: the server must see its connection closed, not left hanging. */
-  abandons?: true;
-  error?: ErrorExpectation;
-}
-
-function expectError(settled: Settled<unknown>, expected: ErrorExpectation, url: string): void {
-  expect(settled.ok, "the call should have failed").toBe(false);
-  const error = settled.error as KServeError;
-  expect(error).toBeInstanceOf(expected.type);
-  expect(error.code).toBe(expected.code);
-  if (expected.retryable !== undefined) expect((error as ConnectionError).retryable).toBe(expected.retryable);
-  if (expected.status !== undefined) expect(error.status).toBe(expected.status);
-  for (const part of expected.message) {
-    if (typeof part === "string") expect(error.message).toContain(part.replace("{url}", url));
-    else expect(error.message).toMatch(part);
-  }
-  for (const part of expected.absent ?? []) expect(error.message).not.toContain(part);
 }
 
 const inferUrl = `/v2/models/${MODEL}/infer`;
@@ -345,26 +300,9 @@ const ROWS: Row[] = [
 
 describe.each(CLIENTS)("REST fault matrix, %s HttpClient", (_name, makeClient) => {
   it.each(ROWS)("$fault → $outcome", async (row) => {
-    await faultCase(async (c) => {
-      let server: ScriptedServer | undefined;
-      let url: string;
-      if (row.server === undefined) url = await refusedUrl();
-      else {
-        server = await restServer(row.server);
-        c.defer(() => server!.close());
-        url = server.url;
-      }
-      const deadlineMs = row.deadlineMs ?? row.options?.timeoutMs ?? DEADLINE_MS;
-      const client = makeClient(c, url, { timeoutMs: DEADLINE_MS, retry: FAST_RETRY, ...row.options });
-      const settled = await c.timed(deadlineMs, () => client.infer(MODEL, { inputs: [input()] }, { binary: "never" }));
-      if (row.error === undefined) {
-        expect(settled.error).toBeUndefined();
-        expect(Array.from(settled.value!.output("y").data as Float32Array)).toEqual([1, 2]);
-      } else expectError(settled, row.error, url);
-      if (server !== undefined) expect(server.requests.length, "requests the server saw").toBe(row.attempts);
-      if (row.atLeastMs !== undefined) expect(settled.elapsedMs).toBeGreaterThanOrEqual(row.atLeastMs);
-      if (row.abandons) await expect.poll(() => server!.open(), { timeout: 1000, message: "connections the client left open on the server" }).toBe(0);
-    });
+    await faultCase((c) =>
+      runRow(c, row, restServer, (url) => makeClient(c, url, { timeoutMs: DEADLINE_MS, retry: FAST_RETRY, ...row.options }).infer(MODEL, { inputs: [input()] }, { binary: "never" }), "connections"),
+    );
   });
 
   it("redirect to another origin with credentials set → not followed: the other origin sees no request, and the error says why", async () => {
