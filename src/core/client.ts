@@ -60,7 +60,7 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
  * logger. Loopback is left alone (a port-forward, a sidecar), and so is a mesh that encrypts for the client,
  * which the logger's owner can tell from this line better than the SDK can.
  */
-function warnIfCredentialsInClear(baseUrl: string, logger: Logger | undefined): void {
+export function warnIfCredentialsInClear(baseUrl: string, logger: Logger | undefined): void {
   const url = new URL(baseUrl);
   if (url.protocol !== "http:" || isLoopback(url.hostname)) return;
   const message = `kserve-client: auth is set but baseUrl ${url.origin} is plain HTTP, so the credentials are sent unencrypted. Use https:// unless a mesh encrypts this hop.`;

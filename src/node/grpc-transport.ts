@@ -31,6 +31,8 @@ export interface NodeGrpcTransportOptions {
 
 /** A connect Transport that owns its HTTP/2 connection: `close()` ends it (tests, graceful shutdown). */
 export interface NodeGrpcTransport extends Transport {
+  /** Where the connection goes (`http(s)://host:port` of baseUrl), for checks such as credentials in clear. */
+  readonly baseUrl: string;
   close(): void;
 }
 
@@ -114,6 +116,7 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
       },
     ));
   return {
+    baseUrl: target.origin,
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       if (closed) throw new ConfigError("This gRPC transport was closed.");
       return (await load()).unary(method, signal, timeoutMs, header, input, contextValues);

@@ -54,3 +54,24 @@ describe("auth with plain HTTP", () => {
     for (const name of ["10.0.0.1", "128.0.0.1", "localhost.example.com", "example.com", "::2", "1127.0.0.1"]) expect(isLoopback(name)).toBe(false);
   });
 });
+
+describe("auth with plain HTTP over gRPC", () => {
+  it("warns once, at construction, for createNodeGrpcTransport to a remote http:// address; not for loopback or TLS", async () => {
+    const { createGrpcClient } = await import("kserve-client/grpc");
+    const { createNodeGrpcTransport } = await import("kserve-client/node");
+    const cases = [
+      ["http://10.0.0.7:8081", 1],
+      ["http://127.0.0.1:8081", 0],
+      ["https://iris.example.com", 0],
+    ] as const;
+    for (const [baseUrl, warnings] of cases) {
+      // Nothing connects before a call: no traffic leaves the machine.
+      const transport = createNodeGrpcTransport({ baseUrl });
+      const log = logger();
+      createGrpcClient({ transport, auth: { bearer: "t0ken-value" }, logger: log.logger });
+      expect(log.warnings, baseUrl).toHaveLength(warnings);
+      if (warnings) expect(log.warnings[0]![0]).toContain(baseUrl);
+      transport.close();
+    }
+  });
+});
