@@ -1,8 +1,8 @@
 // @ts-check
 // Load: 10,000 iris calls with 1,000 in flight against the mock KServe (its own process, loopback), through the
 // undici HttpClient, the fetch HttpClient and gRPC, twice each. Every call must succeed; after the runs and a
-// forced GC the heap must be back within 10% of where it was after the warm-up, and the client must hold no more
-// sockets than after the first run (no growth).
+// forced GC the heap must be back within 10% of where it was after the warm-up, and the sockets the client still
+// holds after idling past keep-alive must not grow from the first run to the second.
 //   npm run bench:load        (builds first; needs node --expose-gc, which the script passes)
 import { readdirSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -38,6 +38,16 @@ function sockets() {
     return process.getActiveResourcesInfo().filter((name) => name === "TCPSocketWrap").length;
   }
 }
+/**
+ * Sockets once the client has been idle past keep-alive (undici closes idle connections after 4 s): a count taken
+ * mid-churn says little (fetch opens and closes hundreds at this depth), what stays open after idling is a leak.
+ */
+async function idleSockets() {
+  await sleep(IDLE_MS);
+  return sockets();
+}
+const IDLE_MS = 5_000;
+
 async function settledHeap() {
   // Let closing sockets and timers finish, then collect until the figure stops moving.
   await sleep(200);
@@ -87,15 +97,16 @@ try {
     // Warm up at full concurrency, so that connection pools are at their working size before the heap is read.
     await runLoad(call, WARMUP, IN_FLIGHT);
     const heapBefore = await settledHeap();
-    const socketsBefore = sockets();
+    const socketsBefore = await idleSockets();
     const first = await runLoad(call, TOTAL, IN_FLIGHT);
-    const socketsAfterFirst = sockets();
+    const socketsAfterFirst = await idleSockets();
     const second = await runLoad(call, TOTAL, IN_FLIGHT);
-    const socketsAfterSecond = sockets();
+    const socketsAfterSecond = await idleSockets();
     const heapAfter = await settledHeap();
     const heapGrowth = heapAfter / heapBefore - 1;
     const ok = errors === 0 && heapGrowth <= 0.1 && socketsAfterSecond <= socketsAfterFirst;
-    failed ||= !ok;
+    // The hand-written baseline is there to compare with; its verdict is shown, but does not fail the run.
+    if (!name.startsWith("baseline")) failed ||= !ok;
     rows.push({ name, errors, first, second, heapBefore, heapAfter, heapGrowth, socketsBefore, socketsAfterFirst, socketsAfterSecond, ok });
     for (const [kind, count] of kinds) console.error(`  ${name}: ${count} × ${kind}`);
   }
@@ -107,7 +118,7 @@ try {
 
 const mb = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(1);
 console.log(`${TOTAL} calls with ${IN_FLIGHT} in flight, twice per client, after ${WARMUP} warm-up calls; Node ${process.version}\n`);
-console.log("| client | failed calls | req/s (run 1, run 2) | p50 / p99 ms (run 2) | heap after warm-up → after both runs (MB) | sockets: after warm-up, run 1, run 2 | verdict |");
+console.log("| client | failed calls | req/s (run 1, run 2) | p50 / p99 ms (run 2) | heap after warm-up → after both runs (MB) | sockets after 5 s idle: warm-up, run 1, run 2 | verdict |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
 for (const r of rows) {
   console.log(
