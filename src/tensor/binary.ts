@@ -58,7 +58,7 @@ export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTens
       const value = fields[name];
       if (value === undefined) continue;
       if (name === options.key) {
-        throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}"; leave it out of fields.`, {
+        throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}": expected no field named like the tensor key, got ${show(value)}. Leave it out of fields.`, {
           path: `fields.${name}`,
           expected: "no field named like the tensor key",
           received: show(value),

@@ -429,7 +429,12 @@ function writeJson(v: unknown, depth: number): string | undefined {
       return v ? "true" : "false";
     case "object": {
       if (v === null) return "null";
-      if (depth > MAX_DEPTH) throw new ValidationError(`Cannot write JSON nested deeper than ${MAX_DEPTH} levels (is there a cycle?).`);
+      if (depth > MAX_DEPTH) {
+        throw new ValidationError(`Cannot write JSON nested deeper than ${MAX_DEPTH} levels (is there a cycle?): expected at most ${MAX_DEPTH} levels, got deeper.`, {
+          expected: `at most ${MAX_DEPTH} levels`,
+          received: "deeper",
+        });
+      }
       // Boxed primitives are written as their value, as JSON.stringify does.
       if (v instanceof Number || v instanceof String || v instanceof Boolean) return writeJson(v.valueOf(), depth);
       if (Array.isArray(v)) {
