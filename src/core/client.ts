@@ -56,6 +56,13 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
 }
 
 /**
+ * The key of a transport's own check for credentials in clear: a transport that knows where it connects (the
+ * Node gRPC transport) implements it, and a client with `auth` calls it. A method rather than an address, so the
+ * check's code stays in the transports that have one and out of browser bundles.
+ */
+export const CHECK_CREDENTIALS_IN_CLEAR = Symbol.for("kserve-client.checkCredentialsInClear");
+
+/**
  * Credentials over plain HTTP to another machine travel readable by anyone on the path: say so once, through the
  * logger. Loopback is left alone (a port-forward, a sidecar), and so is a mesh that encrypts for the client,
  * which the logger's owner can tell from this line better than the SDK can.

@@ -10,7 +10,7 @@ import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } fro
 import { Code, ConnectError, createContextKey, createContextValues, type Interceptor, type Transport } from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
-import { checkModel, warnIfCredentialsInClear } from "../core/client.js";
+import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
 import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest, waitUntilReady } from "../core/inference.js";
 import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
@@ -72,10 +72,9 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
       "createGrpcClient needs a connect-es transport: createNodeGrpcTransport({ baseUrl }) from kserve-client/node, or createGrpcWebTransport({ baseUrl }) from @connectrpc/connect-web.",
     );
   }
-  // A transport that says where it connects (createNodeGrpcTransport does; connect-web's do not) is checked
-  // for credentials about to travel in clear, as the REST clients check baseUrl.
-  const address = (transport as { baseUrl?: unknown }).baseUrl;
-  if (options.auth !== undefined && typeof address === "string") warnIfCredentialsInClear(address, options.logger);
+  // A transport that knows where it connects (createNodeGrpcTransport; connect-web's do not) checks whether
+  // credentials would travel in clear, as the REST clients check baseUrl.
+  if (options.auth !== undefined) (transport as { [CHECK_CREDENTIALS_IN_CLEAR]?: (logger?: Logger) => void })[CHECK_CREDENTIALS_IN_CLEAR]?.(options.logger);
   const staticHeaders = lowerCaseHeaders(options.headers, "headers");
   const clientPolicy = resolveRetryPolicy(options.retry);
   if (options.timeoutMs !== undefined && options.timeoutMs !== Infinity) milliseconds(options.timeoutMs, "timeoutMs");

@@ -12,7 +12,8 @@ import type { Transport } from "@connectrpc/connect";
 import type { SecureClientSessionOptions } from "node:http2";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { checkVirtualHost } from "../core/client.js";
+import { CHECK_CREDENTIALS_IN_CLEAR, checkVirtualHost, warnIfCredentialsInClear } from "../core/client.js";
+import type { Logger } from "../core/request.js";
 import { ConfigError } from "../core/errors.js";
 import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 
@@ -31,8 +32,6 @@ export interface NodeGrpcTransportOptions {
 
 /** A connect Transport that owns its HTTP/2 connection: `close()` ends it (tests, graceful shutdown). */
 export interface NodeGrpcTransport extends Transport {
-  /** Where the connection goes (`http(s)://host:port` of baseUrl), for checks such as credentials in clear. */
-  readonly baseUrl: string;
   close(): void;
 }
 
@@ -115,8 +114,7 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
         );
       },
     ));
-  return {
-    baseUrl: target.origin,
+  const transport: NodeGrpcTransport = {
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       if (closed) throw new ConfigError("This gRPC transport was closed.");
       return (await load()).unary(method, signal, timeoutMs, header, input, contextValues);
@@ -130,6 +128,8 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
       void loaded?.then((t) => t.close(), () => undefined);
     },
   };
+  // Called by createGrpcClient when it has auth: warns through its logger if baseUrl is plain HTTP off this machine.
+  return Object.assign(transport, { [CHECK_CREDENTIALS_IN_CLEAR]: (logger?: Logger) => warnIfCredentialsInClear(target.origin, logger) });
 }
 
 /** The transport once its peers are loaded: unary calls on the SDK's own path, streaming on connect-node's. */
