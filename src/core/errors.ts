@@ -48,21 +48,16 @@ tagErrorClass(TimeoutError, "TimeoutError");
 tagErrorClass(AbortError, "AbortError");
 tagErrorClass(ConfigError, "ConfigError");
 
-/** Node's error codes for a TLS certificate that does not verify: retrying cannot fix these. */
-export const TLS_ERROR_CODES: ReadonlySet<string> = new Set([
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_REVOKED",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-]);
+/**
+ * Whether a Node error code says a TLS certificate did not verify, so that retrying cannot fix it: Node's
+ * `ERR_TLS_CERT_ALTNAME_INVALID`, OpenSSL's X509 verification codes (the list in Node's `tls` docs:
+ * `CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `INVALID_CA`, …) and the
+ * server's TLS alerts about the client's certificate (`ERR_SSL_…_BAD_CERTIFICATE`, `…_CERTIFICATE_REQUIRED`).
+ * A pattern rather than a table: it covers all of them in fewer bytes of every bundle.
+ */
+export function isCertificateError(code: unknown): boolean {
+  return typeof code === "string" && /CERT|CRL_|^UNABLE_TO_|^(INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH)$/.test(code);
+}
 
 /**
  * The first error in `error`'s cause chain (itself included, at most 5 deep) that `test` accepts: Node and the

@@ -3,7 +3,7 @@
  * numeric status in `grpcCode`. Pure functions, tested in isolation.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ConnectionError, type ErrorCode, findCause, KServeError, scrubSecrets, TLS_ERROR_CODES } from "../core/errors.js";
+import { ConnectionError, type ErrorCode, findCause, isCertificateError, KServeError, scrubSecrets } from "../core/errors.js";
 import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
 /**
@@ -116,7 +116,7 @@ export function withoutSecrets(error: unknown, secrets: readonly string[]): unkn
 
 /** The Node TLS error code somewhere in the error's cause chain, if the failure was a certificate check. */
 function tlsErrorCode(error: unknown): string | undefined {
-  const found = findCause(error, ({ code }) => typeof code === "string" && TLS_ERROR_CODES.has(code));
+  const found = findCause(error, ({ code }) => isCertificateError(code));
   return found?.code as string | undefined;
 }
 

@@ -4,7 +4,7 @@
  * the TLS SNI name and the name the certificate is checked against.
  */
 import { type Dispatcher, Pool } from "undici";
-import { ConfigError, ConnectionError, KServeError, TLS_ERROR_CODES } from "../core/errors.js";
+import { ConfigError, ConnectionError, isCertificateError, KServeError } from "../core/errors.js";
 import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
@@ -183,7 +183,7 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
     return new ConfigError(`${request.url}: the request cannot be sent: ${detail}.`, { cause: error });
   }
   const name = request.host ?? new URL(request.url).hostname;
-  if (typeof code === "string" && TLS_ERROR_CODES.has(code)) {
+  if (isCertificateError(code)) {
     return new ConnectionError(
       `The TLS certificate of ${request.url} does not verify for "${name}": ${detail} (${code}). ` +
         "Check `host`, or trust the server's CA with createNodeHttpClient({ tls: { ca } }).",
