@@ -1,3 +1,4 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { defineConfig } from "tsup";
 
 // One entry per public subpath; keep in step with package.json "exports".
@@ -32,4 +33,28 @@ export default defineConfig({
   shims: false,
   minify: false,
   treeshake: true,
+  onSuccess: blankBareChunkImports,
 });
+
+/**
+ * esbuild's code splitting keeps source order by importing, for nothing, every shared chunk that comes earlier
+ * (`import './chunk-X.js';`). The package declares `"sideEffects": false`, and no module here has an import-time
+ * effect (src has no bare imports), so users' bundlers drop those imports anyway, and esbuild and Vite warn about
+ * each one ("ignored-bare-import"). Blank them out where they are made. The line is kept, empty, so the source
+ * maps still line up.
+ */
+async function blankBareChunkImports(): Promise<void> {
+  const bare = /^(?:import '\.\.?\/chunk-[\w-]+\.js';|require\('\.\.?\/chunk-[\w-]+\.cjs'\);)$/gm;
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else if (/\.c?js$/.test(entry.name)) {
+        const code = await readFile(path, "utf8");
+        const blanked = code.replace(bare, "");
+        if (blanked !== code) await writeFile(path, blanked);
+      }
+    }
+  };
+  await walk("dist");
+}

@@ -95,6 +95,38 @@ describe("packed tarball", () => {
   });
 });
 
+describe("bundled from the tarball by esbuild, as users' bundlers do", () => {
+  // esbuild is what Vite, tsup and many edge toolchains run. A bundler that honours `"sideEffects": false`
+  // warns about every import it drops. esbuild keeps quiet about code under node_modules, but not about a
+  // package linked from a workspace (npm/pnpm workspaces, `npm link`), whose real path is outside it: so the
+  // bundle is made from this repository's own dist (just built by `npm pack`), reached by the package's name
+  // through its exports map as a linked package is.
+  for (const platform of ["browser", "node"] as const) {
+    it(`every subpath bundles for ${platform} with no warnings`, async () => {
+      const { build } = await import("esbuild");
+      // kserve-client/testing starts loopback servers: it is for Node test suites only.
+      const entries = subpaths().filter((subpath) => platform === "node" || subpath !== "./testing");
+      const result = await build({
+        stdin: {
+          contents: entries.map((subpath, i) => `export * as e${i} from ${JSON.stringify(`kserve-client${subpath.slice(1)}`)};`).join("\n"),
+          resolveDir: REPO_ROOT,
+          loader: "js",
+        },
+        bundle: true,
+        write: false,
+        format: "esm",
+        platform,
+        logLevel: "silent",
+        // What the package imports itself stays out: only the package's own files are under test.
+        external: ["zod", "undici", "@connectrpc/*", "@bufbuild/*", "@kubernetes/*", "msw", "node:*"],
+      });
+      const warnings = result.warnings.map((w) => `${w.id}: ${w.text} (${w.location?.file ?? "?"})`);
+      expect(warnings).toEqual([]);
+      expect(entries.length).toBeGreaterThan(5);
+    });
+  }
+});
+
 const runtimes = [
   {
     label: `current Node (${process.version})`,
