@@ -30,6 +30,9 @@ export default defineConfig({
   platform: "neutral",
   // Dependencies stay imports (tsup's default); node:* is only ever imported by the Node builds.
   external: [/^node:/],
+  // Keep the `node:` prefix tsup strips by default (for Node < 14.18): Deno, Bun and Cloudflare's nodejs_compat
+  // need it, and it is how the dist tests tell a built-in from a package.
+  removeNodeProtocol: false,
   shims: false,
   minify: false,
   treeshake: true,

@@ -3,6 +3,7 @@
  * linted (publint, attw) and loaded through its exports map with import() and require(), on the Node running
  * the tests and on Node 24.
  */
+import { isBuiltin } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -302,7 +303,7 @@ describe("what browsers and edge runtimes load", () => {
     }
     for (const [subpath, file] of universal) {
       const { bare } = await reach(join(pkg().installedDir, file));
-      const nodeOnly = [...bare].filter((s) => s.startsWith("node:") || s === "undici" || s.startsWith("undici/"));
+      const nodeOnly = [...bare].filter((s) => isBuiltin(s) || s === "undici" || s.startsWith("undici/"));
       expect(nodeOnly, `${subpath} (${file})`).toEqual([]);
     }
     expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v1", "./v2", "./grpc", "./node"]));
