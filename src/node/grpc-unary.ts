@@ -128,7 +128,7 @@ function read<I extends DescMessage, O extends DescMessage>(
   stream.on("response", (received) => {
     responseHeaders = received;
     const status = Number(received[":status"]);
-    if (status !== 200) return finish(new ConnectError(`HTTP ${status}`, codeFromHttpStatus(status), toHeaders(received)));
+    if (status !== 200) return finish(new ConnectError(httpStatusMessage(status, received), codeFromHttpStatus(status), toHeaders(received)));
     const type = received["content-type"];
     if (type === undefined || !/^application\/grpc(?:\+proto)?(?:;|$)/i.test(type)) {
       finish(new ConnectError(`unsupported content type ${type ?? "(none)"}: not a gRPC answer`, Code.Unknown, toHeaders(received)));
@@ -173,4 +173,17 @@ function read<I extends DescMessage, O extends DescMessage>(
     }
     finish(undefined, { stream: false, service: method.parent, method, header, message, trailer: fields === header ? new Headers() : fields });
   });
+}
+
+/**
+ * What an HTTP status other than 200 on a gRPC call means for the caller. A redirect is not followed
+ * (credentials must not travel to another origin, and gRPC has no redirects); anything else is an HTTP answer
+ * where a gRPC one was expected, which a wrong port or a gateway without a gRPC route gives.
+ */
+function httpStatusMessage(status: number, headers: IncomingHttpHeaders): string {
+  const location = headers.location;
+  if (status >= 300 && status < 400) {
+    return `HTTP ${status}: redirected${location === undefined ? "" : ` to ${location}`}, which gRPC does not follow (credentials must not travel to another origin); use the final address as baseUrl`;
+  }
+  return `HTTP ${status} instead of a gRPC answer: check that baseUrl is the server's gRPC port, or that the gateway in front routes gRPC`;
 }

@@ -338,6 +338,8 @@ describe("gRPC fault matrix (createGrpcClient on createNodeGrpcTransport)", () =
       const error = settled.error as KServeError;
       expect(error).toBeInstanceOf(KServeError);
       expect(error.message).toContain("HTTP 307");
+      expect(error.message).toContain(`redirected to ${other.url}/inference.GRPCInferenceService/ModelInfer, which gRPC does not follow`);
+      expect(error.message).toContain("use the final address as baseUrl");
       expect(error.message).not.toContain("s3cret-token");
       expect(origin.requests).toHaveLength(1);
       expect(origin.requests[0]!.headers["authorization"]).toBe("Bearer s3cret-token");

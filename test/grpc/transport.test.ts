@@ -172,6 +172,7 @@ describe("answers that are errors", () => {
     );
     expect(error).toBeInstanceOf(KServeError);
     expect(error).toMatchObject({ code: "unimplemented", grpcCode: Code.Unimplemented });
+    expect((error as KServeError).message).toContain("HTTP 404 instead of a gRPC answer: check that baseUrl is the server's gRPC port");
   });
 
   it("HTTP 503 from a proxy is UNAVAILABLE, and the SDK client retries it", async () => {
