@@ -3,7 +3,7 @@
  * the pure functions that turn an HTTP answer into one live in http-error.ts (only the REST clients need them)
  * and are re-exported here, so every error is imported from this one module.
  */
-import { KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
+import { KServeError, type KServeErrorOptions, ProtocolError, tagErrorClass } from "../tensor/errors.js";
 
 export { isKServeError, KServeError, ProtocolError, ValidationError } from "../tensor/errors.js";
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../tensor/errors.js";
@@ -47,6 +47,17 @@ tagErrorClass(ConnectionError, "ConnectionError");
 tagErrorClass(TimeoutError, "TimeoutError");
 tagErrorClass(AbortError, "AbortError");
 tagErrorClass(ConfigError, "ConfigError");
+
+/**
+ * A ProtocolError met while decoding an answer, again with where that answer came from at the end of its message
+ * (`… (in the answer of model "iris" to POST http://…/infer)`), its model and request id set, and the original
+ * as its cause: the decoders know the field that is wrong, the client knows whose answer it was. Anything else
+ * is returned as it is.
+ */
+export function locateProtocolError(error: unknown, where: string, options: { model?: string | undefined; requestId?: string | undefined }): unknown {
+  if (!(error instanceof ProtocolError)) return error;
+  return new ProtocolError(`${error.rawMessage.replace(/\.$/, "")} (in the answer ${where}).`, error.details, { cause: error, ...options });
+}
 
 /**
  * Whether a Node error code says a TLS certificate did not verify, so that retrying cannot fix it: Node's

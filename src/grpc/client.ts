@@ -11,7 +11,7 @@ import { Code, ConnectError, createContextKey, createContextValues, type Interce
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
 import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
-import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, sentCredentials, TimeoutError } from "../core/errors.js";
+import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest, waitUntilReady } from "../core/inference.js";
 import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
 import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
@@ -185,7 +185,11 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
       checkInferRequest(checkModel(model), request);
       const message = toModelInferRequest(model, call.version, request);
       const response = await unary(service.modelInfer, message, call, { rpc: "ModelInfer", model });
-      return fromModelInferResponse(model, response);
+      try {
+        return fromModelInferResponse(model, response);
+      } catch (error) {
+        throw locateProtocolError(error, `of model "${model}" to gRPC ModelInfer`, { model });
+      }
     },
     serverLive: (call = {}) => ready(service.serverLive, {}, call, { rpc: "ServerLive" }, false),
     serverReady: (call = {}) => ready(service.serverReady, {}, call, { rpc: "ServerReady" }, false),

@@ -3,7 +3,8 @@ import { checkModel, createRequestContext } from "../core/client.js";
 import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
 import { waitUntilReady } from "../core/inference.js";
 import type { HttpClient } from "../core/http.js";
-import { type CallOptions, send } from "../core/request.js";
+import { locateProtocolError } from "../core/errors.js";
+import { type CallOptions, joinUrl, send } from "../core/request.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
 import { modelMetadataSchema, serverMetadataSchema } from "./schemas.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions } from "./types.js";
@@ -49,9 +50,15 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
         }
       }
       const response = await send(ctx, { method: "POST", path, headers, body, model }, call);
-      const { result, binary } = decodeInferResponse(model, response);
-      if (binary) serverSpeaksBinary = true;
-      return result;
+      let decoded: ReturnType<typeof decodeInferResponse>;
+      try {
+        decoded = decodeInferResponse(model, response);
+      } catch (error) {
+        const where = `of model "${model}" to POST ${joinUrl(ctx.baseUrl, path)}`;
+        throw locateProtocolError(error, where, { model, requestId: response.headers["x-request-id"] });
+      }
+      if (decoded.binary) serverSpeaksBinary = true;
+      return decoded.result;
     },
     serverLive: (call) => health("/v2/health/live", call),
     serverReady: (call) => health("/v2/health/ready", call),

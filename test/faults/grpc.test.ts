@@ -121,7 +121,7 @@ const ROWS: Row[] = [
     outcome: "ProtocolError (internal) naming the output, not retried",
     server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2n] }], rawOutputContents: [FP32_12.subarray(0, 5)] })),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", message: ['"y"'] },
+    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"'] },
   },
   {
     fault: "bytes that are not a ModelInferResponse",
@@ -135,21 +135,21 @@ const ROWS: Row[] = [
     outcome: "ProtocolError (internal) naming raw_output_contents, not retried",
     server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2n] }], rawOutputContents: [FP32_12, FP32_12] })),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", message: ["raw_output_contents"] },
+    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, "raw_output_contents"] },
   },
   {
     fault: "contents length contradicting shape",
     outcome: "ProtocolError (internal) naming the tensor, not retried",
     server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [3n], contents: { fp32Contents: [1, 2] } }] })),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", message: ['"y"', "3", "2"] },
+    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"', "3", "2"] },
   },
   {
     fault: "unknown datatype",
     outcome: "ProtocolError (internal) naming the datatype, not retried",
     server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP33", shape: [2n] }], rawOutputContents: [FP32_12] })),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", message: ["FP33"] },
+    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, "FP33"] },
   },
   {
     fault: "UNAVAILABLE storm",

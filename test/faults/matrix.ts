@@ -23,6 +23,8 @@ export interface ErrorExpectation {
   /** For a ConnectionError: whether it says another attempt could help. */
   retryable?: boolean;
   status?: number;
+  /** The model the error names in its `model` field. */
+  model?: string;
   /** Substrings the message must contain (`{url}` stands for the server's address). */
   message: (string | RegExp)[];
   /** Words the message must not contain (what would mislead). */
@@ -53,6 +55,7 @@ export function expectError(settled: Settled<unknown>, expected: ErrorExpectatio
   if (expected.grpcCode !== undefined) expect(error.grpcCode).toBe(expected.grpcCode);
   if (expected.retryable !== undefined) expect((error as ConnectionError).retryable).toBe(expected.retryable);
   if (expected.status !== undefined) expect(error.status).toBe(expected.status);
+  if (expected.model !== undefined) expect(error.model).toBe(expected.model);
   for (const part of expected.message) {
     if (typeof part === "string") expect(error.message).toContain(part.replace("{url}", url));
     else expect(error.message).toMatch(part);

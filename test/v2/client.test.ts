@@ -172,6 +172,15 @@ describe("infer, bad requests and bad answers", () => {
     expect(await client(scripted(status(200, "<html>"))).infer("m", { inputs: [iris([[1, 2, 3, 4]])] }).catch((e: unknown) => e)).toBeInstanceOf(ProtocolError);
   });
 
+  it("a ProtocolError about an answer says whose answer it was, with the model, request id and decoder's error as cause", async () => {
+    const answer = { ...status(200, '{"model_name":"m","outputs":[{"name":"y","datatype":"FP32","shape":[3],"data":[1,2]}]}'), headers: { "x-request-id": "req-42" } };
+    const err = (await client(scripted(answer)).infer("m", { inputs: [iris([[1, 2, 3, 4]])] }).catch((e: unknown) => e)) as ProtocolError;
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err.message).toMatch(/^\[internal\] Tensor "y" outputs\[0\]\.data: .*expected 3 elements.*got 2 \(in the answer of model "m" to POST http:\/\/127\.0\.0\.1:8080\/v2\/models\/m\/infer\)\.$/);
+    expect(err).toMatchObject({ model: "m", requestId: "req-42", details: { tensor: "y", path: "outputs[0].data" } });
+    expect(err.cause).toBeInstanceOf(ProtocolError);
+  });
+
   it("URL-encodes model names and versions", async () => {
     const http = scripted(recorded("v2-infer-json"));
     await client(http).infer("a b/c", { inputs: [iris([[1, 2, 3, 4]])] }, { version: "v 1" });
