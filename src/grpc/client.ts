@@ -145,7 +145,8 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
           service: method.parent,
           method,
           requestMethod: "POST",
-          url: place.rpc,
+          // The RPC's path: what connect's transports append to their baseUrl, which only the transport knows.
+          url: `/${method.parent.typeName}/${method.name}`,
           header,
           contextValues: createContextValues().set(CALL, state),
           message,

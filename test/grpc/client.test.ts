@@ -345,4 +345,14 @@ describe("auth", () => {
     await createGrpcClient({ transport: serverTransport, headers: { "X-Tenant": "a" }, interceptors: [spy] }).serverLive({ headers: { "X-Call": "b" } });
     expect(seenHeaders).toEqual(["a", "b"]);
   });
+
+  it("your interceptors see the RPC's path as url and its method, as connect's own transports show them", async () => {
+    const seen: string[] = [];
+    const spy: Interceptor = (next) => async (req) => {
+      seen.push(`${req.url} ${req.method.name} ${req.service.typeName}`);
+      return next(req);
+    };
+    await createGrpcClient({ transport: serverTransport, interceptors: [spy] }).serverLive();
+    expect(seen).toEqual(["/inference.GRPCInferenceService/ServerLive ServerLive inference.GRPCInferenceService"]);
+  });
 });
