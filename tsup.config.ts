@@ -16,6 +16,7 @@ export const entries = {
   "deploy/index": "src/deploy/index.ts",
   "deploy/index.node": "src/deploy/index.node.ts",
   "testing/index": "src/testing/index.ts",
+  "testing/index.browser": "src/testing/index.browser.ts",
 };
 
 export default defineConfig({

@@ -105,8 +105,7 @@ describe("bundled from the tarball by esbuild, as users' bundlers do", () => {
   for (const platform of ["browser", "node"] as const) {
     it(`every subpath bundles for ${platform} with no warnings`, async () => {
       const { build } = await import("esbuild");
-      // kserve-client/testing starts loopback servers: it is for Node test suites only.
-      const entries = subpaths().filter((subpath) => platform === "node" || subpath !== "./testing");
+      const entries = subpaths();
       const result = await build({
         stdin: {
           contents: entries.map((subpath, i) => `export * as e${i} from ${JSON.stringify(`kserve-client${subpath.slice(1)}`)};`).join("\n"),
@@ -294,10 +293,11 @@ describe("what browsers and edge runtimes load", () => {
   it("the universal entries and the browser build of ./node import no Node built-in and no undici", async () => {
     const exportsMap = pkg().manifest.exports as Record<string, Record<string, { default: string } | Record<string, { default: string }>>>;
     const universal: [string, string][] = [];
-    // DESIGN.md §2's universal entries, and ./node's browser build. ./testing is Node tooling (a mock server).
-    for (const subpath of subpaths().filter((s) => s !== "./testing")) {
+    // DESIGN.md §2's universal entries, and the browser builds of ./node and ./testing (whose Node build starts servers).
+    for (const subpath of subpaths()) {
       const conditions = exportsMap[subpath]!;
       const browser = conditions["browser"] as Record<string, { default: string }> | undefined;
+      if (subpath === "./testing") expect(browser, "./testing has a browser build").toBeDefined();
       const target = (browser ?? conditions)["import"] as { default: string };
       universal.push([subpath, target.default]);
     }
@@ -306,7 +306,7 @@ describe("what browsers and edge runtimes load", () => {
       const nodeOnly = [...bare].filter((s) => isBuiltin(s) || s === "undici" || s.startsWith("undici/"));
       expect(nodeOnly, `${subpath} (${file})`).toEqual([]);
     }
-    expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v1", "./v2", "./grpc", "./node"]));
+    expect(universal.map(([s]) => s)).toEqual(expect.arrayContaining([".", "./tensor", "./v1", "./v2", "./grpc", "./node", "./testing"]));
   });
 
   it("the browser stub of ./node has the same exports as the real one, and says what is wrong when called", async () => {
@@ -315,5 +315,15 @@ describe("what browsers and edge runtimes load", () => {
     const stub = (await import(join(dir, "index.browser.js"))) as Record<string, (...args: unknown[]) => unknown>;
     expect(Object.keys(stub).sort()).toEqual(Object.keys(real).sort());
     expect(() => stub["createNodeHttpClient"]!()).toThrow(/needs Node\.js/);
+  });
+
+  it("the browser build of ./testing has the same exports as the Node one; its mock servers say what to use instead", async () => {
+    const dir = join(pkg().installedDir, "dist", "testing");
+    const real = (await import(join(dir, "index.js"))) as Record<string, unknown>;
+    const browser = (await import(join(dir, "index.browser.js"))) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    expect(Object.keys(browser).sort()).toEqual(Object.keys(real).sort());
+    await expect(browser["startMockKServe"]!()).rejects.toThrow(/needs Node\.js.*setupWorker/);
+    await expect(browser["startMockCluster"]!()).rejects.toThrow(/needs Node\.js.*setupWorker/);
+    expect(typeof browser["createKServeHandlers"]).toBe("function");
   });
 });
