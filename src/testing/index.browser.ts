@@ -27,7 +27,9 @@ export { encodeTreeModelFile, IRIS_MODEL_FILE_NAME, irisModelFile, TREE_MODEL_FO
 export type { TreeModelFile } from "./cluster/model-file.js";
 export type { KubeObject, KubeStore, StoredObject, WatchEvent } from "./kube/index.js";
 
-const IN_A_BROWSER = "In a browser, serve the fake models with msw instead: setupWorker(...createKServeHandlers(createFakeModels(), { baseUrl })).";
+const IN_A_BROWSER =
+  "In a browser, serve the fake models with msw instead: setupWorker(...createKServeHandlers(createFakeModels(), { baseUrl })). " +
+  "Under Node with a browser-like test environment (jest-environment-jsdom resolves the \"browser\" condition), run this test in a Node environment or set customExportConditions to [\"node\"].";;
 
 /** Not available here: needs Node (it listens on loopback sockets). */
 export async function startMockKServe(_options?: MockKServeOptions): Promise<MockKServe> {
