@@ -9,6 +9,7 @@ export type {
   TensorArray,
   TensorData,
   TensorElement,
+  TensorFactory,
   TensorInput,
   TensorParameters,
 } from "./tensor/index.js";

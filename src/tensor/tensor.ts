@@ -19,6 +19,8 @@ export type { JsonValue, TensorParameters } from "./json-value.js";
 /** What `toArray()` returns: nested arrays by shape, or the element itself for a rank-0 tensor. */
 export type TensorArray<E> = E | NestedArrayOf<E>;
 
+/** A per-datatype factory such as `Tensor.fp32`: `new Tensor(name, datatype, shape, data, parameters)` with the datatype fixed. */
+export type TensorFactory<D extends Datatype> = (name: string, shape: readonly number[], data: TensorInput<D>, parameters?: TensorParameters) => Tensor<D>;
 
 /**
  * A named, typed, shaped tensor: the unit of inference input and output.
@@ -64,67 +66,39 @@ export class Tensor<D extends Datatype = Datatype> {
   }
 
   /** BOOL tensor; `data` is a `Uint8Array` of 0/1. */
-  static bool(name: string, shape: readonly number[], data: TensorInput<"BOOL">, parameters?: TensorParameters): Tensor<"BOOL"> {
-    return new Tensor(name, "BOOL", shape, data, parameters);
-  }
+  declare static readonly bool: TensorFactory<"BOOL">;
   /** UINT8 tensor (`Uint8Array`). */
-  static uint8(name: string, shape: readonly number[], data: TensorInput<"UINT8">, parameters?: TensorParameters): Tensor<"UINT8"> {
-    return new Tensor(name, "UINT8", shape, data, parameters);
-  }
+  declare static readonly uint8: TensorFactory<"UINT8">;
   /** UINT16 tensor (`Uint16Array`). */
-  static uint16(name: string, shape: readonly number[], data: TensorInput<"UINT16">, parameters?: TensorParameters): Tensor<"UINT16"> {
-    return new Tensor(name, "UINT16", shape, data, parameters);
-  }
+  declare static readonly uint16: TensorFactory<"UINT16">;
   /** UINT32 tensor (`Uint32Array`). */
-  static uint32(name: string, shape: readonly number[], data: TensorInput<"UINT32">, parameters?: TensorParameters): Tensor<"UINT32"> {
-    return new Tensor(name, "UINT32", shape, data, parameters);
-  }
+  declare static readonly uint32: TensorFactory<"UINT32">;
   /** UINT64 tensor (`BigUint64Array`); numbers must be safe integers, larger values bigints. */
-  static uint64(name: string, shape: readonly number[], data: TensorInput<"UINT64">, parameters?: TensorParameters): Tensor<"UINT64"> {
-    return new Tensor(name, "UINT64", shape, data, parameters);
-  }
+  declare static readonly uint64: TensorFactory<"UINT64">;
   /** INT8 tensor (`Int8Array`). */
-  static int8(name: string, shape: readonly number[], data: TensorInput<"INT8">, parameters?: TensorParameters): Tensor<"INT8"> {
-    return new Tensor(name, "INT8", shape, data, parameters);
-  }
+  declare static readonly int8: TensorFactory<"INT8">;
   /** INT16 tensor (`Int16Array`). */
-  static int16(name: string, shape: readonly number[], data: TensorInput<"INT16">, parameters?: TensorParameters): Tensor<"INT16"> {
-    return new Tensor(name, "INT16", shape, data, parameters);
-  }
+  declare static readonly int16: TensorFactory<"INT16">;
   /** INT32 tensor (`Int32Array`). */
-  static int32(name: string, shape: readonly number[], data: TensorInput<"INT32">, parameters?: TensorParameters): Tensor<"INT32"> {
-    return new Tensor(name, "INT32", shape, data, parameters);
-  }
+  declare static readonly int32: TensorFactory<"INT32">;
   /** INT64 tensor (`BigInt64Array`); numbers must be safe integers, larger values bigints. */
-  static int64(name: string, shape: readonly number[], data: TensorInput<"INT64">, parameters?: TensorParameters): Tensor<"INT64"> {
-    return new Tensor(name, "INT64", shape, data, parameters);
-  }
+  declare static readonly int64: TensorFactory<"INT64">;
   /**
    * FP16 tensor. `data` holds raw IEEE binary16 bits in a `Uint16Array`; a `Uint16Array` given here is taken
    * as bits, numbers are rounded to nearest (ties to even).
    */
-  static fp16(name: string, shape: readonly number[], data: TensorInput<"FP16">, parameters?: TensorParameters): Tensor<"FP16"> {
-    return new Tensor(name, "FP16", shape, data, parameters);
-  }
+  declare static readonly fp16: TensorFactory<"FP16">;
   /** FP32 tensor (`Float32Array`). */
-  static fp32(name: string, shape: readonly number[], data: TensorInput<"FP32">, parameters?: TensorParameters): Tensor<"FP32"> {
-    return new Tensor(name, "FP32", shape, data, parameters);
-  }
+  declare static readonly fp32: TensorFactory<"FP32">;
   /** FP64 tensor (`Float64Array`). */
-  static fp64(name: string, shape: readonly number[], data: TensorInput<"FP64">, parameters?: TensorParameters): Tensor<"FP64"> {
-    return new Tensor(name, "FP64", shape, data, parameters);
-  }
+  declare static readonly fp64: TensorFactory<"FP64">;
   /**
    * BF16 tensor (Triton). `data` holds raw bits (the upper half of a float32) in a `Uint16Array`; a
    * `Uint16Array` given here is taken as bits, numbers are rounded to nearest (ties to even).
    */
-  static bf16(name: string, shape: readonly number[], data: TensorInput<"BF16">, parameters?: TensorParameters): Tensor<"BF16"> {
-    return new Tensor(name, "BF16", shape, data, parameters);
-  }
+  declare static readonly bf16: TensorFactory<"BF16">;
   /** BYTES tensor; strings are stored as their UTF-8 bytes. */
-  static bytes(name: string, shape: readonly number[], data: TensorInput<"BYTES">, parameters?: TensorParameters): Tensor<"BYTES"> {
-    return new Tensor(name, "BYTES", shape, data, parameters);
-  }
+  declare static readonly bytes: TensorFactory<"BYTES">;
 
   /** Number of elements (the product of `shape`). */
   get size(): number {
@@ -190,6 +164,13 @@ export class Tensor<D extends Datatype = Datatype> {
   toString(): string {
     return `Tensor(${this.name}, ${this.datatype}, ${formatShape(this.shape)})`;
   }
+}
+
+// The factories, one per datatype, named after it in lower case (Tensor.fp32, …): defined from the datatype list
+// rather than written out fourteen times. Non-enumerable, like static methods.
+for (const datatype of DATATYPES) {
+  const factory: TensorFactory<Datatype> = (name, shape, data, parameters) => new Tensor(name, datatype, shape, data, parameters);
+  Object.defineProperty(Tensor, datatype.toLowerCase(), { value: factory, writable: true, configurable: true });
 }
 
 /**

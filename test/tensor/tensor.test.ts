@@ -261,3 +261,20 @@ describe("reading elements", () => {
     expect(String(t)).toBe("Tensor(m, INT32, [2, 3])");
   });
 });
+
+describe("per-datatype factories", () => {
+  it.each(DATATYPES)("Tensor.%s builds that datatype and checks its input like the constructor", (datatype) => {
+    const factory = (Tensor as unknown as Record<string, (...args: unknown[]) => Tensor>)[datatype.toLowerCase()]!;
+    const data = datatype === "BYTES" ? ["a"] : datatype === "BOOL" ? [true] : [1];
+    const tensor = factory("t", [1], data, { note: "x" });
+    expect(tensor).toBeInstanceOf(Tensor);
+    expect([tensor.datatype, tensor.shape, tensor.parameters]).toEqual([datatype, [1], { note: "x" }]);
+    thrown(ValidationError, () => factory("t", [2], data));
+  });
+
+  it("are not enumerable, as static methods are, and work detached from Tensor", () => {
+    expect(Object.keys(Tensor)).toEqual([]);
+    const { int64 } = Tensor;
+    expect(int64("ids", [1], [2n ** 62n]).data).toEqual(new BigInt64Array([2n ** 62n]));
+  });
+});
