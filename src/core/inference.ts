@@ -3,7 +3,8 @@
  * before anything is sent, hand back the result with its `output(name)` lookup, and poll for readiness.
  * Here, below both, so that the protocol modules never import each other's code.
  */
-import { AbortError, isKServeError, KServeError, TimeoutError, ValidationError } from "./errors.js";
+import { AbortError, isKServeError, KServeError, type ProblemDetails, TimeoutError, ValidationError } from "./errors.js";
+import { describeProblem } from "../tensor/errors.js";
 import { sleep } from "./sleep.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { TensorParameters } from "../tensor/json-value.js";
@@ -35,56 +36,39 @@ export interface CheckedInferRequest {
 export function checkInferRequest(model: string, request: CheckedInferRequest): void {
   const inputs: unknown = request?.inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) {
-    const received = Array.isArray(inputs) ? "an empty array" : String(inputs);
-    throw new ValidationError(`infer("${model}") needs at least one input tensor: expected inputs to be a non-empty array of Tensor, got ${received}.`, {
-      path: "inputs",
-      expected: "a non-empty array of Tensor",
-      received,
-    });
+    invalid(model, "needs at least one input tensor", { path: "inputs", expected: "a non-empty array of Tensor", received: Array.isArray(inputs) ? "an empty array" : String(inputs) });
   }
   // Requests carry a handful of inputs: a linear scan for duplicates, a Set only for many.
   const seen = inputs.length > 16 ? new Set<string>() : undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input: unknown = inputs[i];
     if (!(input instanceof Tensor)) {
-      const kind = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : `a ${typeof input}`;
-      throw new ValidationError(`infer("${model}"): inputs[${i}] is ${kind}, expected a Tensor; build it with Tensor.fp32(…) and friends.`, {
-        path: `inputs[${i}]`,
-        expected: "a Tensor",
-        received: typeof input,
-      });
+      const received = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : `a ${typeof input}`;
+      invalid(model, "", { path: `inputs[${i}]`, expected: "a Tensor", received }, "Build inputs with Tensor.fp32(…) and friends.");
     }
     let duplicate = seen?.has(input.name) ?? false;
     for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
     if (duplicate) {
       const first = inputs.findIndex((other) => (other as Tensor).name === input.name);
-      throw new ValidationError(
-        `infer("${model}"): inputs[${first}] and inputs[${i}] are both named "${input.name}": expected unique names, got "${input.name}" twice. Give each input its own name.`,
-        { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: input.name },
-      );
+      invalid(model, `inputs[${first}] and inputs[${i}] have the same name`, { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: input.name },
+        "Give each input its own name.");
     }
     seen?.add(input.name);
   }
-  if (request.id !== undefined && typeof request.id !== "string") {
-    throw new ValidationError(`infer("${model}"): id must be a string: expected a string, got ${typeof request.id}.`, { path: "id", expected: "a string", received: typeof request.id });
-  }
+  if (request.id !== undefined && typeof request.id !== "string") invalid(model, "", { path: "id", expected: "a string", received: typeof request.id });
   request.outputs?.forEach((output, i) => {
     if (typeof output?.name !== "string" || output.name === "") {
-      const received = output?.name === "" ? '""' : String(output?.name);
-      throw new ValidationError(`infer("${model}"): outputs[${i}].name: expected a non-empty string (the output's name), got ${received}.`, {
-        path: `outputs[${i}].name`,
-        expected: "a non-empty string",
-        received,
-      });
+      invalid(model, "", { path: `outputs[${i}].name`, expected: "a non-empty string", received: output?.name === "" ? '""' : String(output?.name) }, "Name the output to return.");
     }
     if (output.classCount !== undefined && !(Number.isSafeInteger(output.classCount) && output.classCount > 0)) {
-      throw new ValidationError(`infer("${model}"): outputs[${i}].classCount (output "${output.name}") must be a positive integer: expected a positive integer, got ${String(output.classCount)}.`, {
-        path: `outputs[${i}].classCount`,
-        expected: "a positive integer",
-        received: String(output.classCount),
-      });
+      invalid(model, `output "${output.name}"`, { path: `outputs[${i}].classCount`, expected: "a positive integer", received: String(output.classCount) });
     }
   });
+}
+
+/** A ValidationError about the request to `model`: `infer("iris"): <where>: <problem>: expected …, got …. <hint>` */
+function invalid(model: string, problem: string, details: ProblemDetails, hint?: string): never {
+  throw new ValidationError(`infer("${model}"): ${describeProblem(problem, details, hint)}`, details);
 }
 
 /** The result of an inference of `model`, with its `output(name)` lookup. */
