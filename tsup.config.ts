@@ -11,6 +11,7 @@ export const entries = {
   "v2/index": "src/v2/index.ts",
   "v2/index.node": "src/v2/index.node.ts",
   "grpc/index": "src/grpc/index.ts",
+  "grpc/index.node": "src/grpc/index.node.ts",
   "node/index": "src/node/index.ts",
   "node/index.browser": "src/node/index.browser.ts",
   "deploy/index": "src/deploy/index.ts",

@@ -143,7 +143,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           durationMs: now() - started,
         });
         if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
-        lastError = httpError(response, endpoint, url, sentCredentials(headers, auth === undefined ? [] : Object.keys(auth)));
+        lastError = httpError(response, endpoint, url, sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth)));
         outcome = { kind: "status", status: response.status };
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {

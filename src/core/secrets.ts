@@ -9,14 +9,15 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization",
 
 /**
  * The credentials one request carried, as they could come back in an answer: each credential header's value
- * (from `headers`, or any header in `alsoSecret`, the names an auth provider set), and for a scheme value such
+ * (from `headers`, as name/value pairs: `Object.entries` of a record, or a `Headers`; or any header in
+ * `alsoSecret`, the names an auth provider set), and for a scheme value such
  * as `Bearer abc` the token alone. Values shorter than 4 characters are left out: scrubbing them would mangle
  * ordinary text and hides nothing.
  */
-export function sentCredentials(headers: Readonly<Record<string, string>>, alsoSecret: Iterable<string> = []): string[] {
+export function sentCredentials(headers: Iterable<readonly [string, string]>, alsoSecret: Iterable<string> = []): string[] {
   const names = new Set([...CREDENTIAL_HEADERS, ...[...alsoSecret].map((name) => name.toLowerCase())]);
   const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, value] of headers) {
     if (!names.has(name.toLowerCase())) continue;
     secrets.add(value);
     const token = /^(?:Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value)?.[1];

@@ -482,7 +482,7 @@ async function grpcClient(endpoint: ResolvedEndpoint, ingress: string | undefine
   if (endpoint.pathPrefix !== undefined) {
     throw new ConfigError(`gRPC cannot reach ${endpoint.url}: its method paths are fixed, so path-based routing (${endpoint.pathPrefix}) does not carry it. Use REST, or host-based routing.`);
   }
-  const [{ createGrpcClient }, { createNodeGrpcTransport }] = await Promise.all([import("../grpc/index.js"), import("../node/index.js")]);
+  const [{ createGrpcClient }, { createNodeGrpcTransport }] = await Promise.all([import("../grpc/index.node.js"), import("../node/index.js")]);
   const baseUrl = ingress === undefined ? endpoint.baseUrl : new URL(ingress).origin;
   const transport = createNodeGrpcTransport({ baseUrl, ...(endpoint.host === undefined ? {} : { authority: endpoint.host }) });
   return { client: createGrpcClient({ transport }), close: () => transport.close() };

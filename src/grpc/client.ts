@@ -18,7 +18,7 @@ import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPoli
 import { sleep } from "../core/sleep.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client } from "../v2/types.js";
 import { fromModelInferResponse, toModelInferRequest, toModelMetadata } from "./convert.js";
-import { fromConnectError, type GrpcCallPlace, withoutSecrets } from "./errors.js";
+import { type FailureRecogniser, fromConnectError, type GrpcCallPlace, withoutSecrets } from "./errors.js";
 import { GRPCInferenceService } from "./schema.js";
 
 /** Options of {@link createGrpcClient}. */
@@ -55,17 +55,12 @@ const CALL = createContextKey<CallState | undefined>(undefined, { description: "
 const service = GRPCInferenceService.method;
 
 /**
- * A V2 client over gRPC, with the same interface as `createV2Client` (REST): switching is one line.
+ * The gRPC V2 client (see the public `createGrpcClient` in index.ts).
  *
- * @example
- * ```ts
- * const client = createGrpcClient({ transport: createNodeGrpcTransport({ baseUrl: "http://127.0.0.1:8081" }) });
- * const res = await client.infer("iris", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
- * res.output("output-0").data; // BigInt64Array
- * ```
+ * @param recognise what the runtime's build knows about failures (the Node build: certificates that do not verify)
  * @throws {ConfigError} without a transport, or for options that cannot work
  */
-export function createGrpcClient(options: GrpcClientOptions): V2Client {
+export function createGrpcClient(options: GrpcClientOptions, recognise?: FailureRecogniser): V2Client {
   const transport = options?.transport;
   if (transport === undefined || typeof transport.unary !== "function") {
     throw new ConfigError(
@@ -92,9 +87,9 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
         return res;
       } catch (thrown) {
         // A server may quote the credentials it was sent (a status message naming the rejected token).
-        const caught = withoutSecrets(thrown, sentCredentials(headerRecord(req.header), authNames));
+        const caught = withoutSecrets(thrown, sentCredentials(req.header, authNames));
         if (req.signal.aborted) throw caught; // cancelled or past the deadline: the call ends here
-        const error = asKServeError(caught, place);
+        const error = asKServeError(caught, place, recognise);
         state.lastError = error;
         logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, error: error.rawMessage, durationMs: Date.now() - started });
         if (state.isAnswer?.(error)) throw caught;
@@ -161,7 +156,7 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
       return response.message;
     } catch (caught) {
       if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled.`, { cause: callerSignal.reason, model: place.model });
-      const error = asKServeError(caught, place);
+      const error = asKServeError(caught, place, recognise);
       if (error.code === "deadline_exceeded" && state.deadline !== undefined && Date.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
         const last = state.lastError !== undefined && state.lastError.code !== "deadline_exceeded" ? ` (last: ${state.lastError.rawMessage})` : "";
         throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${last}.`, { cause: state.lastError ?? caught, model: place.model, grpcCode: Code.DeadlineExceeded });
@@ -222,21 +217,14 @@ function pushbackMs(error: unknown): number | undefined {
   return value !== null && value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
 }
 
-function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => (record[name] = value));
-  return record;
-}
-
 /** connect wraps whatever an interceptor threw; the SDK's own error is its cause then. */
 function unwrap(error: unknown): unknown {
   if (error instanceof ConnectError && isKServeError(error.cause)) return error.cause;
   return error;
 }
 
-function asKServeError(caught: unknown, place: GrpcCallPlace): KServeError {
+function asKServeError(caught: unknown, place: GrpcCallPlace, recognise: FailureRecogniser | undefined): KServeError {
   const error = unwrap(caught);
   if (isKServeError(error)) return error;
-  if (error instanceof ConnectError) return fromConnectError(error, place);
-  return fromConnectError(ConnectError.from(error), place);
+  return fromConnectError(error instanceof ConnectError ? error : ConnectError.from(error), place, recognise);
 }

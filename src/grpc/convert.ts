@@ -4,7 +4,7 @@
  * INT64 exact and FP16/BF16 possible. Responses are read in either form: `raw_output_contents` (Triton always,
  * KServe after raw inputs) or typed `contents`.
  */
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createInferResult, type InferResult } from "../core/inference.js";
 import { ProtocolError, ValidationError } from "../core/errors.js";
 import type { Datatype, TensorData } from "../tensor/datatype.js";
@@ -21,7 +21,7 @@ import {
   type ModelInferRequestSchema,
   type ModelInferResponse,
   type ModelMetadataResponse_TensorMetadata,
-  InferParameterSchema,
+  type InferParameterSchema,
 } from "./schema.js";
 
 type Parameters = { [key: string]: InferParameter };
@@ -63,16 +63,18 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-function parameter(choice: InferParameter["parameterChoice"]): InferParameter {
-  return create(InferParameterSchema, { parameterChoice: choice });
+/** A parameter as a message init: connect's `create` turns the request into messages, map values included. */
+function parameter(choice: InferParameter["parameterChoice"]): ParameterInit {
+  return { parameterChoice: choice };
 }
+type ParameterInit = MessageInitShape<typeof InferParameterSchema>;
 
 /**
  * Parameters as InferParameter values: booleans, strings, integers (int64; uint64 past int64's range) and other
  * numbers (double — which KServe's and MLServer's servers drop, PROTOCOL.md §4.4).
  */
-function toParameters(parameters: TensorParameters | undefined, path: string, tensor?: string): Parameters {
-  const out: Parameters = {};
+function toParameters(parameters: TensorParameters | undefined, path: string, tensor?: string): Record<string, ParameterInit> {
+  const out: Record<string, ParameterInit> = {};
   if (parameters === undefined) return out;
   for (const key of Object.keys(parameters)) {
     const value = parameters[key];
@@ -172,66 +174,46 @@ export function tensorFromContents(
   return checkedTensor(checkedName, checked, shape, data, parameters);
 }
 
+/**
+ * The typed `contents` field of each datatype that has one (PROTOCOL.md §4.3), as its family: `int` is
+ * `int_contents` on the wire and `intContents` in the message. FP16 and BF16 have none.
+ */
+const CONTENTS_FAMILY: Partial<Record<Datatype, string>> = {
+  BOOL: "bool",
+  INT8: "int",
+  INT16: "int",
+  INT32: "int",
+  INT64: "int64",
+  UINT8: "uint",
+  UINT16: "uint",
+  UINT32: "uint",
+  UINT64: "uint64",
+  FP32: "fp32",
+  FP64: "fp64",
+  BYTES: "bytes",
+};
+
 /** A tensor's data as typed `contents`; undefined for FP16/BF16, which have no typed field. Internal. */
 export function contentsFromTensor(tensor: Tensor): MessageInitShape<typeof InferTensorContentsSchema> | undefined {
+  const family = CONTENTS_FAMILY[tensor.datatype];
+  if (family === undefined) return undefined;
   const data = tensor.data;
-  switch (tensor.datatype) {
-    case "BOOL":
-      return { boolContents: Array.from(data as Uint8Array, (b) => b === 1) };
-    case "INT8":
-    case "INT16":
-    case "INT32":
-      return { intContents: Array.from(data as Int8Array | Int16Array | Int32Array) };
-    case "INT64":
-      return { int64Contents: Array.from(data as BigInt64Array) };
-    case "UINT8":
-    case "UINT16":
-    case "UINT32":
-      return { uintContents: Array.from(data as Uint8Array | Uint16Array | Uint32Array) };
-    case "UINT64":
-      return { uint64Contents: Array.from(data as BigUint64Array) };
-    case "FP32":
-      return { fp32Contents: Array.from(data as Float32Array) };
-    case "FP64":
-      return { fp64Contents: Array.from(data as Float64Array) };
-    case "BYTES":
-      return { bytesContents: data as Uint8Array[] };
-    default:
-      return undefined;
-  }
+  const values = tensor.datatype === "BYTES" ? data : tensor.datatype === "BOOL" ? Array.from(data as Uint8Array, (b) => b === 1) : Array.from(data as ArrayLike<number | bigint>);
+  return { [`${family}Contents`]: values };
 }
 
-/** The typed `contents` field a datatype is carried in (PROTOCOL.md §4.3), and its values. */
+/** The typed `contents` field a datatype is carried in, and its values. */
 function typedContents(datatype: Datatype, contents: InferTensorContents | undefined, tensor: string, path: string): [string, unknown] {
-  switch (datatype) {
-    case "BOOL":
-      return ["bool_contents", contents?.boolContents ?? []];
-    case "INT8":
-    case "INT16":
-    case "INT32":
-      return ["int_contents", contents?.intContents ?? []];
-    case "INT64":
-      return ["int64_contents", contents?.int64Contents ?? []];
-    case "UINT8":
-    case "UINT16":
-    case "UINT32":
-      return ["uint_contents", contents?.uintContents ?? []];
-    case "UINT64":
-      return ["uint64_contents", contents?.uint64Contents ?? []];
-    case "FP32":
-      return ["fp32_contents", contents?.fp32Contents ?? []];
-    case "FP64":
-      return ["fp64_contents", contents?.fp64Contents ?? []];
-    case "BYTES":
-      return ["bytes_contents", contents?.bytesContents ?? []];
-    default:
-      throw new ProtocolError(`Output "${tensor}" is ${datatype}, which has no typed contents field; the server must send it in raw_output_contents.`, {
-        tensor,
-        path: `${path}.contents`,
-        expected: "raw_output_contents",
-        received: "typed contents",
-      });
+  const family = CONTENTS_FAMILY[datatype];
+  if (family === undefined) {
+    throw new ProtocolError(`Output "${tensor}" is ${datatype}, which has no typed contents field; the server must send it in raw_output_contents.`, {
+      tensor,
+      path: `${path}.contents`,
+      expected: "raw_output_contents",
+      received: "typed contents",
+    });
   }
+  return [`${family}_contents`, (contents as unknown as Record<string, unknown> | undefined)?.[`${family}Contents`] ?? []];
 }
 
 /** A shape from int64 values, each a safe non-negative integer (checked again by checkShape). Internal. */

@@ -3,7 +3,7 @@
  * numeric status in `grpcCode`. Pure functions, tested in isolation.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ConnectionError, type ErrorCode, findCause, isCertificateError, KServeError, scrubSecrets } from "../core/errors.js";
+import { ConnectionError, type ErrorCode, KServeError, scrubSecrets } from "../core/errors.js";
 import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
 
 /**
@@ -51,22 +51,23 @@ export interface GrpcCallPlace {
 }
 
 /**
- * A ConnectError as a KServeError. A status the server sent becomes a KServeError with its code; a connection
- * that failed before any status (refused, reset, TLS) is a ConnectionError, retryable unless it is a
- * certificate that does not verify.
+ * What one runtime knows about failures beyond the universal mapping below, tried first: the Node build of
+ * `kserve-client/grpc` passes a check for TLS certificates that do not verify, which only Node transports meet,
+ * so browser and edge bundles do not carry it. `where` is the call as messages name it. Internal.
  */
-export function fromConnectError(error: ConnectError, place: GrpcCallPlace): KServeError {
+export type FailureRecogniser = (error: ConnectError, place: GrpcCallPlace, where: string) => KServeError | undefined;
+
+/**
+ * A ConnectError as a KServeError. A status the server sent becomes a KServeError with its code; a connection
+ * that failed before any status (refused, reset) is a retryable ConnectionError; `recognise` (the Node build's
+ * certificate check) comes first.
+ */
+export function fromConnectError(error: ConnectError, place: GrpcCallPlace, recognise?: FailureRecogniser): KServeError {
   const where = `${place.rpc}${place.model === undefined ? "" : ` of model "${place.model}"`}`;
+  const recognised = recognise?.(error, place, where);
+  if (recognised !== undefined) return recognised;
   const requestId = error.metadata.get("x-request-id") ?? undefined;
   const fromServer = error.metadata.has("grpc-status");
-  const tlsCode = tlsErrorCode(error);
-  if (tlsCode !== undefined) {
-    return new ConnectionError(
-      `gRPC ${where}: the server's TLS certificate does not verify: ${error.rawMessage} (${tlsCode}). ` +
-        "Check `authority`, or trust the server's CA with createNodeGrpcTransport({ tls: { ca } }).",
-      { cause: error, retryable: false, grpcCode: error.code, model: place.model },
-    );
-  }
   if (error.code === Code.Unavailable && !fromServer) {
     return new ConnectionError(`gRPC ${where}: ${error.rawMessage}.`, { cause: error, grpcCode: error.code, model: place.model, requestId });
   }
@@ -112,12 +113,6 @@ export function withoutSecrets(error: unknown, secrets: readonly string[]): unkn
   const message = scrubSecrets(error.rawMessage, secrets);
   if (message === error.rawMessage && !changed) return error;
   return new ConnectError(message, error.code, metadata);
-}
-
-/** The Node TLS error code somewhere in the error's cause chain, if the failure was a certificate check. */
-function tlsErrorCode(error: unknown): string | undefined {
-  const found = findCause(error, ({ code }) => isCertificateError(code));
-  return found?.code as string | undefined;
 }
 
 export { ConnectError };

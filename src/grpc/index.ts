@@ -4,7 +4,25 @@
  * the transport comes from `kserve-client/node` (`createNodeGrpcTransport`) or `@connectrpc/connect-web`.
  * @module
  */
-export { createGrpcClient } from "./client.js";
+import { createGrpcClient as create, type GrpcClientOptions } from "./client.js";
+import type { V2Client } from "../v2/types.js";
+
+/**
+ * A V2 client over gRPC, with the same interface as `createV2Client` (REST): switching is one line. Under Node
+ * (this entry's "node" variant) a TLS certificate that does not verify is a non-retryable ConnectionError.
+ *
+ * @example
+ * ```ts
+ * const client = createGrpcClient({ transport: createNodeGrpcTransport({ baseUrl: "http://127.0.0.1:8081" }) });
+ * const res = await client.infer("iris", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
+ * res.output("output-0").data; // BigInt64Array
+ * ```
+ * @throws {ConfigError} without a transport, or for options that cannot work
+ */
+export function createGrpcClient(options: GrpcClientOptions): V2Client {
+  return create(options);
+}
+
 export type { GrpcClientOptions } from "./client.js";
 export { codeForGrpcStatus } from "./errors.js";
 export { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "./schema.js";

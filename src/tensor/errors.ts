@@ -53,6 +53,9 @@ export interface ProblemDetails {
   received?: string | undefined;
 }
 
+/** The optional context an error carries, beside its code and message. */
+const CONTEXT_FIELDS = ["status", "grpcCode", "requestId", "model"] as const;
+
 // Symbol.for so that every copy of the package (ESM and CJS, or two versions) shares the brand.
 const BRAND: unique symbol = Symbol.for("kserve-client.KServeError") as never;
 
@@ -76,11 +79,8 @@ export class KServeError extends Error {
     super(`[${code}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.rawMessage = message;
-    const self = this as { -readonly [K in keyof KServeErrorOptions]: KServeErrorOptions[K] };
-    if (options.status !== undefined) self.status = options.status;
-    if (options.grpcCode !== undefined) self.grpcCode = options.grpcCode;
-    if (options.requestId !== undefined) self.requestId = options.requestId;
-    if (options.model !== undefined) self.model = options.model;
+    // Only the fields that are set, so that logs and toJSON() show no empty ones.
+    for (const key of CONTEXT_FIELDS) if (options[key] !== undefined) (this as Record<string, unknown>)[key] = options[key];
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -103,9 +103,7 @@ export class KServeError extends Error {
   /** A plain object for logs and JSON; never includes `cause`, which may hold request details. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const key of ["status", "grpcCode", "requestId", "model"] as const) {
-      if (this[key] !== undefined) out[key] = this[key];
-    }
+    for (const key of CONTEXT_FIELDS) if (this[key] !== undefined) out[key] = this[key];
     return out;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ConnectionError } from "../../src/core/errors.js";
-import { createGrpcClient } from "../../src/grpc/index.js";
+import { createGrpcClient } from "kserve-client/grpc";
 import { createNodeGrpcTransport, type NodeGrpcTransport, type NodeGrpcTransportOptions } from "../../src/node/grpc-transport.js";
 import { Tensor } from "../../src/tensor/index.js";
 import { createTestPki, type TestPki } from "../node/tls.js";

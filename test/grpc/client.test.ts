@@ -3,7 +3,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetchHttpClient } from "../../src/core/fetch-client.js";
 import { AbortError, ConnectionError, isKServeError, KServeError, TimeoutError } from "../../src/core/errors.js";
-import { createGrpcClient, type GrpcClientOptions } from "../../src/grpc/index.js";
+import { createGrpcClient, type GrpcClientOptions } from "kserve-client/grpc";
 import { createNodeGrpcTransport, type NodeGrpcTransport } from "../../src/node/grpc-transport.js";
 import { Tensor } from "../../src/tensor/index.js";
 import { tensorToBytes } from "../../src/tensor/raw.js";

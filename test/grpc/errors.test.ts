@@ -3,6 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { ConnectionError, KServeError } from "../../src/core/errors.js";
 import { codeForGrpcStatus, fromConnectError, recogniseKServeUnknown } from "../../src/grpc/errors.js";
+import { certificateFailure } from "../../src/node/grpc-errors.js";
 
 const place = { rpc: "ModelInfer", model: "iris" };
 const fromServer = { "grpc-status": "0" };
@@ -122,21 +123,36 @@ describe("fromConnectError", () => {
   });
 
   it.each(["ERR_TLS_CERT_ALTNAME_INVALID", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_HAS_EXPIRED"])(
-    "a TLS failure (%s) in the cause chain is a non-retryable ConnectionError",
+    "with the Node build's certificate check, a TLS failure (%s) in the cause chain is a non-retryable ConnectionError",
     (code) => {
       const tls = Object.assign(new Error(`tls says ${code}`), { code });
       const wrapped = new Error("session failed", { cause: tls });
-      const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, wrapped), place);
+      const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, wrapped), place, certificateFailure);
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as ConnectionError).retryable).toBe(false);
-      expect(error.rawMessage).toContain(code);
-      expect(error.rawMessage).toContain("certificate");
+      expect(error.rawMessage).toBe(
+        `gRPC ModelInfer of model "iris": the server's TLS certificate does not verify: session failed (${code}). ` +
+          "Check `authority`, or trust the server's CA with createNodeGrpcTransport({ tls: { ca } }).",
+      );
+      expect([error.model, error.grpcCode, (error as ConnectionError).cause]).toEqual(["iris", Code.Unavailable, expect.any(ConnectError)]);
     },
   );
 
+  it("the universal build, which never meets Node's TLS errors, keeps a failed connection retryable", () => {
+    const tls = Object.assign(new Error("tls says CERT_HAS_EXPIRED"), { code: "CERT_HAS_EXPIRED" });
+    const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, tls), place);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).retryable).toBe(true);
+  });
+
+  it("the certificate check leaves other failures to the universal mapping", () => {
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(certificateFailure(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place, "ModelInfer")).toBeUndefined();
+  });
+
   it("a non-TLS error code in the cause chain does not make it non-retryable", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    const error = fromConnectError(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place);
+    const error = fromConnectError(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place, certificateFailure);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(true);
   });

@@ -2,7 +2,7 @@
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KServeError } from "../../src/core/errors.js";
-import { createGrpcClient } from "../../src/grpc/index.js";
+import { createGrpcClient } from "kserve-client/grpc";
 import { Tensor } from "../../src/tensor/index.js";
 import { startMockKServe, type MockKServe } from "../../src/testing/index.js";
 import { rejection } from "../helpers.js";

@@ -8,7 +8,7 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createServer, constants, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGrpcClient } from "../../src/grpc/index.js";
+import { createGrpcClient } from "kserve-client/grpc";
 import { GRPCInferenceService, ServerLiveResponseSchema } from "../../src/grpc/schema.js";
 import { createNodeGrpcTransport, type NodeGrpcTransport } from "../../src/node/index.js";
 import { ConnectionError, KServeError } from "../../src/core/errors.js";

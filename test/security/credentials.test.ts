@@ -157,11 +157,11 @@ describe.each(AUTHS)("credentials over gRPC, auth as %s", (_, auth) => {
 describe("sentCredentials and scrubSecrets", () => {
   it("takes credential headers' values and their tokens, and any header the auth provider set", async () => {
     const { sentCredentials } = await import("../../src/core/errors.js");
-    expect(sentCredentials({ authorization: "Bearer abcdef", "content-type": "application/json", "x-model-key": "k-123456" }, ["X-Model-Key"]).sort()).toEqual(
+    expect(sentCredentials(Object.entries({ authorization: "Bearer abcdef", "content-type": "application/json", "x-model-key": "k-123456" }), ["X-Model-Key"]).sort()).toEqual(
       ["Bearer abcdef", "abcdef", "k-123456"].sort(),
     );
     // Too short to be worth scrubbing out of ordinary text.
-    expect(sentCredentials({ authorization: "abc" })).toEqual([]);
+    expect(sentCredentials(new Headers({ authorization: "abc" }))).toEqual([]);
   });
 
   it("replaces every occurrence, the longest secret first", async () => {

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { createGrpcClient } from "../../src/grpc/index.js";
+import { createGrpcClient } from "kserve-client/grpc";
 import { createNodeGrpcTransport } from "../../src/node/grpc-transport.js";
 import { createNodeHttpClient } from "../../src/node/http-client.js";
 import { Tensor } from "../../src/tensor/index.js";
