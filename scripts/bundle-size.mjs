@@ -12,15 +12,15 @@ const KB = 1024;
 
 /**
  * What users import, with a budget (gzip bytes, KB = 1024) where there is one. Issue 7 asked for 12 KB for the
- * V2 REST client and 40 KB for the gRPC-web path. Neither is met today (see BENCHMARKS.md: zod/mini's envelope
- * checks and Tensor alone are ~10 KB; protobuf-es and connect-web ~30 KB), so each budget guards today's size
- * against growth and `target` keeps the goal in view.
+ * V2 REST client and 40 KB for the gRPC-web path. The gRPC-web budget is that target. The V2 REST one cannot be
+ * met with the features DESIGN.md requires (zod/mini's envelope checks and Tensor alone are ~10 KB; see
+ * BENCHMARKS.md), so its budget guards today's size against growth and `target` keeps the goal in view.
  */
 export const BUNDLES = [
   {
     name: "V2 REST client",
     source: `import { createV2Client, Tensor } from "kserve-client"; export default [createV2Client, Tensor];`,
-    budget: 23 * KB,
+    budget: 22 * KB,
     target: 12 * KB,
   },
   {
@@ -29,8 +29,7 @@ export const BUNDLES = [
 import { createGrpcClient } from "kserve-client/grpc";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 export default [createGrpcClient, createGrpcWebTransport, Tensor];`,
-    budget: 42 * KB,
-    target: 40 * KB,
+    budget: 40 * KB,
   },
   { name: "Tensor only", source: `import { Tensor } from "kserve-client/tensor"; export default Tensor;` },
   { name: "V1 REST client", source: `import { createV1Client } from "kserve-client/v1"; export default createV1Client;` },
