@@ -5,7 +5,7 @@
  */
 import { isDatatype } from "./datatype.js";
 import { ProtocolError, ValidationError } from "./errors.js";
-import { parseJsonText, stringifyJson } from "./json.js";
+import { parseJsonText, stringifyJsonAt } from "./json.js";
 import { checkParameters, checkTensorObject, encodeJsonData, tensorFromEntry, tensorHead } from "./json-data.js";
 import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";
@@ -64,7 +64,7 @@ export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTens
           received: show(value),
         });
       }
-      text += `${JSON.stringify(name)}:${stringifyJson(value)},`;
+      text += `${JSON.stringify(name)}:${stringifyJsonAt(value, name)},`;
     }
   }
   text += `"${options.key}":[`;

@@ -3,7 +3,7 @@ import { toTensorData } from "./convert.js";
 import { type Datatype, isDatatype } from "./datatype.js";
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
-import { stringifyJson } from "./json.js";
+import { stringifyJsonAt } from "./json.js";
 import type { JsonValue } from "./json-value.js";
 import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 import { checkShape, fail, show } from "./shape.js";
@@ -97,7 +97,7 @@ export function tensorHead(tensor: Tensor, binarySize?: number): string {
   } else {
     const { binary_data_size: _stale, ...rest } = tensor.parameters;
     const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
-    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJson(parameters)}`;
+    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJsonAt(parameters, "parameters", tensor.name)}`;
   }
   return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
 }

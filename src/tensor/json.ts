@@ -3,7 +3,7 @@
  * `NaN`/`Infinity` tokens Triton writes; `JSON.stringify` throws on bigint. These two functions fix both
  * and stay close to the native speed on the common path.
  */
-import { ProtocolError, ValidationError } from "./errors.js";
+import { describeProblem, ProtocolError, ValidationError } from "./errors.js";
 import { PackedIntegers } from "./packed.js";
 import { LOW_WORD, readSafeInteger, TWO_32, writeSafeInteger } from "./words.js";
 import type { JsonValue } from "./json-value.js";
@@ -36,8 +36,8 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
     } catch {
       // Not standard JSON (NaN, Infinity) or not JSON at all: the exact parser accepts the one, explains the other.
     }
-    // A short text was scanned whole and is too short to nest past MAX_DEPTH: nothing left to check.
-    if (value !== undefined && ((text.length <= 2 * MAX_DEPTH && text.length <= PEEK) || !needsExactParse(value))) return { value, packed: false };
+    // A short text was scanned whole and is too short to nest past MAX_JSON_DEPTH: nothing left to check.
+    if (value !== undefined && ((text.length <= 2 * MAX_JSON_DEPTH && text.length <= PEEK) || !needsExactParse(value))) return { value, packed: false };
   }
   const parser = new ExactParser(text, packIntegers);
   return { value: parser.parseDocument(), packed: parser.packed };
@@ -47,7 +47,7 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
 const LONG_INTEGER = /(?:^|[^.\d])\d{16}/;
 const PEEK = 4096;
 /** Deeper nesting is refused by both paths alike; real bodies are a handful of levels deep. */
-const MAX_DEPTH = 512;
+export const MAX_JSON_DEPTH = 512;
 
 /**
  * True if `value` (from JSON.parse) holds an integer too large to be exact, or nests deeper than the exact
@@ -69,7 +69,7 @@ function needsExactParse(value: JsonValue): boolean {
   while (stack.length > 0) {
     const v = stack.pop()!;
     const depth = depths.pop()!;
-    if (depth > MAX_DEPTH) return true;
+    if (depth > MAX_JSON_DEPTH) return true;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (check(v[i]!, depth + 1)) return true;
     } else {
@@ -135,7 +135,7 @@ class ExactParser {
     this.skipSpace();
     const c = this.text.charCodeAt(this.pos);
     // Containers are what nest: the limit counts them alone, as needsExactParse does on JSON.parse's result.
-    if ((c === Char.OpenBracket || c === Char.OpenBrace) && depth > MAX_DEPTH) this.error(`nesting deeper than ${MAX_DEPTH} levels`);
+    if ((c === Char.OpenBracket || c === Char.OpenBrace) && depth > MAX_JSON_DEPTH) this.error(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
     if (c === Char.OpenBracket) return this.parseArray(depth);
     if (c === Char.OpenBrace) return this.parseObject(depth);
     if (c === Char.Quote) return this.parseString();
@@ -411,47 +411,88 @@ function writeInt64(t: string, from: number, to: number, negative: boolean, word
  * Otherwise it behaves like `JSON.stringify`: non-finite numbers become `null`, `undefined` properties are
  * left out, `toJSON()` is honoured.
  *
- * @throws {ValidationError} on nesting deeper than 512 levels (a cycle, most likely)
+ * @throws {ValidationError} on a cycle (naming where it closes), or nesting deeper than 512 levels
  */
 export function stringifyJson(value: unknown): string {
-  return writeJson(value, 0) ?? "null";
+  return stringifyJsonAt(value, "");
 }
 
-function writeJson(v: unknown, depth: number): string | undefined {
-  switch (typeof v) {
-    case "string":
-      return JSON.stringify(v);
-    case "number":
-      return Number.isFinite(v) ? String(v) : "null";
-    case "bigint":
-      return v.toString();
-    case "boolean":
-      return v ? "true" : "false";
-    case "object": {
-      if (v === null) return "null";
-      if (depth > MAX_DEPTH) {
-        throw new ValidationError(`Cannot write JSON nested deeper than ${MAX_DEPTH} levels (is there a cycle?): expected at most ${MAX_DEPTH} levels, got deeper.`, {
-          expected: `at most ${MAX_DEPTH} levels`,
-          received: "deeper",
-        });
+/**
+ * {@link stringifyJson} for a value that sits at `path` in a body (in `tensor`, if given), so that a cycle or
+ * too deep a nesting is reported where it is. Internal.
+ */
+export function stringifyJsonAt(value: unknown, path: string, tensor?: string): string {
+  // The containers being written, outermost first, and the key of the child being written in each: enough
+  // to name the place of a problem without building a path for every value.
+  const ancestors: object[] = [];
+  const keys: (string | number)[] = [];
+  const write = (value: unknown, key: string | number): string | undefined => {
+    let v = value;
+    if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON: (key: string) => unknown }).toJSON(String(key));
+    switch (typeof v) {
+      case "string":
+        return JSON.stringify(v);
+      case "number":
+        return Number.isFinite(v) ? String(v) : "null";
+      case "bigint":
+        return v.toString();
+      case "boolean":
+        return v ? "true" : "false";
+      case "object": {
+        if (v === null) return "null";
+        // Boxed primitives are written as their value, as JSON.stringify does.
+        if (v instanceof Number || v instanceof String || v instanceof Boolean) return write(v.valueOf(), key);
+        const level = ancestors.length;
+        const back = ancestors.indexOf(v);
+        if (back !== -1 || level > MAX_JSON_DEPTH) throw nestingError(pathOf(path, keys.slice(0, level)), back === -1 ? undefined : pathOf(path, keys.slice(0, back)), tensor);
+        ancestors.push(v);
+        let text: string;
+        if (Array.isArray(v)) {
+          const parts = new Array<string>(v.length);
+          for (let i = 0; i < v.length; i++) {
+            keys[level] = i;
+            parts[i] = write(v[i], i) ?? "null"; // holes too
+          }
+          text = `[${parts.join(",")}]`;
+        } else {
+          const parts: string[] = [];
+          for (const k of Object.keys(v)) {
+            keys[level] = k;
+            const s = write((v as Record<string, unknown>)[k], k);
+            if (s !== undefined) parts.push(`${JSON.stringify(k)}:${s}`);
+          }
+          text = `{${parts.join(",")}}`;
+        }
+        ancestors.pop();
+        return text;
       }
-      // Boxed primitives are written as their value, as JSON.stringify does.
-      if (v instanceof Number || v instanceof String || v instanceof Boolean) return writeJson(v.valueOf(), depth);
-      if (Array.isArray(v)) {
-        const parts = new Array<string>(v.length);
-        for (let i = 0; i < v.length; i++) parts[i] = writeJson(v[i], depth + 1) ?? "null"; // holes too
-        return `[${parts.join(",")}]`;
-      }
-      const withToJson = v as { toJSON?: () => unknown };
-      if (typeof withToJson.toJSON === "function") return writeJson(withToJson.toJSON(), depth + 1);
-      const parts: string[] = [];
-      for (const key of Object.keys(v)) {
-        const s = writeJson((v as Record<string, unknown>)[key], depth + 1);
-        if (s !== undefined) parts.push(`${JSON.stringify(key)}:${s}`);
-      }
-      return `{${parts.join(",")}}`;
+      default:
+        return undefined; // undefined, functions and symbols are skipped, as JSON.stringify does
     }
-    default:
-      return undefined; // undefined, functions and symbols are skipped, as JSON.stringify does
+  };
+  return write(value, "") ?? "null";
+}
+
+/** `base` followed by `keys` as `.name` and `[index]`. */
+function pathOf(base: string, keys: readonly (string | number)[]): string {
+  let path = base;
+  for (const key of keys) path += typeof key === "number" ? `[${key}]` : path ? `.${key}` : key;
+  return path;
+}
+
+/**
+ * The error for the value at `path` that is one of its own containers, the one at `target`, or (`target`
+ * undefined) that nests past MAX_JSON_DEPTH. Also used by the V1 raw body check. Internal.
+ */
+export function nestingError(path: string, target: string | undefined, tensor?: string): ValidationError {
+  const base = tensor === undefined ? { path } : { tensor, path };
+  if (target !== undefined) {
+    const details = { ...base, expected: "a tree of JSON values (no cycles)", received: `a reference back to ${target || "the value itself"}` };
+    return new ValidationError(describeProblem("a cycle, which JSON cannot carry", details, "Send a copy without the back reference."), details);
   }
+  const details = { ...base, expected: `at most ${MAX_JSON_DEPTH} levels of nesting`, received: "more" };
+  // Hundreds of levels make a path too long to read: the message shows its first steps, details hold all of it.
+  const cut = Math.max(path.lastIndexOf(".", 100), path.lastIndexOf("[", 100));
+  const shown = path.length > 100 ? `${path.slice(0, cut > 0 ? cut : 100)}…` : path;
+  return new ValidationError(describeProblem("nested too deep", { ...details, path: shown }), details);
 }

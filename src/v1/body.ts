@@ -3,6 +3,7 @@
  * passed through. Written by hand so that INT64 beyond 2^53 goes out exact and nothing is dropped silently.
  */
 import { base64 } from "../core/base64.js";
+import { MAX_JSON_DEPTH, nestingError } from "../tensor/json.js";
 import { utf8Text } from "../tensor/utf8.js";
 import { bf16ToNumber, fp16ToNumber, stringifyJson, Tensor, ValidationError } from "../tensor/index.js";
 import type { V1Request } from "./types.js";
@@ -180,14 +181,7 @@ function bytesText(bytes: Uint8Array): string {
 }
 
 /** Refuse what JSON would change silently: NaN and ±Infinity (written as null), functions and symbols (dropped). */
-function checkRawJson(value: unknown, path: string, depth = 0): void {
-  if (depth > 512) {
-    throw new ValidationError(`The body nests deeper than 512 levels at ${path} (is there a cycle?): expected at most 512 levels, got deeper.`, {
-      path,
-      expected: "at most 512 levels",
-      received: "deeper",
-    });
-  }
+function checkRawJson(value: unknown, path: string, ancestors: object[] = [], paths: string[] = []): void {
   switch (typeof value) {
     case "number":
       if (!Number.isFinite(value)) {
@@ -230,10 +224,18 @@ function checkRawJson(value: unknown, path: string, depth = 0): void {
           { path, expected: "a plain JSON value", received: value.constructor.name },
         );
       }
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) checkRawJson(value[i], `${path}[${i}]`, depth + 1);
+      {
+        // The containers above, and their paths: a cycle is named where it closes, before recursion overflows.
+        const back = ancestors.indexOf(value);
+        if (back !== -1 || ancestors.length > MAX_JSON_DEPTH) throw nestingError(path, back === -1 ? undefined : paths[back]);
+        ancestors.push(value);
+        paths.push(path);
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) checkRawJson(value[i], `${path}[${i}]`, ancestors, paths);
+        } else for (const [k, v] of Object.entries(value)) if (v !== undefined) checkRawJson(v, path ? `${path}.${k}` : k, ancestors, paths); // undefined properties are left out, as JSON.stringify does
+        ancestors.pop();
+        paths.pop();
       }
-      else for (const [k, v] of Object.entries(value)) if (v !== undefined) checkRawJson(v, path ? `${path}.${k}` : k, depth + 1); // undefined properties are left out, as JSON.stringify does
       return;
     default:
       return;

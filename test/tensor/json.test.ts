@@ -130,6 +130,14 @@ describe("stringifyJson", () => {
     expect(stringifyJson(undefined)).toBe("null");
   });
 
+  it("calls toJSON once per value, with its key, as JSON.stringify does", () => {
+    const keys: string[] = [];
+    const value = { self: { toJSON() { return this; } }, list: [{ toJSON: (key: string) => (keys.push(key), key) }], named: { toJSON: (key: string) => (keys.push(key), key) } };
+    expect(stringifyJson(value)).toBe(JSON.stringify(value));
+    expect(stringifyJson(value)).toBe('{"self":{},"list":["0"],"named":"named"}');
+    expect(keys).toEqual(["0", "named", "0", "named", "0", "named"]); // three writes above
+  });
+
   it("writes array holes as null and boxed primitives as their values, as JSON.stringify does", () => {
     // eslint-disable-next-line no-sparse-arrays
     const value = { holes: [1, , 3], boxed: [new Number(3), new String("s"), new Boolean(false)] };

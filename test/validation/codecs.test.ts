@@ -107,15 +107,27 @@ describe("stringifyJson (json.ts)", () => {
     o["self"] = o;
     return o;
   };
-  // json.ts writeJson: nesting deeper than 512 levels. This site carries no details and no path (json.ts is
-  // another helper's file; the report proposes a message): the test pins what it does say.
-  it.each<[string, () => unknown]>([
-    ["a cycle given to stringifyJson", () => stringifyJson(cyclic())],
-    ["a cycle in a tensor's parameters", () => encodeJsonTensor(Tensor.fp32("x", [1], [1], { meta: cyclic() as never }))],
-    ["a cycle in encodeTensorBody fields", () => encodeTensorBody([Tensor.fp32("x", [1], [1])], { key: "inputs", fields: { parameters: cyclic() } })],
-  ])("%s", (_label, fn) => {
-    const error = expectInvalid(caughtSync(fn), { expected: "at most 512 levels", received: "deeper" });
-    expect(error.message).toContain("nested deeper than 512 levels");
-    expect(error.message).toContain("cycle");
+  const expected = "a tree of JSON values (no cycles)";
+  // json.ts nestingError: a cycle is named where it closes and where it leads back to.
+  it.each<[string, () => unknown, ProblemDetails]>([
+    ["a cycle given to stringifyJson", () => stringifyJson({ list: [0, cyclic()] }), { path: "list[1].self", expected, received: "a reference back to list[1]" }],
+    ["a value that contains itself", () => stringifyJson(cyclic()), { path: "self", expected, received: "a reference back to the value itself" }],
+    ["a cycle in a tensor's parameters", () => encodeJsonTensor(Tensor.fp32("x", [1], [1], { meta: cyclic() as never })), { tensor: "x", path: "parameters.meta.self", expected, received: "a reference back to parameters.meta" }],
+    ["a cycle in encodeTensorBody fields", () => encodeTensorBody([Tensor.fp32("x", [1], [1])], { key: "inputs", fields: { parameters: cyclic() } }), { path: "parameters.self", expected, received: "a reference back to parameters" }],
+  ])("%s", (_label, fn, details) => {
+    expectInvalid(caughtSync(fn), details);
+  });
+
+  it("nesting past 512 levels: the message shows the start of the path, details all of it", () => {
+    let value: unknown = 1;
+    for (let i = 0; i < 600; i++) value = { k: value };
+    const error = expectInvalid(caughtSync(() => stringifyJson({ top: value })), { path: `top${".k".repeat(512)}`, expected: "at most 512 levels of nesting", received: "more" }, { path: `top${".k".repeat(40)}` });
+    expect(error.message).toMatch(/\.k…: nested too deep/);
+    expect(error.message.length).toBeLessThan(250);
+  });
+
+  it("the same object twice is not a cycle", () => {
+    const shared = { v: 1 };
+    expect(stringifyJson({ p: shared, q: [shared, shared] })).toBe('{"p":{"v":1},"q":[{"v":1},{"v":1}]}');
   });
 });

@@ -28,6 +28,12 @@ const cyclic = () => {
   o["again"] = o;
   return o;
 };
+/** A number inside `levels` nested lists. */
+const deep = (levels: number): unknown => {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+};
 
 describe("V1 request bodies (v1/body.ts)", () => {
   it.each<BodyCase>([
@@ -60,8 +66,15 @@ describe("V1 request bodies (v1/body.ts)", () => {
     ["Infinity in an FP64 column", { inputs: { c: Tensor.fp64("c", [1], [Infinity]) } }, { tensor: "c", path: "data[0]", expected: "a finite FP64 value", received: "Infinity" }],
     ["-Infinity in an FP16 tensor", { instances: Tensor.fp16("h", [2], [0, -Infinity]) }, { tensor: "h", path: "data[1]", expected: "a finite FP16 value", received: "-Infinity" }],
     ["NaN in a BF16 tensor", { instances: Tensor.bf16("b", [1], [NaN]) }, { tensor: "b", path: "data[0]", expected: "a finite BF16 value", received: "NaN" }],
-    // body.ts checkRawJson: nesting past 512 levels (a cycle)
-    ["a cycle in a raw body", { instances: [cyclic()] }, { path: `instances[0]${".again".repeat(511)}`, expected: "at most 512 levels", received: "deeper" }],
+    // body.ts checkRawJson: a cycle, named where it closes; nesting past 512 levels (the message shows the path's start)
+    ["a cycle in a raw body", { instances: [1, cyclic()] }, { path: "instances[1].again", expected: "a tree of JSON values (no cycles)", received: "a reference back to instances[1]" }],
+    ["a cycle in another field", { instances: [1], meta: { list: [cyclic()] } }, { path: "meta.list[0].again", expected: "a tree of JSON values (no cycles)", received: "a reference back to meta.list[0]" }],
+    [
+      "raw instances nested 600 levels deep",
+      { instances: [deep(600)] },
+      { path: `instances[0]${"[0]".repeat(511)}`, expected: "at most 512 levels of nesting", received: "more" },
+      { path: `instances[0]${"[0]".repeat(20)}` },
+    ],
     // body.ts checkRawJson: NaN and ±Infinity in a raw body
     ["Infinity in raw instances", { instances: [[1, Infinity]] }, { path: "instances[0][1]", expected: "a finite number", received: "Infinity" }],
     ["NaN in another field", { instances: [1], threshold: NaN }, { path: "threshold", expected: "a finite number", received: "NaN" }],

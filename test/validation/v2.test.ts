@@ -111,12 +111,14 @@ describe("REST JSON-only mode (v2/infer.ts, binary: \"never\")", () => {
 });
 
 describe("REST request fields reach stringifyJson (tensor/json.ts)", () => {
-  it("a cycle in parameters", async () => {
-    const parameters: Record<string, unknown> = {};
-    parameters["self"] = parameters;
-    // The depth limit names what was expected and got, but not the path (writeJson does not track it).
-    const error = expectInvalid(await caught(() => rest().infer("iris", { inputs: [x()], parameters: parameters as never })), { expected: "at most 512 levels", received: "deeper" });
-    expect(error.message).toContain("nested deeper than 512 levels");
+  it("a cycle in parameters is named where it closes", async () => {
+    const parameters: Record<string, unknown> = { options: {} };
+    (parameters["options"] as Record<string, unknown>)["parent"] = parameters;
+    expectInvalid(await caught(() => rest().infer("iris", { inputs: [x()], parameters: parameters as never })), {
+      path: "parameters.options.parent",
+      expected: "a tree of JSON values (no cycles)",
+      received: "a reference back to parameters",
+    });
     expect(sent).toBe(0);
   });
 });
