@@ -3,7 +3,7 @@
  * and hold them as a RequestContext. Shared here so the protocol modules never import each other.
  */
 import type { Auth } from "./auth.js";
-import { ConfigError, ValidationError } from "./errors.js";
+import { ConfigError, sentCredentials, ValidationError } from "./errors.js";
 import { createFetchHttpClient } from "./fetch-client.js";
 import { applyInterceptors, type HttpClient, type Interceptor } from "./http.js";
 import type { Logger, RequestContext } from "./request.js";
@@ -42,8 +42,11 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
     options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
   if (options.host !== undefined) checkHost(options.host, httpClient);
   if (options.auth !== undefined) warnIfCredentialsInClear(base, options.logger);
+  const interceptors = options.interceptors ?? [];
+  const wireCredentials = interceptors.length === 0 ? undefined : new Set<string>();
   return {
-    httpClient: applyInterceptors(httpClient, options.interceptors),
+    httpClient: wireCredentials === undefined ? httpClient : applyInterceptors(recordingCredentials(httpClient, wireCredentials), interceptors),
+    wireCredentials,
     baseUrl: base,
     headers: options.headers,
     auth: options.auth,
@@ -52,6 +55,24 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
     maxResponseBytes: options.maxResponseBytes,
     host: options.host,
     logger: options.logger,
+  };
+}
+
+/** How many of the latest credentials a client keeps for cleaning answers: enough for rotations under load. */
+const WIRE_CREDENTIALS_KEPT = 16;
+
+/**
+ * `httpClient`, noting in `seen` the credential headers' values it is handed: what the interceptors added is
+ * known nowhere else. Concurrent calls share the set, which only widens what is cleaned out of an answer.
+ */
+function recordingCredentials(httpClient: HttpClient, seen: Set<string>): HttpClient {
+  return (request) => {
+    for (const secret of sentCredentials(Object.entries(request.headers))) {
+      seen.delete(secret);
+      seen.add(secret);
+      if (seen.size > WIRE_CREDENTIALS_KEPT) seen.delete(seen.values().next().value!);
+    }
+    return httpClient(request);
   };
 }
 

@@ -60,31 +60,35 @@ export const MAX_ERROR_BODY = 4096;
 /**
  * The server's own message from an error body: `{"error": …}` (KServe, Triton, MLServer), `{"detail": …}`
  * (FastAPI: a string, or a list of `{loc, msg}` for 422), plain text (gateways, MLServer's 500), or
- * undefined for an empty body.
+ * undefined for an empty body. `clean` runs on the whole message before it is cut to MAX_ERROR_BODY, so that
+ * what it removes (a credential, unescaped by the parse) is never left half-cut at the end.
  */
-export function serverMessage(body: string): string | undefined {
+export function serverMessage(body: string, clean: (text: string) => string = (text) => text): string | undefined {
   const text = body.trim();
-  if (text === "") return undefined;
+  return text === "" ? undefined : cut(clean(messageIn(text)));
+}
+
+function messageIn(text: string): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return cut(text);
+    return text;
   }
   if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
     const { error, detail } = parsed as { error?: unknown; detail?: unknown };
-    if (typeof error === "string") return cut(error);
-    if (typeof detail === "string") return cut(detail);
+    if (typeof error === "string") return error;
+    if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
       try {
-        return cut(detail.map(describeDetail).join("; "));
+        return detail.map(describeDetail).join("; ");
       } catch {
         // Items nested thousands deep overflow the stack of Array#join and JSON.stringify: show the body as it came.
-        return cut(text);
+        return text;
       }
     }
   }
-  return cut(text);
+  return text;
 }
 
 /** One FastAPI validation item: `body.inputs.0.data: field required`. */
@@ -99,8 +103,6 @@ function describeDetail(item: unknown): string {
 function cut(text: string): string {
   return text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text;
 }
-
-/** Headers whose values are credentials; matched case-insensitively. */
 
 /**
  * A copy of `headers` (names lower-cased) safe to show in errors and logs: credential values become

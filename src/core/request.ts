@@ -38,6 +38,11 @@ export interface RequestContext {
   /** Ingress routing: the name to present instead of baseUrl's host. */
   host?: string | undefined;
   logger?: Logger | undefined;
+  /**
+   * The latest credentials the HttpClient was handed after the interceptors ran (one may add its own
+   * Authorization), so that an answer echoing them is cleaned too. Absent without interceptors.
+   */
+  wireCredentials?: ReadonlySet<string> | undefined;
   /** Clock and randomness, injectable for tests. */
   now?: (() => number) | undefined;
   random?: (() => number) | undefined;
@@ -143,7 +148,8 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           durationMs: now() - started,
         });
         if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
-        lastError = httpError(response, endpoint, url, sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth)));
+        const sent = sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth));
+        lastError = httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials]);
         outcome = { kind: "status", status: response.status };
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
       } catch (error) {
@@ -245,7 +251,8 @@ function prepare(ctx: RequestContext): Prepared {
 }
 
 /** The error for a non-2xx answer; whatever the server says back is cleaned of the credentials it was sent. */
-function httpError(response: HttpResponse, endpoint: Endpoint, url: string, secrets: readonly string[]): HttpError {
+function httpError(response: HttpResponse, endpoint: Endpoint, url: string, sent: readonly string[]): HttpError {
+  const secrets = jsonForms(sent);
   const clean = (text: string) => (secrets.length === 0 ? text : scrubSecrets(text, secrets));
   const body = clean(new TextDecoder().decode(response.body));
   const headers = redactHeaders(response.headers);
@@ -254,7 +261,7 @@ function httpError(response: HttpResponse, endpoint: Endpoint, url: string, secr
   const message =
     location !== undefined
       ? `Redirected to ${clean(location)}, which kserve-client does not follow (credentials must not travel to another origin); use the final address as baseUrl`
-      : (serverMessage(body) ?? `HTTP ${response.status} with no message`);
+      : (serverMessage(body, clean) ?? `HTTP ${response.status} with no message`);
   if (secrets.length > 0) for (const name of Object.keys(headers)) headers[name] = clean(headers[name]!);
   return new HttpError(`${message} (HTTP ${response.status} from ${endpoint.method} ${url})`, {
     status: response.status,
@@ -263,6 +270,19 @@ function httpError(response: HttpResponse, endpoint: Endpoint, url: string, secr
     requestId: response.headers["x-request-id"],
     model: endpoint.model,
   });
+}
+
+/**
+ * Each secret as it can stand in a JSON error body too: escaped (`"` as `\"`), and with `/` as `\/`, as some
+ * servers write it. The message is cleaned again once parsed, which covers any other escape.
+ */
+function jsonForms(secrets: readonly string[]): string[] {
+  const forms = new Set(secrets);
+  for (const secret of secrets) {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    forms.add(escaped).add(escaped.replace(/\//g, "\\/"));
+  }
+  return [...forms];
 }
 
 /** `http://h:8080/prefix` + `/v2/models/m` without doubled or missing slashes; baseUrl's own path is kept. */

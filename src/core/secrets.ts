@@ -10,8 +10,8 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization",
 /**
  * The credentials one request carried, as they could come back in an answer: each credential header's value
  * (from `headers`, as name/value pairs: `Object.entries` of a record, or a `Headers`; or any header in
- * `alsoSecret`, the names an auth provider set), and for a scheme value such
- * as `Bearer abc` the token alone. Values shorter than 4 characters are left out: scrubbing them would mangle
+ * `alsoSecret`, the names an auth provider set), for a scheme value such
+ * as `Bearer abc` the token alone, and for Basic the decoded `user:password` and the password. Values shorter than 4 characters are left out: scrubbing them would mangle
  * ordinary text and hides nothing.
  */
 export function sentCredentials(headers: Iterable<readonly [string, string]>, alsoSecret: Iterable<string> = []): string[] {
@@ -20,8 +20,18 @@ export function sentCredentials(headers: Iterable<readonly [string, string]>, al
   for (const [name, value] of headers) {
     if (!names.has(name.toLowerCase())) continue;
     secrets.add(value);
-    const token = /^(?:Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value)?.[1];
-    if (token !== undefined) secrets.add(token);
+    const [, scheme, token] = /^(Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value) ?? [];
+    if (token === undefined) continue;
+    secrets.add(token);
+    if (/^basic$/i.test(scheme!)) {
+      try {
+        // A server may quote what it decoded: `user:password`, or the password alone.
+        const pair = new TextDecoder().decode(Uint8Array.from(atob(token), (char) => char.charCodeAt(0)));
+        secrets.add(pair).add(pair.slice(pair.indexOf(":") + 1));
+      } catch {
+        // not base64: the token itself is all there is to clean
+      }
+    }
   }
   return [...secrets].filter((secret) => secret.length >= 4);
 }

@@ -64,6 +64,14 @@ describe("serverMessage", () => {
     expect(serverMessage("x".repeat(MAX_ERROR_BODY + 10))).toHaveLength(MAX_ERROR_BODY + 1);
   });
 
+  it("cleans the whole message, unescaped, before cutting it", () => {
+    // The secret straddles the cut, and stands escaped in the body: only the parsed, whole message shows it.
+    const secret = 'a"secret/token';
+    const body = JSON.stringify({ error: `${"x".repeat(MAX_ERROR_BODY - 5)}${secret} rejected` });
+    const clean = (text: string) => text.split(secret).join("[redacted]");
+    expect(serverMessage(body, clean)).toBe(`${"x".repeat(MAX_ERROR_BODY - 5)}[reda…`);
+  });
+
   it("reads a {detail} list nested thousands deep without overflowing the stack", () => {
     // Found by fuzzing: Array#join and JSON.stringify recurse, so a 12 KB body threw RangeError instead of an HttpError.
     const deep = `${"[".repeat(6000)}${"]".repeat(6000)}`;

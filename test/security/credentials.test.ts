@@ -10,14 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createV1Client, createV2Client, Tensor, type Auth } from "kserve-client";
 import { createNodeHttpClient } from "kserve-client/node";
 
-const TOKEN = "tok-SECRET-7f3a91";
+// A `/` that JSON writers may escape as `\/`, a `"` that they must escape as `\"`.
+const TOKEN = "tok/SECRET+7f3a91";
 const PASSWORD = "pw-SECRET-91c2";
-const API_KEY = "key-SECRET-55e0";
-const SECRETS = [TOKEN, PASSWORD, API_KEY, Buffer.from(`svc:${PASSWORD}`).toString("base64")];
+const API_KEY = 'key"SECRET/55e0';
+const MODEL_TOKEN = "mt-SECRET-0b7d";
+const INTERCEPTOR_TOKEN = "it/SECRET-3c5e";
+const SECRETS = [TOKEN, PASSWORD, API_KEY, MODEL_TOKEN, INTERCEPTOR_TOKEN, Buffer.from(`svc:${PASSWORD}`).toString("base64")];
 const AUTHS: [string, Auth][] = [
   ["bearer", { bearer: TOKEN }],
   ["basic", { basic: { username: "svc", password: PASSWORD } }],
   ["a provider", () => ({ "X-Api-Key": API_KEY })],
+  // Not a header name the SDK knows for a credential: that the provider set it is what makes it one.
+  ["a provider with a header of its own", () => ({ "X-Model-Token": MODEL_TOKEN })],
 ];
 
 /** Everything a person could get to see of an error. */
@@ -39,18 +44,29 @@ function expectNoSecret(text: string): void {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
 
-/** Answers as a careless server would: its error text repeats the request's credential headers. */
+/** What a careless server repeats of a request: its credential headers, and a Basic pair as it decoded it. */
+function echoOf(headers: Record<string, string | string[] | undefined>): string {
+  const authorization = String(headers["authorization"] ?? "");
+  const basic = /^Basic (.+)$/.exec(authorization)?.[1];
+  const decoded = basic === undefined ? "" : Buffer.from(basic, "base64").toString();
+  return [authorization, decoded, headers["x-api-key"], headers["x-model-token"]].filter(Boolean).join(" ");
+}
+
+/**
+ * Answers as a careless server would: its error text repeats the request's credentials, in a JSON body written
+ * the way some servers write it (`/` as `\/`), and in headers.
+ */
 function echoing(status: number) {
   return (req: IncomingMessage, res: ServerResponse) => {
     req.resume();
-    const sent = `${req.headers["authorization"] ?? ""} ${req.headers["x-api-key"] ?? ""}`.trim();
+    const sent = echoOf(req.headers);
     res.writeHead(status, {
       "content-type": "application/json",
       "www-authenticate": `Bearer realm="kserve", error="invalid_token", token="${sent}"`,
       "x-echo-credential": sent,
       "retry-after": "0",
     });
-    res.end(JSON.stringify({ error: `credential rejected: ${sent}` }));
+    res.end(JSON.stringify({ error: `credential rejected: ${sent}` }).replace(/\//g, "\\/"));
   };
 }
 
@@ -119,6 +135,25 @@ describe.each(HTTP_CLIENTS)("credentials with the %s HttpClient", (_, transport)
   });
 });
 
+describe.each(HTTP_CLIENTS)("credentials an interceptor adds, with the %s HttpClient", (_, transport) => {
+  it.each([401, 503])("an answer %i that echoes them", async (status) => {
+    const lines: string[] = [];
+    const logger = { debug: (message: string, fields: Record<string, unknown>) => void lines.push(message, inspect(fields, { depth: 6 })) };
+    const client = createV2Client({
+      baseUrl: await serve(echoing(status)),
+      logger,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+      // Passes its own response object on, not the one it got: the SDK must not depend on seeing that one.
+      interceptors: [(next) => async (request) => ({ ...(await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${INTERCEPTOR_TOKEN}` } })) })],
+      ...transport,
+    });
+    const error = await client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e);
+    expect(exposed(error)).toContain("credential rejected");
+    expectNoSecret(exposed(error));
+    expectNoSecret(lines.join("\n"));
+  });
+});
+
 describe.each(AUTHS)("credentials over gRPC, auth as %s", (_, auth) => {
   it.each([
     [16, "unauthenticated"],
@@ -129,7 +164,7 @@ describe.each(AUTHS)("credentials over gRPC, auth as %s", (_, auth) => {
     const { createNodeGrpcTransport } = await import("kserve-client/node");
     const server = createHttp2Server();
     server.on("stream", (stream, headers) => {
-      const sent = `${headers["authorization"] ?? ""} ${headers["x-api-key"] ?? ""}`.trim();
+      const sent = echoOf(headers);
       // Trailers-only: the status and its message in the one HEADERS frame, as servers answer a refused call.
       stream.respond(
         { ":status": 200, "content-type": "application/grpc+proto", "grpc-status": String(status), "grpc-message": encodeURIComponent(`credential rejected: ${sent}`), "x-echo-credential": sent },
@@ -160,6 +195,10 @@ describe("sentCredentials and scrubSecrets", () => {
     expect(sentCredentials(Object.entries({ authorization: "Bearer abcdef", "content-type": "application/json", "x-model-key": "k-123456" }), ["X-Model-Key"]).sort()).toEqual(
       ["Bearer abcdef", "abcdef", "k-123456"].sort(),
     );
+    const basic = `Basic ${Buffer.from("svc:pw-ü-1234").toString("base64")}`;
+    expect(sentCredentials([["authorization", basic]])).toEqual([basic, basic.slice(6), "svc:pw-ü-1234", "pw-ü-1234"]);
+    // Not base64 after all: the token is what there is.
+    expect(sentCredentials([["authorization", "Basic ***notbase64"]])).toEqual(["Basic ***notbase64", "***notbase64"]);
     // Too short to be worth scrubbing out of ordinary text.
     expect(sentCredentials(new Headers({ authorization: "abc" }))).toEqual([]);
   });
