@@ -98,14 +98,16 @@ async function readBody(response: Response, request: HttpRequest): Promise<Uint8
 /**
  * Whether `error` is fetch's own network failure: a TypeError with one of the engines' exact words, "Failed to
  * fetch" (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" or "The Internet
- * connection appears to be offline." (Safari), "fetch failed" (undici), "error sending request for url (…)"
- * (Deno). Matched whole, so that a programming error that merely mentions fetch is not taken for the network.
+ * connection appears to be offline." (Safari), "fetch failed" (undici), "Network connection lost." (Cloudflare
+ * Workers), and Deno's forms: "error sending request for url (…): …", "error sending request from <address> for
+ * <url> (…): …" once connected, "client error (Connect)" through a proxy. Matched whole, so that a programming
+ * error that merely mentions fetch is not taken for the network.
  */
 export function isFetchNetworkError(error: unknown): error is TypeError {
   return error instanceof TypeError && FETCH_FAILURES.test(error.message);
 }
 const FETCH_FAILURES =
-  /^(?:Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed|The Internet connection appears to be offline\.|fetch failed|error sending request for url \(.*\).*|Network connection lost\.)$/;
+  /^(?:Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed|The Internet connection appears to be offline\.|fetch failed|error sending request (?:for url \(|from \S+ for ).*|client error \(.*|Network connection lost\.)$/;
 
 /** What a failed fetch says, with its cause's words where it has one ("fetch failed (connect ECONNREFUSED …)"). */
 export function describe(error: unknown): string {

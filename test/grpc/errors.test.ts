@@ -157,7 +157,13 @@ describe("fromConnectError", () => {
     expect((error as ConnectionError).retryable).toBe(true);
   });
 
-  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "The Internet connection appears to be offline.", "fetch failed", "error sending request for url (http://127.0.0.1:1/): connection refused"])(
+  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "The Internet connection appears to be offline.", "fetch failed",
+    // Deno before 1.46, then since: with the addresses once connected, and with no URL at all through a proxy.
+    "error sending request for url (http://127.0.0.1:1/): connection refused",
+    "error sending request for url (http://127.0.0.1:1/): client error (Connect): tcp connect error: Connection refused (os error 111)",
+    "error sending request from 127.0.0.1:50472 for http://127.0.0.1:4444/ (127.0.0.1:4444): client error (SendRequest): connection error: Connection reset by peer (os error 104)",
+    "client error (Connect)",
+  ])(
     "gRPC-web's failed fetch (%s), reported by connect as UNKNOWN, is a retryable ConnectionError",
     (words) => {
       const failed = new TypeError(words);
