@@ -66,6 +66,8 @@ describe("waiting for Ready", () => {
     const pending = deploy(iris(), { kubeconfig, timeoutMs: 10_000, onEvent: (e) => events.push(e) }).catch((e: unknown) => e);
     await exists(api);
     setStatus(api, [{ type: "PredictorReady", status: "Unknown" }, { type: "Ready", status: "Unknown" }]);
+    // Seen before it changes again: a watcher that first reads the object after both writes only ever sees the later one.
+    await expect.poll(() => events.length, { timeout: 5000 }).toBe(3);
     setStatus(api, [{ type: "PredictorReady", status: "Unknown" }, { type: "Ready", status: "Unknown" }]); // no change: no event
     const started = Date.now();
     setStatus(api, [
