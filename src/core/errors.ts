@@ -60,17 +60,6 @@ export function locateProtocolError(error: unknown, where: string, options: { mo
 }
 
 /**
- * Whether a Node error code says a TLS certificate did not verify, so that retrying cannot fix it: Node's
- * `ERR_TLS_CERT_ALTNAME_INVALID`, OpenSSL's X509 verification codes (the list in Node's `tls` docs:
- * `CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `INVALID_CA`, …) and the
- * server's TLS alerts about the client's certificate (`ERR_SSL_…_BAD_CERTIFICATE`, `…_CERTIFICATE_REQUIRED`).
- * A pattern rather than a table: it covers all of them in fewer bytes of every bundle.
- */
-export function isCertificateError(code: unknown): boolean {
-  return typeof code === "string" && /CERT|CRL_|^UNABLE_TO_|^(INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH)$/.test(code);
-}
-
-/**
  * The first error in `error`'s cause chain (itself included, at most 5 deep) that `test` accepts: Node and the
  * libraries on top of it wrap socket and TLS failures, so the code that says what happened can sit a few
  * causes down.

@@ -3,19 +3,24 @@
  * never carry them): createNodeGrpcTransport's, and connect-node's own transport, alike.
  */
 import type { ConnectError } from "@connectrpc/connect";
-import { ConnectionError, findCause, isCertificateError } from "../core/errors.js";
+import { ConnectionError, findCause } from "../core/errors.js";
 import type { FailureRecogniser } from "../grpc/errors.js";
+import { certificateAdvice, certificateAtFault } from "./tls.js";
 
 /**
- * A TLS certificate that does not verify, found in the cause chain (Node wraps it a few levels down): a
- * ConnectionError that says so and is not retried, since trying again cannot help.
+ * A TLS certificate refused, found in the cause chain (Node wraps it a few levels down): the server's that does
+ * not verify, or this client's that the server turned away under mutual TLS. A ConnectionError that says which
+ * and what to do, and is not retried, since trying again cannot help.
  */
 export const certificateFailure: FailureRecogniser = (error: ConnectError, place, where) => {
-  const code = findCause(error, (cause) => isCertificateError(cause.code))?.code;
-  if (code === undefined) return undefined;
-  return new ConnectionError(
-    `gRPC ${where}: the server's TLS certificate does not verify: ${error.rawMessage} (${String(code)}). ` +
-      "Check `authority`, or trust the server's CA with createNodeGrpcTransport({ tls: { ca } }).",
-    { cause: error, retryable: false, grpcCode: error.code, model: place.model },
-  );
+  const code = findCause(error, (cause) => certificateAtFault(cause.code) !== undefined)?.code;
+  const side = certificateAtFault(code);
+  if (side === undefined) return undefined;
+  const what = side === "server" ? "the server's TLS certificate does not verify" : "the server refused this client's TLS certificate";
+  return new ConnectionError(`gRPC ${where}: ${what}: ${error.rawMessage} (${String(code)}). ${certificateAdvice(side, "createNodeGrpcTransport", "authority")}`, {
+    cause: error,
+    retryable: false,
+    grpcCode: error.code,
+    model: place.model,
+  });
 };

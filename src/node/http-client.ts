@@ -4,8 +4,8 @@
  * the TLS SNI name and the name the certificate is checked against.
  */
 import { type Dispatcher, Pool } from "undici";
-import { ConfigError, ConnectionError, isCertificateError, KServeError } from "../core/errors.js";
-import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
+import { ConfigError, ConnectionError, KServeError } from "../core/errors.js";
+import { certificateAdvice, certificateAtFault, type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
 
 export type { NodeTlsOptions } from "./tls.js";
@@ -172,8 +172,9 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 }
 
 /**
- * A network failure as a ConnectionError, retried by the request loop; a certificate that does not verify is
- * one too, marked not retryable (trying again cannot fix it), and says what to do.
+ * A network failure as a ConnectionError, retried by the request loop; a refused certificate (the server's, or
+ * this client's under mutual TLS) is one too, marked not retryable (trying again cannot fix it), and says what
+ * to do.
  */
 function networkError(error: unknown, request: HttpRequest, what = "could not connect"): KServeError {
   const code = (error as { code?: unknown } | null)?.code;
@@ -182,13 +183,13 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
     // undici refused the request itself (e.g. a header value with a line break): sending it again cannot help.
     return new ConfigError(`${request.url}: the request cannot be sent: ${detail}.`, { cause: error });
   }
-  const name = request.host ?? new URL(request.url).hostname;
-  if (isCertificateError(code)) {
-    return new ConnectionError(
-      `The TLS certificate of ${request.url} does not verify for "${name}": ${detail} (${code}). ` +
-        "Check `host`, or trust the server's CA with createNodeHttpClient({ tls: { ca } }).",
-      { cause: error, retryable: false },
-    );
+  const side = certificateAtFault(code);
+  if (side !== undefined) {
+    const refused =
+      side === "server"
+        ? `The TLS certificate of ${request.url} does not verify for "${request.host ?? new URL(request.url).hostname}"`
+        : `${request.url} refused this client's TLS certificate`;
+    return new ConnectionError(`${refused}: ${detail} (${String(code)}). ${certificateAdvice(side, "createNodeHttpClient", "host")}`, { cause: error, retryable: false });
   }
   return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, { cause: error });
 }

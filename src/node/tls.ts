@@ -28,3 +28,24 @@ export function stripPort(host: string): string {
   const colon = host.lastIndexOf(":");
   return colon === -1 ? host : host.slice(0, colon);
 }
+
+/**
+ * Whose TLS certificate a Node error code says was refused, so that retrying cannot fix it. `"server"`: the
+ * server's did not verify here (Node's `ERR_TLS_CERT_ALTNAME_INVALID`, OpenSSL's X509 verification codes, the
+ * list in Node's `tls` docs: `CERT_HAS_EXPIRED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`,
+ * `INVALID_CA`, …). `"client"`: the server sent a TLS alert about this client's certificate under mutual TLS
+ * (`ERR_SSL_…_ALERT_CERTIFICATE_REQUIRED`, `…_BAD_CERTIFICATE`, `…_UNKNOWN_CA`, `…_ACCESS_DENIED`, …). Patterns
+ * rather than tables: they cover all of them in fewer bytes.
+ */
+export function certificateAtFault(code: unknown): "server" | "client" | undefined {
+  if (typeof code !== "string") return undefined;
+  if (/^ERR_SSL_\w+_ALERT_(?:\w*CERTIFICATE\w*|UNKNOWN_CA|ACCESS_DENIED)$/.test(code)) return "client";
+  return /CERT|CRL_|^UNABLE_TO_|^(?:INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH)$/.test(code) ? "server" : undefined;
+}
+
+/** What to do about a refused certificate, naming the factory whose `tls` option fixes it. */
+export function certificateAdvice(side: "server" | "client", factory: string, routing: string): string {
+  return side === "server"
+    ? `Check \`${routing}\`, or trust the server's CA with ${factory}({ tls: { ca } }).`
+    : `The server wants mutual TLS: pass a client certificate signed by a CA it trusts, with ${factory}({ tls: { cert, key } }).`;
+}

@@ -5,7 +5,6 @@ import {
   ConfigError,
   ConnectionError,
   HttpError,
-  isCertificateError,
   isKServeError,
   KServeError,
   MAX_ERROR_BODY,
@@ -135,49 +134,3 @@ describe("transport errors", () => {
   });
 });
 
-describe("isCertificateError", () => {
-  // Node's tls docs ("X509 certificate error codes"), Node's own altname check, and the alerts a server sends
-  // about the client's certificate under mTLS: retrying cannot fix any of them.
-  it.each([
-    "ERR_TLS_CERT_ALTNAME_INVALID",
-    "UNABLE_TO_GET_ISSUER_CERT",
-    "UNABLE_TO_GET_CRL",
-    "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
-    "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
-    "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
-    "CERT_SIGNATURE_FAILURE",
-    "CRL_SIGNATURE_FAILURE",
-    "CERT_NOT_YET_VALID",
-    "CERT_HAS_EXPIRED",
-    "CRL_NOT_YET_VALID",
-    "CRL_HAS_EXPIRED",
-    "ERROR_IN_CERT_NOT_BEFORE_FIELD",
-    "ERROR_IN_CERT_NOT_AFTER_FIELD",
-    "ERROR_IN_CRL_LAST_UPDATE_FIELD",
-    "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "CERT_CHAIN_TOO_LONG",
-    "CERT_REVOKED",
-    "INVALID_CA",
-    "PATH_LENGTH_EXCEEDED",
-    "INVALID_PURPOSE",
-    "CERT_UNTRUSTED",
-    "CERT_REJECTED",
-    "HOSTNAME_MISMATCH",
-    "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE",
-    "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
-  ])("%s is a certificate that does not verify", (code) => {
-    expect(isCertificateError(code)).toBe(true);
-  });
-
-  // Failures where another attempt (or another connection) can succeed, and things that are not codes.
-  it.each(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "ERR_HTTP2_STREAM_ERROR", "ERR_HTTP2_GOAWAY_SESSION", "ERR_SSL_WRONG_VERSION_NUMBER", "", undefined, 42])(
-    "%s is not",
-    (code) => {
-      expect(isCertificateError(code)).toBe(false);
-    },
-  );
-});

@@ -104,6 +104,37 @@ describe("TLS with authority", () => {
   });
 });
 
+describe("mutual TLS", () => {
+  let mtlsServer: TestGrpcServer;
+  beforeAll(async () => {
+    mtlsServer = await startGrpcServer({ ...pki.issue([VHOST]), clientCa: pki.ca });
+  });
+  afterAll(() => mtlsServer?.close());
+
+  it("presents the client certificate from tls: { cert, key }", async () => {
+    const c = createGrpcClient({ transport: transport({ baseUrl: mtlsServer.url, authority: VHOST, tls: { ca: pki.ca, ...pki.issue(["model-caller"], "client") } }) });
+    await expect(c.serverLive()).resolves.toBe(true);
+  });
+
+  it("without a client certificate: a non-retryable ConnectionError that says to pass one, not that the server's does not verify", async () => {
+    const counter = attemptCounter();
+    const c = createGrpcClient({
+      transport: transport({ baseUrl: mtlsServer.url, authority: VHOST, tls: { ca: pki.ca } }),
+      interceptors: [counter.interceptor],
+      retry: { initialDelayMs: 5 },
+    });
+    const error = await rejection(c.serverLive());
+    expect(error).toBeInstanceOf(ConnectionError);
+    const e = error as ConnectionError;
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain("the server refused this client's TLS certificate");
+    expect(e.message).toContain("ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
+    expect(e.message).toContain("createNodeGrpcTransport({ tls: { cert, key } })");
+    expect(e.message).not.toContain("does not verify");
+    expect(counter.count).toBe(1);
+  });
+});
+
 describe("h2c with authority", () => {
   it("the server sees the authority as :authority", async () => {
     h2cServer.seen.length = 0;

@@ -24,8 +24,11 @@ export interface TestGrpcServer {
   close(): Promise<void>;
 }
 
-/** The fake models' gRPC service on 127.0.0.1: h2c, or TLS with `tls`. Records every request. */
-export async function startGrpcServer(tls?: { cert: string; key: string }): Promise<TestGrpcServer> {
+/**
+ * The fake models' gRPC service on 127.0.0.1: h2c, or TLS with `tls`, mutual TLS when it names `clientCa`
+ * (only clients with a certificate from that CA get in). Records every request.
+ */
+export async function startGrpcServer(tls?: { cert: string; key: string; clientCa?: string }): Promise<TestGrpcServer> {
   const models = createFakeModels();
   const seen: SeenRequest[] = [];
   const adapter = connectNodeAdapter({ routes: grpcInferenceRoutes(models), grpc: true, grpcWeb: false, connect: false });
@@ -39,7 +42,7 @@ export async function startGrpcServer(tls?: { cert: string; key: string }): Prom
     });
     adapter(req, res);
   };
-  const server: Http2Server | Http2SecureServer = tls === undefined ? createServer(handler) : createSecureServer({ ...tls, allowHTTP1: false }, handler);
+  const server: Http2Server | Http2SecureServer = tls === undefined ? createServer(handler) : createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: false, ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }) }, handler);
   const sessions = new Set<ServerHttp2Session>();
   server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
