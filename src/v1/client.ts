@@ -1,5 +1,6 @@
 /** `createV1Client`: KServe's V1 protocol over REST, on the same core request loop as V2. */
 import { checkModel, createRequestContext } from "../core/client.js";
+import { ProtocolError } from "../core/errors.js";
 import type { HttpClient } from "../core/http.js";
 import { type CallOptions, send } from "../core/request.js";
 import { utf8Bytes } from "../tensor/utf8.js";
@@ -26,7 +27,13 @@ export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () 
     const path = `${modelPath(checkModel(model))}:${verb}`;
     const body = utf8Bytes(buildV1Body(verb, model, request));
     const response = await send(ctx, { method: "POST", path, headers: { ...JSON_TYPE }, body, model }, call);
-    return decodeV1Answer(response.body, `POST ${path}`);
+    try {
+      return decodeV1Answer(response.body, `POST ${path}`);
+    } catch (error) {
+      // The message names the endpoint already; the error gains the model and request id, as V2's and gRPC's do.
+      if (!(error instanceof ProtocolError)) throw error;
+      throw new ProtocolError(error.rawMessage, error.details, { cause: error, model, requestId: response.headers["x-request-id"] });
+    }
   };
 
   return {

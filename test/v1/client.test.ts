@@ -128,7 +128,12 @@ describe("predict", () => {
 
   it("answers that are not a JSON object are ProtocolErrors", async () => {
     for (const body of ["<html>oops</html>", "[1,2]", ""]) {
-      expect(await rejection(client(scripted(status(200, body))).predict("m", { instances: [1] })), body).toBeInstanceOf(ProtocolError);
+      const answer = { ...status(200, body), headers: { "x-request-id": "req-7" } };
+      const error = await rejection(client(scripted(answer)).predict("m", { instances: [1] }));
+      expect(error, body).toBeInstanceOf(ProtocolError);
+      // Whose answer it was, as for V2 and gRPC: the message names the endpoint, the fields the model and request.
+      expect(error, body).toMatchObject({ model: "m", requestId: "req-7" });
+      expect((error as ProtocolError).message, body).toContain("POST /v1/models/m:predict");
     }
   });
 
