@@ -43,19 +43,18 @@ export function checkInferRequest(model: string, request: CheckedInferRequest): 
   for (let i = 0; i < inputs.length; i++) {
     const input: unknown = inputs[i];
     if (!(input instanceof Tensor)) {
-      const received = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : `a ${typeof input}`;
-      invalid(model, "", { path: `inputs[${i}]`, expected: "a Tensor", received }, "Build inputs with Tensor.fp32(…) and friends.");
+      invalid(model, "", { path: `inputs[${i}]`, expected: "a Tensor", received: kindOf(input) }, "Build inputs with Tensor.fp32(…) and friends.");
     }
     let duplicate = seen?.has(input.name) ?? false;
     for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
     if (duplicate) {
       const first = inputs.findIndex((other) => (other as Tensor).name === input.name);
-      invalid(model, `inputs[${first}] and inputs[${i}] have the same name`, { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: input.name },
+      invalid(model, `inputs[${first}] and inputs[${i}] have the same name`, { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: JSON.stringify(input.name) },
         "Give each input its own name.");
     }
     seen?.add(input.name);
   }
-  if (request.id !== undefined && typeof request.id !== "string") invalid(model, "", { path: "id", expected: "a string", received: typeof request.id });
+  if (request.id !== undefined && typeof request.id !== "string") invalid(model, "", { path: "id", expected: "a string", received: kindOf(request.id) });
   request.outputs?.forEach((output, i) => {
     if (typeof output?.name !== "string" || output.name === "") {
       invalid(model, "", { path: `outputs[${i}].name`, expected: "a non-empty string", received: output?.name === "" ? '""' : String(output?.name) }, "Name the output to return.");
@@ -64,6 +63,11 @@ export function checkInferRequest(model: string, request: CheckedInferRequest): 
       invalid(model, `output "${output.name}"`, { path: `outputs[${i}].classCount`, expected: "a positive integer", received: String(output.classCount) });
     }
   });
+}
+
+/** What a value that is not what was expected is, for a message: null, an array, an object, a number, … */
+function kindOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
 }
 
 /** A ValidationError about the request to `model`: `infer("iris"): <where>: <problem>: expected …, got …. <hint>` */

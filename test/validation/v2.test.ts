@@ -66,15 +66,18 @@ describe.each(clients)("%s client", (_transport, make) => {
       ["null as input", { inputs: [null] }, { path: "inputs[0]", expected: "a Tensor", received: "null" }],
       ["a number as input", { inputs: [x(), Tensor.int8("y", [1], [1]), 3] }, { path: "inputs[2]", expected: "a Tensor", received: "a number" }],
       // inference.ts: two inputs with one name (a linear scan for few inputs, a Set for many)
-      ["two inputs named alike", { inputs: [x(), Tensor.int8("y", [1], [1]), x()] }, { tensor: "x", path: "inputs[2].name", expected: "unique names", received: "x" }, { path: "inputs[2]" }],
+      ["two inputs named alike", { inputs: [x(), Tensor.int8("y", [1], [1]), x()] }, { tensor: "x", path: "inputs[2].name", expected: "unique names", received: '"x"' }, { path: "inputs[2]" }],
       [
         "a duplicate among 20 inputs",
         { inputs: [...Array.from({ length: 19 }, (_, i) => Tensor.int8(`in${i}`, [1], [i])), Tensor.int8("in7", [1], [0])] },
-        { tensor: "in7", path: "inputs[19].name", expected: "unique names", received: "in7" },
+        { tensor: "in7", path: "inputs[19].name", expected: "unique names", received: '"in7"' },
         { path: "inputs[7] and inputs[19]" },
       ],
       // inference.ts: id not a string
-      ["a numeric id", { inputs: [x()], id: 42 }, { path: "id", expected: "a string", received: "number" }],
+      ["a numeric id", { inputs: [x()], id: 42 }, { path: "id", expected: "a string", received: "a number" }],
+      ["a null id", { inputs: [x()], id: null }, { path: "id", expected: "a string", received: "null" }],
+      ["an id as an array", { inputs: [x()], id: ["r1"] }, { path: "id", expected: "a string", received: "an array" }],
+      ["an id as an object", { inputs: [x()], id: { value: "r1" } }, { path: "id", expected: "a string", received: "an object" }],
       // inference.ts: a requested output without a name
       ["an output without a name", { inputs: [x()], outputs: [{ name: "a" }, {}] }, { path: "outputs[1].name", expected: "a non-empty string", received: "undefined" }],
       ["an output with an empty name", { inputs: [x()], outputs: [{ name: "" }] }, { path: "outputs[0].name", expected: "a non-empty string", received: '""' }],
