@@ -96,10 +96,19 @@ export function warnIfCredentialsInClear(baseUrl: string, logger: Logger | undef
   else logger?.debug(message, { baseUrl: url.origin, level: "warn" });
 }
 
-/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+/**
+ * localhost (with or without the root's trailing dot), 127.0.0.0/8, ::1, and 127.0.0.0/8 mapped into IPv6
+ * (`::ffff:127.0.0.1`, which URL writes `[::ffff:7f00:1]`): traffic that never leaves the machine.
+ */
 export function isLoopback(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  return name === "localhost" || name.endsWith(".localhost") || name === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    name === "::1" ||
+    /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
+    /^::ffff:7f[\da-f]{2}:[\da-f]{1,4}$/.test(name)
+  );
 }
 
 /** A model name, checked: a non-empty string. */

@@ -50,8 +50,14 @@ describe("auth with plain HTTP", () => {
   });
 
   it("isLoopback knows loopback names and addresses, and nothing else", () => {
-    for (const name of ["localhost", "LOCALHOST", "a.localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"]) expect(isLoopback(name)).toBe(true);
-    for (const name of ["10.0.0.1", "128.0.0.1", "localhost.example.com", "example.com", "::2", "1127.0.0.1"]) expect(isLoopback(name)).toBe(false);
+    for (const name of ["localhost", "LOCALHOST", "a.localhost", "localhost.", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopback(name), name).toBe(true);
+    // As URL writes them: the IPv4-mapped form in hex, and the root's dot kept.
+    for (const url of ["http://[::ffff:127.0.0.1]:8080/", "http://[::ffff:127.9.9.9]/", "http://localhost.:8080/", "http://[0:0:0:0:0:0:0:1]/"]) {
+      expect(isLoopback(new URL(url).hostname), url).toBe(true);
+    }
+    for (const name of ["10.0.0.1", "128.0.0.1", "localhost.example.com", "example.com", "::2", "1127.0.0.1", "::ffff:10.0.0.1", "[::ffff:a00:1]", "[::ffff:8000:1]"]) {
+      expect(isLoopback(name), name).toBe(false);
+    }
   });
 });
 
