@@ -64,7 +64,7 @@ export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTens
           received: show(value),
         });
       }
-      text += `${JSON.stringify(name)}:${stringifyJsonAt(value, name)},`;
+      text += `${JSON.stringify(name)}:${stringifyJsonAt(value, { path: name })},`;
     }
   }
   text += `"${options.key}":[`;

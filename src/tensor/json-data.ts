@@ -97,7 +97,7 @@ export function tensorHead(tensor: Tensor, binarySize?: number): string {
   } else {
     const { binary_data_size: _stale, ...rest } = tensor.parameters;
     const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
-    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJsonAt(parameters, "parameters", tensor.name)}`;
+    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJsonAt(parameters, { path: "parameters", tensor: tensor.name })}`;
   }
   return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
 }

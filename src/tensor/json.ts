@@ -414,14 +414,28 @@ function writeInt64(t: string, from: number, to: number, negative: boolean, word
  * @throws {ValidationError} on a cycle (naming where it closes), or nesting deeper than 512 levels
  */
 export function stringifyJson(value: unknown): string {
-  return stringifyJsonAt(value, "");
+  return stringifyJsonAt(value, { path: "" });
+}
+
+/** Where a value sits in a body, and what a writer must refuse in it, for {@link stringifyJsonAt}. Internal. */
+export interface JsonPlace {
+  /** The value's path in the body (`parameters`, `inputs[0].parameters`); "" for the body itself. */
+  path: string;
+  /** The tensor the value belongs to, for the error's `tensor`. */
+  tensor?: string | undefined;
+  /**
+   * Called with every value about to be written (after `toJSON`) to throw for one the caller will not let
+   * JSON change or drop; `at()` is its path, built only when asked for, `inArray` whether it is an element.
+   */
+  refuse?: ((value: unknown, at: () => string, inArray: boolean) => void) | undefined;
 }
 
 /**
- * {@link stringifyJson} for a value that sits at `path` in a body (in `tensor`, if given), so that a cycle or
- * too deep a nesting is reported where it is. Internal.
+ * {@link stringifyJson} for a value at `place` in a body, so that a cycle, too deep a nesting, or anything
+ * `place.refuse` throws for is reported where it is, in one pass. Internal.
  */
-export function stringifyJsonAt(value: unknown, path: string, tensor?: string): string {
+export function stringifyJsonAt(value: unknown, place: JsonPlace): string {
+  const { path, tensor, refuse } = place;
   // The containers being written, outermost first, and the key of the child being written in each: enough
   // to name the place of a problem without building a path for every value.
   const ancestors: object[] = [];
@@ -429,6 +443,7 @@ export function stringifyJsonAt(value: unknown, path: string, tensor?: string): 
   const write = (value: unknown, key: string | number): string | undefined => {
     let v = value;
     if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON: (key: string) => unknown }).toJSON(String(key));
+    refuse?.(v, () => pathOf(path, keys.slice(0, ancestors.length)), typeof key === "number");
     switch (typeof v) {
       case "string":
         return JSON.stringify(v);
@@ -482,9 +497,9 @@ function pathOf(base: string, keys: readonly (string | number)[]): string {
 
 /**
  * The error for the value at `path` that is one of its own containers, the one at `target`, or (`target`
- * undefined) that nests past MAX_JSON_DEPTH. Also used by the V1 raw body check. Internal.
+ * undefined) that nests past MAX_JSON_DEPTH.
  */
-export function nestingError(path: string, target: string | undefined, tensor?: string): ValidationError {
+function nestingError(path: string, target: string | undefined, tensor?: string): ValidationError {
   const base = tensor === undefined ? { path } : { tensor, path };
   if (target !== undefined) {
     const details = { ...base, expected: "a tree of JSON values (no cycles)", received: `a reference back to ${target || "the value itself"}` };

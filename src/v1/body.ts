@@ -3,9 +3,9 @@
  * passed through. Written by hand so that INT64 beyond 2^53 goes out exact and nothing is dropped silently.
  */
 import { base64 } from "../core/base64.js";
-import { MAX_JSON_DEPTH, nestingError } from "../tensor/json.js";
+import { stringifyJsonAt } from "../tensor/json.js";
 import { utf8Text } from "../tensor/utf8.js";
-import { bf16ToNumber, fp16ToNumber, stringifyJson, Tensor, ValidationError } from "../tensor/index.js";
+import { bf16ToNumber, fp16ToNumber, Tensor, ValidationError } from "../tensor/index.js";
 import type { V1Request } from "./types.js";
 
 /**
@@ -33,9 +33,14 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
       received: hasInstances ? "both" : "neither",
     });
   }
-  const rest = fieldsBesides(body, hasInstances ? "instances" : "inputs");
-  if (body.instances instanceof Tensor) return `{${rest}"instances":${rows(body.instances)}}`;
-  if (hasInputs && isTensorRecord(body.inputs)) return `{${rest}"inputs":${columns(body.inputs)}}`;
+  if (body.instances instanceof Tensor) {
+    const rest = fieldsBesides(body, "instances");
+    return `{${rest}"instances":${rows(body.instances)}}`;
+  }
+  if (hasInputs && isTensorRecord(body.inputs)) {
+    const rest = fieldsBesides(body, "inputs");
+    return `{${rest}"inputs":${columns(body.inputs)}}`;
+  }
   if (hasInstances && !Array.isArray(body.instances)) {
     throw new ValidationError(`${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kind(body.instances)}.`, {
       path: "instances",
@@ -43,8 +48,8 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
       received: typeof body.instances,
     });
   }
-  checkRawJson(body, "");
-  return stringifyJson(body);
+  // A raw body goes as it is, in its own key order, checked as it is written.
+  return stringifyJsonAt(body, { path: "", refuse: refuseLossy });
 }
 
 /** Other top-level fields (e.g. signature_name), written first, each followed by a comma. */
@@ -52,8 +57,7 @@ function fieldsBesides(body: Record<string, unknown>, key: string): string {
   let out = "";
   for (const name of Object.keys(body)) {
     if (name === key || name === "instances" || name === "inputs" || body[name] === undefined) continue;
-    checkRawJson(body[name], name);
-    out += `${JSON.stringify(name)}:${stringifyJson(body[name])},`;
+    out += `${JSON.stringify(name)}:${stringifyJsonAt(body[name], { path: name, refuse: refuseLossy })},`;
   }
   return out;
 }
@@ -180,11 +184,15 @@ function bytesText(bytes: Uint8Array): string {
   return text === undefined ? `{"b64":"${base64(bytes)}"}` : JSON.stringify(text);
 }
 
-/** Refuse what JSON would change silently: NaN and ±Infinity (written as null), functions and symbols (dropped). */
-function checkRawJson(value: unknown, path: string, ancestors: object[] = [], paths: string[] = []): void {
+/**
+ * Refuse what JSON would change silently in a raw body: NaN and ±Infinity (written as null), undefined in an
+ * array (null), functions and symbols (dropped), a Tensor, typed arrays, Maps and Sets (written as objects).
+ */
+function refuseLossy(value: unknown, at: () => string, inArray: boolean): void {
   switch (typeof value) {
     case "number":
       if (!Number.isFinite(value)) {
+        const path = at();
         throw new ValidationError(`${path || "body"} is ${value}, which JSON cannot carry (expected a finite number); the server would receive null.`, {
           path,
           expected: "a finite number",
@@ -193,48 +201,41 @@ function checkRawJson(value: unknown, path: string, ancestors: object[] = [], pa
       }
       return;
     case "undefined":
-      // Only reached inside arrays (undefined properties are left out): JSON.stringify would write null.
-      throw new ValidationError(`${path} is undefined, which JSON cannot carry (expected a JSON value); the server would receive null. Use null explicitly.`, {
-        path,
-        expected: "a JSON value",
-        received: "undefined",
-      });
+      // Undefined properties are left out, as JSON.stringify does; in an array it would write null.
+      if (inArray) {
+        const path = at();
+        throw new ValidationError(`${path} is undefined, which JSON cannot carry (expected a JSON value); the server would receive null. Use null explicitly.`, {
+          path,
+          expected: "a JSON value",
+          received: "undefined",
+        });
+      }
+      return;
     case "function":
-    case "symbol":
+    case "symbol": {
+      const path = at();
       throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry (expected a JSON value); JSON.stringify would drop it.`, {
         path,
         expected: "a JSON value",
         received: typeof value,
       });
+    }
     case "object":
-      if (value === null || value instanceof Tensor) {
-        if (value instanceof Tensor) {
-          throw new ValidationError(`${path} is a Tensor inside a raw body (expected a JSON value); tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
-            path,
-            expected: "a JSON value",
-            received: "a Tensor",
-          });
-        }
-        return;
+      if (value instanceof Tensor) {
+        const path = at();
+        throw new ValidationError(`${path} is a Tensor inside a raw body (expected a JSON value); tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
+          path,
+          expected: "a JSON value",
+          received: "a Tensor",
+        });
       }
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set) {
         // JSON.stringify writes a typed array as {"0":…} and a Map or Set as {}: never what was meant.
+        const path = at();
         throw new ValidationError(
           `${path || "body"} is a ${value.constructor.name}, which JSON does not carry as such (expected a plain JSON value); give a plain array (bytes as { b64: "…" }), or send tensors as { instances: tensor }.`,
           { path, expected: "a plain JSON value", received: value.constructor.name },
         );
-      }
-      {
-        // The containers above, and their paths: a cycle is named where it closes, before recursion overflows.
-        const back = ancestors.indexOf(value);
-        if (back !== -1 || ancestors.length > MAX_JSON_DEPTH) throw nestingError(path, back === -1 ? undefined : paths[back]);
-        ancestors.push(value);
-        paths.push(path);
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) checkRawJson(value[i], `${path}[${i}]`, ancestors, paths);
-        } else for (const [k, v] of Object.entries(value)) if (v !== undefined) checkRawJson(v, path ? `${path}.${k}` : k, ancestors, paths); // undefined properties are left out, as JSON.stringify does
-        ancestors.pop();
-        paths.pop();
       }
       return;
     default:

@@ -66,7 +66,7 @@ describe("V1 request bodies (v1/body.ts)", () => {
     ["Infinity in an FP64 column", { inputs: { c: Tensor.fp64("c", [1], [Infinity]) } }, { tensor: "c", path: "data[0]", expected: "a finite FP64 value", received: "Infinity" }],
     ["-Infinity in an FP16 tensor", { instances: Tensor.fp16("h", [2], [0, -Infinity]) }, { tensor: "h", path: "data[1]", expected: "a finite FP16 value", received: "-Infinity" }],
     ["NaN in a BF16 tensor", { instances: Tensor.bf16("b", [1], [NaN]) }, { tensor: "b", path: "data[0]", expected: "a finite BF16 value", received: "NaN" }],
-    // body.ts checkRawJson: a cycle, named where it closes; nesting past 512 levels (the message shows the path's start)
+    // body.ts, as tensor/json.ts writes the raw body: a cycle, named where it closes; nesting past 512 levels (the message shows the path's start)
     ["a cycle in a raw body", { instances: [1, cyclic()] }, { path: "instances[1].again", expected: "a tree of JSON values (no cycles)", received: "a reference back to instances[1]" }],
     ["a cycle in another field", { instances: [1], meta: { list: [cyclic()] } }, { path: "meta.list[0].again", expected: "a tree of JSON values (no cycles)", received: "a reference back to meta.list[0]" }],
     [
@@ -75,17 +75,20 @@ describe("V1 request bodies (v1/body.ts)", () => {
       { path: `instances[0]${"[0]".repeat(511)}`, expected: "at most 512 levels of nesting", received: "more" },
       { path: `instances[0]${"[0]".repeat(20)}` },
     ],
-    // body.ts checkRawJson: NaN and ±Infinity in a raw body
+    // body.ts refuseLossy, as the raw body is written: NaN and ±Infinity
     ["Infinity in raw instances", { instances: [[1, Infinity]] }, { path: "instances[0][1]", expected: "a finite number", received: "Infinity" }],
     ["NaN in another field", { instances: [1], threshold: NaN }, { path: "threshold", expected: "a finite number", received: "NaN" }],
-    // body.ts checkRawJson: undefined inside an array
+    // Checked as written, so a boxed NaN and what toJSON returns are seen too (JSON.stringify writes null for both).
+    ["a boxed NaN", { instances: [[1, new Number(NaN)]] }, { path: "instances[0][1]", expected: "a finite number", received: "NaN" }],
+    ["NaN from toJSON", { instances: [{ score: { toJSON: () => NaN } }] }, { path: "instances[0].score", expected: "a finite number", received: "NaN" }],
+    // body.ts refuseLossy: undefined inside an array
     ["undefined in a list", { instances: [1, undefined] }, { path: "instances[1]", expected: "a JSON value", received: "undefined" }],
-    // body.ts checkRawJson: functions and symbols
+    // body.ts refuseLossy: functions and symbols
     ["a function in a raw body", { instances: [{ f: () => 1 }] }, { path: "instances[0].f", expected: "a JSON value", received: "function" }],
     ["a symbol in a raw body", { inputs: [Symbol("s")] }, { path: "inputs[0]", expected: "a JSON value", received: "symbol" }],
-    // body.ts checkRawJson: a Tensor inside a raw body
+    // body.ts refuseLossy: a Tensor inside a raw body
     ["a tensor inside a list", { instances: [fp32("x", [1], [1])] }, { path: "instances[0]", expected: "a JSON value", received: "a Tensor" }],
-    // body.ts checkRawJson: typed arrays, ArrayBuffers, Maps and Sets
+    // body.ts refuseLossy: typed arrays, ArrayBuffers, Maps and Sets
     ["a Float32Array row", { instances: [new Float32Array([5.1, 3.5])] }, { path: "instances[0]", expected: "a plain JSON value", received: "Float32Array" }],
     ["bytes as a Uint8Array", { instances: [{ image: new Uint8Array([1, 2]) }] }, { path: "instances[0].image", expected: "a plain JSON value", received: "Uint8Array" }],
     ["a Map", { instances: [new Map([["a", 1]])] }, { path: "instances[0]", expected: "a plain JSON value", received: "Map" }],
