@@ -3,7 +3,8 @@
  * and cannot route by Host). Ingress routing: connect to the URL's address, present `host` as the Host header,
  * the TLS SNI name and the name the certificate is checked against.
  */
-import { type Dispatcher, Pool } from "undici";
+import type { Socket } from "node:net";
+import { buildConnector, type Dispatcher, Pool } from "undici";
 import { ConfigError, ConnectionError, KServeError } from "../core/errors.js";
 import { certificateAdvice, certificateAtFault, type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
@@ -28,11 +29,12 @@ export interface NodeHttpClient extends HttpClient {
 
 /** Create the Node HttpClient. Each virtual host gets its own pool, so TLS names never force reconnects. */
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeHttpClient {
+  const alerts: TlsAlerts = new Map();
   const poolOptions: Pool.Options = {
     connections: options.connections ?? 128,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
     allowH2: options.allowH2 ?? false,
-    connect: tlsConnectOptions(options.tls),
+    connect: connectorNotingAlerts({ ...tlsConnectOptions(options.tls), allowH2: options.allowH2 ?? false }, alerts),
     // undici's own 300 s limits on waiting for headers and between body chunks would cut (and, as connection
     // failures, retry) a long inference; the caller's timeoutMs is the limit.
     headersTimeout: 0,
@@ -71,7 +73,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
           // undici reads Host for SNI too; said here explicitly because certificate checks depend on it.
           ...(request.host === undefined ? {} : { servername: stripPort(request.host) }),
         } as Dispatcher.DispatchOptions,
-        new ResponseCollector(request, resolve, reject),
+        new ResponseCollector(request, resolve, reject, alerts),
       );
     });
   };
@@ -83,6 +85,40 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
       await Promise.all(all.map((pool) => pool.close()));
     },
   });
+}
+
+/** The TLS alerts about this client's certificate that sockets met, by the socket's local address and port. */
+type TlsAlerts = Map<string, Error>;
+
+/**
+ * undici's connector, noting the TLS alerts a server sends about this client's certificate. Under TLS 1.3 a
+ * server checks that certificate after the handshake, so its alert arrives once the request is on its way, and
+ * undici then reports only "other side closed" (its SocketError replaces the socket's own error). The note
+ * says what really happened.
+ */
+function connectorNotingAlerts(options: buildConnector.BuildOptions, alerts: TlsAlerts): buildConnector.connector {
+  const connect = buildConnector(options);
+  return (target, callback) =>
+    connect(target, (...args) => {
+      // A failed connect calls back with the error alone.
+      const socket: Socket | null | undefined = args[1];
+      if (socket != null) {
+        const key = `${socket.localAddress}:${socket.localPort}`;
+        socket.on("error", (error: Error & { code?: unknown }) => {
+          if (certificateAtFault(error.code) === "client") alerts.set(key, error);
+        });
+        // Kept until undici has reported the failure (its close handler runs after this one).
+        socket.once("close", () => setImmediate(() => alerts.delete(key)));
+      }
+      callback(...args);
+    });
+}
+
+/** The TLS alert noted for the socket that undici's "other side closed" is about, if there was one. */
+function alertBehind(error: unknown, alerts: TlsAlerts): Error | undefined {
+  if (alerts.size === 0) return undefined;
+  const { code, socket } = error as { code?: unknown; socket?: { localAddress?: string; localPort?: number } };
+  return code === "UND_ERR_SOCKET" && socket !== undefined ? alerts.get(`${socket.localAddress}:${socket.localPort}`) : undefined;
 }
 
 /**
@@ -102,6 +138,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     private readonly request: HttpRequest,
     private readonly resolve: (response: HttpResponse) => void,
     private readonly reject: (error: unknown) => void,
+    private readonly alerts: TlsAlerts,
   ) {
     // Listened to from the start: undici starts a request only once it has a connected socket, and a deadline
     // or a cancel must end the call while it waits for one (a busy pool, a host that does not answer).
@@ -160,7 +197,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (signal?.aborted) return this.fail(signal.reason);
     // undici starts a request (onRequestStart) once it has a connection: a failure after that is no failure to connect.
     const what = this.controller === undefined ? "could not connect" : this.status === 0 ? "the connection closed before an answer came" : "the response broke off";
-    this.fail(error instanceof KServeError ? error : networkError(error, this.request, what));
+    this.fail(error instanceof KServeError ? error : networkError(alertBehind(error, this.alerts) ?? error, this.request, what));
   }
 
   private fail(error: unknown): void {

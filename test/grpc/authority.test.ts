@@ -8,7 +8,7 @@ import { ConfigError, ConnectionError } from "../../src/core/errors.js";
 import { createGrpcClient } from "kserve-client/grpc";
 import { createNodeGrpcTransport, type NodeGrpcTransport, type NodeGrpcTransportOptions } from "../../src/node/grpc-transport.js";
 import { Tensor } from "../../src/tensor/index.js";
-import { createTestPki, type TestPki } from "../node/tls.js";
+import { createTestPki, startOpensslServer, type TestPki } from "../node/tls.js";
 import { rejection, thrown } from "../helpers.js";
 import { attemptCounter, startGrpcServer, type TestGrpcServer } from "./servers.js";
 
@@ -132,6 +132,29 @@ describe("mutual TLS", () => {
     expect(e.message).toContain("createNodeGrpcTransport({ tls: { cert, key } })");
     expect(e.message).not.toContain("does not verify");
     expect(counter.count).toBe(1);
+  });
+
+  it("with a certificate from a CA the server does not trust: the same, naming the unknown_ca alert", async () => {
+    // OpenSSL's server, which sends the alert (Node's closes without one).
+    const stranger = createTestPki();
+    const server = await startOpensslServer(pki.issue([VHOST]), pki.ca, { alpn: "h2" });
+    try {
+      const counter = attemptCounter();
+      const c = createGrpcClient({
+        transport: transport({ baseUrl: `https://127.0.0.1:${server.port}`, authority: VHOST, tls: { ca: pki.ca, ...stranger.issue(["model-caller"], "client") } }),
+        interceptors: [counter.interceptor],
+        retry: { initialDelayMs: 5 },
+      });
+      const error = await rejection(c.serverLive());
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as ConnectionError).retryable).toBe(false);
+      expect((error as ConnectionError).message).toContain("ERR_SSL_TLSV1_ALERT_UNKNOWN_CA");
+      expect((error as ConnectionError).message).toContain("createNodeGrpcTransport({ tls: { cert, key } })");
+      expect(counter.count).toBe(1);
+    } finally {
+      server.close();
+      stranger.dispose();
+    }
   });
 });
 

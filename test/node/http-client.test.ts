@@ -6,7 +6,7 @@ import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
 import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
-import { createTestPki, type TestPki } from "./tls.js";
+import { createTestPki, startOpensslServer, type TestPki } from "./tls.js";
 import { httpRequest, rejection } from "../helpers.js";
 
 const VHOST = "iris.kserve-test.example.com";
@@ -167,8 +167,35 @@ describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certifi
     const res = await client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST }));
     expect(res.status).toBe(200);
     expect(seen.at(-1)!.clientCertCN).toBe("model-caller");
-    const without = await rejection(client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST })));
-    expect(isKServeError(without)).toBe(true);
+  });
+
+  it.each([
+    // Node's server; OpenSSL's, since Node's closes without an alert for a certificate it does not trust.
+    ["no client certificate", async () => ({ port: mtlsPort, id: {}, close: () => {} }), "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"],
+    [
+      "one from a CA the server does not trust",
+      async () => {
+        const stranger = createTestPki();
+        const server = await startOpensslServer(pki.issue([VHOST]), pki.ca);
+        return { port: server.port, id: stranger.issue(["model-caller"], "client"), close: () => (server.close(), stranger.dispose()) };
+      },
+      "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA",
+    ],
+  ])("mutual TLS with %s: a non-retryable ConnectionError that says to pass a trusted one", async (_, setup, code) => {
+    // TLS 1.3: the server checks the certificate after the handshake, and undici itself reports "other side closed".
+    const { port, id, close } = await setup();
+    let error: unknown;
+    try {
+      error = await rejection(client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${port}/`, { host: VHOST })));
+    } finally {
+      close();
+    }
+    expect(error).toBeInstanceOf(ConnectionError);
+    const e = error as ConnectionError;
+    expect(e.retryable).toBe(false);
+    expect(e.message).toContain("refused this client's TLS certificate");
+    expect(e.message).toContain(code);
+    expect(e.message).toContain("createNodeHttpClient({ tls: { cert, key } })");
   });
 });
 

@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { connect, createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,5 +33,48 @@ export function createTestPki(): TestPki {
       return { cert: readFileSync(join(dir, `${id}.pem`), "utf8"), key: readFileSync(join(dir, `${id}.key`), "utf8") };
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * OpenSSL's own TLS server (`openssl s_server -www`) on 127.0.0.1, asking for a client certificate from
+ * `clientCa`. Unlike Node's server, which closes without a word, it answers a certificate it does not trust
+ * with the TLS alert servers such as Envoy and nginx send (unknown_ca). `alpn: "h2"` lets an HTTP/2 client get
+ * that far.
+ */
+export async function startOpensslServer(identity: { cert: string; key: string }, clientCa: string, options: { alpn?: string } = {}): Promise<{ port: number; close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "kc-s-server-"));
+  writeFileSync(join(dir, "cert.pem"), identity.cert);
+  writeFileSync(join(dir, "key.pem"), identity.key);
+  writeFileSync(join(dir, "ca.pem"), clientCa);
+  // A port that was free a moment ago: s_server cannot report the one it picked.
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((done) => probe.close(done));
+  const server = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", "cert.pem", "-key", "key.pem", "-CAfile", "ca.pem", "-Verify", "1", "-verify_return_error", "-www", "-quiet", ...(options.alpn === undefined ? [] : ["-alpn", options.alpn])], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  server.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // Ready once a connection is accepted: retry connecting for up to 5 s.
+  for (let started = Date.now(); ; ) {
+    const up = await new Promise<boolean>((done) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), done(true)));
+      socket.once("error", () => done(false));
+    });
+    if (up) break;
+    if (server.exitCode !== null || Date.now() - started > 5000) throw new Error(`openssl s_server did not start: ${output}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return {
+    port,
+    close: () => {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
