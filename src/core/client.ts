@@ -5,7 +5,7 @@
 import type { Auth } from "./auth.js";
 import { ConfigError, sentCredentials, ValidationError } from "./errors.js";
 import { createFetchHttpClient } from "./fetch-client.js";
-import { applyInterceptors, type HttpClient, type Interceptor } from "./http.js";
+import { applyInterceptors, type HttpClient, type Interceptor, type NotedRequest, WIRE_HEADERS } from "./http.js";
 import type { Logger, RequestContext } from "./request.js";
 import type { RetryOptions } from "./retry.js";
 
@@ -58,19 +58,25 @@ export function createRequestContext(options: ClientOptions, defaultHttpClient?:
   };
 }
 
-/** How many of the latest credentials a client keeps for cleaning answers: enough for rotations under load. */
-const WIRE_CREDENTIALS_KEPT = 16;
+/** How many credentials a client keeps from requests an interceptor rebuilt without the attempt's note: a few hundred calls in flight. */
+const WIRE_CREDENTIALS_KEPT = 1024;
 
 /**
- * `httpClient`, noting in `seen` the credential headers' values it is handed: what the interceptors added is
- * known nowhere else. Concurrent calls share the set, which only widens what is cleaned out of an answer.
+ * `httpClient`, noting the headers it is handed, which hold what the interceptors added and is known nowhere
+ * else: in the attempt's own note (WIRE_HEADERS) when the request still carries it, or else, for an
+ * interceptor that built a new request, the credentials among them in `seen`, the latest few shared by all
+ * calls (which only widens what is cleaned out of an answer).
  */
 function recordingCredentials(httpClient: HttpClient, seen: Set<string>): HttpClient {
-  return (request) => {
-    for (const secret of sentCredentials(Object.entries(request.headers))) {
-      seen.delete(secret);
-      seen.add(secret);
-      if (seen.size > WIRE_CREDENTIALS_KEPT) seen.delete(seen.values().next().value!);
+  return (request: NotedRequest) => {
+    const note = request[WIRE_HEADERS];
+    if (note !== undefined) note.push(request.headers);
+    else {
+      for (const secret of sentCredentials(Object.entries(request.headers))) {
+        seen.delete(secret);
+        seen.add(secret);
+        if (seen.size > WIRE_CREDENTIALS_KEPT) seen.delete(seen.values().next().value!);
+      }
     }
     return httpClient(request);
   };

@@ -52,6 +52,15 @@ export function applyInterceptors(client: HttpClient, interceptors: readonly Int
   return interceptors.reduceRight((next, interceptor) => interceptor(next), client);
 }
 
+/**
+ * Where the transport notes the headers it is handed, after the interceptors ran, on a request that carries it:
+ * an answer that echoes a credential an interceptor added can then be cleaned of it. A symbol-keyed property,
+ * so that an interceptor passing `{ ...request, headers }` on carries it along. Internal.
+ */
+export const WIRE_HEADERS = Symbol("kserve-client.wireHeaders");
+/** An HttpRequest that may carry {@link WIRE_HEADERS}. Internal. */
+export type NotedRequest = HttpRequest & { [WIRE_HEADERS]?: Record<string, string>[] };
+
 /** Default response limit: far above any sane inference response, yet a broken server cannot exhaust memory. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 

@@ -4,7 +4,7 @@
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
 import { AbortError, ConnectionError, HttpError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
 import {
   type AttemptOutcome,
   fitsBeforeDeadline,
@@ -39,8 +39,9 @@ export interface RequestContext {
   host?: string | undefined;
   logger?: Logger | undefined;
   /**
-   * The latest credentials the HttpClient was handed after the interceptors ran (one may add its own
-   * Authorization), so that an answer echoing them is cleaned too. Absent without interceptors.
+   * Set when interceptors run (one may add its own Authorization): each attempt then asks the HttpClient to
+   * note the headers it was handed (WIRE_HEADERS), and this holds the latest credentials of requests an
+   * interceptor rebuilt without that note, so that an answer echoing them is cleaned too.
    */
   wireCredentials?: ReadonlySet<string> | undefined;
   /** Clock and randomness, injectable for tests. */
@@ -131,7 +132,8 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
         const auth = ctx.auth === undefined ? undefined : await untilAborted(authHeaders(ctx.auth), signal);
         const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
-        const response = await ctx.httpClient({
+        const wire: Record<string, string>[] | undefined = ctx.wireCredentials === undefined ? undefined : [];
+        const request: NotedRequest = {
           method: endpoint.method,
           url,
           headers,
@@ -139,7 +141,9 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           host: ctx.host,
           signal: attempt_?.signal ?? signal,
           maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        });
+        };
+        if (wire !== undefined) request[WIRE_HEADERS] = wire;
+        const response = await ctx.httpClient(request);
         ctx.logger?.debug("kserve-client: attempt", {
           method: endpoint.method,
           url,
@@ -149,6 +153,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         });
         if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
         const sent = sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth));
+        if (wire !== undefined) for (const added of wire) sent.push(...sentCredentials(Object.entries(added)));
         lastError = httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials]);
         outcome = { kind: "status", status: response.status };
         retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
@@ -252,7 +257,7 @@ function prepare(ctx: RequestContext): Prepared {
 
 /** The error for a non-2xx answer; whatever the server says back is cleaned of the credentials it was sent. */
 function httpError(response: HttpResponse, endpoint: Endpoint, url: string, sent: readonly string[]): HttpError {
-  const secrets = jsonForms(sent);
+  const secrets = echoForms(sent);
   const clean = (text: string) => (secrets.length === 0 ? text : scrubSecrets(text, secrets));
   const body = clean(new TextDecoder().decode(response.body));
   const headers = redactHeaders(response.headers);
@@ -273,14 +278,24 @@ function httpError(response: HttpResponse, endpoint: Endpoint, url: string, sent
 }
 
 /**
- * Each secret as it can stand in a JSON error body too: escaped (`"` as `\"`), and with `/` as `\/`, as some
- * servers write it. The message is cleaned again once parsed, which covers any other escape.
+ * Each secret as an answer may carry it: as a JSON string writes it (`"` as `\"`; `/` as `\/`, as some servers
+ * do; non-ASCII and `<>&` as `\u00e4`, as Python's and Go's encoders do, in either case of hex), and
+ * percent-encoded (a Location or a quoted URL). The message is cleaned again once parsed, which covers any other
+ * escape there.
  */
-function jsonForms(secrets: readonly string[]): string[] {
+function echoForms(secrets: readonly string[]): string[] {
   const forms = new Set(secrets);
   for (const secret of secrets) {
     const escaped = JSON.stringify(secret).slice(1, -1);
-    forms.add(escaped).add(escaped.replace(/\//g, "\\/"));
+    const unicode = escaped.replace(/[^\x20-\x7e]|[<>&]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    for (const form of [escaped, unicode, unicode.replace(/\\u([\da-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)]) {
+      forms.add(form).add(form.replace(/\//g, "\\/"));
+    }
+    try {
+      forms.add(encodeURIComponent(secret));
+    } catch {
+      // a lone surrogate has no percent-encoded form
+    }
   }
   return [...forms];
 }

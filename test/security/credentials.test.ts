@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createV1Client, createV2Client, Tensor, type Auth } from "kserve-client";
+import { createV1Client, createV2Client, Tensor, type Auth, type HttpRequest } from "kserve-client";
 import { createNodeHttpClient } from "kserve-client/node";
 
 // A `/` that JSON writers may escape as `\/`, a `"` that they must escape as `\"`.
@@ -112,6 +112,9 @@ describe.each(HTTP_CLIENTS)("credentials with the %s HttpClient", (_, transport)
       expect(exposed(error)).toContain("credential rejected");
       expectNoSecret(exposed(error));
       expectNoSecret(lines.join("\n"));
+      // The body as kept (inspect and JSON double the backslashes of an escaped echo, so check it as it is).
+      const body = (error as { body?: string }).body ?? "";
+      for (const secret of SECRETS) expect(body).not.toContain(JSON.stringify(secret).slice(1, -1).replace(/\//g, "\\/"));
     });
 
     it("a refused connection, a deadline, and a V1 call", async () => {
@@ -151,6 +154,69 @@ describe.each(HTTP_CLIENTS)("credentials an interceptor adds, with the %s HttpCl
     expect(exposed(error)).toContain("credential rejected");
     expectNoSecret(exposed(error));
     expectNoSecret(lines.join("\n"));
+  });
+
+  it.each([
+    ["passes the request on spread", (request: HttpRequest, authorization: string) => ({ ...request, headers: { ...request.headers, authorization } })],
+    // Builds a request of its own: what it sent is known from the latest 1024 credentials the client saw.
+    ["builds a new request", (request: HttpRequest, authorization: string) => ({ method: request.method, url: request.url, headers: { ...request.headers, authorization }, body: request.body, maxResponseBytes: request.maxResponseBytes })],
+  ])("one that signs each request, 40 calls at once, and %s", async (_, signed) => {
+    let n = 0;
+    const client = createV2Client({
+      baseUrl: await serve(echoing(401)),
+      retry: false,
+      interceptors: [(next) => (request) => next(signed(request, `Bearer sig-${String(++n).padStart(4, "0")}-SECRET`))],
+      ...transport,
+    });
+    const errors = await Promise.all(Array.from({ length: 40 }, () => client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e)));
+    for (const error of errors) {
+      expect(exposed(error)).toContain("credential rejected");
+      expect(exposed(error)).not.toMatch(/sig-\d{4}-SECRET/);
+    }
+  });
+});
+
+describe.each(HTTP_CLIENTS)("credentials echoed in other encodings, with the %s HttpClient", (_, transport) => {
+  // Non-ASCII and <>& in a password, + / = in a token: what JSON encoders and URLs escape.
+  const password = "pä&ss<w>rd/1234";
+  const token = "tok+SECRET/9a=";
+  const basicPair = `svc:${password}`;
+  /** Python's json.dumps (ensure_ascii) and Go's encoding/json (<>& as \u003c…), hex in either case. */
+  const asciiJson = (text: string, upper: boolean) =>
+    JSON.stringify(text).replace(/[^\x20-\x7e]|[<>&]/g, (c) => {
+      const hex = c.charCodeAt(0).toString(16).padStart(4, "0");
+      return `\\u${upper ? hex.toUpperCase() : hex}`;
+    });
+
+  it.each([false, true])("a JSON body with \\u escapes (upper-case hex: %s)", async (upper) => {
+    const baseUrl = await serve((req, res) => {
+      req.resume();
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(`{"error":${asciiJson(`credential rejected: ${echoOf(req.headers)}`, upper)}}`);
+    });
+    for (const auth of [{ basic: { username: "svc", password } }, { bearer: token }]) {
+      const error = await createV2Client({ baseUrl, auth, retry: false, ...transport }).serverLive().then(() => undefined, (e: unknown) => e);
+      // The body as kept, not as inspect or JSON would show it (both double each backslash).
+      const shown = `${exposed(error)}\n${(error as { body?: string }).body}`;
+      expect(shown).toContain("credential rejected");
+      for (const secret of [password, token, basicPair]) {
+        expect(shown).not.toContain(secret);
+        expect(shown).not.toContain(asciiJson(secret, upper).slice(1, -1));
+      }
+    }
+  });
+
+  it("a redirect whose Location carries the token percent-encoded", async () => {
+    const baseUrl = await serve((req, res) => {
+      req.resume();
+      const sent = String(req.headers["authorization"]).replace(/^Bearer /, "");
+      res.writeHead(302, { location: `https://elsewhere.example/login?token=${encodeURIComponent(sent)}` });
+      res.end();
+    });
+    const error = await createV2Client({ baseUrl, auth: { bearer: token }, retry: false, ...transport }).serverLive().then(() => undefined, (e: unknown) => e);
+    const shown = exposed(error);
+    expect(shown).toContain("elsewhere.example/login?token=[redacted]");
+    expect(shown).not.toContain(encodeURIComponent(token));
   });
 });
 
