@@ -424,7 +424,7 @@ export interface JsonPlace {
   /** The tensor the value belongs to, for the error's `tensor`. */
   tensor?: string | undefined;
   /**
-   * Called with every value about to be written (after `toJSON`) to throw for one the caller will not let
+   * Called with every value about to be written (before and after `toJSON`) to throw for one the caller will not let
    * JSON change or drop; `at()` is its path, built only when asked for, `inArray` whether it is an element.
    */
   refuse?: ((value: unknown, at: () => string, inArray: boolean) => void) | undefined;
@@ -440,10 +440,16 @@ export function stringifyJsonAt(value: unknown, place: JsonPlace): string {
   // to name the place of a problem without building a path for every value.
   const ancestors: object[] = [];
   const keys: (string | number)[] = [];
+  // The path of the value being written: called only while it is, so ancestors and keys lead to it.
+  const at = () => pathOf(path, keys.slice(0, ancestors.length));
   const write = (value: unknown, key: string | number): string | undefined => {
     let v = value;
-    if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON: (key: string) => unknown }).toJSON(String(key));
-    refuse?.(v, () => pathOf(path, keys.slice(0, ancestors.length)), typeof key === "number");
+    if (typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") {
+      // Both the value and what it turns into: a Buffer's toJSON makes {type, data} of bytes meant as bytes.
+      refuse?.(v, at, typeof key === "number");
+      v = (v as { toJSON: (key: string) => unknown }).toJSON(String(key));
+    }
+    refuse?.(v, at, typeof key === "number");
     switch (typeof v) {
       case "string":
         return JSON.stringify(v);

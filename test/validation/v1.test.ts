@@ -91,6 +91,8 @@ describe("V1 request bodies (v1/body.ts)", () => {
     // body.ts refuseLossy: typed arrays, ArrayBuffers, Maps and Sets
     ["a Float32Array row", { instances: [new Float32Array([5.1, 3.5])] }, { path: "instances[0]", expected: "a plain JSON value", received: "Float32Array" }],
     ["bytes as a Uint8Array", { instances: [{ image: new Uint8Array([1, 2]) }] }, { path: "instances[0].image", expected: "a plain JSON value", received: "Uint8Array" }],
+    // A Buffer (readFileSync's) has a toJSON that would send {"type":"Buffer","data":[…]}: refused as what it is.
+    ["bytes as a Buffer", { instances: [{ image: Buffer.from([1, 2]) }] }, { path: "instances[0].image", expected: "a plain JSON value", received: "Buffer" }],
     ["a Map", { instances: [new Map([["a", 1]])] }, { path: "instances[0]", expected: "a plain JSON value", received: "Map" }],
     ["a Set in another field", { instances: [1], tags: new Set(["a"]) }, { path: "tags", expected: "a plain JSON value", received: "Set" }],
     ["an ArrayBuffer", { inputs: { raw: new ArrayBuffer(4) } }, { path: "inputs.raw", expected: "a plain JSON value", received: "ArrayBuffer" }],
