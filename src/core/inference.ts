@@ -65,9 +65,9 @@ export function checkInferRequest(model: string, request: CheckedInferRequest): 
   });
 }
 
-/** What a value that is not what was expected is, for a message: null, an array, an object, a number, … */
+/** What a value that is not what was expected is, for a message: null, undefined, an array, an object, a number, … */
 function kindOf(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
+  return value == null ? String(value) : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
 }
 
 /** A ValidationError about the request to `model`: `infer("iris"): <where>: <problem>: expected …, got …. <hint>` */

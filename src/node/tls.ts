@@ -47,5 +47,5 @@ export function certificateAtFault(code: unknown): "server" | "client" | undefin
 export function certificateAdvice(side: "server" | "client", factory: string, routing: string): string {
   return side === "server"
     ? `Check \`${routing}\`, or trust the server's CA with ${factory}({ tls: { ca } }).`
-    : `The server wants mutual TLS: pass a client certificate signed by a CA it trusts, with ${factory}({ tls: { cert, key } }).`;
+    : `If it wants mutual TLS, pass a client certificate signed by a CA it trusts, with ${factory}({ tls: { cert, key } }).`;
 }

@@ -32,7 +32,8 @@ export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () 
     } catch (error) {
       // The message names the endpoint already; the error gains the model and request id, as V2's and gRPC's do.
       if (!(error instanceof ProtocolError)) throw error;
-      throw new ProtocolError(error.rawMessage, error.details, { cause: error, model, requestId: response.headers["x-request-id"] });
+      // The same error with the context added, not a wrapper: a cause with the same message would show it twice.
+      throw new ProtocolError(error.rawMessage, error.details, { cause: error.cause, model, requestId: response.headers["x-request-id"] });
     }
   };
 

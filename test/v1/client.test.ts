@@ -134,6 +134,8 @@ describe("predict", () => {
       // Whose answer it was, as for V2 and gRPC: the message names the endpoint, the fields the model and request.
       expect(error, body).toMatchObject({ model: "m", requestId: "req-7" });
       expect((error as ProtocolError).message, body).toContain("POST /v1/models/m:predict");
+      // Not wrapped: a cause with the same message would repeat it in every log line.
+      expect(((error as ProtocolError).cause as Error | undefined)?.message, body).not.toBe((error as ProtocolError).message);
     }
   });
 

@@ -64,6 +64,7 @@ describe.each(clients)("%s client", (_transport, make) => {
       // inference.ts: an input that is not a Tensor
       ["a plain object as input", { inputs: [x(), { name: "y", datatype: "FP32", shape: [1], data: [1] }] }, { path: "inputs[1]", expected: "a Tensor", received: "an object" }],
       ["null as input", { inputs: [null] }, { path: "inputs[0]", expected: "a Tensor", received: "null" }],
+      ["undefined as input", { inputs: [x(), undefined] }, { path: "inputs[1]", expected: "a Tensor", received: "undefined" }],
       ["a number as input", { inputs: [x(), Tensor.int8("y", [1], [1]), 3] }, { path: "inputs[2]", expected: "a Tensor", received: "a number" }],
       // inference.ts: two inputs with one name (a linear scan for few inputs, a Set for many)
       ["two inputs named alike", { inputs: [x(), Tensor.int8("y", [1], [1]), x()] }, { tensor: "x", path: "inputs[2].name", expected: "unique names", received: '"x"' }, { path: "inputs[2]" }],
