@@ -5,6 +5,7 @@
  */
 import { AbortError, isKServeError, KServeError, type ProblemDetails, TimeoutError, ValidationError } from "./errors.js";
 import { describeProblem } from "../tensor/errors.js";
+import { kindOf } from "../tensor/shape.js";
 import { sleep } from "./sleep.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { TensorParameters } from "../tensor/json-value.js";
@@ -63,11 +64,6 @@ export function checkInferRequest(model: string, request: CheckedInferRequest): 
       invalid(model, `output "${output.name}"`, { path: `outputs[${i}].classCount`, expected: "a positive integer", received: String(output.classCount) });
     }
   });
-}
-
-/** What a value that is not what was expected is, for a message: null, undefined, an array, an object, a number, … */
-function kindOf(value: unknown): string {
-  return value == null ? String(value) : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
 }
 
 /** A ValidationError about the request to `model`: `infer("iris"): <where>: <problem>: expected …, got …. <hint>` */

@@ -10,9 +10,9 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization",
 /**
  * The credentials one request carried, as they could come back in an answer: each credential header's value
  * (from `headers`, as name/value pairs: `Object.entries` of a record, or a `Headers`; or any header in
- * `alsoSecret`, the names an auth provider set), for a scheme value such
- * as `Bearer abc` the token alone, and for Basic the decoded `user:password` and the password. Values shorter than 4 characters are left out: scrubbing them would mangle
- * ordinary text and hides nothing.
+ * `alsoSecret`, the names an auth provider set), for a scheme value such as `Bearer abc` the token alone, and
+ * for Basic the decoded `user:password` and the password. Values shorter than 4 characters are left out:
+ * scrubbing them would mangle ordinary text and hides nothing.
  */
 export function sentCredentials(headers: Iterable<readonly [string, string]>, alsoSecret: Iterable<string> = []): string[] {
   const names = new Set([...CREDENTIAL_HEADERS, ...[...alsoSecret].map((name) => name.toLowerCase())]);

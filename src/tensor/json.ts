@@ -47,7 +47,7 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
 const LONG_INTEGER = /(?:^|[^.\d])\d{16}/;
 const PEEK = 4096;
 /** Deeper nesting is refused by both paths alike; real bodies are a handful of levels deep. */
-export const MAX_JSON_DEPTH = 512;
+const MAX_JSON_DEPTH = 512;
 
 /**
  * True if `value` (from JSON.parse) holds an integer too large to be exact, or nests deeper than the exact

@@ -13,6 +13,11 @@ export function fail(origin: Origin, problem: string, details: ProblemDetails, h
   throw origin === "input" ? new ValidationError(message, details) : new ProtocolError(message, details);
 }
 
+/** What a value is, for a message, never the value itself (which may be large): null, undefined, an array, an object, a number, … */
+export function kindOf(value: unknown): string {
+  return value == null ? String(value) : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
+}
+
 /** Short printable form of any value for error messages. Internal. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

@@ -4,6 +4,7 @@
  */
 import { base64 } from "../core/base64.js";
 import { stringifyJsonAt } from "../tensor/json.js";
+import { kindOf } from "../tensor/shape.js";
 import { utf8Text } from "../tensor/utf8.js";
 import { bf16ToNumber, fp16ToNumber, Tensor, ValidationError } from "../tensor/index.js";
 import type { V1Request } from "./types.js";
@@ -42,7 +43,7 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
     return `{${rest}"inputs":${columns(body.inputs)}}`;
   }
   if (hasInstances && !Array.isArray(body.instances)) {
-    throw new ValidationError(`${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kind(body.instances)}.`, {
+    throw new ValidationError(`${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kindOf(body.instances)}.`, {
       path: "instances",
       expected: "a Tensor or an array",
       received: typeof body.instances,
@@ -72,7 +73,7 @@ function isTensorRecord(value: unknown): value is Readonly<Record<string, Tensor
     const [name] = entries.find(([, v]) => !(v instanceof Tensor))!;
     const other = (value as Record<string, unknown>)[name];
     throw new ValidationError(
-      `"inputs" mixes tensors with other values: inputs.${name} is ${kind(other)}, expected a Tensor. Give every input as a Tensor, or the whole body as raw JSON.`,
+      `"inputs" mixes tensors with other values: inputs.${name} is ${kindOf(other)}, expected a Tensor. Give every input as a Tensor, or the whole body as raw JSON.`,
       { path: `inputs.${name}`, expected: "a Tensor", received: typeof other },
     );
   }
@@ -243,9 +244,3 @@ function refuseLossy(value: unknown, at: () => string, inArray: boolean): void {
   }
 }
 
-/** `an object`, `a number`, `null`: a value's kind, for messages (never the value itself, which may be large). */
-function kind(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
