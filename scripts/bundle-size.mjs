@@ -38,7 +38,8 @@ export default [createGrpcClient, createGrpcWebTransport, Tensor];`,
 /**
  * One bundle's size: esbuild, browser platform, minified; gzip at level 9. `inputs` lists every module that went in.
  * @param {string} source  an ES module that imports what is measured and exports it (so nothing is shaken away)
- * @param {{ resolveDir?: string, conditions?: string[] }} [options]
+ * @param {{ resolveDir?: string, conditions?: string[], plugins?: import("esbuild").Plugin[], rewrite?: (code: string) => string }} [options]
+ *   `plugins` and `rewrite` (applied to the minified code before gzip) are for what-if measurements (bench/bundle/floor.mjs)
  */
 export async function measureBundle(source, options = {}) {
   const result = await build({
@@ -52,8 +53,10 @@ export async function measureBundle(source, options = {}) {
     metafile: true,
     logLevel: "silent",
     conditions: options.conditions ?? ["@kserve-client/source"],
+    plugins: options.plugins ?? [],
   });
-  const code = /** @type {import("esbuild").OutputFile} */ (result.outputFiles[0]).contents;
+  const output = /** @type {import("esbuild").OutputFile} */ (result.outputFiles[0]);
+  const code = options.rewrite === undefined ? output.contents : new TextEncoder().encode(options.rewrite(output.text));
   return { minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, inputs: Object.keys(result.metafile.inputs) };
 }
 
