@@ -6,7 +6,9 @@
 import ts from "typescript";
 import { BUNDLES, measureBundle } from "../../scripts/bundle-size.mjs";
 
-const v2Rest = /** @type {(typeof BUNDLES)[number] & { target: number }} */ (BUNDLES.find((bundle) => bundle.name === "V2 REST client"));
+/** Issue 7's goal for this bundle, which the budget (24 KB) replaced once this analysis showed it out of reach. */
+const ISSUE_7_GOAL = 12 * 1024;
+const v2Rest = { .../** @type {(typeof BUNDLES)[number]} */ (BUNDLES.find((bundle) => bundle.name === "V2 REST client")), target: ISSUE_7_GOAL };
 
 /** zod/mini's functions as no-ops: every schema accepts every value, so nothing of zod reaches the bundle. */
 const zodStub = {
