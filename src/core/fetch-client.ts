@@ -10,7 +10,18 @@ export interface FetchHttpClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
 }
 
-/** An HttpClient on `fetch`. It cannot route by Host (fetch forbids setting it): a request with `host` is refused. */
+/**
+ * An HttpClient on `fetch`: the default in browsers and edge runtimes, and the one to use under Node when a fetch
+ * mock must see the calls (msw's `setupServer` patches `globalThis.fetch`, not undici, which the Node default
+ * uses). Without a `fetch` option it looks up `globalThis.fetch` at every call, so a client made before the mock
+ * starts still goes through it. It cannot route by Host (fetch forbids setting it): a request with `host` is
+ * refused.
+ *
+ * @example
+ * ```ts
+ * const client = createV2Client({ baseUrl: "http://models.kserve.test", httpClient: createFetchHttpClient() });
+ * ```
+ */
 export function createFetchHttpClient(options: FetchHttpClientOptions = {}): HttpClient {
   const client = async (request: HttpRequest): Promise<HttpResponse> => {
     if (request.host !== undefined) {
@@ -36,7 +47,9 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       });
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${FETCH_FAILURE_HINT}`, { cause: error });
+      // msw refusing a request no handler matched (onUnhandledRequest: "error") fails the same way every time.
+      const unhandledByMock = error instanceof Error && error.message.startsWith("[MSW]");
+      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${FETCH_FAILURE_HINT}`, { cause: error, retryable: !unhandledByMock });
     }
     if (response.type === "opaqueredirect" || response.status === 0) {
       // A browser's view of a redirect that was not followed: no status, no headers.

@@ -3,11 +3,11 @@
  * before anything is sent, hand back the result with its `output(name)` lookup, and poll for readiness.
  * Here, below both, so that the protocol modules never import each other's code.
  */
-import { AbortError, isKServeError, KServeError, type ProblemDetails, TimeoutError, ValidationError } from "./errors.js";
+import { KServeError, type ProblemDetails, ProtocolError, ValidationError } from "./errors.js";
 import { describeProblem } from "../tensor/errors.js";
 import { kindOf } from "../tensor/shape.js";
-import { sleep } from "./sleep.js";
-import { Tensor } from "../tensor/tensor.js";
+import { type AnyTensor, Tensor } from "../tensor/tensor.js";
+import type { Datatype } from "../tensor/datatype.js";
 import type { TensorParameters } from "../tensor/json-value.js";
 
 /** An inference response. */
@@ -16,9 +16,18 @@ export interface InferResult {
   modelVersion: string | undefined;
   id: string | undefined;
   parameters: TensorParameters | undefined;
-  outputs: Tensor[];
-  /** The output called `name`; a `not_found` KServeError naming the outputs that did come back otherwise. */
-  output(name: string): Tensor;
+  /** The outputs, in the server's order. Each is an {@link AnyTensor}: check its `datatype` to narrow its `data`. */
+  outputs: AnyTensor[];
+  /**
+   * The output called `name`. Without `datatype` it is an {@link AnyTensor}: check its `datatype` to narrow its
+   * `data`. With `datatype` it must be of that datatype, and is typed so: `output("output-0", "INT64").data` is
+   * a `BigInt64Array`.
+   *
+   * @throws {KServeError} `not_found`, naming the outputs that did come back, if there is no output `name`
+   * @throws {ProtocolError} if the output came back as another datatype than `datatype` (the message names the
+   *   model, the output, the datatype expected and the one that came)
+   */
+  output<D extends Datatype = Datatype>(name: string, datatype?: D): AnyTensor<D>;
 }
 
 /** The parts of an inference request checked here (the V2 `InferRequest` has them). */
@@ -71,67 +80,28 @@ function invalid(model: string, problem: string, details: ProblemDetails, hint?:
   throw new ValidationError(`infer("${model}"): ${describeProblem(problem, details, hint)}`, details);
 }
 
-/** The result of an inference of `model`, with its `output(name)` lookup. */
-export function createInferResult(model: string, fields: Omit<InferResult, "outputs" | "output">, outputs: Tensor[]): InferResult {
+/** The result of an inference of `model`, with its `output(name, datatype?)` lookup. */
+export function createInferResult(model: string, fields: Omit<InferResult, "outputs" | "output">, outputs: AnyTensor[]): InferResult {
+  function output(name: string, datatype?: Datatype): AnyTensor {
+    const found = outputs.find((t) => t.name === name);
+    if (!found) {
+      const names = outputs.map((t) => `"${t.name}"`).join(", ") || "none";
+      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
+    }
+    if (datatype !== undefined && found.datatype !== datatype) {
+      const details = { tensor: name, path: "datatype", expected: datatype, received: found.datatype };
+      throw new ProtocolError(`Model "${model}" returned output "${name}" as ${found.datatype}: ${describeProblem("", details, "Ask for the datatype the model returns, or check the output's datatype yourself.")}`, details, { model });
+    }
+    return found;
+  }
   return {
     modelName: fields.modelName,
     modelVersion: fields.modelVersion,
     id: fields.id,
     parameters: fields.parameters,
     outputs,
-    output(name: string): Tensor {
-      const found = outputs.find((t) => t.name === name);
-      if (found) return found;
-      const names = outputs.map((t) => `"${t.name}"`).join(", ") || "none";
-      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
-    },
+    output: output as InferResult["output"],
   };
 }
 
-/** Options of `waitForModelReady`. */
-export interface WaitOptions {
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-  version?: string | undefined;
-  /** Called after every check that did not find the model ready. */
-  onProgress?: ((progress: { attempt: number; elapsedMs: number; error?: Error | undefined }) => void) | undefined;
-}
-
-/** One readiness check, as a client's `modelReady` does it. */
-export type ReadinessCheck = (call: { version?: string | undefined; signal?: AbortSignal | undefined; timeoutMs?: number | undefined; retry: false }) => Promise<boolean>;
-
-/** Codes that end waitForModelReady at once. */
-const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "invalid_argument", "unimplemented", "internal"]);
-
-/** Poll with backoff (250 ms, ×1.5, at most 5 s) until ready; failures while the model scales up are progress, not errors. */
-export async function waitUntilReady(check: ReadinessCheck, model: string, wait: WaitOptions): Promise<void> {
-  const started = Date.now();
-  const deadline = wait.timeoutMs === undefined ? undefined : started + wait.timeoutMs;
-  let delay = 250;
-  let lastError: Error | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-    try {
-      if (await check({ version: wait.version, signal: wait.signal, timeoutMs: remaining, retry: false })) return;
-      lastError = undefined;
-    } catch (error) {
-      // Waiting cannot fix a cancel, bad credentials, a wrong setting or an answer that is not the protocol.
-      if (!(error instanceof Error) || (isKServeError(error) && GIVE_UP.has(error.code))) throw error;
-      lastError = error; // connection refused, 502 from a gateway whose backend is scaling from zero, …
-    }
-    wait.onProgress?.({ attempt, elapsedMs: Date.now() - started, error: lastError });
-    const left = deadline === undefined ? delay : deadline - Date.now();
-    if (left <= 0) {
-      throw new TimeoutError(`Model "${model}" was not ready within ${wait.timeoutMs} ms (${attempt} checks)${lastError ? `; last: ${lastError.message}` : ""}.`, {
-        cause: lastError,
-        model,
-      });
-    }
-    try {
-      await sleep(Math.min(delay, left), wait.signal);
-    } catch (reason) {
-      throw new AbortError(`Waiting for model "${model}" was cancelled.`, { cause: reason, model });
-    }
-    delay = Math.min(delay * 1.5, 5000);
-  }
-}
+export { type ReadinessCheck, type Readiness, type WaitOptions, waitUntilReady } from "./wait.js";

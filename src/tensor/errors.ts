@@ -75,7 +75,8 @@ export class KServeError extends Error {
   declare readonly model?: string;
   declare readonly [BRAND]: true;
 
-  constructor(code: ErrorCode, message: string, options: KServeErrorOptions = {}) {
+  constructor(code: ErrorCode, text: string, options: KServeErrorOptions = {}) {
+    const message = oneStop(text);
     super(`[${code}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.rawMessage = message;
@@ -139,6 +140,15 @@ export class ProtocolError extends KServeError {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), details: this.details };
   }
+}
+
+/**
+ * `text` with a sentence's end written once: messages end their sentences with a period after text that may
+ * already end with one (a server's message, a cause's, a URL's "…"), which gave "option.." and "0 ms..". A run
+ * of three or more periods (an ellipsis) is left as it is.
+ */
+export function oneStop(text: string): string {
+  return text.replace(/(?<![.!?])([.!?])\.(?=\s|\)|$)/g, "$1");
 }
 
 /**

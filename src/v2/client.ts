@@ -1,7 +1,8 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
 import { checkModel, createRequestContext } from "../core/client.js";
 import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
-import { waitUntilReady } from "../core/inference.js";
+import { type Readiness, waitUntilReady } from "../core/wait.js";
+import { serverMessage } from "../core/http-error.js";
 import type { HttpClient } from "../core/http.js";
 import { locateProtocolError } from "../core/errors.js";
 import { type CallOptions, joinUrl, send } from "../core/request.js";
@@ -26,10 +27,14 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
   let lastInferModel: string | undefined;
   let lastInferPath = "";
 
-  const health = async (path: string, call: CallOptions = {}, model?: string) => {
+  const readiness = async (path: string, call: CallOptions = {}, model?: string): Promise<Readiness> => {
     const response = await send(ctx, { method: "GET", path, model, accept: NOT_READY }, call);
-    return response.status >= 200 && response.status < 300;
+    const ready = response.status >= 200 && response.status < 300;
+    if (ready) return { ready };
+    const said = serverMessage(new TextDecoder().decode(response.body));
+    return { ready, answer: `answered HTTP ${response.status}${said === undefined ? "" : `: ${said}`}` };
   };
+  const health = async (path: string, call?: CallOptions, model?: string) => (await readiness(path, call, model)).ready;
   const getJson = async (path: string, call: CallOptions = {}, model?: string): Promise<unknown> => {
     const response = await send(ctx, { method: "GET", path, model }, call);
     return parseJsonBody(response.body, `GET ${path}`);
@@ -73,7 +78,8 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
       const m = parseEnvelope(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
       return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
     },
-    waitForModelReady: async (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
+    waitForModelReady: async (model, wait = {}) =>
+      waitUntilReady((call) => readiness(`${modelPath(checkModel(model), call.version)}/ready`, call, model), checkModel(model), wait),
   };
   return client;
 }

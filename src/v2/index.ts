@@ -39,6 +39,8 @@ export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
 export type { RetryOptions } from "../core/retry.js";
 export type { HttpClient, HttpRequest, HttpResponse, Interceptor } from "../core/http.js";
+export { createFetchHttpClient } from "../core/fetch-client.js";
+export type { FetchHttpClientOptions } from "../core/fetch-client.js";
 export {
   AbortError,
   ConfigError,
