@@ -4,6 +4,7 @@
  */
 export { Tensor, DATATYPES, isDatatype, numel } from "./tensor/index.js";
 export type {
+  AnyTensor,
   Datatype,
   JsonValue,
   TensorArray,

@@ -11,7 +11,7 @@ import type { Datatype, TensorData } from "../tensor/datatype.js";
 import type { JsonValue, TensorParameters } from "../tensor/json-value.js";
 import { tensorFromBytes, tensorToBytes } from "../tensor/raw.js";
 import { checkShape } from "../tensor/shape.js";
-import { checkDatatype, checkName, checkedTensor, type Tensor } from "../tensor/tensor.js";
+import { type AnyTensor, checkDatatype, checkName, checkedTensor, type Tensor } from "../tensor/tensor.js";
 import { toTensorData } from "../tensor/convert.js";
 import type { InferRequest, ModelMetadata, TensorMetadata } from "../v2/types.js";
 import {
@@ -133,7 +133,7 @@ export function fromModelInferResponse(model: string, response: ModelInferRespon
       received: `${raw.length}`,
     });
   }
-  const tensors = outputs.map((output, i): Tensor => {
+  const tensors = outputs.map((output, i): AnyTensor => {
     const path = `outputs[${i}]`;
     const shape = toShape(output.shape, output.name, `${path}.shape`);
     const parameters = fromParameters(output.parameters);
@@ -165,7 +165,7 @@ export function tensorFromContents(
   contents: InferTensorContents | undefined,
   parameters: TensorParameters | undefined,
   path: string,
-): Tensor {
+): AnyTensor {
   const checkedName = checkName(name, "response", `${path}.name`);
   const checked = checkDatatype(datatype as Datatype, "response", checkedName, `${path}.datatype`);
   const count = checkShape(shape, "response", checkedName, `${path}.shape`);

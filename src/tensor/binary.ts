@@ -11,7 +11,7 @@ import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";
 import { checkShape, fail, show } from "./shape.js";
 import type { JsonValue } from "./json-value.js";
-import type { Tensor } from "./tensor.js";
+import type { AnyTensor, Tensor } from "./tensor.js";
 import { checkName } from "./tensor.js";
 import { utf8Bytes } from "./utf8.js";
 
@@ -104,8 +104,8 @@ export interface DecodeTensorBodyOptions {
 export interface DecodedBody {
   /** The top-level JSON fields other than the tensor array (e.g. `model_name`, `id`, `parameters`). */
   fields: { [key: string]: JsonValue };
-  /** The tensors, in body order; `binary_data_size` is removed from their parameters. */
-  tensors: Tensor[];
+  /** The tensors, in body order; `binary_data_size` is removed from their parameters. Check `datatype` to narrow each. */
+  tensors: AnyTensor[];
 }
 
 /**

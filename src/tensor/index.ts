@@ -4,7 +4,7 @@
  * @module
  */
 export { Tensor } from "./tensor.js";
-export type { JsonValue, TensorArray, TensorFactory, TensorParameters } from "./tensor.js";
+export type { AnyTensor, JsonValue, TensorArray, TensorFactory, TensorParameters } from "./tensor.js";
 export { DATATYPES, elementByteSize, isDatatype } from "./datatype.js";
 export type {
   AnyTypedArray,

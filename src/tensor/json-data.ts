@@ -5,7 +5,7 @@ import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
 import { stringifyJsonAt } from "./json.js";
 import type { JsonValue } from "./json-value.js";
-import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
+import { type AnyTensor, checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 import { checkShape, fail, show } from "./shape.js";
 import { utf8Text } from "./utf8.js";
 
@@ -118,14 +118,15 @@ export interface JsonTensorObject {
  * so 64-bit integers arrive exact.
  *
  * @param path where the object sits in the body, for messages (e.g. `outputs[0]`)
+ * @returns an {@link AnyTensor}: check its `datatype` to narrow `data`
  * @throws {ProtocolError} if a field is missing or contradicts another (e.g. `data` length versus `shape`)
  */
-export function tensorFromJson(value: JsonValue, path = ""): Tensor {
+export function tensorFromJson(value: JsonValue, path = ""): AnyTensor {
   return tensorFromEntry(checkTensorObject(value, path), path);
 }
 
 /** {@link tensorFromJson} on an entry already known to be an object. Internal. */
-export function tensorFromEntry(entry: JsonTensorObject, path: string): Tensor {
+export function tensorFromEntry(entry: JsonTensorObject, path: string): AnyTensor {
   // Paths for messages are built only when a check fails: this runs for every tensor of every response.
   const name = typeof entry.name === "string" && entry.name !== "" ? entry.name : checkName(entry.name, "response", field(path, "name"));
   const datatype = isDatatype(entry.datatype) ? entry.datatype : checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));

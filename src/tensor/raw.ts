@@ -7,7 +7,7 @@ import { type Datatype, elementByteSize, type TensorData, TYPED_ARRAY } from "./
 import { HOST_LITTLE_ENDIAN } from "./words.js";
 import { checkShape, fail, formatShape, show } from "./shape.js";
 import type { TensorParameters } from "./json-value.js";
-import { checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
+import { type AnyTensor, checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 
 /** The DataView accessor of a fixed-size datatype's elements (`Float32` → getFloat32/setFloat32): its typed array's name. */
 function accessor(datatype: Exclude<Datatype, "BYTES">): string {
@@ -67,23 +67,24 @@ export function encodeBytesElements(elements: readonly Uint8Array[], tensor?: st
  * Fixed-size datatypes become a typed-array view of `bytes` (no copy) when the offset is aligned for the
  * element size, and one copy otherwise; BYTES elements are views of `bytes`.
  *
+ * @returns a `Tensor<"INT64">` for `"INT64"`; for a datatype known only at run time, an {@link AnyTensor}
  * @throws {ProtocolError} if the byte count does not match the shape, a BYTES length prefix runs past the
  *   end, or a BOOL byte is neither 0 nor 1
  */
-export function tensorFromBytes(
+export function tensorFromBytes<D extends Datatype>(
   name: string,
-  datatype: Datatype,
+  datatype: D,
   shape: readonly number[],
   bytes: Uint8Array,
   parameters?: TensorParameters,
-): Tensor {
+): AnyTensor<D> {
   checkName(name, "response");
   checkDatatype(datatype, "response", name);
   const count = checkShape(shape, "response", name);
   if (!(bytes instanceof Uint8Array)) {
     fail("input", "invalid bytes", { tensor: name, path: "bytes", expected: "a Uint8Array", received: show(bytes) });
   }
-  const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name);
+  const data = bytesToData(datatype, shape, count, bytes, HOST_LITTLE_ENDIAN, name) as TensorData<D>;
   return checkedTensor(name, datatype, shape, data, parameters);
 }
 

@@ -23,6 +23,20 @@ export type TensorArray<E> = E | NestedArrayOf<E>;
 export type TensorFactory<D extends Datatype> = (name: string, shape: readonly number[], data: TensorInput<D>, parameters?: TensorParameters) => Tensor<D>;
 
 /**
+ * A tensor whose datatype is known only at run time, such as a result's output: one of `Tensor<"BOOL">`, …,
+ * `Tensor<"BF16">` (or of the datatypes `D`). Checking `datatype` narrows it, and with it `data` and `at()`:
+ *
+ * ```ts
+ * const out = res.output("output-0"); // AnyTensor
+ * if (out.datatype === "INT64") out.data; // BigInt64Array
+ * ```
+ *
+ * Every `AnyTensor` is a {@link Tensor}. A plain `Tensor` annotation (datatype `Datatype`, `data` the union of
+ * every kind) accepts any tensor but does not narrow: annotate with `AnyTensor` to keep the narrowing.
+ */
+export type AnyTensor<D extends Datatype = Datatype> = D extends Datatype ? Tensor<D> : never;
+
+/**
  * A named, typed, shaped tensor: the unit of inference input and output.
  *
  * `data` is the natural typed array for the datatype (`Float32Array` for FP32, `BigInt64Array` for INT64,
@@ -175,7 +189,8 @@ for (const datatype of DATATYPES) {
 
 /**
  * A tensor from parts a decoder has already checked (name, datatype, shape, data of the right kind and count),
- * without the constructor's second pass: no BOOL rescan, no copy of a BYTES element list. Internal.
+ * without the constructor's second pass: no BOOL rescan, no copy of a BYTES element list. Of a datatype known
+ * only at run time, it is an {@link AnyTensor}, which narrows. Internal.
  */
 export function checkedTensor<D extends Datatype>(
   name: string,
@@ -183,7 +198,7 @@ export function checkedTensor<D extends Datatype>(
   shape: readonly number[],
   data: TensorData<D>,
   parameters: TensorParameters | undefined,
-): Tensor<D> {
+): AnyTensor<D> {
   const tensor = Object.create(Tensor.prototype) as { -readonly [K in keyof Tensor<D>]: Tensor<D>[K] };
   // Same properties in the same order as the constructor defines them, so both share one object shape.
   tensor.name = name;
@@ -191,7 +206,7 @@ export function checkedTensor<D extends Datatype>(
   tensor.shape = Object.freeze(shape.slice());
   tensor.data = data;
   (tensor as { parameters?: TensorParameters | undefined }).parameters = parameters;
-  return tensor as Tensor<D>;
+  return tensor as Tensor<D> as AnyTensor<D>;
 }
 
 function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {

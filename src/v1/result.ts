@@ -2,7 +2,7 @@
 import * as z from "zod/mini";
 import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
 import { toTensorData } from "../tensor/convert.js";
-import { isDatatype, type JsonValue, parseJson, ProtocolError, type Tensor, ValidationError } from "../tensor/index.js";
+import { type AnyTensor, isDatatype, type JsonValue, parseJson, ProtocolError, ValidationError } from "../tensor/index.js";
 import { checkShape, nestedShape } from "../tensor/shape.js";
 import { checkedTensor, checkName } from "../tensor/tensor.js";
 import type { V1Result, V1TensorOptions } from "./types.js";
@@ -23,11 +23,13 @@ const modelsSchema = z.object({ models: z.array(z.string()) });
 export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
   const value = parseJsonBody(body, what, parseJson);
   const answer = parseEnvelope(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue };
+  const predictions = answer["predictions"];
   return {
-    predictions: answer["predictions"],
+    // KServe always sends a list; anything else (a custom model's) stays readable in body and through tensor().
+    predictions: Array.isArray(predictions) ? predictions : undefined,
     outputs: answer["outputs"],
     body: answer,
-    tensor: (options = {}) => predictionsTensor(answer, options),
+    tensor: ((options: V1TensorOptions = {}) => predictionsTensor(answer, options)) as V1Result["tensor"],
   };
 }
 
@@ -48,7 +50,7 @@ export function decodeModels(body: Uint8Array, what: string): string[] {
   return parseEnvelope(modelsSchema, parseJsonBody(body, what, parseJson), `answer to ${what}`).models;
 }
 
-function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1TensorOptions): Tensor {
+function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1TensorOptions): AnyTensor {
   let source: JsonValue | undefined;
   let where: string;
   if (options.output !== undefined) {

@@ -1,7 +1,7 @@
 /** The KServe V1 client interface (TensorFlow-Serving style `:predict` / `:explain`). */
 import type { ClientOptions } from "../core/client.js";
 import type { CallOptions } from "../core/request.js";
-import type { Datatype, JsonValue, Tensor } from "../tensor/index.js";
+import type { AnyTensor, Datatype, JsonValue, Tensor } from "../tensor/index.js";
 
 /**
  * A V1 request body:
@@ -23,31 +23,39 @@ export type V1RawRequest =
   | { instances: readonly unknown[]; inputs?: undefined; [field: string]: unknown }
   | { inputs: unknown; instances?: undefined; [field: string]: unknown };
 
-/** Options of {@link V1Result.tensor}. */
-export interface V1TensorOptions {
+/** Options of {@link V1Result.tensor}; `D` is the datatype asked for, when one is. */
+export interface V1TensorOptions<D extends Datatype = Datatype> {
   /** Read `outputs[output]` (the columnar answer with several outputs) instead of `predictions`. */
   output?: string | undefined;
   /** The datatype to build; default INT64 when every value is an integer, FP64 otherwise. */
-  datatype?: Datatype | undefined;
+  datatype?: D | undefined;
   /** The tensor's name; default `output`, or "predictions". */
   name?: string | undefined;
 }
 
 /** A V1 answer. */
 export interface V1Result {
-  /** `predictions` of the answer (the row form), if it has one. Integers beyond 2^53 arrive as bigint. */
-  predictions: JsonValue | undefined;
+  /**
+   * `predictions` of the answer (the row form): one JSON value per row, as KServe sends them (numbers, strings,
+   * booleans, `null` for NaN, nested lists, objects); integers beyond 2^53 arrive as bigint.
+   *
+   * `undefined` when the answer has no `predictions` list: an answer in the columnar form (read `outputs`), an
+   * explainer's, or a custom model's whose `predictions` is not a list (read it from `body.predictions`).
+   */
+  predictions: JsonValue[] | undefined;
   /** `outputs` of the answer (the columnar form), if it has one. */
   outputs: JsonValue | undefined;
   /** The whole answer, e.g. an explainer's `explanations`. */
   body: { [field: string]: JsonValue };
   /**
    * The predictions (or one of the outputs) as a tensor, when they are a rectangular array of numbers (or
-   * booleans): shape from the nesting, datatype INT64 if all are integers, FP64 otherwise.
+   * booleans): shape from the nesting, datatype INT64 if all are integers, FP64 otherwise. With
+   * `options.datatype` it is a tensor of that datatype (`tensor({ datatype: "FP32" }).data` is a
+   * `Float32Array`); without, an {@link AnyTensor}: check its `datatype` to narrow its `data`.
    *
    * @throws {ValidationError} if they are missing, ragged, or hold something else (strings, objects, nulls)
    */
-  tensor(options?: V1TensorOptions): Tensor;
+  tensor<D extends Datatype = Datatype>(options?: V1TensorOptions<D>): AnyTensor<D>;
 }
 
 /** The V1 client. */

@@ -147,11 +147,22 @@ describe("predict", () => {
     // KServe writes NaN and ±Infinity as null: they read back as NaN, as in V2.
     const withNull = await read('{"predictions":[0.5,null]}');
     expect(withNull.datatype).toBe("FP64");
-    expect(Array.from(withNull.data as Float64Array)).toEqual([0.5, NaN]);
+    expect(Array.from(withNull.datatype === "FP64" ? withNull.data : [])).toEqual([0.5, NaN]);
     const named = (await client(scripted(status(200, '{"outputs":{"a":[1]}}'))).predict("m", { instances: [1] }));
     expect(thrown(ValidationError, () => named.tensor({ output: "toString" })).message).toContain('no output "toString"');
     expect((await read('{"predictions":[true,false]}')).datatype).toBe("BOOL");
     expect((await read('{"predictions":3.5}')).shape).toEqual([]);
+  });
+
+  it("predictions is the answer's list, or undefined when it has none (a custom model's scalar stays in body and tensor())", async () => {
+    const answer = async (body: string) => client(scripted(status(200, body))).predict("m", { instances: [1] });
+    expect((await answer('{"predictions":[{"label":"setosa","p":0.9},[1,2],"x",true,null]}')).predictions).toEqual([{ label: "setosa", p: 0.9 }, [1, 2], "x", true, null]);
+    for (const body of ['{"outputs":[1]}', '{"predictions":3.5}', '{"predictions":null}', '{"predictions":{"a":[1]}}']) {
+      const res = await answer(body);
+      expect(res.predictions, body).toBeUndefined();
+      expect(res.body, body).toEqual(JSON.parse(body));
+    }
+    expect((await answer('{"predictions":3.5}')).tensor().toArray()).toBe(3.5);
   });
 
   it("tensor() refuses an empty name rather than returning a Tensor the constructor would refuse", async () => {

@@ -39,6 +39,20 @@ describe("infer, JSON", () => {
     expect(err.message).toContain('returned "output-0"');
   });
 
+  it("output(name, datatype) returns the output of that datatype, or a ProtocolError naming what came", async () => {
+    const res = await client(scripted(recorded("v2-infer-json"))).infer("iris-classifier", { inputs: [iris([[1, 2, 3, 4]])] });
+    expect(res.output("output-0", "INT64")).toBe(res.output("output-0"));
+    expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 1n]); // the recorded answer
+    const err = thrown(ProtocolError, () => res.output("output-0", "FP32"));
+    expect(err).toMatchObject({ code: "internal", model: "iris-classifier" });
+    expect(err.details).toEqual({ tensor: "output-0", path: "datatype", expected: "FP32", received: "INT64" });
+    expect(err.message).toBe(
+      '[internal] Model "iris-classifier" returned output "output-0" as INT64: Tensor "output-0" datatype: expected FP32, got INT64. ' +
+        "Ask for the datatype the model returns, or check the output's datatype yourself.",
+    );
+    expect(thrown(KServeError, () => res.output("probabilities", "FP32")).code).toBe("not_found"); // a missing output is still not_found
+  });
+
   it("auto: all JSON while the server is not known to speak binary; binary outputs once it is", async () => {
     const http = scripted(recorded("v2-infer-json"), recorded("v2-infer-binary-out"), recorded("v2-infer-json"));
     const c = client(http);
