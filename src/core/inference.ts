@@ -88,9 +88,13 @@ export function createInferResult(model: string, fields: Omit<InferResult, "outp
       const names = outputs.map((t) => `"${t.name}"`).join(", ") || "none";
       throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
     }
-    if (datatype !== undefined && found.datatype !== datatype) {
-      const details = { tensor: name, path: "datatype", expected: datatype, received: found.datatype };
-      throw new ProtocolError(`Model "${model}" returned output "${name}" as ${found.datatype}: ${describeProblem("", details, "Ask for the datatype the model returns, or check the output's datatype yourself.")}`, details, { model });
+    const got = found.datatype;
+    if (datatype !== undefined && got !== datatype) {
+      throw new ProtocolError(
+        `Model "${model}" output "${name}": expected datatype ${datatype}, got ${got}. Ask for ${got}, or take output(name) and check its datatype.`,
+        { tensor: name, path: "datatype", expected: datatype, received: got },
+        { model },
+      );
     }
     return found;
   }

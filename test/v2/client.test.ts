@@ -46,10 +46,7 @@ describe("infer, JSON", () => {
     const err = thrown(ProtocolError, () => res.output("output-0", "FP32"));
     expect(err).toMatchObject({ code: "internal", model: "iris-classifier" });
     expect(err.details).toEqual({ tensor: "output-0", path: "datatype", expected: "FP32", received: "INT64" });
-    expect(err.message).toBe(
-      '[internal] Model "iris-classifier" returned output "output-0" as INT64: Tensor "output-0" datatype: expected FP32, got INT64. ' +
-        "Ask for the datatype the model returns, or check the output's datatype yourself.",
-    );
+    expect(err.message).toBe('[internal] Model "iris-classifier" output "output-0": expected datatype FP32, got INT64. Ask for INT64, or take output(name) and check its datatype.');
     expect(thrown(KServeError, () => res.output("probabilities", "FP32")).code).toBe("not_found"); // a missing output is still not_found
   });
 
