@@ -1,11 +1,14 @@
 /**
- * `HttpError`, the error of a non-2xx answer, and the pure functions that turn an HTTP answer into one: status →
- * code, the server's message, credential redaction. A module of its own, re-exported by errors.ts: the gRPC
- * client never raises an HttpError, and a module it does not import leaves the class (and its name tag, set at
- * load) out of its bundles.
+ * `HttpError`, the error of a non-2xx answer, and the pure functions that turn an HTTP answer into one: the
+ * server's message, credential redaction (status → code is kserve-failures.ts's, which gRPC shares). A module of
+ * its own, re-exported by errors.ts: the gRPC client never raises an HttpError, and a module it does not import
+ * leaves the class (and its name tag, set at load) out of its bundles.
  */
-import { type ErrorCode, KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
+import { KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
+import { codeForStatus } from "./kserve-failures.js";
 import { CREDENTIAL_HEADERS } from "./secrets.js";
+
+export { codeForStatus };
 
 /** Options of {@link HttpError}. */
 export interface HttpErrorOptions extends KServeErrorOptions {
@@ -32,27 +35,6 @@ export class HttpError extends KServeError {
 }
 
 tagErrorClass(HttpError, "HttpError");
-
-const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
-  400: "invalid_argument",
-  401: "unauthenticated",
-  403: "permission_denied",
-  404: "not_found",
-  408: "deadline_exceeded",
-  409: "aborted",
-  422: "invalid_argument",
-  429: "resource_exhausted",
-  500: "internal",
-  501: "unimplemented",
-  502: "unavailable",
-  503: "unavailable",
-  504: "deadline_exceeded",
-};
-
-/** The error code for an HTTP status; statuses without a meaning of their own are `unknown`. */
-export function codeForStatus(status: number): ErrorCode {
-  return STATUS_CODES[status] ?? "unknown";
-}
 
 /** How much of an error body is kept: enough for any server's message, not a whole HTML page. */
 export const MAX_ERROR_BODY = 4096;

@@ -5,6 +5,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ConnectionError, type ErrorCode, KServeError, scrubSecrets } from "../core/errors.js";
 import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
+import { codeForKServeException } from "../core/kserve-failures.js";
 
 /**
  * The error code for a numeric gRPC status: the status's name in snake_case (`DeadlineExceeded` →
@@ -16,31 +17,20 @@ export function codeForGrpcStatus(status: number): ErrorCode {
   return name === undefined ? "unknown" : (name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase()) as ErrorCode);
 }
 
-/**
- * KServe's Python server before 0.15 answers every failure as UNKNOWN with the exception's class in the text:
- * ``Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.`` (PROTOCOL.md §8).
- * The class says what happened; the codes are those of KServe's own later mapping (PROTOCOL.md §4.5), and a
- * model's own exception (ValueError, …) is `internal`, as the same failure is over REST (HTTP 500).
- */
-const KSERVE_EXCEPTIONS: Readonly<Record<string, ErrorCode>> = {
-  ModelNotFound: "not_found",
-  InvalidInput: "invalid_argument",
-  InferenceError: "invalid_argument",
-  UnsupportedProtocol: "invalid_argument",
-  ModelNotReady: "unavailable",
-  ServerNotReady: "unavailable",
-  ServerNotLive: "unavailable",
-  NotImplementedError: "unimplemented",
-};
 const UNEXPECTED = /^Unexpected <class '([\w.]+)'>: ?([\s\S]*)$/;
 
-/** What an UNKNOWN status from an older KServe server means: its code and the message without the wrapper. */
+/**
+ * What an UNKNOWN status from an older KServe server means: its code and the message without the wrapper.
+ * KServe's Python server before 0.15 answers every failure as UNKNOWN with the exception's class in the text:
+ * ``Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.`` (PROTOCOL.md §8). The
+ * class means the code the same failure has over REST (core/kserve-failures.ts): `not_found`, `invalid_argument`,
+ * `unavailable`, `unimplemented`, and `internal` for a model's own exceptions, `InferenceError` included.
+ */
 export function recogniseKServeUnknown(message: string): { code: ErrorCode; exception: string; message: string } | undefined {
   const match = UNEXPECTED.exec(message);
   if (match === null) return undefined;
   const exception = match[1]!;
-  const short = exception.slice(exception.lastIndexOf(".") + 1);
-  return { code: KSERVE_EXCEPTIONS[short] ?? "internal", exception, message: match[2]!.trim() || message };
+  return { code: codeForKServeException(exception), exception, message: match[2]!.trim() || message };
 }
 
 /** Where the call went, for messages. */

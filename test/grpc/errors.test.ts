@@ -77,9 +77,12 @@ describe("fromConnectError", () => {
 
   it.each([
     ["kserve.errors.InvalidInput", "invalid_argument"],
-    ["kserve.errors.InferenceError", "invalid_argument"],
+    // A model failing on its input: HTTP 500 over REST, so internal here too (not KServe 0.15's INVALID_ARGUMENT).
+    ["kserve.errors.InferenceError", "internal"],
     ["kserve.errors.ModelNotReady", "unavailable"],
     ["NotImplementedError", "unimplemented"],
+    // 501 over REST.
+    ["kserve.errors.UnsupportedProtocol", "unimplemented"],
     ["ValueError", "internal"],
     ["some.other.Exception", "internal"],
   ] as const)("recognises KServe 0.14's UNKNOWN %s as %s", (exception, code) => {
@@ -171,7 +174,8 @@ describe("fromConnectError", () => {
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as ConnectionError).retryable).toBe(true);
       expect(error.code).toBe("unavailable");
-      expect(error.rawMessage).toBe(`gRPC ModelInfer of model "iris": could not reach the server: ${words}.`);
+      // One period at the end, also after words that end with one (KServeError writes a sentence's end once).
+      expect(error.rawMessage).toBe(`gRPC ModelInfer of model "iris": could not reach the server: ${words.replace(/\.$/, "")}.`);
     },
   );
 
