@@ -60,6 +60,21 @@ export function locateProtocolError(error: unknown, where: string, options: { mo
 }
 
 /**
+ * `error` as the end of a call that made `attempts` attempts: a copy, of the same class and with the same fields,
+ * whose message ends "Failed after 3 attempts." and whose `attempts` is set, so that a retried failure says it
+ * was retried (the message is the last attempt's cause). An error after a single attempt is returned as it is.
+ * A copy, not a change: the error may be one an interceptor throws every time.
+ */
+export function afterAttempts<E extends KServeError>(error: E, attempts: number): E {
+  if (attempts < 2) return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as E;
+  const raw = `${/[.!?…]$/.test(error.rawMessage) ? error.rawMessage : `${error.rawMessage}.`} Failed after ${attempts} attempts.`;
+  const message = `[${error.code}] ${raw}`;
+  Object.assign(copy, { rawMessage: raw, message, attempts, stack: error.stack?.replace(error.message, message) });
+  return copy;
+}
+
+/**
  * The first error in `error`'s cause chain (itself included, at most 5 deep) that `test` accepts: Node and the
  * libraries on top of it wrap socket and TLS failures, so the code that says what happened can sit a few
  * causes down.

@@ -3,7 +3,7 @@
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
-import { AbortError, ConnectionError, HttpError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
+import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
 import {
   type AttemptOutcome,
@@ -77,6 +77,9 @@ export interface Endpoint {
 /**
  * Send `endpoint`, retrying per policy, and return the response (2xx, or a status `accept` takes).
  *
+ * An error that ends a call after retries says so: its message ends "Failed after 3 attempts." (a TimeoutError's
+ * and an AbortError's say "after 3 attempts" and name the last error), and its `attempts` is set.
+ *
  * @throws {HttpError} for a non-2xx answer that is not retried (or not any more)
  * @throws {ConnectionError} when no answer came, retries used up
  * @throws {TimeoutError} when the call's `timeoutMs` passed
@@ -113,16 +116,23 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   const signal = controller?.signal ?? callerSignal;
 
   let lastError: KServeError | undefined;
+  /** Attempts started so far. */
+  let attempts = 0;
   const stopped = (): KServeError => {
-    if (timedOut) return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
+    // After retries, the message says how many attempts there were and what the last one met.
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const retried = attempts > 1 ? attempts : undefined;
+    if (timedOut) return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
       cause: lastError,
       model: endpoint.model,
+      attempts: retried,
     });
-    return new AbortError(`The call to ${url} was cancelled.`, { cause: callerSignal?.reason, model: endpoint.model });
+    return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
   };
 
   try {
     for (let attempt = 0; ; attempt++) {
+      attempts = attempt + 1;
       const started = now();
       let outcome: AttemptOutcome;
       let retryAfterMs: number | undefined;
@@ -164,7 +174,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           outcome = { kind: "attempt-timeout" };
         } else {
           // Configuration, size limits, the auth provider, certificates: not retried.
-          if (!(error instanceof ConnectionError) || !error.retryable) throw error;
+          if (!(error instanceof ConnectionError) || !error.retryable) throw isKServeError(error) ? afterAttempts(error, attempts) : error;
           lastError = error;
           outcome = { kind: "connection" };
         }
@@ -175,7 +185,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       const decision = retryDecision(outcome, attempt, policy);
       const delayMs = retryDelay(attempt + 1, retryAfterMs, policy, ctx.random);
       // A wait that would end past the deadline is no use: end now, with the error that is the real story.
-      if (!decision.retry || !fitsBeforeDeadline(delayMs, now(), deadline)) throw lastError;
+      if (!decision.retry || !fitsBeforeDeadline(delayMs, now(), deadline)) throw afterAttempts(lastError, attempts);
       ctx.logger?.debug("kserve-client: retrying", { method: endpoint.method, url, attempt, reason: decision.reason, delayMs });
       try {
         await sleep(delayMs, signal);

@@ -11,7 +11,7 @@ import { Code, ConnectError, createContextKey, createContextValues, type Interce
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
 import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
-import { AbortError, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
+import { AbortError, afterAttempts, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest, waitUntilReady } from "../core/inference.js";
 import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
 import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
@@ -49,6 +49,8 @@ interface CallState {
   /** Errors that are answers (an unknown model for ModelReady): never retried. */
   isAnswer: ((error: KServeError) => boolean) | undefined;
   lastError: KServeError | undefined;
+  /** Attempts started so far. */
+  attempts: number;
 }
 const CALL = createContextKey<CallState | undefined>(undefined, { description: "kserve-client call" });
 
@@ -81,6 +83,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     const { policy, place } = state;
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
+      state.attempts = attempt + 1;
       try {
         const res = await next(req);
         logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, status: "OK", durationMs: Date.now() - started });
@@ -127,7 +130,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
     const callerSignal = call.signal;
     if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled before it started.`, { cause: callerSignal.reason, model: place.model });
-    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, isAnswer, lastError: undefined };
+    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, isAnswer, lastError: undefined, attempts: 0 };
     const header = new Headers(staticHeaders);
     if (call.headers !== undefined) for (const [name, value] of Object.entries(lowerCaseHeaders(call.headers, "call headers"))) header.set(name, value);
     try {
@@ -155,13 +158,21 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
       });
       return response.message;
     } catch (caught) {
-      if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled.`, { cause: callerSignal.reason, model: place.model });
+      // After retries, the message says how many attempts there were (and, for the deadline, what the last one met).
+      const attempts = state.attempts > 1 ? state.attempts : undefined;
+      const after = attempts === undefined ? "" : ` after ${attempts} attempts`;
+      if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled${after}.`, { cause: callerSignal.reason, model: place.model, attempts });
       const error = asKServeError(caught, place, recognise);
       if (error.code === "deadline_exceeded" && state.deadline !== undefined && Date.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
         const last = state.lastError !== undefined && state.lastError.code !== "deadline_exceeded" ? ` (last: ${state.lastError.rawMessage})` : "";
-        throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${last}.`, { cause: state.lastError ?? caught, model: place.model, grpcCode: Code.DeadlineExceeded });
+        throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${after && `,${after}`}${last}.`, {
+          cause: state.lastError ?? caught,
+          model: place.model,
+          grpcCode: Code.DeadlineExceeded,
+          attempts,
+        });
       }
-      throw error;
+      throw afterAttempts(error, state.attempts);
     }
   }
 

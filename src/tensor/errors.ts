@@ -39,6 +39,11 @@ export interface KServeErrorOptions {
   requestId?: string | undefined;
   /** The model the call was addressed to. */
   model?: string | undefined;
+  /**
+   * How many attempts the call made, set when it made more than one (it was retried): the error is then the
+   * last attempt's, or the deadline's or the caller's that ended the retries.
+   */
+  attempts?: number | undefined;
 }
 
 /** Where in a tensor, and against what expectation, a problem was found. */
@@ -54,7 +59,7 @@ export interface ProblemDetails {
 }
 
 /** The optional context an error carries, beside its code and message. */
-const CONTEXT_FIELDS = ["status", "grpcCode", "requestId", "model"] as const;
+const CONTEXT_FIELDS = ["status", "grpcCode", "requestId", "model", "attempts"] as const;
 
 // Symbol.for so that every copy of the package (ESM and CJS, or two versions) shares the brand.
 const BRAND: unique symbol = Symbol.for("kserve-client.KServeError") as never;
@@ -73,6 +78,8 @@ export class KServeError extends Error {
   declare readonly grpcCode?: number;
   declare readonly requestId?: string;
   declare readonly model?: string;
+  /** How many attempts the call made, when it was retried (see {@link KServeErrorOptions.attempts}). */
+  declare readonly attempts?: number;
   declare readonly [BRAND]: true;
 
   constructor(code: ErrorCode, text: string, options: KServeErrorOptions = {}) {

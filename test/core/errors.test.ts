@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AbortError,
+  afterAttempts,
   codeForStatus,
   ConfigError,
   ConnectionError,
@@ -134,3 +135,33 @@ describe("transport errors", () => {
   });
 });
 
+
+describe("afterAttempts", () => {
+  it("a copy of the same class and fields, its message ending with the count; the original untouched", () => {
+    const cause = new Error("socket");
+    const original = new HttpError("busy (HTTP 503 from POST http://h/v2/models/m/infer)", { status: 503, headers: { a: "b" }, body: "busy", requestId: "r", model: "m", cause });
+    const copy = afterAttempts(original, 3);
+    expect(copy).toBeInstanceOf(HttpError);
+    expect(isKServeError(copy)).toBe(true);
+    expect(copy).not.toBe(original);
+    expect(copy).toMatchObject({ code: "unavailable", status: 503, headers: { a: "b" }, body: "busy", requestId: "r", model: "m", attempts: 3, name: "HttpError" });
+    expect(copy.cause).toBe(cause);
+    expect(copy.message).toBe("[unavailable] busy (HTTP 503 from POST http://h/v2/models/m/infer). Failed after 3 attempts.");
+    expect(copy.stack!.split("\n")[0]).toBe(`HttpError: ${copy.message}`);
+    expect(copy.toJSON()).toEqual({ name: "HttpError", code: "unavailable", message: copy.message, status: 503, requestId: "r", model: "m", attempts: 3 });
+    expect(original.message).toBe("[unavailable] busy (HTTP 503 from POST http://h/v2/models/m/infer)");
+    expect(original.attempts).toBeUndefined();
+  });
+
+  it("one period between sentences, whatever the message ends with", () => {
+    expect(afterAttempts(new ConnectionError("refused."), 2).rawMessage).toBe("refused. Failed after 2 attempts.");
+    expect(afterAttempts(new ConnectionError("refused"), 2).rawMessage).toBe("refused. Failed after 2 attempts.");
+    expect(afterAttempts(new ConnectionError("a body cut…"), 2).rawMessage).toBe("a body cut… Failed after 2 attempts.");
+    expect((afterAttempts(new ConnectionError("x", { retryable: false }), 2) as ConnectionError).retryable).toBe(false);
+  });
+
+  it("an error after one attempt is returned as it is", () => {
+    const error = new TimeoutError("late");
+    expect(afterAttempts(error, 1)).toBe(error);
+  });
+});

@@ -86,7 +86,7 @@ describe("send", () => {
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ code: "unavailable", status: 503, requestId: "r-9", model: "iris" });
     expect((error as HttpError).message).toBe(
-      "[unavailable] Model with name iris is not ready. (HTTP 503 from POST http://127.0.0.1:8080/v2/models/iris/infer)",
+      "[unavailable] Model with name iris is not ready. (HTTP 503 from POST http://127.0.0.1:8080/v2/models/iris/infer). Failed after 3 attempts.",
     );
     expect((error as HttpError).headers["authorization"]).toBe("Bearer [redacted]");
   });
@@ -243,6 +243,74 @@ describe("send: the deadline and the cancel cover everything", () => {
     const { error } = await run(send(ctx(http), endpoint));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(http.requests).toHaveLength(1);
+  });
+});
+
+describe("send: an error that ends a retried call says how many attempts there were", () => {
+  const URL_ = "http://127.0.0.1:8080/v2/models/iris/infer";
+
+  it("the last HttpError, with its class, code, status, body and headers, and attempts set", async () => {
+    const http = scripted(status(503, '{"error":"overloaded"}', { "x-request-id": "r-1" }));
+    const { error } = await run(send(ctx(http), endpoint));
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ code: "unavailable", status: 503, requestId: "r-1", model: "iris", attempts: 3, body: '{"error":"overloaded"}' });
+    expect((error as HttpError).rawMessage).toBe(`overloaded (HTTP 503 from POST ${URL_}). Failed after 3 attempts.`);
+    expect((error as HttpError).toJSON()).toMatchObject({ attempts: 3, status: 503 });
+    expect((error as HttpError).stack).toContain("Failed after 3 attempts.");
+  });
+
+  it("the last ConnectionError, still retryable, one period between its sentence and the count", async () => {
+    const http = scripted(new ConnectionError(`${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED).`));
+    const { error } = await run(send(ctx(http), endpoint));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ code: "unavailable", retryable: true, attempts: 3 });
+    expect((error as ConnectionError).message).toBe(`[unavailable] ${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED). Failed after 3 attempts.`);
+  });
+
+  it("a call that ends on an error that is not retried, after a retry, says so too", async () => {
+    const http = scripted(status(503), status(500, '{"error":"the model broke"}'));
+    const { error } = await run(send(ctx(http), endpoint));
+    expect(error).toMatchObject({ code: "internal", status: 500, attempts: 2 });
+    expect((error as HttpError).rawMessage).toBe(`the model broke (HTTP 500 from POST ${URL_}). Failed after 2 attempts.`);
+
+    const tls = scripted(status(503), new ConnectionError("the server's TLS certificate does not verify.", { retryable: false }));
+    const { error: refused } = await run(send(ctx(tls), endpoint));
+    expect(refused).toMatchObject({ retryable: false, attempts: 2, rawMessage: "the server's TLS certificate does not verify. Failed after 2 attempts." });
+  });
+
+  it("an error after a single attempt is left as it was, without attempts", async () => {
+    const http = scripted(status(503, '{"error":"overloaded"}'));
+    const { error } = await run(send(ctx(http), endpoint, { retry: false }));
+    expect((error as HttpError).rawMessage).toBe(`overloaded (HTTP 503 from POST ${URL_})`);
+    expect(error).not.toHaveProperty("attempts");
+    expect((error as HttpError).toJSON()).not.toHaveProperty("attempts");
+  });
+
+  it("the TimeoutError of a deadline that ends the retries names the attempts and the last error", async () => {
+    const http = scripted(status(503, '{"error":"overloaded"}'), "hang");
+    const { error } = await run(send(ctx(http, { timeoutMs: 2000 }), endpoint), 2500);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 2 });
+    expect((error as TimeoutError).rawMessage).toBe(`No answer from ${URL_} within 2000 ms, after 2 attempts (last: overloaded (HTTP 503 from POST ${URL_})).`);
+  });
+
+  it("every attempt hung past retry.attemptTimeoutMs: the last attempt's TimeoutError, with the count", async () => {
+    const http = scripted("hang");
+    const { error } = await run(send(ctx(http, { retry: { attemptTimeoutMs: 100 } }), endpoint), 5000);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).rawMessage).toBe(`Attempt 3 to ${URL_} got no answer within 100 ms. Failed after 3 attempts.`);
+  });
+
+  it("a cancel that ends the retries says how many attempts were made", async () => {
+    const http = scripted(status(503, "", { "retry-after": "1" }), "hang");
+    const controller = new AbortController();
+    const pending = run(send(ctx(http), endpoint, { signal: controller.signal }), 0);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(http.requests).toHaveLength(2);
+    controller.abort(new Error("user left"));
+    const { error } = await pending;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: "canceled", attempts: 2, rawMessage: `The call to ${URL_} was cancelled after 2 attempts.` });
   });
 });
 

@@ -74,7 +74,7 @@ const ROWS: Row[] = [
     fault: "connection refused",
     outcome: "ConnectionError (unavailable, retryable) naming the RPC and ECONNREFUSED, after the retries",
     attempts: 0,
-    error: { type: ConnectionError, code: "unavailable", retryable: true, message: [WHERE, "ECONNREFUSED"] },
+    error: { type: ConnectionError, code: "unavailable", retryable: true, attempts: 3, message: [WHERE, "ECONNREFUSED"] },
   },
   {
     fault: "TCP reset before the response, every time",

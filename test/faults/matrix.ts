@@ -29,6 +29,11 @@ export interface ErrorExpectation {
   message: (string | RegExp)[];
   /** Words the message must not contain (what would mislead). */
   absent?: string[];
+  /**
+   * The attempts the client made, when the server cannot count them (connection refused). Otherwise the row's
+   * `attempts`: an error after more than one says "after N attempts" and has `attempts` set; after one, neither.
+   */
+  attempts?: number;
 }
 
 /** One row: a server behaviour per request (none: connection refused) and the outcome the call must end in. */
@@ -47,7 +52,7 @@ export interface MatrixRow<Turn> {
   error?: ErrorExpectation;
 }
 
-export function expectError(settled: Settled<unknown>, expected: ErrorExpectation, url: string): void {
+export function expectError(settled: Settled<unknown>, expected: ErrorExpectation, url: string, attempts?: number): void {
   expect(settled.ok, "the call should have failed").toBe(false);
   const error = settled.error as KServeError;
   expect(error).toBeInstanceOf(expected.type);
@@ -61,6 +66,14 @@ export function expectError(settled: Settled<unknown>, expected: ErrorExpectatio
     else expect(error.message).toMatch(part);
   }
   for (const part of expected.absent ?? []) expect(error.message).not.toContain(part);
+  const made = expected.attempts ?? attempts;
+  if (made !== undefined && made > 1) {
+    expect(error.attempts, "the error's attempts").toBe(made);
+    expect(error.message).toContain(`after ${made} attempts`);
+  } else if (made === 1) {
+    expect(error.attempts, "attempts on the error of a single attempt").toBeUndefined();
+    expect(error.message).not.toMatch(/after \d+ attempts/);
+  }
 }
 
 /** Run one row: `start` serves its script, `call` makes the inference against the URL. */
@@ -82,8 +95,8 @@ export async function runRow<Turn>(
   const settled = await c.timed(row.deadlineMs ?? row.options?.timeoutMs ?? DEADLINE_MS, () => call(url));
   if (row.error === undefined) {
     expect(settled.error).toBeUndefined();
-    expect(Array.from(settled.value!.output("y").data as Float32Array)).toEqual([1, 2]);
-  } else expectError(settled, row.error, url);
+    expect(Array.from(settled.value!.output("y", "FP32").data)).toEqual([1, 2]);
+  } else expectError(settled, row.error, url, server === undefined ? undefined : row.attempts);
   if (server !== undefined) expect(server.requests.length, "requests the server saw").toBe(row.attempts);
   if (row.atLeastMs !== undefined) expect(settled.elapsedMs).toBeGreaterThanOrEqual(row.atLeastMs);
   if (row.abandons) await expect.poll(() => server!.open(), { timeout: 1000, message: `${released} the client left open on the server` }).toBe(0);

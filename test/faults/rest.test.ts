@@ -58,7 +58,7 @@ const ROWS: Row[] = [
     fault: "connection refused",
     outcome: "ConnectionError (unavailable, retryable) naming the URL and ECONNREFUSED, after the retries",
     attempts: 0,
-    error: { type: ConnectionError, code: "unavailable", retryable: true, message: ["{url}" + inferUrl, "ECONNREFUSED"] },
+    error: { type: ConnectionError, code: "unavailable", retryable: true, attempts: 3, message: ["{url}" + inferUrl, "ECONNREFUSED"] },
   },
   {
     fault: "reset before the response, every time",

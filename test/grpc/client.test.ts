@@ -212,7 +212,28 @@ describe("errors", () => {
     expect(isKServeError(error) && error.code).toBe("unavailable");
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(counter.count).toBe(2);
+    // It says it was retried: the server's message, then the count; `attempts` set.
+    expect(error).toMatchObject({ grpcCode: 14, attempts: 2, rawMessage: 'fault: status 503 (gRPC UNAVAILABLE from ModelInfer of model "faulty"). Failed after 2 attempts.' });
     mock.models.get("faulty")!.faults.length = 0;
+  });
+
+  it("a deadline that ends the retries: a TimeoutError naming the attempts and the last error", async () => {
+    mock.models.get("faulty")!.faults.push({ status: 503, body: "overloaded" }, { hang: true });
+    const error = await rejection(client({ timeoutMs: 500, retry: { initialDelayMs: 5 } }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({
+      code: "deadline_exceeded",
+      attempts: 2,
+      rawMessage: 'No answer from gRPC ModelInfer within 500 ms, after 2 attempts (last: overloaded (gRPC UNAVAILABLE from ModelInfer of model "faulty")).',
+    });
+    mock.models.get("faulty")!.faults.length = 0;
+  });
+
+  it("an error after a single attempt does not mention attempts", async () => {
+    mock.models.get("faulty")!.faults.push({ status: 500, body: "the model broke" });
+    const error = await rejection(client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    expect(error).toMatchObject({ code: "internal", rawMessage: 'the model broke (gRPC INTERNAL from ModelInfer of model "faulty")' });
+    expect(error).not.toHaveProperty("attempts");
   });
 
   it("retry: false fails on the first UNAVAILABLE", async () => {
@@ -273,6 +294,8 @@ describe("errors", () => {
     expect((error as ConnectionError).code).toBe("unavailable");
     expect((error as ConnectionError).retryable).toBe(true);
     expect(counter.count).toBe(3);
+    expect(error).toMatchObject({ attempts: 3 });
+    expect((error as ConnectionError).rawMessage).toMatch(/ECONNREFUSED.*\. Failed after 3 attempts\.$/);
 
     const once = attemptCounter();
     const noRetry = createGrpcClient({ transport: newTransport(`http://127.0.0.1:${port}`), interceptors: [once.interceptor], retry: false });
