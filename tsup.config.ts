@@ -12,6 +12,7 @@ export const entries = {
   "v2/index.node": "src/v2/index.node.ts",
   "grpc/index": "src/grpc/index.ts",
   "grpc/index.node": "src/grpc/index.node.ts",
+  "grpc/descriptors": "src/grpc/descriptors.ts",
   "node/index": "src/node/index.ts",
   "node/index.browser": "src/node/index.browser.ts",
   "deploy/index": "src/deploy/index.ts",

@@ -1,15 +1,46 @@
 /**
- * `kserve-client/grpc` under Node (the "node" export condition): the same public surface as ./index.ts, and
- * failures only Node transports meet recognised (a TLS certificate that does not verify is not retried).
+ * `kserve-client/grpc` under Node (the "node" export condition): the same public surface as ./index.ts, with
+ * failures only Node transports meet recognised (a TLS certificate that does not verify is not retried), and the
+ * optional peers `@connectrpc/connect` and `@bufbuild/protobuf` loaded on the first call (./lazy-client.ts) rather
+ * than when the entry loads, so that without them that call is a ConfigError that says what to install. Nothing
+ * here may import them (or ./index.ts, which does): test/grpc/entries.test.ts checks this build loads without them
+ * and has ./index.ts's exports.
  * @module
  */
-import { certificateFailure } from "../node/grpc-errors.js";
+import { nodeGrpcFailures } from "../node/grpc-errors.js";
 import type { V2Client } from "../v2/types.js";
-import { createGrpcClient as create, type GrpcClientOptions } from "./client.js";
-
-export * from "./index.js";
+import type { GrpcClientOptions } from "./client.js";
+import { createLazyGrpcClient } from "./lazy-client.js";
 
 /** {@inheritDoc createGrpcClient} */
 export function createGrpcClient(options: GrpcClientOptions): V2Client {
-  return create(options, certificateFailure);
+  return createLazyGrpcClient(options, nodeGrpcFailures);
 }
+
+export type { GrpcClientOptions } from "./client.js";
+export { codeForGrpcStatus } from "./status-codes.js";
+export type { ModelInferRequest, ModelInferResponse } from "./schema.js";
+export type {
+  InferCallOptions,
+  InferRequest,
+  InferResult,
+  ModelMetadata,
+  RequestedOutput,
+  ServerMetadata,
+  TensorMetadata,
+  V2Client,
+  WaitOptions,
+} from "../v2/types.js";
+export type { CallOptions, Logger } from "../core/request.js";
+export type { Auth } from "../core/auth.js";
+export type { RetryOptions } from "../core/retry.js";
+export {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  isKServeError,
+  KServeError,
+  ProtocolError,
+  TimeoutError,
+  ValidationError,
+} from "../core/errors.js";

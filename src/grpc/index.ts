@@ -1,7 +1,14 @@
 /**
  * `kserve-client/grpc`: the V2 (Open Inference Protocol) client over gRPC with connect-es, with the same
- * interface as the REST client. Needs the peer dependencies `@connectrpc/connect` and `@bufbuild/protobuf`;
- * the transport comes from `kserve-client/node` (`createNodeGrpcTransport`) or `@connectrpc/connect-web`.
+ * interface as the REST client. Needs the optional peer dependencies `@connectrpc/connect` and
+ * `@bufbuild/protobuf`; the transport comes from `kserve-client/node` (`createNodeGrpcTransport`) or
+ * `@connectrpc/connect-web`. The service's protobuf descriptors are in `kserve-client/grpc/descriptors`.
+ *
+ * This is the build bundlers take for browsers and edge runtimes: it imports the peers, so a bundler that cannot
+ * find them says so when it builds (connect-web, the gRPC-web transport, needs them too). Under Node the "node"
+ * build (./index.node.ts) loads them on the first call instead, so that a missing one is a ConfigError that says
+ * what to install. Loading them lazily here too would cost browser bundles about 3 KB gzip: esbuild keeps every
+ * module of protobuf's and connect's index files when they are imported with import().
  * @module
  */
 import { createGrpcClient as create, type GrpcClientOptions } from "./client.js";
@@ -9,7 +16,9 @@ import type { V2Client } from "../v2/types.js";
 
 /**
  * A V2 client over gRPC, with the same interface as `createV2Client` (REST): switching is one line. Under Node
- * (this entry's "node" variant) a TLS certificate that does not verify is a non-retryable ConnectionError.
+ * (this entry's "node" variant) a TLS certificate that does not verify is a non-retryable ConnectionError, and the
+ * peers `@connectrpc/connect` and `@bufbuild/protobuf` are loaded on the first call, which rejects with a
+ * ConfigError naming them (and `npm install …`) if they are not installed.
  *
  * @example
  * ```ts
@@ -24,8 +33,7 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
 }
 
 export type { GrpcClientOptions } from "./client.js";
-export { codeForGrpcStatus } from "./errors.js";
-export { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "./schema.js";
+export { codeForGrpcStatus } from "./status-codes.js";
 export type { ModelInferRequest, ModelInferResponse } from "./schema.js";
 export type {
   InferCallOptions,
