@@ -31,9 +31,10 @@ module.exports = {
       comment:
         "Only src/node touches node:* so the universal entries load in browsers and edge runtimes. The mock " +
         "servers (Node servers by nature: the model server, the Kubernetes API, the cluster's reconciler and " +
-        "ingress) are the exception in testing; deploy's Node part loads kubeconfig files.",
+        "ingress) and the Node build's msw loader (node:module's createRequire) are the exception in testing; " +
+        "deploy's Node part loads kubeconfig files.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
+      from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|msw\\.node\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
       to: { dependencyTypes: ["core"] },
     },
     {

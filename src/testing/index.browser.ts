@@ -16,7 +16,7 @@ export { handleV2 } from "./v2-handler.js";
 export { handleV1 } from "./v1-handler.js";
 export { handleKServe } from "./handler.js";
 export type { MockRequest, MockResponse } from "./answers.js";
-export { createKServeHandlers } from "./msw.js";
+export { createKServeHandlers } from "./msw.browser.js";
 export type { KServeHandlersOptions } from "./msw.js";
 export type { MockKServe, MockKServeOptions } from "./mock-server.js";
 export type { MockCluster, MockClusterOptions } from "./cluster/cluster.js";

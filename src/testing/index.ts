@@ -2,7 +2,8 @@
  * `kserve-client/testing`: fake models, a mock KServe on loopback and msw handlers for tests and demos, the
  * same ones this package's own tests use. `startMockKServe()` also starts a mock cluster: a Kubernetes API where
  * InferenceServices are deployed the way KServe deploys them (mock S3 buckets, conditions, URLs) and an ingress
- * gateway that serves them by host. Needs `msw` (2.x) installed: it is an optional peer dependency.
+ * gateway that serves them by host. `createKServeHandlers` needs `msw` (2.x), an optional peer dependency loaded
+ * when handlers are made; the mock's gRPC needs `@connectrpc/connect-node` (else it serves REST only).
  * @module
  */
 export { createFakeModels, FakeModelError } from "./models.js";
@@ -13,7 +14,7 @@ export { handleV1 } from "./v1-handler.js";
 export { handleKServe } from "./handler.js";
 export type { MockRequest, MockResponse } from "./answers.js";
 export { startMockKServe } from "./mock-server.js";
-export { createKServeHandlers } from "./msw.js";
+export { createKServeHandlers } from "./msw.node.js";
 export type { KServeHandlersOptions } from "./msw.js";
 export type { MockKServe, MockKServeOptions } from "./mock-server.js";
 

@@ -9,6 +9,8 @@
 import { createServer } from "node:http";
 import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
+import type { ConfigError } from "../core/errors.js";
+import { isMissingPeer, missingPeerError } from "../internal/optional-peer.js";
 import { createFakeModels, type FakeModels } from "./models.js";
 import type { MockResponse } from "./answers.js";
 import { handleKServe } from "./handler.js";
@@ -25,7 +27,8 @@ export interface MockKServeOptions {
   port?: number | undefined;
   /**
    * Serve gRPC too (needs the optional peers @connectrpc/connect-node, @connectrpc/connect and
-   * @bufbuild/protobuf). Default: when they are installed.
+   * @bufbuild/protobuf). Default: when they are installed; without them the mock serves REST, and answers
+   * gRPC-web requests with UNIMPLEMENTED and what to install. `true`: a ConfigError at start without them.
    */
   grpc?: boolean | undefined;
   /** gRPC errors with proper status codes (default), or as KServe 0.14 sends them (UNKNOWN, "Unexpected <class …>"). */
@@ -42,7 +45,7 @@ export interface MockKServeOptions {
 export interface MockKServe {
   /** `http://127.0.0.1:<port>`: use it as `baseUrl`. It also answers gRPC-web. */
   url: string;
-  /** `http://127.0.0.1:<port>` of the gRPC (HTTP/2 without TLS) server; undefined when gRPC is off. */
+  /** `http://127.0.0.1:<port>` of the gRPC (HTTP/2 without TLS) server; undefined when gRPC is off (`grpc: false`, or its peers are not installed). */
   grpcUrl: string | undefined;
   models: FakeModels;
   /** Requests seen so far (method, path, lower-case headers), oldest first. */
@@ -63,9 +66,14 @@ export interface MockKServe {
 export async function startMockKServe(options: MockKServeOptions = {}): Promise<MockKServe> {
   const models = options.models ?? createFakeModels();
   const requests: MockKServe["requests"] = [];
-  const grpc = options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
+  const loaded = options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
+  const grpc = loaded !== undefined && "native" in loaded ? loaded : undefined;
+  const grpcMissing = loaded !== undefined && "missing" in loaded ? loaded.missing : undefined;
   const server = createServer((req, res) => {
-    if (grpc !== undefined && req.url?.startsWith(GRPC_PREFIX)) return void grpc.web(req, res);
+    if (req.url?.startsWith(GRPC_PREFIX)) {
+      if (grpc !== undefined) return void grpc.web(req, res);
+      if (grpcMissing !== undefined) return void req.resume().on("end", () => res.writeHead(200, grpcWebStatus(GRPC_UNIMPLEMENTED, grpcMissing.rawMessage)).end());
+    }
     readMockRequest(req).then((request) => {
       requests.push({ method: request.method, path: request.path, headers: request.headers });
       let answer: MockResponse | undefined;
@@ -136,8 +144,15 @@ const GRPC_PREFIX = "/inference.GRPCInferenceService/";
 
 type Handler = ReturnType<typeof import("@connectrpc/connect-node").connectNodeAdapter>;
 
-/** The gRPC handlers (native gRPC for the HTTP/2 server, gRPC-web for the REST port), if connect-node is there. */
-async function loadGrpc(models: FakeModels, errors: GrpcErrorStyle, required: boolean): Promise<{ native: Handler; web: Handler } | undefined> {
+/** What the mock's gRPC server needs: connect-node's adapter, and connect and protobuf for the service. */
+const GRPC_SERVER_PEERS = ["@connectrpc/connect-node", "@connectrpc/connect", "@bufbuild/protobuf"];
+
+/**
+ * The gRPC handlers (native gRPC for the HTTP/2 server, gRPC-web for the REST port), or, when their optional peers
+ * are not installed and gRPC was not asked for, the ConfigError a gRPC-web call is answered with. A user who only
+ * needs REST should not have to install gRPC packages; one who asked for gRPC (`grpc: true`) learns at start.
+ */
+async function loadGrpc(models: FakeModels, errors: GrpcErrorStyle, required: boolean): Promise<{ native: Handler; web: Handler } | { missing: ConfigError }> {
   let adapter: typeof import("@connectrpc/connect-node").connectNodeAdapter;
   let grpcInferenceRoutes: typeof import("./grpc-service.js").grpcInferenceRoutes;
   try {
@@ -145,12 +160,20 @@ async function loadGrpc(models: FakeModels, errors: GrpcErrorStyle, required: bo
     ({ connectNodeAdapter: adapter } = await import("@connectrpc/connect-node"));
     ({ grpcInferenceRoutes } = await import("./grpc-service.js"));
   } catch (error) {
-    if (!required) return undefined;
-    throw new Error("startMockKServe({ grpc: true }) needs @connectrpc/connect-node, @connectrpc/connect and @bufbuild/protobuf installed.", { cause: error });
+    if (!isMissingPeer(error, GRPC_SERVER_PEERS)) throw error;
+    if (required) throw missingPeerError("startMockKServe({ grpc: true })", GRPC_SERVER_PEERS, error);
+    return { missing: missingPeerError("The mock KServe's gRPC service", GRPC_SERVER_PEERS, error) };
   }
   const routes = grpcInferenceRoutes(models, errors);
   return {
     native: adapter({ routes, grpc: true, grpcWeb: false, connect: false }),
     web: adapter({ routes, grpc: false, grpcWeb: true, connect: false }),
   };
+}
+
+const GRPC_UNIMPLEMENTED = 12;
+
+/** A gRPC-web "trailers-only" answer: the status in the headers and no body, as a server without the service answers. */
+function grpcWebStatus(status: number, message: string): Record<string, string> {
+  return { "content-type": "application/grpc-web+proto", "grpc-status": String(status), "grpc-message": encodeURIComponent(message) };
 }

@@ -1,9 +1,12 @@
 /**
  * msw handlers for the fake models: the same V2 and V1 behaviour as startMockKServe, intercepted in-process, for
- * users' own tests of code that calls a model (Node, browsers, anywhere msw runs).
+ * users' own tests of code that calls a model (Node, browsers, anywhere msw runs). msw is an optional peer: the
+ * browser build imports it (a bundler reports it missing at build time), the Node build loads it when handlers
+ * are made (./msw.node.ts), so that the rest of kserve-client/testing works without it. This module only builds
+ * the handlers from the msw it is given.
  */
-import { http, HttpResponse, type HttpHandler } from "msw";
-import { createFakeModels, type FakeModels } from "./models.js";
+import type { HttpHandler, HttpResponse, http } from "msw";
+import type { FakeModels } from "./models.js";
 import { handleKServe } from "./handler.js";
 
 /** Options of {@link createKServeHandlers}. */
@@ -12,15 +15,14 @@ export interface KServeHandlersOptions {
   baseUrl: string;
 }
 
-/**
- * msw request handlers that answer V2 and V1 requests (and KServe's liveness route `/`) under `baseUrl` from `models`.
- *
- * @example
- * ```ts
- * const server = setupServer(...createKServeHandlers(createFakeModels(), { baseUrl: "http://kserve.test" }));
- * ```
- */
-export function createKServeHandlers(models: FakeModels = createFakeModels(), options: KServeHandlersOptions): HttpHandler[] {
+/** The parts of msw the handlers are made with. */
+export interface Msw {
+  http: typeof http;
+  HttpResponse: typeof HttpResponse;
+}
+
+/** msw request handlers that answer V2 and V1 requests (and KServe's liveness route `/`) under `baseUrl` from `models`. */
+export function kserveHandlers({ http, HttpResponse }: Msw, models: FakeModels, options: KServeHandlersOptions): HttpHandler[] {
   const base = options.baseUrl.replace(/\/+$/, "");
   const resolver = async ({ request }: { request: Request }) => {
     const url = new URL(request.url);
