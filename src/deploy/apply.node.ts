@@ -6,7 +6,7 @@ import { sameJson } from "../internal/json.js";
 import type { StorageCredentials } from "./credentials.js";
 import { apiStatus, type Cluster, kubeError } from "./kube.node.js";
 import type { DeployEvent } from "./options.js";
-import type { InferenceService } from "./schema.js";
+import type { InferenceService } from "./types.js";
 
 export const GROUP = "serving.kserve.io";
 export const VERSION = "v1beta1";

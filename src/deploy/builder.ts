@@ -5,7 +5,8 @@
 import { API_VERSION, type Framework, KIND, type ProtocolVersion, type ScaleMetric } from "./constants.js";
 import type { Quantity } from "./quantity.js";
 import { describeValue, formatPath, InferenceServiceValidationError } from "./problems.js";
-import { type InferenceService, parseInferenceService } from "./schema.js";
+import { parseInferenceService } from "./schema.js";
+import type { InferenceService } from "./types.js";
 
 const INPUT_KEYS: readonly string[] = ["name", "namespace", "labels", "annotations", "predictor"];
 

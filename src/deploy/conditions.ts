@@ -2,7 +2,7 @@
  * Reading an InferenceService's conditions: is it Ready, and if not, which condition says why. Pure helpers for
  * whoever watches an InferenceService come up (deploy's wait, a CLI, a dashboard).
  */
-import type { Condition, ConditionStatus, InferenceServiceLike } from "./schema.js";
+import type { Condition, ConditionStatus, InferenceServiceLike } from "./types.js";
 
 /** The aggregate condition every InferenceService reports; `True` means it serves traffic. */
 export const READY = "Ready";

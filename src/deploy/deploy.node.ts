@@ -14,7 +14,7 @@ import { resolveEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { apiStatus, connectCluster, kubeError } from "./kube.node.js";
 import type { ClusterOptions, DeployOptions, Deployment, WaitOptions } from "./options.js";
 import { parseInferenceService } from "./schema.js";
-import type { InferenceService } from "./schema.js";
+import type { InferenceService } from "./types.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
 export { InferenceServiceFailedError } from "./failed-error.js";

@@ -4,7 +4,7 @@
  * template are cluster settings the client cannot know.
  */
 import { ConfigError, ValidationError } from "../core/errors.js";
-import type { InferenceServiceLike } from "./schema.js";
+import type { InferenceServiceLike } from "./types.js";
 
 /** Options of {@link resolveEndpoint}. */
 export interface EndpointOptions {

@@ -1,6 +1,6 @@
 /** The error that ends the deploy flow's wait when KServe reports a failure. */
 import { KServeError, tagErrorClass } from "../tensor/errors.js";
-import type { Condition, InferenceService } from "./schema.js";
+import type { Condition, InferenceService } from "./types.js";
 
 /**
  * The InferenceService reported a failure (e.g. the storage initializer could not download the model): waiting

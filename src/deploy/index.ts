@@ -16,30 +16,8 @@ export type {
 } from "./builder.js";
 
 export { API_VERSION, checkInferenceService, FRAMEWORKS, KIND, parseInferenceService, PROTOCOL_VERSIONS, SCALE_METRICS } from "./schema.js";
-export type {
-  Addressable,
-  ComponentStatus,
-  Condition,
-  ConditionStatus,
-  DeploymentMode,
-  EnvVar,
-  Framework,
-  FrameworkSpec,
-  InferenceService,
-  InferenceServiceCheck,
-  InferenceServiceLike,
-  InferenceServiceSpec,
-  InferenceServiceStatus,
-  ModelFormat,
-  ModelSpec,
-  ModelStatus,
-  ObjectMeta,
-  PredictorSpec,
-  ProtocolVersion,
-  Quantity,
-  ResourceRequirements,
-  ScaleMetric,
-} from "./schema.js";
+export type { Framework, InferenceServiceCheck, ProtocolVersion, Quantity, ScaleMetric } from "./schema.js";
+export type { Addressable, ComponentStatus, Condition, ConditionStatus, DeploymentMode, EnvVar, FrameworkSpec, InferenceService, InferenceServiceLike, InferenceServiceSpec, InferenceServiceStatus, ModelFormat, ModelSpec, ModelStatus, ObjectMeta, PredictorSpec, ResourceRequirements } from "./types.js";
 export { STORAGE_URI_SCHEMES } from "./storage-uri.js";
 export type { StorageUriScheme } from "./storage-uri.js";
 

@@ -5,7 +5,7 @@
 import type { ResolvedEndpoint } from "./endpoint.js";
 import type { StorageCredentials } from "./credentials.js";
 import type { KubeconfigSource } from "./kube.node.js";
-import type { Condition, InferenceService } from "./schema.js";
+import type { Condition, InferenceService } from "./types.js";
 import type { V1Client } from "../v1/types.js";
 import type { V2Client } from "../v2/types.js";
 

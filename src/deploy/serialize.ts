@@ -4,7 +4,8 @@
  * order: apiVersion, kind, metadata, spec, then status when there is one, and known fields before others inside.
  */
 import { Document, parse, type Scalar, visit } from "yaml";
-import { type InferenceService, parseInferenceService } from "./schema.js";
+import { parseInferenceService } from "./schema.js";
+import type { InferenceService } from "./types.js";
 
 /**
  * The InferenceService as a YAML document. Strings that a YAML reader could take for something else are quoted:

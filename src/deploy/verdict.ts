@@ -4,7 +4,7 @@
  * whether a `False` is final for the spec being waited for, which depends on knowing what is still starting.
  */
 import { describeCondition, readiness } from "./conditions.js";
-import type { Condition, InferenceService } from "./schema.js";
+import type { Condition, InferenceService } from "./types.js";
 
 /**
  * Reasons KServe, Knative and Kubernetes report with status False while things are still starting (Standard

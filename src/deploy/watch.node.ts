@@ -9,7 +9,7 @@ import { describeCondition } from "./conditions.js";
 import { InferenceServiceFailedError } from "./failed-error.js";
 import { apiStatus, type Cluster, kubeError } from "./kube.node.js";
 import type { WaitOptions } from "./options.js";
-import type { Condition, InferenceService } from "./schema.js";
+import type { Condition, InferenceService } from "./types.js";
 import { type AppliedSpec, waitVerdict } from "./verdict.js";
 
 /** What the wait is about: the spec applied (whose status counts) and the deadline. */

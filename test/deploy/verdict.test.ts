@@ -1,6 +1,6 @@
 /** The give-up rules of deploy's wait, as a pure function: ready, failed (and which condition says so), or waiting. */
 import { describe, expect, it } from "vitest";
-import type { Condition, InferenceService } from "../../src/deploy/schema.js";
+import type { Condition, InferenceService } from "../../src/deploy/types.js";
 import { waitVerdict } from "../../src/deploy/verdict.js";
 
 function isvc(status: InferenceService["status"], metadata: Partial<InferenceService["metadata"]> = {}): InferenceService {
