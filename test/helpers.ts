@@ -11,6 +11,17 @@ export function thrown<E extends Error>(type: abstract new (...args: never[]) =>
   throw new Error(`expected a ${type.name}, but nothing was thrown`);
 }
 
+/**
+ * Check that a decoded tensor is there and of `datatype`, narrowing it as `if (t?.datatype === "INT64")` would:
+ * `t.data` is then that datatype's typed array, with no cast.
+ */
+export function expectDatatype<D extends import("kserve-client/tensor").Datatype>(
+  tensor: import("kserve-client/tensor").AnyTensor | undefined,
+  datatype: D,
+): asserts tensor is import("kserve-client/tensor").AnyTensor<D> {
+  expect(tensor?.datatype).toBe(datatype);
+}
+
 /** The chunks of a body as one byte array, as they go over the wire. */
 export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));

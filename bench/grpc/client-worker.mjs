@@ -33,7 +33,7 @@ function makeCalls() {
       return {
         // The tensor is built per call, as the raw client builds its request per call.
         small: async () => (await sdk.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], features)] })).output("output-0").data,
-        echo: async () => /** @type {Float32Array} */ ((await sdk.infer("echo", { inputs: [big] })).output("input-0").data),
+        echo: async () => (await sdk.infer("echo", { inputs: [big] })).output("input-0", "FP32").data,
       };
     }
     case "grpc-js": {

@@ -52,7 +52,7 @@ async function classify(): Promise<void> {
   try {
     const result = await clientFor(protocol).infer(model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] }, { signal: controller.signal });
     if (call !== latest) return; // A newer slider position is on its way; its answer is the one to show.
-    const classId = Number((result.output("output-0").data as BigInt64Array)[0]);
+    const classId = Number(result.output("output-0", "INT64").data[0]);
     show({ species: SPECIES[classId] ?? `class ${classId}`, classId: String(classId), protocol, latency: `${Math.round(performance.now() - started)} ms` });
   } catch (error) {
     if (call !== latest) return;

@@ -91,7 +91,7 @@ try {
   ];
   const res = await client.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
   const species = ["setosa", "versicolor", "virginica"];
-  const classes = /** @type {BigInt64Array} */ (res.output("output-0").data);
+  const classes = res.output("output-0", "INT64").data;
   console.log("iris classes:", classes, "→", Array.from(classes, (c) => species[Number(c)]));
   const echo = await client.infer("echo", { inputs: [ids, half] }, { binary: "always" });
   console.log("echo over the binary extension:", echo.output("user_ids").data, echo.output("scale").toArray());
@@ -112,7 +112,7 @@ try {
   try {
     const grpc = createGrpcClient({ transport });
     const grpcRes = await grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
-    const grpcClasses = /** @type {BigInt64Array} */ (grpcRes.output("output-0").data);
+    const grpcClasses = grpcRes.output("output-0", "INT64").data;
     console.log("iris classes over gRPC:", grpcClasses, "→", Array.from(grpcClasses, (c) => species[Number(c)]));
     const exact = await grpc.infer("echo", { inputs: [ids] });
     console.log("INT64 through raw_input_contents, exact:", exact.output("user_ids").data);

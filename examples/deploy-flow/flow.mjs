@@ -81,7 +81,7 @@ export async function runDeployFlow(options) {
     const answers = {};
     const species = (/** @type {ArrayLike<bigint | number>} */ classes) => Array.from(classes, (c) => SPECIES[Number(c)] ?? `class ${c}`);
     // The iris model answers INT64 class ids: a BigInt64Array, exact.
-    const classes = (/** @type {{ output(name: string): { data: unknown } }} */ result) => /** @type {BigInt64Array} */ (result.output("output-0").data);
+    const classes = (/** @type {import("kserve-client").InferResult} */ result) => result.output("output-0", "INT64").data;
 
     const v1Answer = await v1.predict(model, { instances: rows });
     answers["V1 :predict"] = species(/** @type {number[]} */ (v1Answer.predictions));

@@ -44,7 +44,7 @@ export function createClassifyHandler(options) {
     try {
       // The client's disconnect cancels the model call: no work for an answer nobody reads.
       const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] }, { signal: request.signal });
-      const classId = Number(/** @type {BigInt64Array} */ (result.output("output-0").data)[0]);
+      const classId = Number(result.output("output-0", "INT64").data[0]);
       return json(200, { class: classId, species: SPECIES[classId] ?? "unknown", model: result.modelName });
     } catch (error) {
       // The platform's log keeps the whole story; the caller gets only what it can act on.

@@ -46,7 +46,7 @@ export function createClassifyService(options) {
     const started = performance.now();
     try {
       const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] });
-      const classId = Number(/** @type {BigInt64Array} */ (result.output("output-0").data)[0]);
+      const classId = Number(result.output("output-0", "INT64").data[0]);
       send(200, { class: classId, species: SPECIES[classId] ?? "unknown", model: result.modelName, latencyMs: Math.round(performance.now() - started) });
     } catch (error) {
       if (!isKServeError(error)) return send(500, { error: "internal error" });

@@ -45,7 +45,7 @@ describe("TLS with authority", () => {
     tlsServer.seen.length = 0;
     const c = createGrpcClient({ transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: VHOST, tls: { ca: pki.ca } }) });
     const res = await c.infer("iris-classifier", iris);
-    expect(Array.from(res.output("output-0").data as BigInt64Array)).toEqual([0n, 2n]);
+    expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 2n]);
     await expect(c.serverLive()).resolves.toBe(true);
     expect(tlsServer.seen.length).toBeGreaterThanOrEqual(2);
     for (const seen of tlsServer.seen) {
@@ -163,7 +163,7 @@ describe("h2c with authority", () => {
     h2cServer.seen.length = 0;
     const c = createGrpcClient({ transport: transport({ baseUrl: h2cServer.url, authority: VHOST }) });
     const res = await c.infer("iris", iris);
-    expect(Array.from(res.output("output-0").data as BigInt64Array)).toEqual([0n, 2n]);
+    expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 2n]);
     expect(h2cServer.seen.map((s) => s.authority)).toEqual([VHOST]);
   });
 

@@ -167,8 +167,8 @@ describe("fromModelInferResponse with raw_output_contents", () => {
         ],
       }),
     );
-    expect(Array.from(res.output("i").data as BigInt64Array)).toEqual([INT64_MAX, INT64_MIN]);
-    expect(Array.from(res.output("u").data as BigUint64Array)).toEqual([UINT64_MAX, 0n]);
+    expect(Array.from(res.output("i", "INT64").data)).toEqual([INT64_MAX, INT64_MIN]);
+    expect(Array.from(res.output("u", "UINT64").data)).toEqual([UINT64_MAX, 0n]);
   });
 
   it("is a ProtocolError when the number of raw entries is not the number of outputs", () => {

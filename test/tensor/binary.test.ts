@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeTensorBody, encodeJsonTensor, encodeTensorBody, ProtocolError, Tensor, ValidationError } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
-import { concat, thrown } from "../helpers.js";
+import { concat, expectDatatype, thrown } from "../helpers.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -17,13 +17,13 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
     expect(fields).toEqual({ id: "req-2", model_name: "iris-classifier", model_version: null });
     expect(tensors).toHaveLength(1);
     const [out] = tensors;
-    expect(out!.name).toBe("output-0");
-    expect(out!.datatype).toBe("INT64");
-    expect(out!.shape).toEqual([3]);
-    expect(out!.data).toBeInstanceOf(BigInt64Array);
-    expect(Array.from(out!.data as BigInt64Array)).toEqual([0n, 1n, 2n]);
-    expect((out!.data as BigInt64Array).buffer).not.toBe(body.buffer); // copied once, because unaligned
-    expect(out!.parameters).toBeUndefined(); // binary_data_size is framing, not a tensor parameter
+    expectDatatype(out, "INT64");
+    expect(out.name).toBe("output-0");
+    expect(out.shape).toEqual([3]);
+    expect(out.data).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(out.data)).toEqual([0n, 1n, 2n]);
+    expect(out.data.buffer).not.toBe(body.buffer); // copied once, because unaligned
+    expect(out.parameters).toBeUndefined(); // binary_data_size is framing, not a tensor parameter
   });
 
   it("decodes the binary requests the real server accepted", () => {
@@ -36,9 +36,10 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
         key: "inputs",
         headerLength: request.headers["inference-header-content-length"],
       });
-      expect(tensors[0]!.datatype).toBe("FP32");
-      expect(tensors[0]!.shape).toEqual(shape);
-      expect(Array.from(tensors[0]!.data as Float32Array).slice(0, 4)).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
+      const [input] = tensors;
+      expectDatatype(input, "FP32");
+      expect(input.shape).toEqual(shape);
+      expect(Array.from(input.data).slice(0, 4)).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
       if (name === "v2-infer-binary-out") {
         expect(fields).toEqual({ id: "req-2", outputs: [{ name: "output-0", parameters: { binary_data: true } }] });
       }
@@ -56,7 +57,9 @@ describe("decodeTensorBody on real KServe 0.14.1 bodies", () => {
     const response = kserveFixture("v2-infer-json").response;
     const { fields, tensors } = decodeTensorBody(bodyBytes(response.body), { key: "outputs" });
     expect(fields).toEqual({ model_name: "iris-classifier", model_version: null, id: "req-1", parameters: null });
-    expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual([0n, 1n]);
+    const [out] = tensors;
+    expectDatatype(out, "INT64");
+    expect(Array.from(out.data)).toEqual([0n, 1n]);
   });
 });
 
@@ -229,10 +232,12 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
     `{"outputs":[{"name":"o","shape":${JSON.stringify(shape)},"datatype":"${datatype}","data":${data}${extra}}]}`;
 
   it("reads INT64 and UINT64 exactly, whitespace and all", () => {
-    const i64 = decode(out("INT64", [4], "[ -9223372036854775808 , 9223372036854775807,\n1,-1 ]")).tensors[0]!;
-    expect(Array.from(i64.data as BigInt64Array)).toEqual([-9223372036854775808n, 9223372036854775807n, 1n, -1n]);
-    const u64 = decode(out("UINT64", [3], "[18446744073709551615,9223372036854775808,0]")).tensors[0]!;
-    expect(Array.from(u64.data as BigUint64Array)).toEqual([18446744073709551615n, 9223372036854775808n, 0n]);
+    const [i64] = decode(out("INT64", [4], "[ -9223372036854775808 , 9223372036854775807,\n1,-1 ]")).tensors;
+    expectDatatype(i64, "INT64");
+    expect(Array.from(i64.data)).toEqual([-9223372036854775808n, 9223372036854775807n, 1n, -1n]);
+    const [u64] = decode(out("UINT64", [3], "[18446744073709551615,9223372036854775808,0]")).tensors;
+    expectDatatype(u64, "UINT64");
+    expect(Array.from(u64.data)).toEqual([18446744073709551615n, 9223372036854775808n, 0n]);
   });
 
   it("reads nested rows exactly", () => {
@@ -263,8 +268,9 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
   });
 
   it("keeps floats, -0 and literals in arrays that also hold big integers", () => {
-    const t = decode(out("FP64", [4], "[12345678901234567890,-0,0.5,null]")).tensors[0]!;
-    const values = Array.from(t.data as Float64Array);
+    const [t] = decode(out("FP64", [4], "[12345678901234567890,-0,0.5,null]")).tensors;
+    expectDatatype(t, "FP64");
+    const values = Array.from(t.data);
     expect(values[0]).toBe(12345678901234567890);
     expect(Object.is(values[1], -0)).toBe(true);
     expect(values.slice(2)).toEqual([0.5, NaN]);

@@ -10,7 +10,7 @@ import {
   type JsonValue,
 } from "kserve-client/tensor";
 import { kserveFixture } from "../fixtures.js";
-import { thrown } from "../helpers.js";
+import { expectDatatype, thrown } from "../helpers.js";
 
 describe("encodeJsonData", () => {
   it("writes every datatype in its JSON form, flat and row-major", () => {
@@ -70,7 +70,8 @@ describe("BYTES and the byte-order mark", () => {
     const t = Tensor.bytes("b", [2], [new Uint8Array([0xef, 0xbb, 0xbf, 0x41]), "\ufeffB"]);
     const back = tensorFromJson(parseJson(encodeJsonTensor(t)));
     expect(back.data).toEqual(t.data);
-    expect(Array.from((back.data as Uint8Array[])[0]!)).toEqual([0xef, 0xbb, 0xbf, 0x41]);
+    expectDatatype(back, "BYTES");
+    expect(Array.from(back.data[0]!)).toEqual([0xef, 0xbb, 0xbf, 0x41]);
   });
 });
 
@@ -91,10 +92,10 @@ describe("tensorFromJson", () => {
     const body = parseJson((exchange.response.body as { text: string }).text) as { outputs: JsonValue[] };
     const out = tensorFromJson(body.outputs[0]!, "outputs[0]");
     expect(out.name).toBe("output-0");
-    expect(out.datatype).toBe("INT64");
+    expectDatatype(out, "INT64");
     expect(out.shape).toEqual([2]);
     expect(out.data).toBeInstanceOf(BigInt64Array);
-    expect(Array.from(out.data as BigInt64Array)).toEqual([0n, 1n]);
+    expect(Array.from(out.data)).toEqual([0n, 1n]);
     expect(out.parameters).toBeUndefined(); // "parameters": null is read as absent
   });
 
@@ -102,25 +103,35 @@ describe("tensorFromJson", () => {
     const text = '{"outputs":[{"name":"a","shape":[2],"datatype":"INT64","data":[-9223372036854775808,9223372036854775807]},' +
       '{"name":"b","shape":[1],"datatype":"UINT64","data":[18446744073709551615]}]}';
     const body = parseJson(text) as { outputs: JsonValue[] };
-    expect(Array.from(tensorFromJson(body.outputs[0]!).data as BigInt64Array)).toEqual([-9223372036854775808n, 9223372036854775807n]);
-    expect(Array.from(tensorFromJson(body.outputs[1]!).data as BigUint64Array)).toEqual([18446744073709551615n]);
+    const [a, b] = body.outputs.map((entry) => tensorFromJson(entry));
+    expectDatatype(a, "INT64");
+    expectDatatype(b, "UINT64");
+    expect(Array.from(a.data)).toEqual([-9223372036854775808n, 9223372036854775807n]);
+    expect(Array.from(b.data)).toEqual([18446744073709551615n]);
   });
 
   it("reads null as NaN for floats (KServe, MLServer) and Triton's bare tokens", () => {
     const body = parseJson('[{"name":"f","shape":[4],"datatype":"FP32","data":[null,NaN,Infinity,-Infinity]}]') as JsonValue[];
-    expect(Array.from(tensorFromJson(body[0]!).data as Float32Array)).toEqual([NaN, NaN, Infinity, -Infinity]);
+    const floats = tensorFromJson(body[0]!);
+    expectDatatype(floats, "FP32");
+    expect(Array.from(floats.data)).toEqual([NaN, NaN, Infinity, -Infinity]);
     const half = tensorFromJson({ name: "h", shape: [1], datatype: "FP16", data: [null] });
-    expect((half.toArray() as number[])[0]).toBeNaN();
+    expect(half.at(0)).toBeNaN();
   });
 
   it("accepts nested data (custom models, MLServer) and flattens it", () => {
     const t = tensorFromJson({ name: "n", shape: [2, 2], datatype: "FP64", data: [[1, 2], [3, 4]] });
-    expect(Array.from(t.data as Float64Array)).toEqual([1, 2, 3, 4]);
+    expectDatatype(t, "FP64");
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
   });
 
   it("decodes BOOL and BYTES", () => {
-    expect(Array.from(tensorFromJson({ name: "b", shape: [2], datatype: "BOOL", data: [true, false] }).data as Uint8Array)).toEqual([1, 0]);
-    expect((tensorFromJson({ name: "s", shape: [1], datatype: "BYTES", data: ["héllo"] }) as Tensor<"BYTES">).strings()).toEqual(["héllo"]);
+    const bools = tensorFromJson({ name: "b", shape: [2], datatype: "BOOL", data: [true, false] });
+    const words = tensorFromJson({ name: "s", shape: [1], datatype: "BYTES", data: ["héllo"] });
+    expectDatatype(bools, "BOOL");
+    expectDatatype(words, "BYTES");
+    expect(Array.from(bools.data)).toEqual([1, 0]);
+    expect(words.strings()).toEqual(["héllo"]);
   });
 
   it("reports server inconsistencies as ProtocolError naming tensor and place", () => {

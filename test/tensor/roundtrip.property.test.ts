@@ -15,7 +15,7 @@ import {
   tensorToBytes,
   type Datatype,
 } from "kserve-client/tensor";
-import { concat } from "../helpers.js";
+import { concat, expectDatatype } from "../helpers.js";
 
 const RUNS = 1000;
 
@@ -115,9 +115,11 @@ describe("64-bit integers in JSON, both ways", () => {
     const text = `{"outputs":[${encodeJsonTensor(i)},${encodeJsonTensor(u)}]}`;
     expect(text).toContain("[-9223372036854775808,9223372036854775807]");
     expect(text).toContain("[18446744073709551615]");
-    const { tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
-    expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual([-9223372036854775808n, 9223372036854775807n]);
-    expect(Array.from(tensors[1]!.data as BigUint64Array)).toEqual([18446744073709551615n]);
+    const [i64, u64] = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" }).tensors;
+    expectDatatype(i64, "INT64");
+    expectDatatype(u64, "UINT64");
+    expect(Array.from(i64.data)).toEqual([-9223372036854775808n, 9223372036854775807n]);
+    expect(Array.from(u64.data)).toEqual([18446744073709551615n]);
   });
 
   it("any INT64 value survives a response that also holds ordinary numbers", () => {
@@ -125,7 +127,9 @@ describe("64-bit integers in JSON, both ways", () => {
       fc.property(fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 16 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (values, score) => {
         const text = `{"parameters":{"score":${JSON.stringify(score)}},"outputs":[${encodeJsonTensor(Tensor.int64("i", [values.length], values))}]}`;
         const { fields, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
-        expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(values);
+        const [out] = tensors;
+        expectDatatype(out, "INT64");
+        expect(Array.from(out.data)).toEqual(values);
         // An integer token past 2^53 comes back as an exact bigint; every other number as itself.
         const token = JSON.stringify(score);
         const expected = /^-?\d+$/.test(token) && !Number.isSafeInteger(score) ? BigInt(token) : (JSON.parse(token) as number);
@@ -152,8 +156,9 @@ describe("64-bit integer arrays through decodeTensorBody (the exact parser's pac
       fc.property(values, fc.boolean(), (list, spaced) => {
         const sep = spaced ? " ,\n " : ",";
         const text = `{"outputs":[{"name":"x","shape":[${list.length}],"datatype":"${datatype}","data":[${list.join(sep)}]}]}`;
-        const { tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
-        expect(Array.from(tensors[0]!.data as BigInt64Array)).toEqual(list);
+        const [out] = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" }).tensors;
+        expectDatatype(out, datatype);
+        expect(Array.from(out.data)).toEqual(list);
       }),
       { numRuns: RUNS },
     );

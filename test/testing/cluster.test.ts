@@ -178,7 +178,7 @@ describe.each(["Knative", "Standard"] as MockDeploymentMode[])("calling the mode
     const input = Tensor.fp32("input-0", [ROWS.length, 4], ROWS.flat());
     for (const binary of ["never", "always"] as const) {
       const answer = await v2.infer("sklearn-iris", { inputs: [input] }, { binary });
-      expect(Array.from(answer.output("output-0").data as BigInt64Array, Number)).toEqual(CLASSES);
+      expect(Array.from(answer.output("output-0", "INT64").data, Number)).toEqual(CLASSES);
     }
     await expect(v2.modelReady("sklearn-iris")).resolves.toBe(true);
 
@@ -186,7 +186,7 @@ describe.each(["Knative", "Standard"] as MockDeploymentMode[])("calling the mode
     closeAfterTest(() => transport.close());
     const grpc = createGrpcClient({ transport });
     const answer = await grpc.infer("sklearn-iris", { inputs: [input] });
-    expect(Array.from(answer.output("output-0").data as BigInt64Array, Number)).toEqual(CLASSES);
+    expect(Array.from(answer.output("output-0", "INT64").data, Number)).toEqual(CLASSES);
   });
 
   it("the model is named after the InferenceService; the host matches whatever its case and port", async () => {

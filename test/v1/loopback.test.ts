@@ -1,7 +1,7 @@
 /** The V1 client end to end against startMockKServe on loopback, through both HttpClients. */
 import { describe, expect, it } from "vitest";
 import { ConnectionError, HttpError, Tensor, createV1Client } from "kserve-client";
-import { rejection } from "../helpers.js";
+import { expectDatatype, rejection } from "../helpers.js";
 import { useLoopbackMock } from "../loopback.js";
 
 const loopback = useLoopbackMock();
@@ -28,7 +28,9 @@ describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
     const ids = [9007199254740993n, -9223372036854775808n, 9223372036854775807n];
     const res = await v1().predict("echo", { instances: Tensor.int64("ids", [3], ids) });
     expect(res.predictions).toEqual(ids);
-    expect(Array.from(res.tensor().data as BigInt64Array)).toEqual(ids);
+    const tensor = res.tensor();
+    expectDatatype(tensor, "INT64");
+    expect(Array.from(tensor.data)).toEqual(ids);
   });
 
   it("model ready, list, live; unknown models and models not ready", async () => {

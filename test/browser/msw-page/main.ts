@@ -28,8 +28,8 @@ async function run(): Promise<Record<string, unknown>> {
     (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
   );
   return {
-    classes: Array.from(iris.output("output-0").data as BigInt64Array, String),
-    echo: Array.from(echo.output("x").data as BigInt64Array, String),
+    classes: Array.from(iris.output("output-0", "INT64").data, String),
+    echo: Array.from(echo.output("x", "INT64").data, String),
     missing,
     server,
   };
