@@ -44,6 +44,9 @@ export type AnyTensor<D extends Datatype = Datatype> = D extends Datatype ? Tens
  * The constructor checks everything: the shape, that the element count matches it, and that every value
  * fits the datatype (out-of-range or non-integer values are errors, never wrapped or rounded).
  *
+ * Tensors that come back from a server are {@link AnyTensor}s: check `datatype` to narrow `data`, or ask a result
+ * for the datatype with `res.output(name, "INT64")`.
+ *
  * @example
  * ```ts
  * const x = Tensor.fp32("input-0", [1, 4], [[5.1, 3.5, 1.4, 0.2]]);
