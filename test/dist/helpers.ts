@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -108,6 +108,23 @@ export async function packAndInstall(): Promise<PackedPackage> {
   }
 }
 
+/**
+ * A second consumer project beside `pkg`'s (so `pkg.cleanup()` removes it too) with the same tarball installed and
+ * none of the optional peers, as a user who has not installed them has it; the probes are copied in. Returns its
+ * directory.
+ */
+export async function installWithoutPeers(pkg: PackedPackage): Promise<string> {
+  const consumerDir = join(dirname(pkg.consumerDir), "consumer-without-peers");
+  await mkdir(consumerDir);
+  await writeFile(
+    join(consumerDir, "package.json"),
+    `${JSON.stringify({ name: "kserve-client-dist-consumer-without-peers", version: "0.0.0", private: true }, null, 2)}\n`,
+  );
+  await run("npm", ["install", pkg.tarball, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: consumerDir, timeoutMs: 300_000 });
+  for (const probe of await readdir(PROBES_DIR)) await copyFile(join(PROBES_DIR, probe), join(consumerDir, probe));
+  return consumerDir;
+}
+
 /** The Node 24 binary, through the script's CLI so that its CLI mode is exercised too. */
 export async function ensureNode24(): Promise<string> {
   const { stdout } = await run(process.execPath, [join(REPO_ROOT, "scripts", "ensure-node24.mjs")], {
@@ -172,7 +189,7 @@ export interface DualReport {
   sameClassesAsRoot: { esm: Record<string, boolean>; cjs: Record<string, boolean> };
 }
 
-export type Probe = "exports.mjs" | "exports.cjs" | "dual.mjs";
+export type Probe = "exports.mjs" | "exports.cjs" | "dual.mjs" | "no-peers.mjs" | "no-peers.cjs";
 
 /** Runs one of test/dist/probes (copied into the consumer project) with the given Node and parses its report. */
 export async function runProbe<T>(

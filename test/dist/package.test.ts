@@ -11,8 +11,10 @@ import {
   ensureNode24,
   type ExportsReport,
   importableSubpaths,
+  installWithoutPeers,
   type PackedPackage,
   packAndInstall,
+  probeEnv,
   REPO_ROOT,
   run,
   runProbe,
@@ -269,6 +271,70 @@ for (const { label, node, version } of runtimes) {
     });
   });
 }
+
+describe("installed without the optional peers", () => {
+  // A user who installs only kserve-client: each entry loads, and what needs a peer says which and how to install
+  // it (a ConfigError), never the loader's raw "Cannot find package". Only ./grpc/descriptors, protobuf's own
+  // descriptors, needs @bufbuild/protobuf to load.
+  const PEERS = ["msw", "@connectrpc/connect", "@connectrpc/connect-node", "@connectrpc/connect-web", "@bufbuild/protobuf", "@kubernetes/client-node"];
+  const LOADER_ERROR = /ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:module|package)/;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    dir = await installWithoutPeers(pkg());
+  });
+
+  function consumer(): string {
+    if (dir === undefined) throw new Error("the project without peers was not installed (see the beforeAll error)");
+    return dir;
+  }
+
+  /** Runs a probe there with the current Node; its report and everything it printed. */
+  async function probe<T>(file: string, args: string[] = []): Promise<{ report: T; output: string }> {
+    const { stdout, stderr } = await run(process.execPath, [file, ...args], { cwd: consumer(), timeoutMs: 60_000, env: probeEnv() });
+    return { report: JSON.parse(stdout) as T, output: `${stdout}\n${stderr}` };
+  }
+
+  it("has none of the peers", async () => {
+    const { existsSync } = await import("node:fs");
+    expect(PEERS.filter((name) => existsSync(join(consumer(), "node_modules", name)))).toEqual([]);
+  });
+
+  it("import() and require() load every entry but ./grpc/descriptors", async () => {
+    const entries = subpaths();
+    const [esm, cjs] = await Promise.all([probe<ExportsReport>("exports.mjs", [JSON.stringify(entries)]), probe<ExportsReport>("exports.cjs", [JSON.stringify(entries)])]);
+    const withoutProtobuf = entries.filter((subpath) => subpath !== "./grpc/descriptors");
+    expect(loadProblems(esm.report, withoutProtobuf)).toEqual([]);
+    expect(loadProblems(cjs.report, withoutProtobuf)).toEqual([]);
+    expect(esm.report.entries["./grpc/descriptors"]?.error).toContain("@bufbuild/protobuf");
+  });
+
+  for (const file of ["no-peers.mjs", "no-peers.cjs"]) {
+    it(`${file}: startMockKServe serves V2 REST; createKServeHandlers and a gRPC call are ConfigErrors that say what to install`, async () => {
+      interface Outcome {
+        threw: boolean;
+        configError?: boolean;
+        code?: string;
+        message?: string;
+      }
+      const { report, output } = await probe<{ mock: { grpcUrl: string | null; classes: string[] }; handlers: Outcome; grpc: Outcome }>(file);
+      expect(report.mock).toEqual({ grpcUrl: null, classes: ["0", "2"] });
+      expect(report.handlers).toEqual({
+        threw: true,
+        configError: true,
+        code: "invalid_argument",
+        message: expect.stringMatching(/createKServeHandlers needs msw \(.*\): npm install --save-dev msw@2/),
+      });
+      expect(report.grpc).toEqual({
+        threw: true,
+        configError: true,
+        code: "invalid_argument",
+        message: expect.stringMatching(/kserve-client\/grpc needs @connectrpc\/connect and @bufbuild\/protobuf \(.*\): npm install @connectrpc\/connect @bufbuild\/protobuf/),
+      });
+      expect(output).not.toMatch(LOADER_ERROR);
+    });
+  }
+});
 
 describe("what browsers and edge runtimes load", () => {
   /** Every file an ESM entry reaches through relative imports, with the bare specifiers those files import. */
