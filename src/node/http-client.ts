@@ -220,6 +220,14 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
     // undici refused the request itself (e.g. a header value with a line break): sending it again cannot help.
     return new ConfigError(`${request.url}: the request cannot be sent: ${detail}.`, { cause: error });
   }
+  const http2 = http2Only(error);
+  if (http2 !== undefined) {
+    return new ConnectionError(
+      `${request.url}: the server speaks HTTP/2 only (a gRPC port?): ${http2}. Use kserve-client/grpc (createGrpcClient with createNodeGrpcTransport), ` +
+        "or the REST port: KServe serves REST on port 8080 and gRPC on 8081.",
+      { cause: error, retryable: false },
+    );
+  }
   const side = certificateAtFault(code);
   if (side !== undefined) {
     const refused =
@@ -229,6 +237,23 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
     return new ConnectionError(`${refused}: ${detail} (${String(code)}). ${certificateAdvice(side, "createNodeHttpClient", "host")}`, { cause: error, retryable: false });
   }
   return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, { cause: error });
+}
+
+/**
+ * How undici's failure shows that the server speaks only HTTP/2, or undefined. An HTTP/2-only server (a gRPC
+ * server without HTTP/1.1) answers an HTTP/1.1 request with HTTP/2 frames: its SETTINGS (the server's connection
+ * preface), or a GOAWAY. undici's HTTP/1.1 parser rejects them as an HTTPParserError ("Response does not match
+ * the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)"), its `data` the bytes it could not parse, decoded as
+ * UTF-8: a frame header there (a length below 64 KiB, type 0x4 SETTINGS or 0x7 GOAWAY, no flags, stream 0) is
+ * the sign. Over TLS such a server refuses HTTP/1.1 in the handshake instead (ALPN: alert no_application_protocol).
+ */
+export function http2Only(error: unknown): string | undefined {
+  const { name, code, data } = (error ?? {}) as { name?: unknown; code?: unknown; data?: unknown };
+  if (name === "HTTPParserError" && typeof data === "string" && /^\0[^]{2}[\x04\x07]\0{5}/.test(data)) {
+    return `it answered this HTTP/1.1 request with an HTTP/2 ${data.charCodeAt(3) === 4 ? "SETTINGS" : "GOAWAY"} frame`;
+  }
+  if (code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL") return "over TLS it refused HTTP/1.1 (ALPN; ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL)";
+  return undefined;
 }
 
 /** `http://h:1/a?b` → origin `http://h:1`, path `/a?b`; cheaper than new URL() per request. */

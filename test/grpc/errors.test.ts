@@ -3,7 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { ConnectionError, KServeError } from "../../src/core/errors.js";
 import { codeForGrpcStatus, fromConnectError, recogniseKServeUnknown } from "../../src/grpc/errors.js";
-import { certificateFailure } from "../../src/node/grpc-errors.js";
+import { certificateFailure, nodeGrpcFailures, notGrpcServer } from "../../src/node/grpc-errors.js";
 
 const place = { rpc: "ModelInfer", model: "iris" };
 const fromServer = { "grpc-status": "0" };
@@ -204,5 +204,34 @@ describe("fromConnectError", () => {
     expect(error.rawMessage).toContain("ServerLive");
     expect(error.rawMessage.length).toBeGreaterThan("ServerLive".length);
     expect(error.model).toBeUndefined();
+  });
+});
+
+describe("notGrpcServer (the Node build): a server that does not speak HTTP/2", () => {
+  const protocolError = () => Object.assign(new Error("Protocol error"), { code: "ERR_HTTP2_ERROR", errno: -505 });
+
+  it("Node's 'Protocol error' (-505: the first bytes were not an HTTP/2 frame) is a non-retryable ConnectionError naming the REST port", () => {
+    const error = fromConnectError(new ConnectError("Protocol error", Code.Internal, undefined, undefined, protocolError()), place, nodeGrpcFailures);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ code: "unavailable", retryable: false, model: "iris", grpcCode: Code.Internal });
+    expect(error.rawMessage).toBe(
+      'gRPC ModelInfer of model "iris": the server is not a gRPC (HTTP/2) server: its answer was not HTTP/2, as an HTTP/1.1 server\'s is. ' +
+        "Is baseUrl the REST port? KServe serves gRPC on port 8081 and REST on 8080; through an ingress, the gateway must route gRPC (HTTP/2) to the model. " +
+        "For REST, use createV2Client.",
+    );
+  });
+
+  it("a TLS server that refuses HTTP/2 (ALPN) too", () => {
+    const alert = Object.assign(new Error("tlsv1 alert no application protocol"), { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" });
+    const error = fromConnectError(new ConnectError(alert.message, Code.Unavailable, undefined, undefined, alert), place, nodeGrpcFailures);
+    expect(error).toMatchObject({ retryable: false });
+    expect(error.rawMessage).toContain('over TLS it refused HTTP/2 (ALPN "h2")');
+  });
+
+  it("leaves other HTTP/2 errors, and other errnos, to the universal mapping", () => {
+    const other = Object.assign(new Error("Protocol error"), { code: "ERR_HTTP2_ERROR", errno: -902 });
+    expect(notGrpcServer(new ConnectError("x", Code.Internal, undefined, undefined, other), place, "ModelInfer")).toBeUndefined();
+    const goaway = Object.assign(new Error("goaway"), { code: "ERR_HTTP2_GOAWAY_SESSION" });
+    expect(notGrpcServer(new ConnectError("x", Code.Unavailable, undefined, undefined, goaway), place, "ModelInfer")).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
-import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
+import { createNodeHttpClient, http2Only, type NodeHttpClient } from "../../src/node/http-client.js";
 import { createTestPki, startOpensslServer, type TestPki } from "./tls.js";
 import { httpRequest, rejection } from "../helpers.js";
 
@@ -256,6 +256,44 @@ describe("waiting for a connection", () => {
       expect((error as Error).message).toContain("the request cannot be sent");
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe("http2Only: undici's sign that the server speaks only HTTP/2", () => {
+  /** undici's HTTPParserError as it reports an answer that is not HTTP/1.1: the unparsed bytes, decoded as UTF-8. */
+  const parserError = (bytes: number[]) =>
+    Object.assign(new Error("Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)"), { name: "HTTPParserError", code: undefined, data: Buffer.from(bytes).toString() });
+  const SETTINGS = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+  // grpc-go's and grpcio's SETTINGS carry values (bytes past 0x7f too); a GOAWAY with a long debug text has a length byte past 0x7f.
+  const SETTINGS_WITH_VALUES = [0, 0, 0x12, 4, 0, 0, 0, 0, 0, 0, 3, 0x7f, 0xff, 0xff, 0xff, 0, 4, 0, 0x40, 0, 0, 0, 6, 0, 0, 0x40, 0];
+  const GOAWAY = [0, 0, 0xc8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+
+  it.each([
+    ["an empty SETTINGS frame (Node's)", SETTINGS, "SETTINGS"],
+    ["a SETTINGS frame with values", SETTINGS_WITH_VALUES, "SETTINGS"],
+    ["a GOAWAY frame", GOAWAY, "GOAWAY"],
+  ])("recognises %s", (_name, bytes, frame) => {
+    expect(http2Only(parserError(bytes))).toBe(`it answered this HTTP/1.1 request with an HTTP/2 ${frame} frame`);
+  });
+
+  it("recognises a TLS server that refuses HTTP/1.1 in the handshake", () => {
+    expect(http2Only(Object.assign(new Error("tlsv1 alert no application protocol"), { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" }))).toContain("refused HTTP/1.1");
+  });
+
+  it.each([
+    ["another protocol's greeting", [...Buffer.from("SSH-2.0-OpenSSH_9.6\r\n")]],
+    ["a SETTINGS ACK", [0, 0, 0, 4, 1, 0, 0, 0, 0]],
+    ["a frame on a stream", [0, 0, 0, 7, 0, 0, 0, 0, 1]],
+    ["a DATA frame", [0, 0, 4, 0, 0, 0, 0, 0, 0]],
+    ["too few bytes", [0, 0, 0, 4, 0]],
+  ])("leaves alone %s", (_name, bytes) => {
+    expect(http2Only(parserError(bytes))).toBeUndefined();
+  });
+
+  it("leaves alone other failures", () => {
+    for (const error of [undefined, null, "text", new Error("other side closed"), Object.assign(new Error("reset"), { code: "ECONNRESET" })]) {
+      expect(http2Only(error)).toBeUndefined();
     }
   });
 });
