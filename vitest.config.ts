@@ -111,6 +111,7 @@ export default defineConfig({
         test: {
           name: "dist",
           include: ["test/dist/**/*.test.ts"],
+          globalSetup: ["test/dist/pack.global.ts"],
           environment: "node",
           testTimeout: 300_000,
           hookTimeout: 600_000,

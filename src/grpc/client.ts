@@ -12,7 +12,8 @@ import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
 import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
 import { AbortError, afterAttempts, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
-import { checkInferRequest, waitUntilReady } from "../core/inference.js";
+import { checkInferRequest } from "../core/inference.js";
+import { type Readiness, waitUntilReady } from "../core/wait.js";
 import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
 import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
 import { sleep } from "../core/sleep.js";
@@ -176,16 +177,18 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     }
   }
 
-  const ready = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean) => {
+  const readiness = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean): Promise<Readiness> => {
     const isAnswer = notFoundIsFalse ? (error: KServeError) => error.code === "not_found" : undefined;
     try {
       const response = (await unary(method as DescMethodUnary<DescMessage, DescMessage>, message as never, call, place, isAnswer)) as { ready?: boolean; live?: boolean };
-      return response.ready ?? response.live ?? false;
+      const ready = response.ready ?? response.live ?? false;
+      return ready ? { ready } : { ready, answer: `answered ${place.rpc} ${response.ready === undefined ? "live" : "ready"}: false` };
     } catch (error) {
-      if (isAnswer !== undefined && isKServeError(error) && isAnswer(error)) return false;
+      if (isAnswer !== undefined && isKServeError(error) && isAnswer(error)) return { ready: false, answer: `answered NOT_FOUND: ${error.rawMessage}` };
       throw error;
     }
   };
+  const ready = async (...args: Parameters<typeof readiness>) => (await readiness(...args)).ready;
 
   const client: V2Client = {
     async infer(model: string, request: InferRequest, call: InferCallOptions = {}) {
@@ -209,7 +212,8 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
       const m = await unary(service.modelMetadata, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelMetadata", model });
       return toModelMetadata(m);
     },
-    waitForModelReady: async (model, wait = {}) => waitUntilReady((call) => client.modelReady(model, call), checkModel(model), wait),
+    waitForModelReady: async (model, wait = {}) =>
+      waitUntilReady((call) => readiness(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true), checkModel(model), wait),
   };
   return client;
 }

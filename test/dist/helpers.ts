@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PROBES_DIR = fileURLToPath(new URL("./probes/", import.meta.url));
@@ -58,7 +59,7 @@ export function probeEnv(): NodeJS.ProcessEnv {
 }
 
 export interface PackedPackage {
-  /** The tarball `npm pack` wrote. */
+  /** The tarball `npm pack` wrote (once, for the whole dist project). */
   tarball: string;
   /** A throwaway project that has the tarball installed as a dependency, with the probes copied in. */
   consumerDir: string;
@@ -70,21 +71,17 @@ export interface PackedPackage {
   cleanup(): Promise<void>;
 }
 
-/** Packs the repo (prepack builds it) and installs the tarball into a fresh consumer project. */
+/**
+ * Installs the tarball the dist project's global setup packed (pack.global.ts) into a fresh consumer project,
+ * with the optional peers.
+ */
 export async function packAndInstall(): Promise<PackedPackage> {
   const root = await mkdtemp(join(tmpdir(), "kserve-client-dist-"));
   const cleanup = () => rm(root, { recursive: true, force: true });
   try {
-    const packDir = join(root, "pack");
     const consumerDir = join(root, "consumer");
-    await mkdir(packDir);
     await mkdir(consumerDir);
-
-    // stdout mixes the prepack build log with npm's own output, so the tarball is found on disk instead.
-    await run("npm", ["pack", "--pack-destination", packDir], { timeoutMs: 300_000 });
-    const tarballs = (await readdir(packDir)).filter((name) => name.endsWith(".tgz"));
-    if (tarballs.length !== 1) throw new Error(`expected one tarball in ${packDir}, found ${JSON.stringify(tarballs)}`);
-    const tarball = join(packDir, tarballs[0]!);
+    const tarball = inject("kserveTarball");
 
     await writeFile(
       join(consumerDir, "package.json"),

@@ -14,6 +14,7 @@ const entries = {
   "kserve-client/v2": () => import("kserve-client/v2"),
   "kserve-client/tensor": () => import("kserve-client/tensor"),
   "kserve-client/grpc": () => import("kserve-client/grpc"),
+  "kserve-client/grpc/descriptors": () => import("kserve-client/grpc/descriptors"),
   "kserve-client/node": () => import("kserve-client/node"),
   "kserve-client/testing": () => import("kserve-client/testing"),
   "kserve-client/deploy": () => import("kserve-client/deploy"),

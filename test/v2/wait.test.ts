@@ -42,3 +42,19 @@ describe("waitForModelReady's timeout", () => {
     expect((error as TimeoutError).message).not.toMatch(/\.\.$/);
   });
 });
+
+describe("waitForModelReady over gRPC", () => {
+  it("names the server's NOT_FOUND answer for an unknown model", async () => {
+    const { createGrpcClient } = await import("kserve-client/grpc");
+    const { createNodeGrpcTransport } = await import("kserve-client/node");
+    const transport = createNodeGrpcTransport({ baseUrl: mock.grpcUrl! });
+    try {
+      const error = await rejection(createGrpcClient({ transport }).waitForModelReady("never-there", { timeoutMs: 700 }));
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as TimeoutError).message).toMatch(/^\[deadline_exceeded\] Model "never-there" was not ready within 700 ms \(\d+ checks\); the last check answered NOT_FOUND: Model with name never-there does not exist\.?/);
+      expect((error as TimeoutError).message).not.toContain("..");
+    } finally {
+      transport.close();
+    }
+  });
+});
