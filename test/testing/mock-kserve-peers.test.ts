@@ -27,7 +27,7 @@ describe("startMockKServe without @connectrpc/connect-node", () => {
     try {
       expect(mock.grpcUrl).toBeUndefined();
       const res = await createV2Client({ baseUrl: mock.url }).infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
-      expect(Array.from(res.output("output-0").data as BigInt64Array)).toEqual([0n]);
+      expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n]);
 
       const grpc = createGrpcClient({ transport: createGrpcWebTransport({ baseUrl: mock.url }), retry: false });
       const error = await rejection(grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] }));
