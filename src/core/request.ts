@@ -3,20 +3,11 @@
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
-import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
+import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
-import {
-  type AttemptOutcome,
-  fitsBeforeDeadline,
-  parseRetryAfter,
-  resolveRetryPolicy,
-  retryDecision,
-  retryDelay,
-  type RetryOptions,
-  type RetryPolicy,
-  milliseconds,
-} from "./retry.js";
-import { sleep } from "./sleep.js";
+import { type CallObserver, type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "./call-runner.js";
+import { milliseconds, parseRetryAfter, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
+import { deadlineSignal, untilAborted } from "../internal/signals.js";
 
 /** Receives one debug line per attempt and per retry; never sees credentials. */
 export interface Logger {
@@ -86,13 +77,12 @@ export interface Endpoint {
  * @throws {AbortError} when the caller's signal aborted
  */
 export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOptions = {}): Promise<HttpResponse> {
-  const now = ctx.now ?? Date.now;
   const prepared = prepare(ctx);
+  const { clock } = prepared;
   const policy = call.retry === undefined ? prepared.policy : resolveRetryPolicy(ctx.retry, call.retry);
   const limit = call.timeoutMs ?? ctx.timeoutMs;
   // Infinity means no limit; anything else must be a timer setTimeout can honour.
   const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
-  const deadline = timeoutMs === undefined ? undefined : now() + timeoutMs;
   const url = joinTrimmed(prepared.base, endpoint.path);
   const staticHeaders = call.headers === undefined ? prepared.headers : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
 
@@ -100,149 +90,87 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   if (callerSignal?.aborted) throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
   // With a deadline, one signal for everything in flight that both the caller's cancel and the timer abort.
   // Without one, the caller's signal (if any) is used as it is: an AbortController per call is not free.
-  let controller: AbortController | undefined;
-  let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const onCallerAbort = () => controller!.abort(callerSignal!.reason);
-  if (timeoutMs !== undefined) {
-    controller = new AbortController();
-    callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-    timer = setTimeout(() => {
-      if (controller!.signal.aborted) return; // the caller cancelled first: that is the story
-      timedOut = true;
-      controller!.abort(new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`));
-    }, timeoutMs);
-  }
-  const signal = controller?.signal ?? callerSignal;
-
-  let lastError: KServeError | undefined;
-  /** Attempts started so far. */
-  let attempts = 0;
-  const stopped = (): KServeError => {
-    // After retries, the message says how many attempts there were and what the last one met.
-    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const retried = attempts > 1 ? attempts : undefined;
-    if (timedOut) return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
-      cause: lastError,
-      model: endpoint.model,
-      attempts: retried,
-    });
-    return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
-  };
+  const limited = timeoutMs === undefined ? undefined : deadlineSignal(timeoutMs, () => new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`), callerSignal);
+  const signal = limited?.signal ?? callerSignal;
+  const maxResponseBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   try {
-    for (let attempt = 0; ; attempt++) {
-      attempts = attempt + 1;
-      const started = now();
-      let outcome: AttemptOutcome;
-      let retryAfterMs: number | undefined;
-      const attempt_ = policy.attemptTimeoutMs === undefined ? undefined : attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
-      try {
-        if (signal?.aborted) throw signal.reason;
-        // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
-        const auth = ctx.auth === undefined ? undefined : await untilAborted(authHeaders(ctx.auth), signal);
-        const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
-        const wire: Record<string, string>[] | undefined = ctx.wireCredentials === undefined ? undefined : [];
-        const request: NotedRequest = {
-          method: endpoint.method,
-          url,
-          headers,
-          body: endpoint.body,
-          host: ctx.host,
-          signal: attempt_?.signal ?? signal,
-          maxResponseBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-        };
-        if (wire !== undefined) request[WIRE_HEADERS] = wire;
-        const response = await ctx.httpClient(request);
-        ctx.logger?.debug("kserve-client: attempt", {
-          method: endpoint.method,
-          url,
-          attempt,
-          status: response.status,
-          durationMs: now() - started,
-        });
-        if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return response;
-        const sent = sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth));
-        if (wire !== undefined) for (const added of wire) sent.push(...sentCredentials(Object.entries(added)));
-        lastError = httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials]);
-        outcome = { kind: "status", status: response.status };
-        retryAfterMs = parseRetryAfter((name) => response.headers[name], now());
-      } catch (error) {
-        if (signal?.aborted) throw stopped();
-        if (attempt_?.timedOut()) {
-          lastError = attempt_.error;
-          outcome = { kind: "attempt-timeout" };
-        } else {
-          // Configuration, size limits, the auth provider, certificates: not retried.
-          if (!(error instanceof ConnectionError) || !error.retryable) throw isKServeError(error) ? afterAttempts(error, attempts) : error;
-          lastError = error;
-          outcome = { kind: "connection" };
+    return await runCall<HttpResponse>({
+      method: endpoint.method,
+      url,
+      policy,
+      deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
+      signal,
+      clock,
+      observer: prepared.observer,
+      async send(attempt) {
+        const attemptSignal = policy.attemptTimeoutMs === undefined ? undefined : attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
+        try {
+          if (signal?.aborted) throw signal.reason;
+          // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
+          const auth = ctx.auth === undefined ? undefined : await untilAborted(authHeaders(ctx.auth), signal);
+          const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
+          const wire: Record<string, string>[] | undefined = ctx.wireCredentials === undefined ? undefined : [];
+          const request: NotedRequest = { method: endpoint.method, url, headers, body: endpoint.body, host: ctx.host, signal: attemptSignal?.signal ?? signal, maxResponseBytes };
+          if (wire !== undefined) request[WIRE_HEADERS] = wire;
+          const response = await ctx.httpClient(request);
+          if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return { value: response, status: response.status };
+          const sent = sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth));
+          if (wire !== undefined) for (const added of wire) sent.push(...sentCredentials(Object.entries(added)));
+          return {
+            failure: {
+              error: httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials]),
+              outcome: { kind: "status", status: response.status },
+              retryAfterMs: parseRetryAfter((name) => response.headers[name], clock.now()),
+              status: response.status,
+            },
+          };
+        } catch (error) {
+          // One hung attempt abandoned (the call's own signal has not aborted): retried within the deadline.
+          if (attemptSignal?.timedOut() && !signal?.aborted) throw new AttemptTimedOut(attemptSignal.signal.reason as TimeoutError);
+          throw error;
+        } finally {
+          attemptSignal?.dispose();
         }
-        ctx.logger?.debug("kserve-client: attempt", { method: endpoint.method, url, attempt, error: lastError.rawMessage, durationMs: now() - started });
-      } finally {
-        attempt_?.dispose();
-      }
-      const decision = retryDecision(outcome, attempt, policy);
-      const delayMs = retryDelay(attempt + 1, retryAfterMs, policy, ctx.random);
-      // A wait that would end past the deadline is no use: end now, with the error that is the real story.
-      if (!decision.retry || !fitsBeforeDeadline(delayMs, now(), deadline)) throw afterAttempts(lastError, attempts);
-      ctx.logger?.debug("kserve-client: retrying", { method: endpoint.method, url, attempt, reason: decision.reason, delayMs });
-      try {
-        await sleep(delayMs, signal);
-      } catch {
-        throw stopped();
-      }
-    }
+      },
+      classify(thrown) {
+        if (thrown instanceof AttemptTimedOut) return { error: thrown.error, outcome: { kind: "attempt-timeout" } };
+        // Configuration, size limits, the auth provider, certificates: not retried.
+        if (!(thrown instanceof ConnectionError) || !thrown.retryable) return undefined;
+        return { error: thrown, outcome: { kind: "connection" } };
+      },
+      final: (thrown, attempts) => (isKServeError(thrown) ? afterAttempts(thrown, attempts) : thrown),
+      exhausted: (failure, attempts) => afterAttempts(failure.error, attempts),
+      stopped(attempts, lastError) {
+        // After retries, the message says how many attempts there were and what the last one met.
+        const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+        const retried = attempts > 1 ? attempts : undefined;
+        if (limited?.timedOut()) {
+          return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
+            cause: lastError,
+            model: endpoint.model,
+            attempts: retried,
+          });
+        }
+        return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
+      },
+    });
   } finally {
-    if (controller !== undefined) {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", onCallerAbort);
-    }
+    limited?.dispose();
   }
+}
+
+/** An attempt that ran out of `retry.attemptTimeoutMs`, carrying its TimeoutError to `classify`. */
+class AttemptTimedOut {
+  constructor(readonly error: TimeoutError) {}
 }
 
 /**
- * The signal for one attempt: the call's, plus this attempt's own time limit (`retry.attemptTimeoutMs`) when
- * set, so that one hung attempt can be abandoned and retried within the call's deadline.
+ * The signal for one attempt: the call's, plus this attempt's own time limit (`retry.attemptTimeoutMs`), so that
+ * one hung attempt can be abandoned and retried within the call's deadline.
  */
 function attemptLimit(outer: AbortSignal | undefined, limitMs: number, url: string, attempt: number) {
-  const controller = new AbortController();
-  const error = new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`);
-  let timedOut = false;
-  const onOuterAbort = () => controller.abort(outer!.reason);
-  outer?.addEventListener("abort", onOuterAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(error);
-  }, limitMs);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    error,
-    dispose: () => {
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuterAbort);
-    },
-  };
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. Internal. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return deadlineSignal(limitMs, () => new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`), outer);
 }
 
 /** What a context needs on every call, worked out once per context. */
@@ -250,6 +178,8 @@ interface Prepared {
   policy: RetryPolicy;
   base: string;
   headers: Record<string, string>;
+  clock: Clock;
+  observer: CallObserver | undefined;
 }
 const preparedContexts = new WeakMap<RequestContext, Prepared>();
 function prepare(ctx: RequestContext): Prepared {
@@ -259,6 +189,8 @@ function prepare(ctx: RequestContext): Prepared {
       policy: resolveRetryPolicy(ctx.retry),
       base: trimTrailingSlashes(ctx.baseUrl),
       headers: lowerCaseHeaders(ctx.headers, "headers"),
+      clock: ctx.now === undefined && ctx.random === undefined ? SYSTEM_CLOCK : { now: ctx.now ?? Date.now, random: ctx.random ?? Math.random },
+      observer: loggingObserver(ctx.logger),
     };
     preparedContexts.set(ctx, prepared);
   }

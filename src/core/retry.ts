@@ -1,4 +1,5 @@
 import { ConfigError, type ErrorCode } from "./errors.js";
+import { MAX_TIMER_MS } from "../internal/signals.js";
 
 /**
  * Retry policy as pure functions (DESIGN.md §5): whether an attempt's outcome is worth another try, how long
@@ -73,8 +74,6 @@ function optionalMilliseconds(value: number | undefined, name: string): number |
   return value === undefined || value === Infinity ? undefined : milliseconds(value, name);
 }
 
-/** Longest timer setTimeout honours (about 24.8 days); longer ones fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A delay or time limit: finite, 0 to {@link MAX_TIMER_MS}. Internal. */
 export function milliseconds(value: number, name: string): number {

@@ -3,7 +3,7 @@
  * treating failures while a model scales up as progress, and on timeout name the last answer a check got.
  */
 import { AbortError, isKServeError, TimeoutError } from "./errors.js";
-import { sleep } from "./sleep.js";
+import { sleep } from "../internal/signals.js";
 
 /** Options of `waitForModelReady`. */
 export interface WaitOptions {

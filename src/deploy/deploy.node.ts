@@ -15,6 +15,7 @@ import { apiStatus, connectCluster, kubeError } from "./kube.node.js";
 import type { ClusterOptions, DeployOptions, Deployment, WaitOptions } from "./options.js";
 import { parseInferenceService } from "./schema.js";
 import type { InferenceService } from "./types.js";
+import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
 export { InferenceServiceFailedError } from "./failed-error.js";
@@ -132,22 +133,19 @@ export async function deleteInferenceService(name: string, options: ClusterOptio
   }
 }
 
-/** `work`, unless the deadline passes or the signal aborts first. */
-function bounded<T>(work: Promise<T>, deadline: number, limit: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+/** `work`, unless the deadline passes (a TimeoutError) or the signal aborts (an AbortError) first. */
+async function bounded<T>(work: Promise<T>, deadline: number, limit: number, signal: AbortSignal | undefined, what: string): Promise<T> {
   if (deadline === Infinity && signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const timer = deadline === Infinity ? undefined : setTimeout(() => reject(new TimeoutError(`${what} did not finish within the ${limit} ms limit.`)), Math.max(0, deadline - Date.now()));
-    const onAbort = () => reject(new AbortError(`${what} was cancelled.`, { cause: signal?.reason }));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    work.then(
-      (value) => (done(), resolve(value)),
-      (error: unknown) => (done(), reject(error)),
-    );
-  });
+  const timeout = () => new TimeoutError(`${what} did not finish within the ${limit} ms limit.`);
+  const limited = deadlineSignal(deadline === Infinity ? Infinity : Math.max(0, deadline - Date.now()), timeout, signal);
+  try {
+    return await untilAborted(work, limited.signal);
+  } catch (error) {
+    if (limited.signal.aborted && !limited.timedOut() && error === limited.signal.reason) throw new AbortError(`${what} was cancelled.`, { cause: signal?.reason });
+    throw error;
+  } finally {
+    limited.dispose();
+  }
 }
 
 

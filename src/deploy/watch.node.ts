@@ -4,6 +4,7 @@
  * a fresh read, backing off while they keep failing.
  */
 import { AbortError, KServeError, TimeoutError } from "../core/errors.js";
+import { deadlineSignal } from "../internal/signals.js";
 import { GROUP, PLURAL, VERSION, customObjects } from "./apply.node.js";
 import { describeCondition } from "./conditions.js";
 import { InferenceServiceFailedError } from "./failed-error.js";
@@ -43,20 +44,22 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
     const finish = (error: unknown, value?: InferenceService) => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      limited.dispose();
       clearTimeout(restart);
-      options.signal?.removeEventListener("abort", onAbort);
       watching?.abort();
       if (error === undefined) resolve(value!);
       else reject(error);
     };
-    const onAbort = () => finish(new AbortError(`Waiting for InferenceService ${namespace}/${name} was cancelled.`, { cause: options.signal?.reason, model: name }));
-    options.signal?.addEventListener("abort", onAbort);
-    const timer = applied.deadline === Infinity ? undefined : setTimeout(() => {
+    const timedOut = () => {
       const state = last === undefined ? "it was never read" : summary(last);
       const watchError = lastWatchError === undefined ? "" : ` The last watch error: ${lastWatchError instanceof Error ? lastWatchError.message : String(lastWatchError)}.`;
-      finish(new TimeoutError(`InferenceService ${namespace}/${name} was not Ready within ${timeoutMs} ms; last: ${state}.${watchError}`, { model: name }));
-    }, Math.max(0, applied.deadline - Date.now()));
+      return new TimeoutError(`InferenceService ${namespace}/${name} was not Ready within ${timeoutMs} ms; last: ${state}.${watchError}`, { model: name });
+    };
+    const limited = deadlineSignal(applied.deadline === Infinity ? Infinity : Math.max(0, applied.deadline - Date.now()), timedOut, options.signal);
+    limited.signal.addEventListener("abort", () => {
+      if (limited.timedOut()) finish(limited.signal.reason);
+      else finish(new AbortError(`Waiting for InferenceService ${namespace}/${name} was cancelled.`, { cause: options.signal?.reason, model: name }));
+    });
 
     const observe = (isvc: InferenceService) => {
       last = isvc;

@@ -14,9 +14,10 @@ import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
 import { AbortError, afterAttempts, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest } from "../core/inference.js";
 import { type Readiness, waitUntilReady } from "../core/wait.js";
-import { type CallOptions, type Logger, untilAborted } from "../core/request.js";
-import { type AttemptOutcome, fitsBeforeDeadline, milliseconds, resolveRetryPolicy, retryDecision, retryDelay, type RetryOptions, type RetryPolicy } from "../core/retry.js";
-import { sleep } from "../core/sleep.js";
+import type { CallOptions, Logger } from "../core/request.js";
+import { untilAborted } from "../internal/signals.js";
+import { type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "../core/call-runner.js";
+import { type AttemptOutcome, milliseconds, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "../core/retry.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client } from "../v2/types.js";
 import { fromModelInferResponse, toModelInferRequest, toModelMetadata } from "./convert.js";
 import { type FailureRecogniser, fromConnectError, type GrpcCallPlace, withoutSecrets } from "./errors.js";
@@ -61,9 +62,10 @@ const service = GRPCInferenceService.method;
  * The gRPC V2 client (see the public `createGrpcClient` in index.ts).
  *
  * @param recognise what the runtime's build knows about failures (the Node build: certificates that do not verify)
+ * @param clock the clock and randomness of retries and deadlines (tests inject their own)
  * @throws {ConfigError} without a transport, or for options that cannot work
  */
-export function createGrpcClient(options: GrpcClientOptions, recognise?: FailureRecogniser): V2Client {
+export function createGrpcClient(options: GrpcClientOptions, recognise?: FailureRecogniser, clock: Clock = SYSTEM_CLOCK): V2Client {
   const transport = options?.transport;
   if (transport === undefined || typeof transport.unary !== "function") {
     throw new ConfigError(
@@ -78,32 +80,38 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
   if (options.timeoutMs !== undefined && options.timeoutMs !== Infinity) milliseconds(options.timeoutMs, "timeoutMs");
   const logger = options.logger;
 
+  const observer = loggingObserver(logger);
   const retries: Interceptor = (next) => async (req) => {
     const state = req.contextValues.get(CALL);
     if (state === undefined) return next(req);
     const { policy, place } = state;
-    for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      state.attempts = attempt + 1;
-      try {
-        const res = await next(req);
-        logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, status: "OK", durationMs: Date.now() - started });
-        return res;
-      } catch (thrown) {
-        // A server may quote the credentials it was sent (a status message naming the rejected token).
-        const caught = withoutSecrets(thrown, sentCredentials(req.header, authNames));
-        if (req.signal.aborted) throw caught; // cancelled or past the deadline: the call ends here
+    // A server may quote the credentials it was sent (a status message naming the rejected token).
+    const clean = (thrown: unknown) => withoutSecrets(thrown, sentCredentials(req.header, authNames));
+    return runCall({
+      method: "gRPC",
+      url: place.rpc,
+      policy,
+      deadline: state.deadline,
+      signal: req.signal,
+      clock,
+      observer,
+      async send(attempt) {
+        state.attempts = attempt + 1;
+        return { value: await next(req), status: "OK" };
+      },
+      classify(thrown) {
+        const caught = clean(thrown);
         const error = asKServeError(caught, place, recognise);
         state.lastError = error;
-        logger?.debug("kserve-client: attempt", { method: "gRPC", url: place.rpc, attempt, error: error.rawMessage, durationMs: Date.now() - started });
-        if (state.isAnswer?.(error)) throw caught;
-        const decision = retryDecision(outcomeOf(error, policy), attempt, policy);
-        const delayMs = retryDelay(attempt + 1, pushbackMs(caught), policy);
-        if (!decision.retry || !fitsBeforeDeadline(delayMs, Date.now(), state.deadline)) throw caught;
-        logger?.debug("kserve-client: retrying", { method: "gRPC", url: place.rpc, attempt, reason: decision.reason, delayMs });
-        await sleep(delayMs, req.signal);
-      }
-    }
+        // An error that is an answer (an unknown model for ModelReady) ends the call as it is.
+        const outcome: AttemptOutcome = state.isAnswer?.(error) ? { kind: "final" } : outcomeOf(error, policy);
+        return { error, outcome, retryAfterMs: pushbackMs(caught), thrown: caught };
+      },
+      // Errors leave as connect's, still raw: unary() below makes them the SDK's, with the whole call in view.
+      final: (thrown) => clean(thrown),
+      stopped: (_attempts, _last, thrown) => clean(thrown),
+      exhausted: (failure) => failure.thrown,
+    });
   };
   const auth = options.auth;
   /** Header names the auth provider set: their values are credentials whatever they are called. */
@@ -131,7 +139,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
     const callerSignal = call.signal;
     if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled before it started.`, { cause: callerSignal.reason, model: place.model });
-    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, isAnswer, lastError: undefined, attempts: 0 };
+    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs, isAnswer, lastError: undefined, attempts: 0 };
     const header = new Headers(staticHeaders);
     if (call.headers !== undefined) for (const [name, value] of Object.entries(lowerCaseHeaders(call.headers, "call headers"))) header.set(name, value);
     try {
@@ -152,7 +160,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
         },
         // One attempt, given the time left of the call as its own deadline (sent as grpc-timeout).
         next: (req) => {
-          const left = state.deadline === undefined ? undefined : Math.max(1, state.deadline - Date.now());
+          const left = state.deadline === undefined ? undefined : Math.max(1, state.deadline - clock.now());
           const attemptMs = policy.attemptTimeoutMs === undefined ? left : Math.min(left ?? Infinity, policy.attemptTimeoutMs);
           return transport.unary(req.method, req.signal, attemptMs, req.header, req.message, req.contextValues);
         },
@@ -164,7 +172,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
       const after = attempts === undefined ? "" : ` after ${attempts} attempts`;
       if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled${after}.`, { cause: callerSignal.reason, model: place.model, attempts });
       const error = asKServeError(caught, place, recognise);
-      if (error.code === "deadline_exceeded" && state.deadline !== undefined && Date.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
+      if (error.code === "deadline_exceeded" && state.deadline !== undefined && clock.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
         const last = state.lastError !== undefined && state.lastError.code !== "deadline_exceeded" ? ` (last: ${state.lastError.rawMessage})` : "";
         throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${after && `,${after}`}${last}.`, {
           cause: state.lastError ?? caught,

@@ -12,6 +12,7 @@ import { Code, ConnectError, type UnaryResponse } from "@connectrpc/connect";
 import type { Http2SessionManager } from "@connectrpc/connect-node";
 import { type ClientHttp2Stream, constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import { codeFromHttpStatus, errorFromNodeReason, errorFromResetCode, frameMessage, grpcTimeoutHeader, readUnaryMessage, statusError, toHeaders } from "./grpc-wire.js";
+import { deadlineSignal } from "../internal/signals.js";
 
 /** Where unary calls go. */
 export interface UnaryTarget {
@@ -59,16 +60,14 @@ export async function grpcUnary<I extends DescMessage, O extends DescMessage>(
     const finish = (error: ConnectError | undefined, response?: UnaryResponse<I, O>) => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      limited.dispose();
       if (error === undefined) return resolve(response!);
       if (stream !== undefined && !stream.closed) stream.close(constants.NGHTTP2_CANCEL);
       reject(error);
     };
-    const onAbort = () => finish(ConnectError.from(signal!.reason, Code.Canceled));
-    signal?.addEventListener("abort", onAbort);
-    // Node fires timers longer than 2^31-1 ms at once: such a deadline is left to the server (grpc-timeout).
-    const timer = timeout === undefined || timeout > 0x7fffffff ? undefined : setTimeout(() => finish(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeout);
+    // A deadline beyond what a timer can hold is left to the server (grpc-timeout): deadlineSignal sets none.
+    const limited = deadlineSignal(timeout ?? Infinity, () => new ConnectError("the operation timed out", Code.DeadlineExceeded), signal);
+    limited.signal.addEventListener("abort", () => finish(limited.timedOut() ? (limited.signal.reason as ConnectError) : ConnectError.from(signal!.reason, Code.Canceled)));
 
     target.sessionManager.request("POST", `${target.pathPrefix}/${method.parent.typeName}/${method.name}`, headers, {}).then(
       (opened) => {

@@ -1,0 +1,114 @@
+/**
+ * The attempt loop of every call, REST and gRPC: try, classify the outcome, decide (retry.ts), wait (never past
+ * the deadline, cut short by a cancel), try again. The protocols bring what differs, as functions: how to send one
+ * attempt, what a thrown error means, and what the call throws when it ends. This is the one place where a call
+ * and its attempts happen, and so where per-call observers (the logger today; telemetry and batching later)
+ * attach.
+ */
+import type { KServeError } from "./errors.js";
+import { type AttemptOutcome, fitsBeforeDeadline, retryDecision, retryDelay, type RetryPolicy } from "./retry.js";
+import { sleep } from "../internal/signals.js";
+
+/** The clock and randomness of a call, injectable for tests. */
+export interface Clock {
+  now(): number;
+  random(): number;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: Date.now, random: Math.random };
+
+/** A failed attempt, as the protocol classified it. */
+export interface AttemptFailure {
+  /** The error the call ends with if this is its last attempt. */
+  error: KServeError;
+  /** What the retry policy decides on. */
+  outcome: AttemptOutcome;
+  /** A delay the server asked for (Retry-After, grpc-retry-pushback-ms). */
+  retryAfterMs?: number | undefined;
+  /** The status of an answer that is a failure (REST's non-2xx), for the attempt's log line. */
+  status?: number | undefined;
+  /** What to throw if the call ends here; `error` when absent. */
+  thrown?: unknown;
+}
+
+/** One attempt's result: the call's value, or a failure that came as an answer. */
+export type Attempted<T> = { value: T; status?: number | string | undefined } | { failure: AttemptFailure };
+
+/** What happens in a call, for whoever watches calls (the logger; telemetry). */
+export interface CallObserver {
+  /** After each attempt: its number (0-based), its duration, and its status or error. */
+  attempt?(event: { method: string; url: string; attempt: number; status?: number | string | undefined; error?: string | undefined; durationMs: number }): void;
+  /** Before each wait for a retry: why, and how long. */
+  retry?(event: { method: string; url: string; attempt: number; reason: string; delayMs: number }): void;
+}
+
+/** A call, as a protocol describes it to the runner. */
+export interface CallPlan<T> {
+  /** For observers: `POST` and the URL, or `gRPC` and the RPC. */
+  method: string;
+  url: string;
+  policy: RetryPolicy;
+  /** The call's deadline on `clock`, if it has one. */
+  deadline: number | undefined;
+  /** Aborts when the call is cancelled or its deadline passes: the runner's waits end with it. */
+  signal: AbortSignal | undefined;
+  clock: Clock;
+  observer?: CallObserver | undefined;
+  /** Send attempt `attempt` (0-based). A failure that came as an answer is returned; anything else is thrown. */
+  send(attempt: number): Promise<Attempted<T>>;
+  /** A thrown error as a failure worth retrying, or undefined when it ends the call as it is (`final`). */
+  classify(thrown: unknown, attempt: number): AttemptFailure | undefined;
+  /** What the call throws for an error `classify` would not retry, after `attempts` attempts. */
+  final(thrown: unknown, attempts: number): unknown;
+  /** What the call throws once `signal` has aborted (the caller's cancel or the deadline). */
+  stopped(attempts: number, lastError: KServeError | undefined, thrown: unknown): unknown;
+  /** What the call throws when the policy or the deadline allows no further attempt. */
+  exhausted(failure: AttemptFailure, attempts: number): unknown;
+}
+
+/**
+ * Run `plan`: its value, or what its `final`, `stopped` or `exhausted` makes of the way it ended. A wait that would
+ * end past the deadline is not started: the call ends at once with the last failure, which is the real story.
+ */
+export async function runCall<T>(plan: CallPlan<T>): Promise<T> {
+  const { clock, observer, policy, signal } = plan;
+  let lastError: KServeError | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const started = clock.now();
+    let failure: AttemptFailure | undefined;
+    try {
+      const result = await plan.send(attempt);
+      if ("value" in result) {
+        observer?.attempt?.({ method: plan.method, url: plan.url, attempt, status: result.status, durationMs: clock.now() - started });
+        return result.value;
+      }
+      failure = result.failure;
+      observer?.attempt?.({ method: plan.method, url: plan.url, attempt, status: failure.status, durationMs: clock.now() - started });
+    } catch (thrown) {
+      if (signal?.aborted) throw plan.stopped(attempt + 1, lastError, thrown);
+      failure = plan.classify(thrown, attempt);
+      if (failure === undefined) throw plan.final(thrown, attempt + 1);
+      observer?.attempt?.({ method: plan.method, url: plan.url, attempt, error: failure.error.rawMessage, durationMs: clock.now() - started });
+    }
+    lastError = failure.error;
+    const decision = retryDecision(failure.outcome, attempt, policy);
+    const delayMs = retryDelay(attempt + 1, failure.retryAfterMs, policy, clock.random);
+    if (!decision.retry || !fitsBeforeDeadline(delayMs, clock.now(), plan.deadline)) throw plan.exhausted(failure, attempt + 1);
+    observer?.retry?.({ method: plan.method, url: plan.url, attempt, reason: decision.reason, delayMs });
+    try {
+      await sleep(delayMs, signal);
+    } catch (reason) {
+      throw plan.stopped(attempt + 1, lastError, reason);
+    }
+  }
+}
+
+/** The logger as a call observer: one debug line per attempt and per retry (never with credentials). */
+export function loggingObserver(logger: { debug(message: string, fields: Record<string, unknown>): void } | undefined): CallObserver | undefined {
+  if (logger === undefined) return undefined;
+  return {
+    attempt: ({ method, url, attempt, status, error, durationMs }) =>
+      logger.debug("kserve-client: attempt", { method, url, attempt, ...(error === undefined ? { status } : { error }), durationMs }),
+    retry: (event) => logger.debug("kserve-client: retrying", { ...event }),
+  };
+}
