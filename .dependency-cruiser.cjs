@@ -1,16 +1,44 @@
 /**
- * The layering of DESIGN.md §2, enforced: `npm run lint:deps` (and CI) fail on any violation.
+ * The layering of ARCHITECTURE.md, enforced: `npm run lint:deps` (and CI) fail on any violation.
  * test/lint/dependency-rules.test.ts proves each rule fires.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 module.exports = {
   forbidden: [
     {
-      name: "tensor-imports-nothing",
-      comment: "src/tensor is the bottom layer: no other layer, no package, no Node built-in.",
+      name: "errors-import-nothing",
+      comment: "src/errors is the bottom layer: the base class, its brand and the error classes, importing nothing.",
+      severity: "error",
+      from: { path: "^src/errors/" },
+      to: { pathNot: "^src/errors/" },
+    },
+    {
+      name: "tensor-imports-only-errors",
+      comment: "src/tensor sits on src/errors alone: no other layer, no package, no Node built-in.",
       severity: "error",
       from: { path: "^src/tensor/" },
-      to: { pathNot: "^src/tensor/" },
+      to: { pathNot: "^src/(tensor|errors)/" },
+    },
+    {
+      name: "core-imports-only-tensor-errors-internal",
+      comment: "src/core (one call done reliably) sits on tensor, errors and internal only: never on a protocol, deploy or node.",
+      severity: "error",
+      from: { path: "^src/core/" },
+      to: { path: "^src/", pathNot: "^src/(core|tensor|errors|internal)/" },
+    },
+    {
+      name: "internal-imports-only-errors",
+      comment: "src/internal holds private helpers that any layer may use, so it depends on nothing but errors.",
+      severity: "error",
+      from: { path: "^src/internal/" },
+      to: { path: "^src/", pathNot: "^src/(internal|errors)/" },
+    },
+    {
+      name: "entries-do-not-reexport-internal",
+      comment: "An entry point (index*.ts) names public API only; src/internal is never part of it.",
+      severity: "error",
+      from: { path: "^src/(index|[a-z0-9]+/index)" },
+      to: { path: "^src/internal/" },
     },
     {
       name: "v1-v2-independent",

@@ -14,20 +14,10 @@ export type {
   TensorInput,
   TensorParameters,
 } from "./tensor/index.js";
-export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "./tensor/index.js";
-export {
-  AbortError,
-  ConfigError,
-  ConnectionError,
-  createFetchHttpClient,
-  createV2Client,
-  HttpError,
-  isKServeError,
-  KServeError,
-  ProtocolError,
-  TimeoutError,
-  ValidationError,
-} from "./v2/index.js";
+export { createFetchHttpClient, createV2Client } from "./v2/index.js";
+export * from "./errors/public.js";
+export { HttpError } from "./errors/http-error.js";
+export type { HttpErrorOptions } from "./errors/http-error.js";
 export type {
   Auth,
   BinaryMode,

@@ -1,7 +1,7 @@
 /**
- * The attempt loop of every call, REST and gRPC: try, classify the outcome, decide (retry.ts), wait (never past
- * the deadline, cut short by a cancel), try again. The protocols bring what differs, as functions: how to send one
- * attempt, what a thrown error means, and what the call throws when it ends. This is the one place where a call
+ * The attempt loop of every call, REST and gRPC: try, decide on the outcome (retry.ts), wait (never past the
+ * deadline, cut short by a cancel), try again. The protocols bring what differs, as functions: how to send one
+ * attempt and classify what it met, and what the call throws when it ends. This is the one place where a call
  * and its attempts happen, and so where per-call observers (the logger today; telemetry and batching later)
  * attach.
  */
@@ -25,9 +25,9 @@ export interface AttemptFailure {
   outcome: AttemptOutcome;
   /** A delay the server asked for (Retry-After, grpc-retry-pushback-ms). */
   retryAfterMs?: number | undefined;
-  /** The status of an answer that is a failure (REST's non-2xx), for the attempt's log line. */
+  /** The status of an answer that is a failure (REST's non-2xx): observers see it instead of the error. */
   status?: number | undefined;
-  /** What to throw if the call ends here; `error` when absent. */
+  /** What to throw if the call ends here, for `exhausted` (gRPC keeps connect's error for its own ending). */
   thrown?: unknown;
 }
 
@@ -54,61 +54,48 @@ export interface CallPlan<T> {
   signal: AbortSignal | undefined;
   clock: Clock;
   observer?: CallObserver | undefined;
-  /** Send attempt `attempt` (0-based). A failure that came as an answer is returned; anything else is thrown. */
+  /**
+   * Send attempt `attempt` (0-based): the call's value, or a failure worth deciding on (a failed answer, a
+   * connection that failed). What it throws ends the call as it is: the protocol has made it the call's error
+   * (its cancel, its deadline, a failure not worth retrying).
+   */
   send(attempt: number): Promise<Attempted<T>>;
-  /** A thrown error as a failure worth retrying, or undefined when it ends the call as it is (`final`). */
-  classify(thrown: unknown, attempt: number): AttemptFailure | undefined;
-  /** What the call throws for an error `classify` would not retry, after `attempts` attempts. */
-  final(thrown: unknown, attempts: number): unknown;
-  /** What the call throws once `signal` has aborted (the caller's cancel or the deadline). */
-  stopped(attempts: number, lastError: KServeError | undefined, thrown: unknown): unknown;
+  /** What the call throws when the signal aborts during a wait for a retry, after `attempts` attempts. */
+  stopped(attempts: number, lastError: KServeError, reason: unknown): unknown;
   /** What the call throws when the policy or the deadline allows no further attempt. */
   exhausted(failure: AttemptFailure, attempts: number): unknown;
 }
 
 /**
- * Run `plan`: its value, or what its `final`, `stopped` or `exhausted` makes of the way it ended. A wait that would
- * end past the deadline is not started: the call ends at once with the last failure, which is the real story.
+ * Run `plan`: its value, or the error its attempts or the way it ended make. A wait that would end past the deadline
+ * is not started: the call ends at once with the last failure, which is the real story.
  */
 export async function runCall<T>(plan: CallPlan<T>): Promise<T> {
-  const { clock, observer, policy, signal } = plan;
-  let lastError: KServeError | undefined;
+  const { clock, observer, policy, method, url } = plan;
   for (let attempt = 0; ; attempt++) {
     const started = clock.now();
-    let failure: AttemptFailure | undefined;
-    try {
-      const result = await plan.send(attempt);
-      if ("value" in result) {
-        observer?.attempt?.({ method: plan.method, url: plan.url, attempt, status: result.status, durationMs: clock.now() - started });
-        return result.value;
-      }
-      failure = result.failure;
-      observer?.attempt?.({ method: plan.method, url: plan.url, attempt, status: failure.status, durationMs: clock.now() - started });
-    } catch (thrown) {
-      if (signal?.aborted) throw plan.stopped(attempt + 1, lastError, thrown);
-      failure = plan.classify(thrown, attempt);
-      if (failure === undefined) throw plan.final(thrown, attempt + 1);
-      observer?.attempt?.({ method: plan.method, url: plan.url, attempt, error: failure.error.rawMessage, durationMs: clock.now() - started });
+    const told = (how: { status?: number | string | undefined } | { error: string }) => observer?.attempt?.({ method, url, attempt, ...how, durationMs: clock.now() - started });
+    const result = await plan.send(attempt);
+    if ("value" in result) {
+      told({ status: result.status });
+      return result.value;
     }
-    lastError = failure.error;
+    const { failure } = result;
+    // A failed answer is told by its status; a failure without one (no answer, a timeout) by its error.
+    told(failure.status === undefined ? { error: failure.error.rawMessage } : { status: failure.status });
     const decision = retryDecision(failure.outcome, attempt, policy);
     const delayMs = retryDelay(attempt + 1, failure.retryAfterMs, policy, clock.random);
     if (!decision.retry || !fitsBeforeDeadline(delayMs, clock.now(), plan.deadline)) throw plan.exhausted(failure, attempt + 1);
-    observer?.retry?.({ method: plan.method, url: plan.url, attempt, reason: decision.reason, delayMs });
+    observer?.retry?.({ method, url, attempt, reason: decision.reason, delayMs });
     try {
-      await sleep(delayMs, signal);
+      await sleep(delayMs, plan.signal);
     } catch (reason) {
-      throw plan.stopped(attempt + 1, lastError, reason);
+      throw plan.stopped(attempt + 1, failure.error, reason);
     }
   }
 }
 
 /** The logger as a call observer: one debug line per attempt and per retry (never with credentials). */
 export function loggingObserver(logger: { debug(message: string, fields: Record<string, unknown>): void } | undefined): CallObserver | undefined {
-  if (logger === undefined) return undefined;
-  return {
-    attempt: ({ method, url, attempt, status, error, durationMs }) =>
-      logger.debug("kserve-client: attempt", { method, url, attempt, ...(error === undefined ? { status } : { error }), durationMs }),
-    retry: (event) => logger.debug("kserve-client: retrying", { ...event }),
-  };
+  return logger && { attempt: (event) => logger.debug("kserve-client: attempt", event), retry: (event) => logger.debug("kserve-client: retrying", event) };
 }

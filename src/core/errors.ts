@@ -1,52 +1,15 @@
 /**
- * The transport errors of DESIGN.md §4, on top of the base classes that live in the tensor layer. `HttpError` and
- * the pure functions that turn an HTTP answer into one live in http-error.ts (only the REST clients need them)
- * and are re-exported here, so every error is imported from this one module.
+ * What the clients need around errors, in one module: the classes (src/errors), HttpError and the pure functions
+ * that turn an HTTP answer into one (http-error.ts, only the REST clients need them), and the helpers below that
+ * give an error its place and its attempts.
  */
-import { KServeError, type KServeErrorOptions, ProtocolError, tagErrorClass } from "../tensor/errors.js";
+import { type KServeError, ProtocolError } from "../errors/kserve-error.js";
 
-export { isKServeError, KServeError, ProtocolError, ValidationError } from "../tensor/errors.js";
-export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../tensor/errors.js";
+export { isKServeError, KServeError, ProtocolError, ValidationError } from "../errors/kserve-error.js";
+export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../errors/kserve-error.js";
+export { AbortError, ConfigError, ConnectionError, TimeoutError } from "../errors/transport-errors.js";
 export { codeForStatus, HttpError, type HttpErrorOptions, MAX_ERROR_BODY, redactHeaders, serverMessage } from "./http-error.js";
 export { scrubSecrets, sentCredentials } from "./secrets.js";
-
-/**
- * The connection failed (refused, reset, DNS, TLS) before a complete answer arrived. Code `unavailable`.
- * `retryable` is false where trying again cannot help (a certificate that does not verify).
- */
-export class ConnectionError extends KServeError {
-  readonly retryable: boolean;
-  constructor(message: string, options: KServeErrorOptions & { retryable?: boolean | undefined } = {}) {
-    super("unavailable", message, options);
-    this.retryable = options.retryable ?? true;
-  }
-}
-
-/** The call's deadline (`timeoutMs`) passed. Code `deadline_exceeded`. */
-export class TimeoutError extends KServeError {
-  constructor(message: string, options: KServeErrorOptions = {}) {
-    super("deadline_exceeded", message, options);
-  }
-}
-
-/** The caller cancelled the call through its `signal`. Code `canceled`. */
-export class AbortError extends KServeError {
-  constructor(message: string, options: KServeErrorOptions = {}) {
-    super("canceled", message, options);
-  }
-}
-
-/** The client was configured in a way that cannot work here (e.g. `host` in a browser). Code `invalid_argument`. */
-export class ConfigError extends KServeError {
-  constructor(message: string, options: KServeErrorOptions = {}) {
-    super("invalid_argument", message, options);
-  }
-}
-
-tagErrorClass(ConnectionError, "ConnectionError");
-tagErrorClass(TimeoutError, "TimeoutError");
-tagErrorClass(AbortError, "AbortError");
-tagErrorClass(ConfigError, "ConfigError");
 
 /**
  * A ProtocolError met while decoding an answer, again with where that answer came from at the end of its message

@@ -1,40 +1,11 @@
 /**
- * `HttpError`, the error of a non-2xx answer, and the pure functions that turn an HTTP answer into one: the
- * server's message, credential redaction (status → code is kserve-failures.ts's, which gRPC shares). A module of
- * its own, re-exported by errors.ts: the gRPC client never raises an HttpError, and a module it does not import
- * leaves the class (and its name tag, set at load) out of its bundles.
+ * The pure functions that turn an HTTP answer into an `HttpError` (src/errors): the server's message and
+ * credential redaction. A module of its own, re-exported by errors.ts: the gRPC client never raises an HttpError,
+ * and a module it does not import leaves the class (and its name tag, set at load) out of its bundles.
  */
-import { KServeError, type KServeErrorOptions, tagErrorClass } from "../tensor/errors.js";
-import { codeForStatus } from "./kserve-failures.js";
 import { CREDENTIAL_HEADERS } from "./secrets.js";
 
-export { codeForStatus };
-
-/** Options of {@link HttpError}. */
-export interface HttpErrorOptions extends KServeErrorOptions {
-  status: number;
-  /** Response headers, credentials already redacted. */
-  headers?: Readonly<Record<string, string>> | undefined;
-  /** The response body as text (cut to a few KiB). */
-  body?: string | undefined;
-}
-
-/** The server answered with a non-2xx status. `code` follows the status (see {@link codeForStatus}). */
-export class HttpError extends KServeError {
-  declare readonly status: number;
-  /** Response headers, credentials redacted. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The response body as text, cut to {@link MAX_ERROR_BODY} characters. */
-  readonly body: string;
-
-  constructor(message: string, options: HttpErrorOptions) {
-    super(codeForStatus(options.status), message, options);
-    this.headers = options.headers ?? {};
-    this.body = options.body ?? "";
-  }
-}
-
-tagErrorClass(HttpError, "HttpError");
+export { codeForStatus, HttpError, type HttpErrorOptions } from "../errors/http-error.js";
 
 /** How much of an error body is kept: enough for any server's message, not a whole HTML page. */
 export const MAX_ERROR_BODY = 4096;

@@ -2,7 +2,7 @@
  * The HttpClient seam: one request in, one response out. The fetch client (everywhere) and the undici client
  * (Node) implement it; tests and users can pass their own.
  */
-import { KServeError } from "../tensor/errors.js";
+import { KServeError } from "../errors/kserve-error.js";
 
 /** One HTTP request, as the request loop hands it to an {@link HttpClient}. */
 export interface HttpRequest {

@@ -3,9 +3,9 @@
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
-import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
+import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
-import { type CallObserver, type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "./call-runner.js";
+import { type CallObserver, type Clock, loggingObserver, runCall } from "./call-runner.js";
 import { milliseconds, parseRetryAfter, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
 
@@ -93,6 +93,8 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   const limited = timeoutMs === undefined ? undefined : deadlineSignal(timeoutMs, () => new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`), callerSignal);
   const signal = limited?.signal ?? callerSignal;
   const maxResponseBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  /** What the last failed attempt met, for the message of a call that then times out. */
+  let lastError: KServeError | undefined;
 
   try {
     return await runCall<HttpResponse>({
@@ -119,50 +121,44 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
           if (wire !== undefined) for (const added of wire) sent.push(...sentCredentials(Object.entries(added)));
           return {
             failure: {
-              error: httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials]),
+              error: (lastError = httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials])),
               outcome: { kind: "status", status: response.status },
               retryAfterMs: parseRetryAfter((name) => response.headers[name], clock.now()),
               status: response.status,
             },
           };
         } catch (error) {
+          if (signal?.aborted) throw stopped(attempt + 1);
           // One hung attempt abandoned (the call's own signal has not aborted): retried within the deadline.
-          if (attemptSignal?.timedOut() && !signal?.aborted) throw new AttemptTimedOut(attemptSignal.signal.reason as TimeoutError);
-          throw error;
+          if (attemptSignal?.timedOut()) return { failure: { error: (lastError = attemptSignal.signal.reason as TimeoutError), outcome: { kind: "attempt-timeout" } } };
+          // Configuration, size limits, the auth provider, certificates: not retried.
+          if (!(error instanceof ConnectionError) || !error.retryable) throw isKServeError(error) ? afterAttempts(error, attempt + 1) : error;
+          return { failure: { error: (lastError = error), outcome: { kind: "connection" } } };
         } finally {
           attemptSignal?.dispose();
         }
       },
-      classify(thrown) {
-        if (thrown instanceof AttemptTimedOut) return { error: thrown.error, outcome: { kind: "attempt-timeout" } };
-        // Configuration, size limits, the auth provider, certificates: not retried.
-        if (!(thrown instanceof ConnectionError) || !thrown.retryable) return undefined;
-        return { error: thrown, outcome: { kind: "connection" } };
-      },
-      final: (thrown, attempts) => (isKServeError(thrown) ? afterAttempts(thrown, attempts) : thrown),
       exhausted: (failure, attempts) => afterAttempts(failure.error, attempts),
-      stopped(attempts, lastError) {
-        // After retries, the message says how many attempts there were and what the last one met.
-        const after = attempts > 1 ? ` after ${attempts} attempts` : "";
-        const retried = attempts > 1 ? attempts : undefined;
-        if (limited?.timedOut()) {
-          return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
-            cause: lastError,
-            model: endpoint.model,
-            attempts: retried,
-          });
-        }
-        return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
-      },
+      stopped,
     });
   } finally {
     limited?.dispose();
   }
-}
 
-/** An attempt that ran out of `retry.attemptTimeoutMs`, carrying its TimeoutError to `classify`. */
-class AttemptTimedOut {
-  constructor(readonly error: TimeoutError) {}
+  /** The error of a call whose signal aborted after `attempts` attempts: its deadline, or the caller's cancel. */
+  function stopped(attempts: number): KServeError {
+    // After retries, the message says how many attempts there were and what the last one met.
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const retried = attempts > 1 ? attempts : undefined;
+    if (limited?.timedOut()) {
+      return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
+        cause: lastError,
+        model: endpoint.model,
+        attempts: retried,
+      });
+    }
+    return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
+  }
 }
 
 /**
@@ -189,7 +185,7 @@ function prepare(ctx: RequestContext): Prepared {
       policy: resolveRetryPolicy(ctx.retry),
       base: trimTrailingSlashes(ctx.baseUrl),
       headers: lowerCaseHeaders(ctx.headers, "headers"),
-      clock: ctx.now === undefined && ctx.random === undefined ? SYSTEM_CLOCK : { now: ctx.now ?? Date.now, random: ctx.random ?? Math.random },
+      clock: { now: ctx.now ?? Date.now, random: ctx.random ?? Math.random },
       observer: loggingObserver(ctx.logger),
     };
     preparedContexts.set(ctx, prepared);

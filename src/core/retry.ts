@@ -55,11 +55,12 @@ export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOp
   if (call === false || (client === false && call === undefined)) return { ...DEFAULT_RETRY, maxRetries: 0 };
   const base = client === false ? undefined : client;
   const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? base?.[key];
+  const delay = (key: "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs") => milliseconds(pick(key) ?? DEFAULT_RETRY[key], `retry.${key}`);
   return {
     maxRetries: count(pick("maxRetries") ?? DEFAULT_RETRY.maxRetries, "retry.maxRetries"),
-    initialDelayMs: milliseconds(pick("initialDelayMs") ?? DEFAULT_RETRY.initialDelayMs, "retry.initialDelayMs"),
-    maxDelayMs: milliseconds(pick("maxDelayMs") ?? DEFAULT_RETRY.maxDelayMs, "retry.maxDelayMs"),
-    maxRetryAfterMs: milliseconds(pick("maxRetryAfterMs") ?? DEFAULT_RETRY.maxRetryAfterMs, "retry.maxRetryAfterMs"),
+    initialDelayMs: delay("initialDelayMs"),
+    maxDelayMs: delay("maxDelayMs"),
+    maxRetryAfterMs: delay("maxRetryAfterMs"),
     attemptTimeoutMs: optionalMilliseconds(pick("attemptTimeoutMs"), "retry.attemptTimeoutMs"),
     statusCodes: new Set(pick("statusCodes") ?? DEFAULT_RETRY.statusCodes),
   };

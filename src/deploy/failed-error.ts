@@ -1,5 +1,5 @@
 /** The error that ends the deploy flow's wait when KServe reports a failure. */
-import { KServeError, tagErrorClass } from "../tensor/errors.js";
+import { KServeError, tagErrorClass } from "../errors/kserve-error.js";
 import type { Condition, InferenceService } from "./types.js";
 
 /**

@@ -35,5 +35,6 @@ export type { EndpointOptions, HostDescription, ResolvedEndpoint } from "./endpo
 export { conditionsOf, describeCondition, failingCondition, READY, readiness, readyCondition } from "./conditions.js";
 export type { Readiness } from "./conditions.js";
 
-export { ConfigError, isKServeError, KServeError, ProtocolError, ValidationError } from "../core/errors.js";
-export type { ErrorCode, ProblemDetails } from "../core/errors.js";
+export * from "../errors/public.js";
+export { HttpError } from "../errors/http-error.js";
+export type { HttpErrorOptions } from "../errors/http-error.js";

@@ -5,7 +5,7 @@
  */
 import type * as z from "zod/mini";
 import { ValidationError } from "../core/errors.js";
-import { tagErrorClass } from "../tensor/errors.js";
+import { tagErrorClass } from "../errors/kserve-error.js";
 
 /** One thing wrong with an InferenceService: where (`spec.predictor.model.storageUri`) and what. */
 export interface Problem {

@@ -97,19 +97,21 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
       observer,
       async send(attempt) {
         state.attempts = attempt + 1;
-        return { value: await next(req), status: "OK" };
-      },
-      classify(thrown) {
-        const caught = clean(thrown);
-        const error = asKServeError(caught, place, recognise);
-        state.lastError = error;
-        // An error that is an answer (an unknown model for ModelReady) ends the call as it is.
-        const outcome: AttemptOutcome = state.isAnswer?.(error) ? { kind: "final" } : outcomeOf(error, policy);
-        return { error, outcome, retryAfterMs: pushbackMs(caught), thrown: caught };
+        try {
+          return { value: await next(req), status: "OK" };
+        } catch (thrown) {
+          const caught = clean(thrown);
+          // Cancelled or past the deadline: the call ends here, and unary() below says how.
+          if (req.signal.aborted) throw caught;
+          const error = asKServeError(caught, place, recognise);
+          state.lastError = error;
+          // An error that is an answer (an unknown model for ModelReady) ends the call as it is.
+          const outcome: AttemptOutcome = state.isAnswer?.(error) ? { kind: "final" } : outcomeOf(error, policy);
+          return { failure: { error, outcome, retryAfterMs: pushbackMs(caught), thrown: caught } };
+        }
       },
       // Errors leave as connect's, still raw: unary() below makes them the SDK's, with the whole call in view.
-      final: (thrown) => clean(thrown),
-      stopped: (_attempts, _last, thrown) => clean(thrown),
+      stopped: (_attempts, _last, reason) => reason,
       exhausted: (failure) => failure.thrown,
     });
   };

@@ -34,13 +34,4 @@ export type {
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
 export type { RetryOptions } from "../core/retry.js";
-export {
-  AbortError,
-  ConfigError,
-  ConnectionError,
-  isKServeError,
-  KServeError,
-  ProtocolError,
-  TimeoutError,
-  ValidationError,
-} from "../core/errors.js";
+export * from "../errors/public.js";

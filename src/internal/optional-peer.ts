@@ -3,7 +3,7 @@
  * handlers) are loaded where they are first needed. When one is not installed, the user gets a ConfigError that
  * names it and the command that installs it, never the runtime's bare "module not found".
  */
-import { ConfigError } from "../core/errors.js";
+import { ConfigError } from "../errors/transport-errors.js";
 
 /**
  * Whether `error` is a module loader's "not found" for one of `packages` (or a subpath of one): Node's

@@ -21,16 +21,17 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * A signal that aborts with `reason()` after `ms`, or with `outer`'s reason as soon as `outer` aborts (the caller's
  * cancel is then the story, and the timer no longer fires). `reason` is called only when the time is up, so it
- * can describe the state at that moment.
+ * can describe the state at that moment. `outer` must not have aborted yet (check it first: that is a cancel
+ * before the work started, which callers report as such).
  */
 export function deadlineSignal(ms: number, reason: () => unknown, outer?: AbortSignal): DeadlineSignal {
   const controller = new AbortController();
   let timedOut = false;
   const onOuterAbort = () => controller.abort(outer!.reason);
-  if (outer?.aborted) controller.abort(outer.reason);
-  else outer?.addEventListener("abort", onOuterAbort, { once: true });
+  // Callers check `outer` before they start: one that has already aborted never reaches here.
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
   const timer =
-    ms > MAX_TIMER_MS || controller.signal.aborted
+    ms > MAX_TIMER_MS
       ? undefined
       : setTimeout(() => {
           if (controller.signal.aborted) return;
@@ -64,12 +65,11 @@ export function linkSignals(...signals: readonly (AbortSignal | undefined)[]): O
   return { signal: controller.signal, dispose };
 }
 
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (from now on: check `aborted` first). */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {

@@ -41,14 +41,6 @@ export type { RetryOptions } from "../core/retry.js";
 export type { HttpClient, HttpRequest, HttpResponse, Interceptor } from "../core/http.js";
 export { createFetchHttpClient } from "../core/fetch-client.js";
 export type { FetchHttpClientOptions } from "../core/fetch-client.js";
-export {
-  AbortError,
-  ConfigError,
-  ConnectionError,
-  HttpError,
-  isKServeError,
-  KServeError,
-  ProtocolError,
-  TimeoutError,
-  ValidationError,
-} from "../core/errors.js";
+export * from "../errors/public.js";
+export { HttpError } from "../errors/http-error.js";
+export type { HttpErrorOptions } from "../errors/http-error.js";

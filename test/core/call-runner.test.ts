@@ -19,22 +19,20 @@ function plan<T>(overrides: Partial<CallPlan<T>> & Pick<CallPlan<T>, "send">): C
     deadline: undefined,
     signal: undefined,
     clock: fixedClock(),
-    classify: (thrown) => (thrown instanceof ConnectionError ? { error: thrown, outcome: { kind: "connection" } } : undefined),
-    final: (thrown) => thrown,
-    stopped: (_attempts, _last, thrown) => thrown,
+    stopped: (_attempts, _last, reason) => reason,
     exhausted: (failure, attempts) => Object.assign(failure.error, { attemptsSeen: attempts }),
     ...overrides,
   };
 }
 
 describe("runCall", () => {
-  it("returns the first value, retrying failed answers and classified throws until then", async () => {
+  it("returns the first value, retrying the failures send reports until then", async () => {
     const seen: number[] = [];
     const value = await runCall(
       plan({
         async send(attempt) {
           seen.push(attempt);
-          if (attempt === 0) throw new ConnectionError("refused");
+          if (attempt === 0) return { failure: connectionFailure() };
           if (attempt === 1) return { failure: { error: new HttpError("busy", { status: 503 }), outcome: { kind: "status", status: 503 }, status: 503 } };
           return { value: "ok" };
         },
@@ -58,19 +56,18 @@ describe("runCall", () => {
     expect(error).toMatchObject({ rawMessage: "refused", attemptsSeen: 3 });
   });
 
-  it("ends with final() at once for what classify will not retry", async () => {
+  it("ends at once with what send throws: the protocol's own ending", async () => {
     let sends = 0;
-    const boom = new Error("programming error");
+    const boom = new Error("not worth retrying");
     const error = await runCall(
       plan({
         async send() {
           sends += 1;
           throw boom;
         },
-        final: (thrown, attempts) => ({ thrown, attempts }),
       }),
     ).catch((e: unknown) => e);
-    expect(error).toEqual({ thrown: boom, attempts: 1 });
+    expect(error).toBe(boom);
     expect(sends).toBe(1);
   });
 
@@ -90,7 +87,7 @@ describe("runCall", () => {
     expect(error).toBeInstanceOf(ConnectionError);
   });
 
-  it("ends with stopped() when the signal aborts during a wait or an attempt", async () => {
+  it("ends with stopped() when the signal aborts during a wait", async () => {
     const controller = new AbortController();
     const stoppedWith: unknown[] = [];
     const pending = runCall(
@@ -100,7 +97,7 @@ describe("runCall", () => {
         async send() {
           return { failure: connectionFailure() };
         },
-        stopped: (attempts, last, thrown) => (stoppedWith.push(attempts, last?.rawMessage, thrown), new KServeError("canceled", "stopped")),
+        stopped: (attempts, last, reason) => (stoppedWith.push(attempts, last.rawMessage, reason), new KServeError("canceled", "stopped")),
       }),
     ).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -124,7 +121,7 @@ describe("runCall", () => {
     );
     expect(draws).toBe(1);
     expect(events).toEqual([
-      { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 0, status: undefined, durationMs: 0 },
+      { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 0, error: "refused", durationMs: 0 },
       { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 0, reason: "connection failed", delayMs: 7 },
       { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 1, status: 200, durationMs: 0 },
     ]);

@@ -73,6 +73,15 @@ describe("dependency rules", () => {
       "src/core/missing.ts": 'import { z } from "./does-not-exist.js";\nexport const q = z;\n',
       "src/deploy/cluster.node.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
       "src/deploy/universal.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
+      "src/deploy/d.ts": "export const d = 1;\n",
+      "src/errors/e.ts": "export const e = 1;\n",
+      "src/errors/imports-tensor.ts": 'import { x } from "../tensor/sibling.js";\nexport const e2 = x;\n',
+      "src/tensor/imports-errors.ts": 'import { e } from "../errors/e.js";\nexport const t2 = e;\n',
+      "src/core/imports-deploy.ts": 'import { d } from "../deploy/d.js";\nexport const c4 = d;\n',
+      "src/core/imports-allowed.ts": 'import { e } from "../errors/e.js";\nimport { x } from "../tensor/sibling.js";\nimport { i } from "../internal/i.js";\nexport const c5 = [e, x, i];\n',
+      "src/internal/i.ts": 'import { e } from "../errors/e.js";\nexport const i = e;\n',
+      "src/internal/imports-core.ts": 'import { c } from "../core/c.js";\nexport const i2 = c;\n',
+      "src/v2/index.ts": 'export { i } from "../internal/i.js";\n',
     });
     const found = cruise(dir)
       // node_modules is a symlink to the repo's, so packages resolve to paths outside the tree.
@@ -88,9 +97,14 @@ describe("dependency rules", () => {
         "node-builtins-only-in-node: src/tensor/imports-node.ts → fs",
         "not-to-unresolvable: src/core/missing.ts → ./does-not-exist.js",
         "src-not-to-testing-examples-tests: src/core/imports-testing.ts → src/testing/m.ts",
-        "tensor-imports-nothing: src/tensor/imports-core.ts → src/core/c.ts",
-        "tensor-imports-nothing: src/tensor/imports-node.ts → fs",
-        "tensor-imports-nothing: src/tensor/imports-package.ts → node_modules/fast-check/lib/cjs/fast-check.js",
+        "tensor-imports-only-errors: src/tensor/imports-core.ts → src/core/c.ts",
+        "tensor-imports-only-errors: src/tensor/imports-node.ts → fs",
+        "tensor-imports-only-errors: src/tensor/imports-package.ts → node_modules/fast-check/lib/cjs/fast-check.js",
+        "errors-import-nothing: src/errors/imports-tensor.ts → src/tensor/sibling.ts",
+        "core-imports-only-tensor-errors-internal: src/core/imports-deploy.ts → src/deploy/d.ts",
+        "core-imports-only-tensor-errors-internal: src/core/imports-testing.ts → src/testing/m.ts",
+        "internal-imports-only-errors: src/internal/imports-core.ts → src/core/c.ts",
+        "entries-do-not-reexport-internal: src/v2/index.ts → src/internal/i.ts",
         "v1-v2-independent: src/v1/imports-v2.ts → src/v2/v.ts",
       ].sort(),
     );
@@ -109,6 +123,16 @@ describe("curated entry points", () => {
     };
     walk(join(repo, "src"));
     expect(indexes.length).toBeGreaterThan(0);
-    for (const path of indexes) expect(readFileSync(path, "utf8"), path).not.toMatch(/export\s*\*/);
+    // The one exception: the public errors, one list every entry that can throw them re-exports (src/errors/public.ts).
+    for (const path of indexes) {
+      const text = readFileSync(path, "utf8").replace(/^export \* from "(\.\.?\/)+errors\/public\.js";$/gm, "");
+      expect(text, path).not.toMatch(/export\s*\*/);
+    }
+  });
+
+  it("the public errors list names each export (no export * inside it)", () => {
+    const text = readFileSync(join(repo, "src/errors/public.ts"), "utf8");
+    expect(text).not.toMatch(/^export\s*\*/m);
+    expect(text).toMatch(/export \{ AbortError, ConfigError, ConnectionError, TimeoutError \}/);
   });
 });
