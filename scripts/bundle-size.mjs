@@ -12,7 +12,7 @@ const KB = 1024;
 
 /**
  * What users import, with a budget (gzip bytes, KB = 1024) where there is one: the V2 REST client with every
- * feature (zod/mini envelopes, exact INT64, the binary extension, retries, scrubbing) in 24 KB, the gRPC-web path
+ * feature (zod/mini answer checks, exact INT64, the binary extension, retries, scrubbing) in 24 KB, the gRPC-web path
  * in 42 KB. Issue 7's 12 KB for V2 REST was measured out of reach with those features (BENCHMARKS.md) and the
  * budget was settled at 24 KB instead; new capabilities go in free functions or entries of their own.
  */

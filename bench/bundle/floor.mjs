@@ -69,9 +69,9 @@ const rows = [
   {
     what: "only what issue 3 requires before any client code: `Tensor` and the zod/mini V2 envelope check",
     size: await measureBundle(`import { Tensor } from "kserve-client/tensor";
-import { inferResponseFieldsSchema, modelMetadataSchema, serverMetadataSchema } from "./src/v2/schemas.ts";
-import { parseEnvelope } from "./src/core/envelope.ts";
-export default [Tensor, inferResponseFieldsSchema, modelMetadataSchema, serverMetadataSchema, parseEnvelope];`),
+import { inferResponseFieldsSchema, modelMetadataSchema, serverMetadataSchema } from "./src/v2/answer-shapes.ts";
+import { checkAnswerShape } from "./src/core/json-answer.ts";
+export default [Tensor, inferResponseFieldsSchema, modelMetadataSchema, serverMetadataSchema, checkAnswerShape];`),
   },
   { what: "zod/mini stubbed out (no envelope checks at all)", size: await measureBundle(v2Rest.source, { plugins: [zodStub] }) },
   { what: "zod/mini stubbed out and every message emptied", size: await measureBundle(v2Rest.source, { plugins: [zodStub], rewrite: emptyMessages }) },

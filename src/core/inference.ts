@@ -108,4 +108,3 @@ export function createInferResult(model: string, fields: Omit<InferResult, "outp
   };
 }
 
-export { type ReadinessCheck, type Readiness, type WaitOptions, waitUntilReady } from "./wait.js";

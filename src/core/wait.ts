@@ -5,8 +5,8 @@
 import { AbortError, isKServeError, TimeoutError } from "./errors.js";
 import { sleep } from "../internal/signals.js";
 
-/** Options of `waitForModelReady`. */
-export interface WaitOptions {
+/** Options of `waitForModelReady` (a model on its server; `kserve-client/deploy` has InferenceServiceWaitOptions for the cluster side). */
+export interface ModelWaitOptions {
   /** How long to wait in all, in ms; no limit when absent. */
   timeoutMs?: number | undefined;
   /** Cancels the wait at once, sleeps included (an AbortError). */
@@ -20,7 +20,7 @@ export interface WaitOptions {
  * What one readiness check found. `answer` says what the server answered when the model was not ready, as the
  * timeout's message will quote it: "answered HTTP 404: Model with name iris does not exist".
  */
-export interface Readiness {
+export interface ReadinessAnswer {
   ready: boolean;
   answer?: string | undefined;
 }
@@ -31,7 +31,7 @@ export type ReadinessCheck = (call: {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   retry: false;
-}) => Promise<boolean | Readiness>;
+}) => Promise<boolean | ReadinessAnswer>;
 
 /** Codes that end the wait at once: waiting cannot fix a cancel, bad credentials, a wrong setting or a broken protocol. */
 const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "invalid_argument", "unimplemented", "internal"]);
@@ -43,7 +43,7 @@ const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "in
 const MIN_CHECK_MS = 100;
 
 /** Poll with backoff (250 ms, ×1.5, at most 5 s) until ready; failures while the model scales up are progress, not errors. */
-export async function waitUntilReady(check: ReadinessCheck, model: string, wait: WaitOptions): Promise<void> {
+export async function waitUntilReady(check: ReadinessCheck, model: string, wait: ModelWaitOptions): Promise<void> {
   const started = Date.now();
   const deadline = wait.timeoutMs === undefined ? undefined : started + wait.timeoutMs;
   let delay = 250;

@@ -12,14 +12,14 @@ import { applyCredentials, applyInferenceService, customObjects, GROUP, PLURAL, 
 import type { StorageCredentials } from "./credentials.js";
 import { resolveEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { apiStatus, connectCluster, kubeError } from "./kube.node.js";
-import type { ClusterOptions, DeployOptions, Deployment, WaitOptions } from "./options.js";
+import type { ClusterOptions, DeployOptions, Deployment, InferenceServiceWaitOptions } from "./options.js";
 import { parseInferenceService } from "./schema.js";
 import type { InferenceService } from "./types.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
 export { InferenceServiceFailedError } from "./failed-error.js";
-export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, WaitOptions } from "./options.js";
+export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, InferenceServiceWaitOptions } from "./options.js";
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -33,7 +33,7 @@ function timeLimit(timeoutMs: number | undefined): number {
  * Apply storage credentials (Secret, then ServiceAccount): created, or replaced when they exist.
  * @throws {KServeError} with the API server's message (e.g. `permission_denied`)
  */
-export async function applyStorageCredentials(credentials: StorageCredentials, options: ClusterOptions & { onEvent?: WaitOptions["onEvent"] } = {}): Promise<void> {
+export async function applyStorageCredentials(credentials: StorageCredentials, options: ClusterOptions & { onEvent?: InferenceServiceWaitOptions["onEvent"] } = {}): Promise<void> {
   const cluster = await connectCluster(options.kubeconfig);
   await applyCredentials(cluster, credentials, options.namespace ?? cluster.defaultNamespace, options.onEvent);
 }
@@ -102,7 +102,7 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
  * @throws {TimeoutError} when it is not Ready within `timeoutMs`
  * @throws {KServeError} `not_found` when it does not exist or is deleted while waiting
  */
-export async function waitForInferenceServiceReady(name: string, options: WaitOptions = {}): Promise<InferenceService> {
+export async function waitForInferenceServiceReady(name: string, options: InferenceServiceWaitOptions = {}): Promise<InferenceService> {
   const cluster = await connectCluster(options.kubeconfig);
   const limit = timeLimit(options.timeoutMs);
   return watchUntilReady(cluster, name, options.namespace ?? cluster.defaultNamespace, options, { generation: undefined, resourceVersion: undefined, deadline: Date.now() + limit, limit });

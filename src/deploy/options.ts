@@ -27,15 +27,15 @@ export type DeployEvent =
   | { type: "model"; name: string; state: string; transition: string | undefined }
   | { type: "ready"; name: string; url: string };
 
-/** Options of {@link waitForInferenceServiceReady}. */
-export interface WaitOptions extends ClusterOptions {
+/** Options of `waitForInferenceServiceReady` (the cluster side; a model on its server is waited for with ModelWaitOptions). */
+export interface InferenceServiceWaitOptions extends ClusterOptions {
   /** Give up after this long (default 5 minutes). */
   timeoutMs?: number | undefined;
   onEvent?: ((event: DeployEvent) => void) | undefined;
 }
 
 /** Options of {@link deploy}. */
-export interface DeployOptions extends WaitOptions {
+export interface DeployOptions extends InferenceServiceWaitOptions {
   /**
    * The ingress gateway's address (`http://127.0.0.1:8080`): requests go there with the InferenceService's
    * host as Host / `:authority`. Without it, clients call `status.url` directly (DNS must resolve its host).

@@ -9,7 +9,7 @@ import { GROUP, PLURAL, VERSION, customObjects } from "./apply.node.js";
 import { describeCondition } from "./conditions.js";
 import { InferenceServiceFailedError } from "./failed-error.js";
 import { apiStatus, type Cluster, kubeError } from "./kube.node.js";
-import type { WaitOptions } from "./options.js";
+import type { InferenceServiceWaitOptions } from "./options.js";
 import type { Condition, InferenceService } from "./types.js";
 import { type AppliedSpec, waitVerdict } from "./verdict.js";
 
@@ -28,7 +28,7 @@ const restartDelayMs = (failures: number) => Math.min(5000, 200 * 2 ** Math.min(
  * (InferenceServiceFailedError), the deadline passes (TimeoutError naming the last conditions), the signal aborts
  * (AbortError), or it does not exist or is deleted (not_found).
  */
-export async function watchUntilReady(cluster: Cluster, name: string, namespace: string, options: WaitOptions, applied: WaitTarget): Promise<InferenceService> {
+export async function watchUntilReady(cluster: Cluster, name: string, namespace: string, options: InferenceServiceWaitOptions, applied: WaitTarget): Promise<InferenceService> {
   checkNotAborted(options.signal, name);
   const timeoutMs = applied.limit;
   const api = customObjects(cluster);

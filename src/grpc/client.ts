@@ -9,36 +9,27 @@
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextKey, createContextValues, type Interceptor, type Transport } from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
-import { type Auth, authHeaders, lowerCaseHeaders } from "../core/auth.js";
-import { CHECK_CREDENTIALS_IN_CLEAR, checkModel } from "../core/client.js";
+import { authHeaders, lowerCaseHeaders } from "../core/auth.js";
+import { CHECK_CREDENTIALS_IN_CLEAR, checkModel, type CommonOptions } from "../core/request-context.js";
 import { AbortError, afterAttempts, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
 import { checkInferRequest } from "../core/inference.js";
-import { type Readiness, waitUntilReady } from "../core/wait.js";
+import { type ReadinessAnswer, waitUntilReady } from "../core/wait.js";
 import type { CallOptions, Logger } from "../core/request.js";
 import { untilAborted } from "../internal/signals.js";
 import { type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "../core/call-runner.js";
-import { type AttemptOutcome, milliseconds, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "../core/retry.js";
+import { type AttemptOutcome, milliseconds, resolveRetryPolicy, type RetryPolicy } from "../core/retry.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client } from "../v2/types.js";
 import { fromModelInferResponse, toModelInferRequest, toModelMetadata } from "./convert.js";
 import { type FailureRecogniser, fromConnectError, type GrpcCallPlace, withoutSecrets } from "./errors.js";
-import { GRPCInferenceService } from "./schema.js";
+import { GRPCInferenceService } from "./protobuf.js";
 
-/** Options of {@link createGrpcClient}. */
-export interface GrpcClientOptions {
+/** Options of {@link createGrpcClient}: the common ones (headers go as metadata), a transport and connect interceptors. */
+export interface GrpcClientOptions extends CommonOptions {
   /**
    * Where calls go: `createNodeGrpcTransport` from `kserve-client/node` (native gRPC over HTTP/2, with
    * `authority` routing), or connect-web's `createGrpcWebTransport` in browsers and edge runtimes.
    */
   transport: Transport;
-  /** Metadata sent with every call. */
-  headers?: Readonly<Record<string, string>> | undefined;
-  /** Credentials, sent as metadata; a function is called per attempt so tokens can refresh. */
-  auth?: Auth | undefined;
-  /** Whole-call limit in ms, retries and waits included. */
-  timeoutMs?: number | undefined;
-  /** Retries on UNAVAILABLE and failed connections (default 2); `false` turns them off. */
-  retry?: RetryOptions | false | undefined;
-  logger?: Logger | undefined;
   /** connect-es interceptors, run on every attempt (inside the SDK's retries, after auth headers are set). */
   interceptors?: readonly Interceptor[] | undefined;
 }
@@ -187,7 +178,7 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     }
   }
 
-  const readiness = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean): Promise<Readiness> => {
+  const readiness = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean): Promise<ReadinessAnswer> => {
     const isAnswer = notFoundIsFalse ? (error: KServeError) => error.code === "not_found" : undefined;
     try {
       const response = (await unary(method as DescMethodUnary<DescMessage, DescMessage>, message as never, call, place, isAnswer)) as { ready?: boolean; live?: boolean };

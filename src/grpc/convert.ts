@@ -22,7 +22,7 @@ import {
   type ModelInferResponse,
   type ModelMetadataResponse_TensorMetadata,
   type InferParameterSchema,
-} from "./schema.js";
+} from "./protobuf.js";
 
 type Parameters = { [key: string]: InferParameter };
 

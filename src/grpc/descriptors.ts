@@ -6,5 +6,5 @@
  * itself loads it only when a call is made.
  * @module
  */
-export { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "./schema.js";
-export type { ModelInferRequest, ModelInferResponse } from "./schema.js";
+export { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "./protobuf.js";
+export type { ModelInferRequest, ModelInferResponse } from "./protobuf.js";

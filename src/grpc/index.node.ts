@@ -18,8 +18,9 @@ export function createGrpcClient(options: GrpcClientOptions): V2Client {
 }
 
 export type { GrpcClientOptions } from "./client.js";
+export type { CommonOptions } from "../core/request-context.js";
 export { codeForGrpcStatus } from "./status-codes.js";
-export type { ModelInferRequest, ModelInferResponse } from "./schema.js";
+export type { ModelInferRequest, ModelInferResponse } from "./protobuf.js";
 export type {
   InferCallOptions,
   InferRequest,
@@ -29,7 +30,7 @@ export type {
   ServerMetadata,
   TensorMetadata,
   V2Client,
-  WaitOptions,
+  ModelWaitOptions,
 } from "../v2/types.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";

@@ -8,7 +8,7 @@
  * retry or timeout), so that a client that cannot work still fails where it is made, peers or not.
  */
 import { lowerCaseHeaders } from "../core/auth.js";
-import { CHECK_CREDENTIALS_IN_CLEAR } from "../core/client.js";
+import { CHECK_CREDENTIALS_IN_CLEAR } from "../core/request-context.js";
 import { ConfigError } from "../core/errors.js";
 import type { Logger } from "../core/request.js";
 import { milliseconds, resolveRetryPolicy } from "../core/retry.js";

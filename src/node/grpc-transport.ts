@@ -12,7 +12,7 @@ import type { Transport } from "@connectrpc/connect";
 import type { SecureClientSessionOptions } from "node:http2";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { CHECK_CREDENTIALS_IN_CLEAR, checkVirtualHost, warnIfCredentialsInClear } from "../core/client.js";
+import { CHECK_CREDENTIALS_IN_CLEAR, checkVirtualHost, warnIfCredentialsInClear } from "../core/request-context.js";
 import type { Logger } from "../core/request.js";
 import { ConfigError } from "../core/errors.js";
 import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";

@@ -10,7 +10,7 @@ import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@co
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { codeForStatus, KSERVE_EXCEPTIONS } from "../core/kserve-failures.js";
 import { fromParameters, contentsFromTensor, tensorFromContents, toShape } from "../grpc/convert.js";
-import { GRPCInferenceService, type ModelInferRequest, type ModelInferResponseSchema } from "../grpc/schema.js";
+import { GRPCInferenceService, type ModelInferRequest, type ModelInferResponseSchema } from "../grpc/protobuf.js";
 import { isKServeError, type Tensor } from "../tensor/index.js";
 import { tensorFromBytes, tensorToBytes } from "../tensor/raw.js";
 import { FakeModelError, type FakeModels } from "./models.js";

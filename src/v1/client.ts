@@ -1,5 +1,5 @@
 /** `createV1Client`: KServe's V1 protocol over REST, on the same core request loop as V2. */
-import { checkModel, createRequestContext } from "../core/client.js";
+import { checkModel, createRequestContext } from "../core/request-context.js";
 import { ProtocolError } from "../core/errors.js";
 import type { HttpClient } from "../core/http.js";
 import { type CallOptions, send } from "../core/request.js";

@@ -24,7 +24,7 @@ export function createV1Client(options: V1ClientOptions): V1Client {
 }
 
 export type { V1Client, V1ClientOptions, V1RawRequest, V1Request, V1Result, V1TensorOptions, V1TensorRequest } from "./types.js";
-export type { ClientOptions } from "../core/client.js";
+export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
 export type { RetryOptions } from "../core/retry.js";

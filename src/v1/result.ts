@@ -1,6 +1,6 @@
 /** V1 answers: the envelope checked with zod/mini, integers kept exact, predictions readable as a tensor. */
 import * as z from "zod/mini";
-import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
+import { checkAnswerShape, parseJsonBody } from "../core/json-answer.js";
 import { toTensorData } from "../tensor/convert.js";
 import { type AnyTensor, isDatatype, type JsonValue, parseJson, ProtocolError, ValidationError } from "../tensor/index.js";
 import { checkShape, nestedShape } from "../tensor/shape.js";
@@ -22,7 +22,7 @@ const modelsSchema = z.object({ models: z.array(z.string()) });
  */
 export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
   const value = parseJsonBody(body, what, parseJson);
-  const answer = parseEnvelope(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue };
+  const answer = checkAnswerShape(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue };
   const predictions = answer["predictions"];
   return {
     // KServe always sends a list; anything else (a custom model's) stays readable in body and through tensor().
@@ -35,7 +35,7 @@ export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
 
 /** `ready` of a model-ready answer: `true`/`false`, or the strings "True"/"False" KServe 0.14 sends. */
 export function decodeReady(body: Uint8Array, what: string): boolean {
-  const { ready } = parseEnvelope(readySchema, parseJsonBody(body, what, parseJson), `answer to ${what}`);
+  const { ready } = checkAnswerShape(readySchema, parseJsonBody(body, what, parseJson), `answer to ${what}`);
   if (typeof ready === "boolean") return ready;
   const word = ready.toLowerCase();
   if (word === "true" || word === "false") return word === "true";
@@ -47,7 +47,7 @@ export function decodeReady(body: Uint8Array, what: string): boolean {
 }
 
 export function decodeModels(body: Uint8Array, what: string): string[] {
-  return parseEnvelope(modelsSchema, parseJsonBody(body, what, parseJson), `answer to ${what}`).models;
+  return checkAnswerShape(modelsSchema, parseJsonBody(body, what, parseJson), `answer to ${what}`).models;
 }
 
 function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1TensorOptions): AnyTensor {

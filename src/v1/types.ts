@@ -1,5 +1,5 @@
 /** The KServe V1 client interface (TensorFlow-Serving style `:predict` / `:explain`). */
-import type { ClientOptions } from "../core/client.js";
+import type { ClientOptions } from "../core/request-context.js";
 import type { CallOptions } from "../core/request.js";
 import type { AnyTensor, Datatype, JsonValue, Tensor } from "../tensor/index.js";
 

@@ -1,13 +1,13 @@
 /** `createV2Client`: the Open Inference Protocol over REST, on the core request loop. */
-import { checkModel, createRequestContext } from "../core/client.js";
-import { parseEnvelope, parseJsonBody } from "../core/envelope.js";
-import { type Readiness, waitUntilReady } from "../core/wait.js";
+import { checkModel, createRequestContext } from "../core/request-context.js";
+import { checkAnswerShape, parseJsonBody } from "../core/json-answer.js";
+import { type ReadinessAnswer, waitUntilReady } from "../core/wait.js";
 import { serverMessage } from "../core/http-error.js";
 import type { HttpClient } from "../core/http.js";
 import { locateProtocolError } from "../core/errors.js";
 import { type CallOptions, joinUrl, send } from "../core/request.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
-import { modelMetadataSchema, serverMetadataSchema } from "./schemas.js";
+import { modelMetadataSchema, serverMetadataSchema } from "./answer-shapes.js";
 import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions } from "./types.js";
 
 /** Health answers that mean "no" (KServe 503, Triton and MLServer 400, an unknown model 404) rather than an error. */
@@ -27,7 +27,7 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
   let lastInferModel: string | undefined;
   let lastInferPath = "";
 
-  const readiness = async (path: string, call: CallOptions = {}, model?: string): Promise<Readiness> => {
+  const readiness = async (path: string, call: CallOptions = {}, model?: string): Promise<ReadinessAnswer> => {
     const response = await send(ctx, { method: "GET", path, model, accept: NOT_READY }, call);
     const ready = response.status >= 200 && response.status < 300;
     if (ready) return { ready };
@@ -69,13 +69,13 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
     serverReady: (call) => health("/v2/health/ready", call),
     modelReady: async (model, call = {}) => health(`${modelPath(checkModel(model), call.version)}/ready`, call, model),
     async serverMetadata(call): Promise<ServerMetadata> {
-      const m = parseEnvelope(serverMetadataSchema, await getJson("/v2", call), "server metadata");
+      const m = checkAnswerShape(serverMetadataSchema, await getJson("/v2", call), "server metadata");
       const extensions = m.extensions ?? [];
       if (extensions.includes("binary_tensor_data")) serverSpeaksBinary = true;
       return { name: m.name, version: m.version ?? undefined, extensions };
     },
     async modelMetadata(model, call = {}): Promise<ModelMetadata> {
-      const m = parseEnvelope(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
+      const m = checkAnswerShape(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
       return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
     },
     waitForModelReady: async (model, wait = {}) =>

@@ -32,9 +32,9 @@ export type {
   TensorMetadata,
   V2Client,
   V2ClientOptions,
-  WaitOptions,
+  ModelWaitOptions,
 } from "./types.js";
-export type { ClientOptions } from "../core/client.js";
+export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
 export type { RetryOptions } from "../core/retry.js";

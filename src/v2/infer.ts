@@ -2,9 +2,9 @@
 import type { HttpResponse } from "../core/http.js";
 import { decodeTensorBody, encodeTensorBody, type Tensor, type TensorParameters, ValidationError } from "../tensor/index.js";
 import { utf8Text } from "../tensor/utf8.js";
-import { parseEnvelope } from "../core/envelope.js";
+import { checkAnswerShape } from "../core/json-answer.js";
 import { checkInferRequest, createInferResult } from "../core/inference.js";
-import { inferResponseFieldsSchema } from "./schemas.js";
+import { inferResponseFieldsSchema } from "./answer-shapes.js";
 import type { BinaryMode, InferRequest, InferResult, RequestedOutput } from "./types.js";
 
 /** In "auto" mode, inputs from this size up go binary once the server is known to speak the extension. */
@@ -105,7 +105,7 @@ function byteLength(tensor: Tensor): number {
 export function decodeInferResponse(model: string, response: HttpResponse): { result: InferResult; binary: boolean } {
   const headerLength = response.headers["inference-header-content-length"];
   const { fields, tensors } = decodeTensorBody(response.body, { key: "outputs", headerLength });
-  const envelope = parseEnvelope(inferResponseFieldsSchema, fields, "inference response");
+  const envelope = checkAnswerShape(inferResponseFieldsSchema, fields, "inference response");
   const result = createInferResult(
     model,
     {

@@ -1,10 +1,12 @@
 /** The V2 (Open Inference Protocol) client interface, shared by the REST client and, later, gRPC. */
-import type { ClientOptions } from "../core/client.js";
+import type { ClientOptions } from "../core/request-context.js";
 import type { CallOptions } from "../core/request.js";
-import type { InferResult, WaitOptions } from "../core/inference.js";
+import type { InferResult } from "../core/inference.js";
+import type { ModelWaitOptions } from "../core/wait.js";
 import type { Tensor, TensorParameters } from "../tensor/index.js";
 
-export type { InferResult, WaitOptions } from "../core/inference.js";
+export type { InferResult } from "../core/inference.js";
+export type { ModelWaitOptions } from "../core/wait.js";
 
 /**
  * When tensors travel in the binary tensor extension instead of JSON:
@@ -74,7 +76,7 @@ export interface V2Client {
   serverMetadata(call?: CallOptions): Promise<ServerMetadata>;
   modelMetadata(model: string, call?: CallOptions & { version?: string | undefined }): Promise<ModelMetadata>;
   /** Poll `modelReady` with backoff until true (made for scale-from-zero); a TimeoutError past `timeoutMs`. */
-  waitForModelReady(model: string, options?: WaitOptions): Promise<void>;
+  waitForModelReady(model: string, options?: ModelWaitOptions): Promise<void>;
 }
 
 /** Options of `createV2Client`: those of every client, plus the binary extension's mode. */

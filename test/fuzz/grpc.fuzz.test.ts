@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createGrpcClient } from "../../src/grpc/client.js";
 import { fromModelInferResponse } from "../../src/grpc/convert.js";
-import { GRPCInferenceService, ModelInferResponseSchema, type ModelInferResponse } from "../../src/grpc/schema.js";
+import { GRPCInferenceService, ModelInferResponseSchema, type ModelInferResponse } from "../../src/grpc/protobuf.js";
 import { DATATYPES, elementByteSize, isDatatype, isKServeError, ProtocolError, Tensor, tensorToBytes } from "../../src/tensor/index.js";
 import { concat } from "../helpers.js";
 import { arbitraryBytes, caught, datatypeText, expectWellFormed, mutatedBytes, RUNS, resultOrKServeError, resultOrKServeErrorAsync, runs, TIMEOUT, truncations } from "./support.js";

@@ -3,7 +3,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { isKServeError, KServeError, ProtocolError, ValidationError } from "../../src/core/errors.js";
 import { fromModelInferResponse, toModelInferRequest } from "../../src/grpc/convert.js";
-import { InferTensorContentsSchema, ModelInferRequestSchema, ModelInferResponseSchema, type ModelInferRequest } from "../../src/grpc/schema.js";
+import { InferTensorContentsSchema, ModelInferRequestSchema, ModelInferResponseSchema, type ModelInferRequest } from "../../src/grpc/protobuf.js";
 import { Tensor } from "../../src/tensor/index.js";
 import type { InferRequest } from "../../src/v2/types.js";
 import { thrown } from "../helpers.js";

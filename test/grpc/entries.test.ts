@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as descriptors from "kserve-client/grpc/descriptors";
 import * as universal from "../../src/grpc/index.js";
 import * as node from "../../src/grpc/index.node.js";
-import { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "../../src/grpc/schema.js";
+import { GRPCInferenceService, ModelInferRequestSchema, ModelInferResponseSchema } from "../../src/grpc/protobuf.js";
 
 describe("kserve-client/grpc", () => {
   it("has the same exports in its Node and universal builds", () => {

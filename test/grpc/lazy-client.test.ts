@@ -5,9 +5,9 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { CHECK_CREDENTIALS_IN_CLEAR } from "../../src/core/client.js";
+import { CHECK_CREDENTIALS_IN_CLEAR } from "../../src/core/request-context.js";
 import { createGrpcClient, type GrpcClientOptions } from "../../src/grpc/index.node.js";
-import { GRPCInferenceService, ServerLiveResponseSchema } from "../../src/grpc/schema.js";
+import { GRPCInferenceService, ServerLiveResponseSchema } from "../../src/grpc/protobuf.js";
 
 describe("createGrpcClient (Node build)", () => {
   it("asks a transport that knows its address about credentials in clear once, when the client is made", async () => {

@@ -9,7 +9,7 @@ import { createServer, constants, type Http2Server, type IncomingHttpHeaders, ty
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcClient } from "kserve-client/grpc";
-import { GRPCInferenceService, ServerLiveResponseSchema } from "../../src/grpc/schema.js";
+import { GRPCInferenceService, ServerLiveResponseSchema } from "../../src/grpc/protobuf.js";
 import { createNodeGrpcTransport, type NodeGrpcTransport } from "../../src/node/index.js";
 import { ConnectionError, KServeError } from "../../src/core/errors.js";
 

@@ -1,7 +1,7 @@
 /** `auth` over plain HTTP to another machine is said once, through the logger; loopback and HTTPS are not. */
 import { describe, expect, it } from "vitest";
 import { createV1Client, createV2Client } from "kserve-client";
-import { isLoopback } from "../../src/core/client.js";
+import { isLoopback } from "../../src/core/request-context.js";
 
 function logger() {
   const warnings: [string, Record<string, unknown>][] = [];

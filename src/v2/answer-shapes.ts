@@ -1,5 +1,5 @@
 /**
- * Envelope checks with zod/mini (small in bundles): names, datatypes, shapes and parameters, tolerant of the
+ * Shape checks of JSON answers with zod/mini (small in bundles): names, datatypes, shapes and parameters, tolerant of the
  * `null`s real servers send. Tensor data is never checked here: the tensor codecs do that in one typed pass.
  *
  * Only a few zod schema kinds are used, to keep the bundle small: `parameters` is a loose object (any JSON

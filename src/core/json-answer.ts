@@ -1,4 +1,4 @@
-/** Reading a server's JSON answer: parse it, then check its envelope with zod/mini. Shared by V1 and V2. */
+/** Reading a server's JSON answer: parse it, then check its shape with zod/mini. Shared by V1 and V2. */
 import * as z from "zod/mini";
 import { ProtocolError } from "./errors.js";
 
@@ -17,7 +17,7 @@ export function parseJsonBody<T = unknown>(body: Uint8Array, what: string, parse
 }
 
 /** `value` checked against `schema`; a ProtocolError naming every problem by path otherwise. */
-export function parseEnvelope<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+export function checkAnswerShape<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);

@@ -9,23 +9,38 @@ import { applyInterceptors, type HttpClient, type Interceptor, type NotedRequest
 import type { Logger, RequestContext } from "./request.js";
 import type { RetryOptions } from "./retry.js";
 
-/** Options every client takes. */
-export interface ClientOptions {
+/**
+ * What every client takes, REST and gRPC alike (and, later, what is built on them): headers, credentials, one
+ * deadline, retries, a logger. Each client's options extend it.
+ */
+export interface CommonOptions {
+  /** Headers (gRPC: metadata) sent with every call. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Credentials: `{ bearer }`, `{ basic: { username, password } }`, or a function returning headers, called before
+   * every attempt (retries included), so a refreshed token is picked up.
+   */
+  auth?: Auth | undefined;
+  /** Whole-call limit in ms, retries and waits included; `Infinity` (or absent) for none. */
+  timeoutMs?: number | undefined;
+  /** Retries: 2 by default, on failed connections and 408/429/502/503/504 (gRPC: UNAVAILABLE); `false` turns them off. */
+  retry?: RetryOptions | false | undefined;
+  /** Receives one debug line per attempt and per retry, and warnings; never credentials. */
+  logger?: Logger | undefined;
+}
+
+/** Options of the REST clients (`createV2Client`, `createV1Client`): the common ones, and where and how to send. */
+export interface ClientOptions extends CommonOptions {
   /** Where to connect, e.g. `http://127.0.0.1:8080` or the ingress address; a path prefix is kept. */
   baseUrl: string;
   /** Ingress routing: present this hostname (Host header, TLS SNI and certificate check). Node only. */
   host?: string | undefined;
-  headers?: Readonly<Record<string, string>> | undefined;
-  auth?: Auth | undefined;
-  /** Whole-call limit in ms, retries included. */
-  timeoutMs?: number | undefined;
-  retry?: RetryOptions | false | undefined;
+  /** Largest answer accepted, in bytes (default 256 MiB); a larger one is `resource_exhausted`. */
   maxResponseBytes?: number | undefined;
   /** The HttpClient to use; default: the Node client under Node, fetch elsewhere. */
   httpClient?: HttpClient | undefined;
-  /** A fetch to use with the fetch HttpClient. */
+  /** A fetch to use with the fetch HttpClient, used as given (see `createFetchHttpClient` for msw under Node). */
   fetch?: typeof globalThis.fetch | undefined;
-  logger?: Logger | undefined;
   /** Wrap every attempt's HTTP call, outermost first. */
   interceptors?: readonly Interceptor[] | undefined;
 }
