@@ -9,7 +9,7 @@ export { isKServeError, KServeError, ProtocolError, ValidationError } from "../e
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../errors/kserve-error.js";
 export { AbortError, ConfigError, ConnectionError, TimeoutError } from "../errors/transport-errors.js";
 export { codeForStatus, HttpError, type HttpErrorOptions, MAX_ERROR_BODY, redactHeaders, serverMessage } from "./http-error.js";
-export { scrubSecrets, sentCredentials } from "./secrets.js";
+export { scrubSecrets, sentCredentials } from "../internal/secrets.js";
 
 /**
  * A ProtocolError met while decoding an answer, again with where that answer came from at the end of its message

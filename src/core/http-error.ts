@@ -3,7 +3,7 @@
  * credential redaction. A module of its own, re-exported by errors.ts: the gRPC client never raises an HttpError,
  * and a module it does not import leaves the class (and its name tag, set at load) out of its bundles.
  */
-import { CREDENTIAL_HEADERS } from "./secrets.js";
+import { CREDENTIAL_HEADERS } from "../internal/secrets.js";
 
 export { codeForStatus, HttpError, type HttpErrorOptions } from "../errors/http-error.js";
 

@@ -3,6 +3,9 @@
  * (Node) implement it; tests and users can pass their own.
  */
 import { KServeError } from "../errors/kserve-error.js";
+import { WIRE_HEADERS } from "../internal/wire-headers.js";
+
+export { WIRE_HEADERS };
 
 /** One HTTP request, as the request loop hands it to an {@link HttpClient}. */
 export interface HttpRequest {
@@ -52,12 +55,6 @@ export function applyInterceptors(client: HttpClient, interceptors: readonly Int
   return interceptors.reduceRight((next, interceptor) => interceptor(next), client);
 }
 
-/**
- * Where the transport notes the headers it is handed, after the interceptors ran, on a request that carries it:
- * an answer that echoes a credential an interceptor added can then be cleaned of it. A symbol-keyed property,
- * so that an interceptor passing `{ ...request, headers }` on carries it along. Internal.
- */
-export const WIRE_HEADERS = Symbol("kserve-client.wireHeaders");
 /** An HttpRequest that may carry {@link WIRE_HEADERS}. Internal. */
 export type NotedRequest = HttpRequest & { [WIRE_HEADERS]?: Record<string, string>[] };
 
@@ -70,16 +67,4 @@ export function tooLarge(url: string, limit: number, seen: number): KServeError 
     "resource_exhausted",
     `The response from ${url} is larger than maxResponseBytes (${seen} bytes read, limit ${limit}). Raise maxResponseBytes if the answer is expected to be this big.`,
   );
-}
-
-/** Chunks as one array; the single chunk itself when there is just one. Internal. */
-export function concatChunks(chunks: readonly Uint8Array[], total = chunks.reduce((n, c) => n + c.byteLength, 0)): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

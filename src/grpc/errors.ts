@@ -4,7 +4,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ConnectionError, type ErrorCode, KServeError, scrubSecrets } from "../core/errors.js";
-import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../core/fetch-client.js";
+import { describe, FETCH_FAILURE_HINT, isFetchNetworkError } from "../internal/fetch-failures.js";
 import { codeForKServeException } from "../core/kserve-failures.js";
 
 /**

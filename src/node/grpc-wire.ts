@@ -6,7 +6,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { findCause } from "../core/errors.js";
-import { concatChunks } from "../core/http.js";
+import { concatChunks } from "../internal/bytes.js";
 
 /** Header values as Node's http2 hands them over. */
 export type WireHeaders = Readonly<Record<string, string | string[] | number | undefined>>;

@@ -7,7 +7,8 @@ import type { Socket } from "node:net";
 import { buildConnector, type Dispatcher, Pool } from "undici";
 import { ConfigError, ConnectionError, KServeError } from "../core/errors.js";
 import { certificateAdvice, certificateAtFault, type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
-import { concatChunks, type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
+import { type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
+import { concatChunks } from "../internal/bytes.js";
 
 export type { NodeTlsOptions } from "./tls.js";
 

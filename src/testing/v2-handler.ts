@@ -13,7 +13,7 @@ import {
   type Tensor,
   tensorFromJson,
 } from "../tensor/index.js";
-import { concatChunks } from "../core/http.js";
+import { concatChunks } from "../internal/bytes.js";
 import { detail, error, json, methodNotAllowed, type MockRequest, type MockResponse, withFault } from "./answers.js";
 import { FakeModelError, type FakeModels } from "./models.js";
 
