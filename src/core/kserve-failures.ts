@@ -1,6 +1,6 @@
 /**
  * One table of how KServe's Python model server fails, which both transports read, so that the same failure has
- * the same `code` over REST and gRPC (PROTOCOL.md §1.4, §2.6, §4.5, §8):
+ * the same `code` over REST and gRPC (ARCHITECTURE.md, wire facts: V2 errors and gRPC errors):
  *
  * - REST: an HTTP status means the code {@link codeForStatus} gives it;
  * - gRPC: KServe before 0.15 sends every failure as UNKNOWN with the exception's class in the text
@@ -31,7 +31,7 @@ export { codeForStatus };
  *
  * The first exception of each status is the one the mock KServe reports for that status over gRPC in the 0.14
  * style. KServe 0.15's gRPC server sends proper codes instead, some of which differ (INVALID_ARGUMENT for
- * `InferenceError`, PROTOCOL.md §4.5); those are taken as sent.
+ * `InferenceError`); those are taken as sent.
  */
 export const KSERVE_EXCEPTIONS: readonly (readonly [exception: string, status: number])[] = [
   ["kserve.errors.InvalidInput", 400],

@@ -1,5 +1,5 @@
 /**
- * One HTTP call done reliably (DESIGN.md §5): the retry loop outermost, auth headers per attempt, one deadline
+ * One HTTP call done reliably (ARCHITECTURE.md, how a call flows): the retry loop outermost, auth headers per attempt, one deadline
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";

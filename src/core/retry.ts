@@ -2,7 +2,7 @@ import { ConfigError, type ErrorCode } from "./errors.js";
 import { MAX_TIMER_MS } from "../internal/signals.js";
 
 /**
- * Retry policy as pure functions (DESIGN.md §5): whether an attempt's outcome is worth another try, how long
+ * Retry policy as pure functions (ARCHITECTURE.md, where each concern lives): whether an attempt's outcome is worth another try, how long
  * to wait, what the server's Retry-After asks for, and whether the call's deadline leaves room for the wait.
  * The request loop composes these; nothing here sleeps or reads a clock.
  */
@@ -91,7 +91,7 @@ export type AttemptOutcome =
   | { kind: "connection" }
   /** This attempt's own time limit passed (not the call's deadline). */
   | { kind: "attempt-timeout" }
-  /** A gRPC status the server sent: only UNAVAILABLE is retried (DESIGN.md §5). */
+  /** A gRPC status the server sent: only UNAVAILABLE is retried (any other code is the server's answer). */
   | { kind: "grpc"; code: ErrorCode }
   /** The caller cancelled, or the call's deadline passed: never retried. */
   | { kind: "final" };

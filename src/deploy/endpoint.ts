@@ -1,6 +1,6 @@
 /**
  * From an InferenceService's `status.url` to what a client needs: where to connect and which host name to present
- * (PROTOCOL.md §5). The host is read from `status.url`, never built from name and namespace: the domain and the
+ * (ARCHITECTURE.md, wire facts: endpoints). The host is read from `status.url`, never built from name and namespace: the domain and the
  * template are cluster settings the client cannot know.
  */
 import { ConfigError, ValidationError } from "../core/errors.js";
@@ -32,7 +32,7 @@ export interface ResolvedEndpoint {
  * The endpoint of an InferenceService, from its `status.url` (or that URL given directly).
  *
  * - Without `ingress`: `baseUrl` is `status.url` (DNS must lead its host to the gateway), no `host`.
- * - With `ingress`: `baseUrl` is the gateway's origin plus `status.url`'s path (path-based routing, PROTOCOL.md
+ * - With `ingress`: `baseUrl` is the gateway's origin plus `status.url`'s path (path-based routing, ARCHITECTURE.md
  *   §5.4), and `host` is `status.url`'s host, for the Host header.
  *
  * @throws {ValidationError} when `status.url` is missing (the InferenceService is not ready yet) or is not an

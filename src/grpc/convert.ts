@@ -1,6 +1,6 @@
 /**
  * Tensors to and from the gRPC messages. Requests always carry tensors as `raw_input_contents` (one entry per
- * input, little-endian, BYTES length-prefixed: PROTOCOL.md §4.4), which every server accepts and which keeps
+ * input, little-endian, BYTES length-prefixed: ARCHITECTURE.md, wire facts: gRPC tensors), which every server accepts and which keeps
  * INT64 exact and FP16/BF16 possible. Responses are read in either form: `raw_output_contents` (Triton always,
  * KServe after raw inputs) or typed `contents`.
  */
@@ -71,7 +71,7 @@ type ParameterInit = MessageInitShape<typeof InferParameterSchema>;
 
 /**
  * Parameters as InferParameter values: booleans, strings, integers (int64; uint64 past int64's range) and other
- * numbers (double — which KServe's and MLServer's servers drop, PROTOCOL.md §4.4).
+ * numbers (double — which KServe's and MLServer's servers drop: ARCHITECTURE.md, wire facts: gRPC tensors).
  */
 function toParameters(parameters: TensorParameters | undefined, path: string, tensor?: string): Record<string, ParameterInit> {
   const out: Record<string, ParameterInit> = {};
@@ -153,7 +153,7 @@ export function fromModelInferResponse(model: string, response: ModelInferRespon
 }
 
 /**
- * A tensor from typed `contents` (the datatype's own field, PROTOCOL.md §4.3). Internal; the mock server reads
+ * A tensor from typed `contents` (the datatype's own field: ARCHITECTURE.md, wire facts: gRPC tensors). Internal; the mock server reads
  * requests with it too.
  *
  * @throws {ProtocolError} for a bad name, datatype or shape, or values that do not fit the datatype or shape
@@ -175,7 +175,7 @@ export function tensorFromContents(
 }
 
 /**
- * The typed `contents` field of each datatype that has one (PROTOCOL.md §4.3), as its family: `int` is
+ * The typed `contents` field of each datatype that has one (ARCHITECTURE.md, wire facts: gRPC tensors), as its family: `int` is
  * `int_contents` on the wire and `intContents` in the message. FP16 and BF16 have none.
  */
 const CONTENTS_FAMILY: Partial<Record<Datatype, string>> = {

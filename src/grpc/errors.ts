@@ -22,7 +22,7 @@ const UNEXPECTED = /^Unexpected <class '([\w.]+)'>: ?([\s\S]*)$/;
 /**
  * What an UNKNOWN status from an older KServe server means: its code and the message without the wrapper.
  * KServe's Python server before 0.15 answers every failure as UNKNOWN with the exception's class in the text:
- * ``Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.`` (PROTOCOL.md §8). The
+ * ``Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.`` (ARCHITECTURE.md, wire facts: gRPC errors). The
  * class means the code the same failure has over REST (core/kserve-failures.ts): `not_found`, `invalid_argument`,
  * `unavailable`, `unimplemented`, and `internal` for a model's own exceptions, `InferenceError` included.
  */

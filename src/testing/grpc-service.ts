@@ -1,5 +1,5 @@
 /**
- * The fake models as a gRPC `GRPCInferenceService`, the way KServe's server answers (PROTOCOL.md §4.4, §8):
+ * The fake models as a gRPC `GRPCInferenceService`, the way KServe's server answers (ARCHITECTURE.md, wire facts: gRPC tensors and gRPC errors):
  * raw inputs get raw outputs, typed inputs typed outputs (FP16/BF16 force raw); requested outputs that do not
  * exist are ignored. Errors use proper status codes, or, with `errors: "kserve-0.14"`, UNKNOWN with KServe
  * 0.14's "Unexpected <class …>" text (the exception core/kserve-failures.ts lists for the failure), so clients

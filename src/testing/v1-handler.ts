@@ -1,5 +1,5 @@
 /**
- * KServe's V1 protocol as its 0.14.1 Python server speaks it (PROTOCOL.md §1, §8): `{"predictions": […]}`
+ * KServe's V1 protocol as its 0.14.1 Python server speaks it (ARCHITECTURE.md, wire facts: V1 content type and V1 body): `{"predictions": […]}`
  * answers, `"ready": "True"` as a string, `{"error": …}` bodies, JSON parsed only for the exact Content-Types
  * KServe parses. One pure function, used by the loopback server and the msw handlers alike.
  */

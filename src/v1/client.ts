@@ -10,7 +10,7 @@ import type { V1Client, V1ClientOptions, V1Request, V1Result } from "./types.js"
 
 /**
  * Exactly this Content-Type: KServe parses the body as JSON only for a few exact values, so with
- * `; charset=utf-8` the model receives raw bytes and fails (PROTOCOL.md §1.2, §8).
+ * `; charset=utf-8` the model receives raw bytes and fails (ARCHITECTURE.md, wire facts: V1 content type).
  */
 const JSON_TYPE = { "content-type": "application/json" } as const;
 

@@ -44,7 +44,7 @@ export function buildInferBody(model: string, request: InferRequest, mode: Binar
   // request already needs it. (A browser also needs the server to expose inference-header-content-length.)
   const wantsBinaryOutputs = mode === "always" || (mode === "auto" && (serverSpeaksBinary || binaryInputs.includes(true)));
   const outputs = request.outputs?.map((o) => requestedOutput(o, wantsBinaryOutputs));
-  // binary_data_output only reaches outputs that are not listed (PROTOCOL.md §3.4), so it is set only then.
+  // binary_data_output only reaches outputs that are not listed (ARCHITECTURE.md, wire facts: binary outputs), so it is set only then.
   const parameters: TensorParameters | undefined =
     outputs === undefined && wantsBinaryOutputs ? { binary_data_output: true, ...request.parameters } : request.parameters;
 

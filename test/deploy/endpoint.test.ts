@@ -1,4 +1,4 @@
-/** resolveEndpoint / describeHost on the status objects of PROTOCOL.md §5.5 and a path-based one (§5.4). */
+/** resolveEndpoint / describeHost on status objects as KServe writes them, Knative, Standard and path-based. */
 import { describe, expect, it } from "vitest";
 import { ConfigError, describeHost, resolveEndpoint, ValidationError } from "../../src/deploy/index.js";
 import { thrown } from "../helpers.js";

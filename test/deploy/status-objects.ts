@@ -1,4 +1,4 @@
-/** The status objects of PROTOCOL.md §5.5 (Knative and Standard mode), and a path-based one per §5.4. */
+/** Status objects as KServe writes them (Knative and Standard mode), and a path-based one (ARCHITECTURE.md, wire facts: endpoints). */
 import type { InferenceServiceStatus } from "../../src/deploy/index.js";
 
 export const knativeIsvc = {

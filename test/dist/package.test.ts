@@ -359,7 +359,7 @@ describe("what browsers and edge runtimes load", () => {
   it("the universal entries and the browser build of ./node import no Node built-in and no undici", async () => {
     const exportsMap = pkg().manifest.exports as Record<string, Record<string, { default: string } | Record<string, { default: string }>>>;
     const universal: [string, string][] = [];
-    // DESIGN.md §2's universal entries, and the browser builds of ./node and ./testing (whose Node build starts servers).
+    // ARCHITECTURE.md's universal entries, and the browser builds of ./node and ./testing (whose Node build starts servers).
     for (const subpath of subpaths()) {
       const conditions = exportsMap[subpath]!;
       const browser = conditions["browser"] as Record<string, { default: string }> | undefined;

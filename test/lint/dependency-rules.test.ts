@@ -1,5 +1,5 @@
 /**
- * The layering rules of DESIGN.md §2 are enforced by dependency-cruiser (.dependency-cruiser.cjs). These
+ * The layering rules of ARCHITECTURE.md are enforced by dependency-cruiser (.dependency-cruiser.cjs). These
  * tests show that each rule fires on a tree that breaks it, and that the real src breaks none.
  */
 import { execFileSync } from "node:child_process";

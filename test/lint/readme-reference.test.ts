@@ -2,7 +2,7 @@
  * The README is the user's guide: every value an entry point exports, and every method of the clients, is named
  * there (in backticks), so a new export cannot ship undocumented.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -36,5 +36,19 @@ describe("README.md names", () => {
 
   it("no file that is not in the package (DESIGN.md, PROTOCOL.md)", () => {
     expect(readme).not.toMatch(/DESIGN\.md|PROTOCOL\.md/);
+  });
+
+  it("no shipped file cites a document outside the repository: src and the shipped Markdown cite ARCHITECTURE.md", () => {
+    const root = new URL("../../", import.meta.url);
+    const shipped = [
+      ...readdirSync(new URL("src/", root), { recursive: true, encoding: "utf8" }).map((file) => `src/${file}`),
+      "ARCHITECTURE.md",
+      "BENCHMARKS.md",
+      "CONTRIBUTING.md",
+      "RELIABILITY.md",
+    ].filter((file) => /\.(ts|md|proto)$/.test(file));
+    expect(shipped.length).toBeGreaterThan(100);
+    const citing = shipped.filter((file) => /DESIGN\.md|PROTOCOL\.md/.test(readFileSync(new URL(file, root), "utf8")));
+    expect(citing).toEqual([]);
   });
 });

@@ -284,7 +284,7 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
 
 describe("Triton's empty binary outputs", () => {
   it("decode without Inference-Header-Content-Length when every section is 0 bytes", () => {
-    // Triton sends plain JSON, no header length, when all binary outputs are empty (PROTOCOL.md §3.4).
+    // Triton sends plain JSON, no header length, when all binary outputs are empty (ARCHITECTURE.md, wire facts: binary outputs).
     const body = utf8('{"model_name":"m","outputs":[{"name":"x","shape":[0],"datatype":"FP32","parameters":{"binary_data_size":0}}]}');
     const { tensors } = decodeTensorBody(body, { key: "outputs" });
     expect(tensors[0]!.shape).toEqual([0]);

@@ -177,7 +177,7 @@ describe("nested JSON data", () => {
   it.each(numeric)(`%s: data written nested by shape decodes to the same tensor (${RUNS / 4} cases)`, (datatype) => {
     fc.assert(
       fc.property(tensorArb(datatype, true), (t) => {
-        // Servers may send data nested by shape (PROTOCOL.md §2.7); toArray() gives exactly that nesting.
+        // Servers may send data nested by shape (ARCHITECTURE.md, wire facts: V2 JSON data); toArray() gives exactly that nesting.
         const nested = t.toArray();
         const data = Array.isArray(nested) ? nested : [nested];
         const text = `{"name":"t","shape":${JSON.stringify(t.shape)},"datatype":"${t.datatype}","data":${writeNested(data)}}`;

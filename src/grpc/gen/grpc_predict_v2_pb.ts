@@ -1,7 +1,7 @@
 // The Open Inference Protocol (V2) over gRPC, as KServe, Triton and MLServer serve it: the RPCs and
-// messages all three share. Written for kserve-client from the field list in PROTOCOL.md §4.3.
+// messages all three share, written for kserve-client from their published protos.
 //
-// Left out on purpose (PROTOCOL.md §4.6): ModelMetadataResponse field 6 and TensorMetadata field 4, which
+// Left out on purpose (ARCHITECTURE.md, wire facts: left out of the proto): ModelMetadataResponse field 6 and TensorMetadata field 4, which
 // the servers define differently (a decoder built from one would mis-read another; unknown fields are kept
 // instead), the repository RPCs (incompatible definitions), and the server-specific streaming RPC.
 

@@ -1,6 +1,6 @@
 /**
  * The URLs KServe reports for an InferenceService in each deployment mode, with the default domain templates
- * (PROTOCOL.md §5.2), and the host-name normalisation the gateway matches requests with.
+ * (ARCHITECTURE.md, wire facts: endpoints), and the host-name normalisation the gateway matches requests with.
  */
 
 /** How the predictor runs: a Knative Service (serverless) or a plain Deployment (KServe's "raw" mode). */
