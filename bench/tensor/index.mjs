@@ -4,6 +4,7 @@
 import {
   Tensor,
   decodeTensorBody,
+  encodeJsonData,
   encodeJsonTensor,
   encodeTensorBody,
   parseJson,
@@ -84,6 +85,10 @@ const bigInt64Text = new TextDecoder().decode(bigInt64Bytes);
 const lateBig = new BigInt64Array(smallInt64.data);
 lateBig[N - 1] = 2n ** 60n;
 const lateBigBytes = utf8.encode(`{"outputs":[${encodeJsonTensor(Tensor.int64("classes", [N], lateBig))}]}`);
+// FP32 values as people write them (5.1, 0.25, -1.3: two decimals at most, in ±10), whose float32s are not those
+// decimals (5.099999904632568): JSON text has them as the shortest decimals, the naive way as the doubles.
+const human = new Float32Array(N).map(() => Math.round((random() * 20 - 10) * 100) / 100);
+const fp32Human = Tensor.fp32("input-0", [N], human);
 // What a client without this SDK does with a response body: decode the bytes, JSON.parse (and lose precision).
 const utf8Decoder = new TextDecoder();
 const naiveParse = (bytes) => JSON.parse(utf8Decoder.decode(bytes));
@@ -126,6 +131,24 @@ const binaryVsJsonDecode = compare(
   () => decodeTensorBody(binaryBytes, { key: "outputs", headerLength: binary.headerLength }),
 );
 
+// FP32 as JSON text with the shortest digits that read back as the same float32, against what the naive way
+// writes for the same data (the float32s' doubles, 17 digits or so).
+const naiveText = (data) => JSON.stringify(Array.from(data));
+const shortRandom = compare(
+  "FP32 1M to JSON text, random values",
+  "naive JSON.stringify(Array.from(f32))",
+  () => naiveText(f32),
+  "encodeJsonData (shortest digits)",
+  () => encodeJsonData(fp32),
+);
+const shortHuman = compare(
+  "FP32 1M to JSON text, values like 5.1, 0.25, -1.3",
+  "naive JSON.stringify(Array.from(f32))",
+  () => naiveText(human),
+  "encodeJsonData (shortest digits)",
+  () => encodeJsonData(fp32Human),
+);
+
 // INT64, 1M elements, lossless: small values (class ids) and values beyond 2^53 (ids, hashes).
 const smallVsParse = compare(
   "INT64 1M decode, values < 1000",
@@ -164,6 +187,8 @@ for (const r of rows) console.log(`| ${r.group} | ${r.name} | ${fmt(r.ms)} |`);
 
 const targets = [
   ["JSON encode vs naive JSON.stringify (target ≤ 1×)", encodeVsNaive, encodeVsNaive <= 1],
+  ["FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), random values (target ≤ 1×)", shortRandom, shortRandom <= 1],
+  ["FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), values like 5.1 (target ≤ 1×)", shortHuman, shortHuman <= 1],
   ["binary encode vs JSON encode (target ≤ 1/50×)", binaryVsJsonEncode, binaryVsJsonEncode <= 1 / 50],
   ["binary decode vs JSON decode (target ≤ 1/50×)", binaryVsJsonDecode, binaryVsJsonDecode <= 1 / 50],
   ["INT64 exact decode vs naive JSON.parse, values < 1000 (target ≤ 2×)", smallVsParse, smallVsParse <= 2],
@@ -177,4 +202,12 @@ console.log("| --- | ---: | :---: |");
 for (const [name, ratio, ok] of targets) {
   const shown = ratio < 0.01 ? `1/${Math.round(1 / ratio)}` : ratio.toFixed(2);
   console.log(`| ${name} | ${shown}× | ${ok ? "yes" : "NO"} |`);
+}
+
+console.log("\n| FP32 1M as JSON text | naive (doubles) | shortest digits | size |");
+console.log("| --- | ---: | ---: | ---: |");
+for (const [name, data, tensor] of [["random values", f32, fp32], ["values like 5.1", human, fp32Human]]) {
+  const naive = naiveText(data).length;
+  const ours = encodeJsonData(tensor).length;
+  console.log(`| ${name} | ${naive.toLocaleString("en")} B | ${ours.toLocaleString("en")} B | ${((ours / naive) * 100).toFixed(0)}% |`);
 }

@@ -4,6 +4,7 @@
  */
 import { base64 } from "../core/base64.js";
 import { stringifyJsonAt } from "../tensor/json.js";
+import { shortestBFloat16, shortestFloat16, shortestFloat32 } from "../tensor/shortest-float.js";
 import { kindOf } from "../tensor/shape.js";
 import { utf8Text } from "../tensor/utf8.js";
 import { bf16ToNumber, fp16ToNumber, Tensor, ValidationError } from "../tensor/index.js";
@@ -138,7 +139,10 @@ function nested(tensor: Tensor): string {
   return write(0);
 }
 
-/** Each element as JSON text: numbers exact, BYTES as a string or, when not UTF-8, `{"b64": …}`. */
+/**
+ * Each element as JSON text: integers exact, FP32/FP16/BF16 as the shortest decimal that reads back as the same
+ * value (`5.1`), FP64 as `String` writes it, BYTES as a string or, when not UTF-8, `{"b64": …}`.
+ */
 function elementTexts(tensor: Tensor): string[] {
   const { datatype, name } = tensor;
   const out = new Array<string>(tensor.data.length);
@@ -162,12 +166,14 @@ function elementTexts(tensor: Tensor): string[] {
       (tensor.data as Uint8Array[]).forEach((bytes, i) => (out[i] = bytesText(bytes)));
       break;
     case "FP16":
-      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(fp16ToNumber(bits), i)));
+      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(shortestFloat16(fp16ToNumber(bits)), i)));
       break;
     case "BF16":
-      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(bf16ToNumber(bits), i)));
+      (tensor.data as Uint16Array).forEach((bits, i) => (out[i] = finite(shortestBFloat16(bf16ToNumber(bits)), i)));
       break;
     case "FP32":
+      (tensor.data as Float32Array).forEach((x, i) => (out[i] = finite(shortestFloat32(x), i)));
+      break;
     case "FP64":
       (tensor.data as Float64Array).forEach((x, i) => (out[i] = finite(x, i)));
       break;

@@ -18,10 +18,10 @@ describe("encodeJsonData", () => {
     expect(encodeJsonData(Tensor.uint8("u", [2], [0, 255]))).toBe("[0,255]");
     expect(encodeJsonData(Tensor.int16("i", [2], [-32768, 7]))).toBe("[-32768,7]");
     expect(encodeJsonData(Tensor.uint32("u", [1], [4294967295]))).toBe("[4294967295]");
-    expect(encodeJsonData(Tensor.fp32("f", [2], [6.8, 0.5]))).toBe("[6.800000190734863,0.5]");
+    expect(encodeJsonData(Tensor.fp32("f", [2], [6.8, 0.5]))).toBe("[6.8,0.5]"); // the float32 6.800000190734863
     expect(encodeJsonData(Tensor.fp64("d", [2], [0.1, 1e300]))).toBe("[0.1,1e+300]");
-    expect(encodeJsonData(Tensor.fp16("h", [2], [6.8, -2]))).toBe("[6.80078125,-2]");
-    expect(encodeJsonData(Tensor.bf16("h", [1], [1.5]))).toBe("[1.5]");
+    expect(encodeJsonData(Tensor.fp16("h", [2], [6.8, -2]))).toBe("[6.8,-2]"); // the FP16 6.80078125
+    expect(encodeJsonData(Tensor.bf16("h", [2], [1.5, 3.14]))).toBe("[1.5,3.14]"); // the BF16 3.140625
     expect(encodeJsonData(Tensor.bytes("s", [2], ['say "hi"', "naïve"]))).toBe('["say \\"hi\\"","naïve"]');
     expect(encodeJsonData(Tensor.fp32("e", [0], []))).toBe("[]");
   });
@@ -36,6 +36,12 @@ describe("encodeJsonData", () => {
   it("writes -0 as -0.0 so that every parser reads a negative zero", () => {
     expect(encodeJsonData(Tensor.fp32("z", [3], [-0, 0, 1.5]))).toBe("[-0.0,0,1.5]");
     expect(encodeJsonData(Tensor.fp16("z", [1], [-0]))).toBe("[-0.0]");
+    // Between them, runs long and short (those over 16 go to JSON.stringify whole), at the ends and side by side.
+    const values = Array.from({ length: 120 }, (_, i) => ([0, 17, 18, 36, 53, 54, 55, 119].includes(i) ? -0 : i + 0.5));
+    const expected = `[${values.map((x) => (Object.is(x, -0) ? "-0.0" : String(x))).join(",")}]`;
+    expect(encodeJsonData(Tensor.fp32("z", [120], values))).toBe(expected);
+    expect(encodeJsonData(Tensor.fp64("z", [120], values))).toBe(expected);
+    expect(encodeJsonData(Tensor.fp64("z", [3], [-0, -0, -0]))).toBe("[-0.0,-0.0,-0.0]");
   });
 
   it.each([NaN, Infinity, -Infinity])("refuses %s with a ValidationError that suggests binary mode", (bad) => {

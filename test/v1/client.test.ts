@@ -31,11 +31,20 @@ describe("predict", () => {
     expect(Array.from(tensor.data)).toEqual([0n, 1n, 2n]);
   });
 
-  it("writes FP32 rows as the exact doubles of the float32 values (nothing rounded on the way)", async () => {
+  it("writes FP32 rows as the shortest decimals that read back as the same float32 values", async () => {
     const http = scripted(recorded("v1-predict"));
-    await client(http).predict("m", { instances: Tensor.fp32("x", [1, 2], [0.1, -0]) });
-    expect(JSON.parse(textOf(http.requests[0]!))).toEqual({ instances: [[Math.fround(0.1), -0]] });
-    expect(textOf(http.requests[0]!)).toContain("-0.0");
+    await client(http).predict("m", { instances: Tensor.fp32("x", [1, 3], [0.1, -0, 3.4028234663852886e38]) });
+    expect(textOf(http.requests[0]!)).toBe('{"instances":[[0.1,-0.0,3.4028235e+38]]}'); // not 0.10000000149011612
+    const [row] = (JSON.parse(textOf(http.requests[0]!)) as { instances: number[][] }).instances;
+    expect(row!.map(Math.fround)).toEqual([Math.fround(0.1), -0, 3.4028234663852886e38]);
+  });
+
+  it("writes FP16 and BF16 columns as the shortest decimals that read back as the same values", async () => {
+    const http = scripted(recorded("v1-predict"));
+    const h = Tensor.fp16("h", [2], [6.8, 65504]); // the FP16 6.80078125 and the largest
+    const b = Tensor.bf16("b", [2], [3.14, -0]); // the BF16 3.140625
+    await client(http).predict("m", { inputs: { h, b } });
+    expect(textOf(http.requests[0]!)).toBe('{"inputs":{"h":[6.8,65500],"b":[3.14,-0.0]}}');
   });
 
   it("nests rows by the remaining dimensions and keeps INT64 beyond 2^53 exact", async () => {
