@@ -39,6 +39,7 @@ export type {
   V2Client,
   V2ClientOptions,
   ModelWaitOptions,
+  WaitOptions,
 } from "./v2/index.js";
 export { createV1Client } from "./v1/index.js";
 export type { ClientOptions, CommonOptions, V1Client, V1ClientOptions, V1RawRequest, V1Request, V1Result, V1TensorOptions, V1TensorRequest } from "./v1/index.js";

@@ -15,7 +15,8 @@ export interface Clock {
   random(): number;
 }
 
-export const SYSTEM_CLOCK: Clock = { now: Date.now, random: Math.random };
+/** The real clock, read at each use (so fake timers and spies installed later still apply). */
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now(), random: () => Math.random() };
 
 /** A failed attempt, as the protocol classified it. */
 export interface AttemptFailure {

@@ -10,7 +10,7 @@
  * Pure, with no imports but a type: the REST and gRPC bundles each keep only what they call.
  */
 import type { ErrorCode } from "../errors/kserve-error.js";
-import { codeForStatus } from "../errors/http-error.js";
+import { codeForStatus } from "../errors/status-codes.js";
 
 export { codeForStatus };
 

@@ -5,7 +5,7 @@
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
 import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
-import { type CallObserver, type Clock, loggingObserver, runCall } from "./call-runner.js";
+import { type CallObserver, type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "./call-runner.js";
 import { milliseconds, parseRetryAfter, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
 
@@ -90,6 +90,8 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   if (callerSignal?.aborted) throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
   // With a deadline, one signal for everything in flight that both the caller's cancel and the timer abort.
   // Without one, the caller's signal (if any) is used as it is: an AbortController per call is not free.
+  // The deadline is taken before its timer starts, so that a wait that fits before one also fits before the other.
+  const deadline = timeoutMs === undefined ? undefined : clock.now() + timeoutMs;
   const limited = timeoutMs === undefined ? undefined : deadlineSignal(timeoutMs, () => new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`), callerSignal);
   const signal = limited?.signal ?? callerSignal;
   const maxResponseBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -101,7 +103,7 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       method: endpoint.method,
       url,
       policy,
-      deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
+      deadline,
       signal,
       clock,
       observer: prepared.observer,
@@ -185,7 +187,7 @@ function prepare(ctx: RequestContext): Prepared {
       policy: resolveRetryPolicy(ctx.retry),
       base: trimTrailingSlashes(ctx.baseUrl),
       headers: lowerCaseHeaders(ctx.headers, "headers"),
-      clock: { now: ctx.now ?? Date.now, random: ctx.random ?? Math.random },
+      clock: { now: ctx.now ?? SYSTEM_CLOCK.now, random: ctx.random ?? SYSTEM_CLOCK.random },
       observer: loggingObserver(ctx.logger),
     };
     preparedContexts.set(ctx, prepared);

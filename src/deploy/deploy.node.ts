@@ -19,7 +19,7 @@ import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
 export { InferenceServiceFailedError } from "./failed-error.js";
-export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, InferenceServiceWaitOptions } from "./options.js";
+export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, InferenceServiceWaitOptions, WaitOptions } from "./options.js";
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 

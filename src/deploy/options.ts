@@ -61,3 +61,6 @@ export interface Deployment {
   /** Close the gRPC connection, if any (REST connections are pooled and close when idle). */
   close(): void;
 }
+
+/** @deprecated Renamed {@link InferenceServiceWaitOptions} (a model on its server is waited for with `ModelWaitOptions`). */
+export type WaitOptions = InferenceServiceWaitOptions;

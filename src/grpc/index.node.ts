@@ -31,6 +31,7 @@ export type {
   TensorMetadata,
   V2Client,
   ModelWaitOptions,
+  WaitOptions,
 } from "../v2/types.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";

@@ -33,6 +33,7 @@ export type {
   V2Client,
   V2ClientOptions,
   ModelWaitOptions,
+  WaitOptions,
 } from "./types.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";

@@ -8,6 +8,9 @@ import type { Tensor, TensorParameters } from "../tensor/index.js";
 export type { InferResult } from "../core/inference.js";
 export type { ModelWaitOptions } from "../core/wait.js";
 
+/** @deprecated Renamed {@link ModelWaitOptions} (deploy's wait for an InferenceService has `InferenceServiceWaitOptions`). */
+export type WaitOptions = ModelWaitOptions;
+
 /**
  * When tensors travel in the binary tensor extension instead of JSON:
  * - `"auto"` (default): inputs go binary when JSON cannot carry them (FP16/BF16, NaN/±Infinity, BYTES that are

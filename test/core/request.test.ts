@@ -339,3 +339,20 @@ describe("joinUrl", () => {
     expect(joinUrl("http://gw/serving/ns/iris/", "/v1/models/iris:predict")).toBe("http://gw/serving/ns/iris/v1/models/iris:predict");
   });
 });
+
+describe("the clock", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is read at each use: fake timers installed after the first call decide later deadlines", async () => {
+    const http = scripted(ok(), status(503, '{"error":"busy"}'));
+    const context = { httpClient: http, baseUrl: "http://127.0.0.1:1", timeoutMs: 1500, retry: { maxRetries: 5, initialDelayMs: 1000, maxDelayMs: 1000 } } satisfies RequestContext;
+    await send(context, { method: "GET", path: "/v2" }); // the context is prepared under the real clock
+    vi.useFakeTimers();
+    const pending = send(context, { method: "GET", path: "/v2" }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5000);
+    // A second wait of about a second would end past the fake deadline (1500 ms), so the call ends with the 503.
+    const error = await pending;
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).message).toContain("Failed after 2 attempts.");
+  });
+});
