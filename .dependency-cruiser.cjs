@@ -21,7 +21,8 @@ module.exports = {
     },
     {
       name: "core-imports-only-tensor-errors-internal",
-      comment: "src/core (one call done reliably) sits on tensor, errors and internal only: never on a protocol, deploy or node.",
+      comment:
+        "src/core (one call done reliably) sits on tensor, errors and internal only: never on a protocol, deploy or node.",
       severity: "error",
       from: { path: "^src/core/" },
       to: { path: "^src/", pathNot: "^src/(core|tensor|errors|internal)/" },
@@ -62,19 +63,24 @@ module.exports = {
         "ingress) and the Node build's msw loader (node:module's createRequire) are the exception in testing; " +
         "deploy's Node part loads kubeconfig files.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|msw\\.node\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
+      from: {
+        path: "^src/",
+        pathNot: "^src/(node/|testing/(mock-server\\.ts$|msw\\.node\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)",
+      },
       to: { dependencyTypes: ["core"] },
     },
     {
       name: "node-only-packages-only-in-node",
-      comment: "undici and connect-node are Node-only: only src/node (and the mock server, a Node server) may import them.",
+      comment:
+        "undici and connect-node are Node-only: only src/node (and the mock server, a Node server) may import them.",
       severity: "error",
       from: { path: "^src/", pathNot: "^src/(node/|testing/(mock-server\\.ts$|cluster/)|deploy/[\\w-]+\\.node\\.ts$)" },
       to: { path: "node_modules/(undici|@connectrpc/connect-node)/" },
     },
     {
       name: "kubernetes-client-only-in-deploy-node",
-      comment: "@kubernetes/client-node is an optional, Node-only peer: only deploy's Node part (and the tests' harness) load it.",
+      comment:
+        "@kubernetes/client-node is an optional, Node-only peer: only deploy's Node part (and the tests' harness) load it.",
       severity: "error",
       from: { path: "^src/", pathNot: "^src/(deploy/[\\w-]+\\.node\\.ts$|testing/cluster/)" },
       to: { path: "node_modules/@kubernetes/client-node/" },
@@ -111,6 +117,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     // Package "exports" maps are read (subpaths such as @bufbuild/protobuf/codegenv2 exist only there).
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["@kserve-client/source", "import", "require", "node", "default"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["@kserve-client/source", "import", "require", "node", "default"],
+    },
   },
 };

@@ -36,7 +36,10 @@ function mswWorkerScript(dir: string): Plugin {
     name: "kserve-client:msw-worker-script",
     configResolved() {
       mkdirSync(dir, { recursive: true });
-      copyFileSync(createRequire(import.meta.url).resolve("msw/mockServiceWorker.js"), join(dir, "mockServiceWorker.js"));
+      copyFileSync(
+        createRequire(import.meta.url).resolve("msw/mockServiceWorker.js"),
+        join(dir, "mockServiceWorker.js"),
+      );
     },
   };
 }
@@ -60,7 +63,12 @@ export default defineConfig({
         test: {
           name: "types",
           include: [],
-          typecheck: { enabled: true, only: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "tsconfig.test.json" },
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ["test/types/**/*.test-d.ts"],
+            tsconfig: "tsconfig.test.json",
+          },
         },
       },
       {
@@ -73,7 +81,13 @@ export default defineConfig({
             {
               // The browser example, built with Vite and driven in headless Chromium through playwright-core.
               extends: true as const,
-              test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 120_000 },
+              test: {
+                name: "browser",
+                include: ["test/browser/**/*.test.ts"],
+                environment: "node",
+                testTimeout: 60_000,
+                hookTimeout: 120_000,
+              },
             },
             {
               // Vitest browser mode: the test files themselves run in headless Chromium (Playwright provider,

@@ -17,13 +17,20 @@ export async function startMockProcess(/** @type {URL} */ script) {
   const child = pinned
     ? spawn("taskset", ["-c", "1", ...args], { stdio: ["ignore", "pipe", "inherit"] })
     : spawn(process.execPath, args.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
-  const [line] = await once(createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) }), "line");
+  const [line] = await once(
+    createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) }),
+    "line",
+  );
   const exited = once(child, "exit");
   return { url: String(line).trim(), pinned, stop: async () => void (child.kill("SIGTERM"), await exited) };
 }
 
 /** Run `total` calls with `concurrency` in flight; returns req/s and latency percentiles in ms. */
-export async function runLoad(/** @type {() => Promise<unknown>} */ call, /** @type {number} */ total, /** @type {number} */ concurrency) {
+export async function runLoad(
+  /** @type {() => Promise<unknown>} */ call,
+  /** @type {number} */ total,
+  /** @type {number} */ concurrency,
+) {
   const latencies = new Float64Array(total);
   let next = 0;
   const started = performance.now();

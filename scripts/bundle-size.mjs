@@ -31,7 +31,10 @@ export default [createGrpcClient, createGrpcWebTransport, Tensor];`,
     budget: 42 * KB,
   },
   { name: "Tensor only", source: `import { Tensor } from "kserve-client/tensor"; export default Tensor;` },
-  { name: "V1 REST client", source: `import { createV1Client } from "kserve-client/v1"; export default createV1Client;` },
+  {
+    name: "V1 REST client",
+    source: `import { createV1Client } from "kserve-client/v1"; export default createV1Client;`,
+  },
 ];
 
 /**
@@ -56,12 +59,21 @@ export async function measureBundle(source, options = {}) {
   });
   const output = /** @type {import("esbuild").OutputFile} */ (result.outputFiles[0]);
   const code = options.rewrite === undefined ? output.contents : new TextEncoder().encode(options.rewrite(output.text));
-  return { minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, inputs: Object.keys(result.metafile.inputs) };
+  return {
+    minified: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }
 
 /** Modules a browser bundle must never contain. */
 function nodeOnly(inputs) {
-  return inputs.filter((input) => input.startsWith("node:") || input.includes("node_modules/undici/") || /(^|\/)src\/node\/(?!index\.browser)/.test(input));
+  return inputs.filter(
+    (input) =>
+      input.startsWith("node:") ||
+      input.includes("node_modules/undici/") ||
+      /(^|\/)src\/node\/(?!index\.browser)/.test(input),
+  );
 }
 
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
@@ -75,14 +87,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const over = bundle.budget !== undefined && size.gzip > bundle.budget;
     failed ||= over || leaked.length > 0;
     rows.push({ ...bundle, ...size });
-    let verdict = bundle.budget === undefined ? "" : over ? `  OVER the budget of ${kb(bundle.budget)}` : `  within the budget of ${kb(bundle.budget)}`;
-    console.log(`${bundle.name.padEnd(16)} ${kb(size.minified).padStart(9)} minified  ${kb(size.gzip).padStart(8)} gzip (${size.gzip} B)${verdict}`);
+    let verdict =
+      bundle.budget === undefined
+        ? ""
+        : over
+          ? `  OVER the budget of ${kb(bundle.budget)}`
+          : `  within the budget of ${kb(bundle.budget)}`;
+    console.log(
+      `${bundle.name.padEnd(16)} ${kb(size.minified).padStart(9)} minified  ${kb(size.gzip).padStart(8)} gzip (${size.gzip} B)${verdict}`,
+    );
     if (leaked.length > 0) console.error(`  Node-only modules in a browser bundle: ${leaked.join(", ")}`);
   }
   if (process.argv.includes("--table")) {
     console.log("\n| What is imported | minified | minified + gzip | budget in CI |\n| --- | ---: | ---: | ---: |");
     const cell = (/** @type {number | undefined} */ bytes) => (bytes === undefined ? "–" : kb(bytes));
-    for (const row of rows) console.log(`| ${row.name} | ${kb(row.minified)} | ${kb(row.gzip)} | ${cell(row.budget)} |`);
+    for (const row of rows)
+      console.log(`| ${row.name} | ${kb(row.minified)} | ${kb(row.gzip)} | ${cell(row.budget)} |`);
   }
   if (failed) process.exit(1);
 }

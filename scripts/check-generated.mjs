@@ -19,7 +19,9 @@ try {
     }
   });
   if (stale.length > 0) {
-    console.error(`${committed} is out of date with src/grpc/proto: ${stale.join(", ")}. Run \`npm run generate:grpc\` and commit the result.`);
+    console.error(
+      `${committed} is out of date with src/grpc/proto: ${stale.join(", ")}. Run \`npm run generate:grpc\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(`${committed} is up to date (${names.size} file${names.size === 1 ? "" : "s"}).`);

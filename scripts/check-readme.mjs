@@ -15,7 +15,11 @@ mkdirSync(outDir);
 blocks.forEach((code, i) => writeFileSync(`${outDir}/block-${i + 1}.ts`, `${code}\nexport {};\n`));
 writeFileSync(
   `${outDir}/tsconfig.json`,
-  JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { types: ["node"], noUnusedLocals: false, noPropertyAccessFromIndexSignature: false }, include: ["*.ts"] }),
+  JSON.stringify({
+    extends: "../tsconfig.json",
+    compilerOptions: { types: ["node"], noUnusedLocals: false, noPropertyAccessFromIndexSignature: false },
+    include: ["*.ts"],
+  }),
 );
 try {
   execFileSync(`${root}node_modules/.bin/tsc`, ["-p", `${outDir}/tsconfig.json`], { stdio: "inherit" });

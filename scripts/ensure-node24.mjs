@@ -38,7 +38,9 @@ export async function ensureNode24(options = {}) {
     throw new Error(`ensure-node24: ${bin} does not run (${errorText(error)}). Delete ${dir} and try again.`);
   }
   if (!version.startsWith(`v${MAJOR}.`)) {
-    throw new Error(`ensure-node24: ${bin} reports ${version || "no version"}, expected v${MAJOR}.x. Delete ${dir} and try again.`);
+    throw new Error(
+      `ensure-node24: ${bin} reports ${version || "no version"}, expected v${MAJOR}.x. Delete ${dir} and try again.`,
+    );
   }
   return bin;
 }

@@ -13,5 +13,9 @@ const node24 = await ensureNode24({ log: (line) => console.error(line) });
 const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url));
 const env = { ...process.env };
 delete env["NODE_OPTIONS"]; // flags meant for the Node running npm may not suit Node 24
-const child = spawn(node24, [vitest, "run", "--project", "unit", "--project", "edge", ...process.argv.slice(2)], { cwd: root, env, stdio: "inherit" });
+const child = spawn(node24, [vitest, "run", "--project", "unit", "--project", "edge", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -50,10 +50,18 @@ function grow(rows, labels, depth) {
   }
   if (best.feature < 0) return { class: majority(labels) };
   const goesLeft = rows.map((r) => (r[best.feature] ?? 0) <= best.threshold);
-  const pick = (/** @type {boolean} */ side) => [rows.filter((_, k) => goesLeft[k] === side), labels.filter((_, k) => goesLeft[k] === side)];
+  const pick = (/** @type {boolean} */ side) => [
+    rows.filter((_, k) => goesLeft[k] === side),
+    labels.filter((_, k) => goesLeft[k] === side),
+  ];
   const [lr, ll] = pick(true);
   const [rr, rl] = pick(false);
-  return { feature: best.feature, threshold: best.threshold, left: grow(/** @type {number[][]} */ (lr), /** @type {number[]} */ (ll), depth - 1), right: grow(/** @type {number[][]} */ (rr), /** @type {number[]} */ (rl), depth - 1) };
+  return {
+    feature: best.feature,
+    threshold: best.threshold,
+    left: grow(/** @type {number[][]} */ (lr), /** @type {number[]} */ (ll), depth - 1),
+    right: grow(/** @type {number[][]} */ (rr), /** @type {number[]} */ (rl), depth - 1),
+  };
 }
 
 /** @param {Node} node @param {number[]} x @returns {number} */

@@ -42,4 +42,14 @@ export type {
   WaitOptions,
 } from "./v2/index.js";
 export { createV1Client } from "./v1/index.js";
-export type { ClientOptions, CommonOptions, V1Client, V1ClientOptions, V1RawRequest, V1Request, V1Result, V1TensorOptions, V1TensorRequest } from "./v1/index.js";
+export type {
+  ClientOptions,
+  CommonOptions,
+  V1Client,
+  V1ClientOptions,
+  V1RawRequest,
+  V1Request,
+  V1Result,
+  V1TensorOptions,
+  V1TensorRequest,
+} from "./v1/index.js";

@@ -44,6 +44,16 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** A GET HttpRequest for `url` with a 1 MiB response limit, overridable field by field. */
-export function httpRequest(url: string, extra: Partial<import("../src/core/http.js").HttpRequest> = {}): import("../src/core/http.js").HttpRequest {
-  return { method: "GET", url, headers: {}, signal: new AbortController().signal, maxResponseBytes: 1024 * 1024, ...extra };
+export function httpRequest(
+  url: string,
+  extra: Partial<import("../src/core/http.js").HttpRequest> = {},
+): import("../src/core/http.js").HttpRequest {
+  return {
+    method: "GET",
+    url,
+    headers: {},
+    signal: new AbortController().signal,
+    maxResponseBytes: 1024 * 1024,
+    ...extra,
+  };
 }

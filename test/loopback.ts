@@ -6,7 +6,11 @@ import { createNodeHttpClient, type NodeHttpClient } from "../src/node/http-clie
 import { startMockKServe, type MockKServe } from "../src/testing/index.js";
 
 /** Registers beforeAll/afterAll hooks; read `mock` and `node` inside tests, once they have run. */
-export function useLoopbackMock(): { readonly mock: MockKServe; readonly node: NodeHttpClient; clients: [string, () => HttpClient][] } {
+export function useLoopbackMock(): {
+  readonly mock: MockKServe;
+  readonly node: NodeHttpClient;
+  clients: [string, () => HttpClient][];
+} {
   let mock: MockKServe | undefined;
   let node: NodeHttpClient | undefined;
   beforeAll(async () => {

@@ -10,7 +10,11 @@ export function recorded(name: string): HttpResponse {
 }
 
 /** A response with this status and (text) body. */
-export const status = (code: number, body = ""): HttpResponse => ({ status: code, headers: {}, body: new TextEncoder().encode(body) });
+export const status = (code: number, body = ""): HttpResponse => ({
+  status: code,
+  headers: {},
+  body: new TextEncoder().encode(body),
+});
 
 /** An HttpClient answering from a list (one per call, the last repeating) and recording the requests. */
 export function scripted(...answers: (HttpResponse | Error)[]): HttpClient & { requests: HttpRequest[] } {
@@ -26,7 +30,11 @@ export function scripted(...answers: (HttpResponse | Error)[]): HttpClient & { r
 
 /** The bytes a request sent, its chunks joined. */
 export const bodyOf = (request: HttpRequest): Uint8Array =>
-  request.body === undefined ? new Uint8Array(0) : request.body instanceof Uint8Array ? request.body : concat(request.body);
+  request.body === undefined
+    ? new Uint8Array(0)
+    : request.body instanceof Uint8Array
+      ? request.body
+      : concat(request.body);
 
 /** The text a request sent. */
 export const textOf = (request: HttpRequest): string => new TextDecoder().decode(bodyOf(request));

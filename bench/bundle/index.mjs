@@ -28,10 +28,28 @@ export default (baseUrl) => createClient(GRPCInferenceService, createGrpcWebTran
     resolveDir: SCRATCH,
     note: "runtimes only, before any generated message code",
   },
-  { name: "zod (classic) for the same response envelope", source: envelopeWith("zod"), note: "what validating by hand with full zod adds" },
-  { name: "zod/mini for the same response envelope", source: envelopeWith("zod/mini"), note: "inside the SDK's figure" },
-  { name: "axios", source: `import axios from "axios"; export default axios;`, resolveDir: SCRATCH, note: "a common HTTP client, no validation" },
-  { name: "ky", source: `import ky from "ky"; export default ky;`, resolveDir: SCRATCH, note: "a small fetch wrapper with retries" },
+  {
+    name: "zod (classic) for the same response envelope",
+    source: envelopeWith("zod"),
+    note: "what validating by hand with full zod adds",
+  },
+  {
+    name: "zod/mini for the same response envelope",
+    source: envelopeWith("zod/mini"),
+    note: "inside the SDK's figure",
+  },
+  {
+    name: "axios",
+    source: `import axios from "axios"; export default axios;`,
+    resolveDir: SCRATCH,
+    note: "a common HTTP client, no validation",
+  },
+  {
+    name: "ky",
+    source: `import ky from "ky"; export default ky;`,
+    resolveDir: SCRATCH,
+    note: "a small fetch wrapper with retries",
+  },
 ];
 
 /** @param {string} module */
@@ -44,12 +62,18 @@ export default z.object({ model_name: z.string(), id: z.optional(z.string()), ou
 
 mkdirSync(SCRATCH, { recursive: true });
 writeFileSync(`${SCRATCH}/package.json`, JSON.stringify({ name: "bundle-compare", private: true }));
-execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", "axios@1", "ky@1", "grpc-web@1", "google-protobuf@3"], { cwd: SCRATCH, stdio: "inherit" });
+execFileSync(
+  "npm",
+  ["install", "--no-audit", "--no-fund", "--silent", "axios@1", "ky@1", "grpc-web@1", "google-protobuf@3"],
+  { cwd: SCRATCH, stdio: "inherit" },
+);
 
 console.log("| What is imported | minified | minified + gzip | note |\n| --- | ---: | ---: | --- |");
 for (const bundle of BUNDLES) {
   const size = await measureBundle(bundle.source);
-  console.log(`| kserve-client: ${bundle.name} | ${kb(size.minified)} | ${kb(size.gzip)} | ${bundle.budget === undefined ? "" : `budget ${kb(bundle.budget)}`} |`);
+  console.log(
+    `| kserve-client: ${bundle.name} | ${kb(size.minified)} | ${kb(size.gzip)} | ${bundle.budget === undefined ? "" : `budget ${kb(bundle.budget)}`} |`,
+  );
 }
 for (const alternative of ALTERNATIVES) {
   const size = await measureBundle(alternative.source, { resolveDir: alternative.resolveDir ?? ROOT });

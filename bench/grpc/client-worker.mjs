@@ -19,7 +19,10 @@ const echoValues = new Float32Array(ECHO_LENGTH).map((_, i) => Math.sin(i));
 
 /** A Buffer's bytes as a typed array: a view where aligned, a copy where not (what a careful hand-written client does). */
 function view(/** @type {Buffer} */ bytes, /** @type {8 | 4} */ size) {
-  const buffer = bytes.byteOffset % size === 0 ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const buffer =
+    bytes.byteOffset % size === 0
+      ? bytes.buffer
+      : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const offset = bytes.byteOffset % size === 0 ? bytes.byteOffset : 0;
   return { buffer, offset, length: bytes.byteLength / size };
 }
@@ -32,7 +35,10 @@ function makeCalls() {
       const big = Tensor.fp32("input-0", [ECHO_LENGTH], echoValues);
       return {
         // The tensor is built per call, as the raw client builds its request per call.
-        small: async () => (await sdk.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], features)] })).output("output-0").data,
+        small: async () =>
+          (await sdk.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], features)] })).output(
+            "output-0",
+          ).data,
         echo: async () => (await sdk.infer("echo", { inputs: [big] })).output("input-0", "FP32").data,
       };
     }
@@ -49,7 +55,11 @@ function makeCalls() {
       });
       /** @returns {Promise<any>} */
       const modelInfer = (/** @type {object} */ request) =>
-        new Promise((resolve, reject) => stub.ModelInfer(request, (/** @type {Error | null} */ error, /** @type {any} */ response) => (error ? reject(error) : resolve(response))));
+        new Promise((resolve, reject) =>
+          stub.ModelInfer(request, (/** @type {Error | null} */ error, /** @type {any} */ response) =>
+            error ? reject(error) : resolve(response),
+          ),
+        );
       return {
         small: async () => {
           // Built per call: an application's features change every call.
@@ -81,15 +91,21 @@ const calls = makeCalls();
 // Both clients must get the same answers, or the comparison means nothing.
 {
   const label = await calls.small();
-  if (!(label instanceof BigInt64Array) || label.length !== 1 || label[0] !== 0n) throw new Error(`${client}: unexpected iris answer ${String(label)}`);
+  if (!(label instanceof BigInt64Array) || label.length !== 1 || label[0] !== 0n)
+    throw new Error(`${client}: unexpected iris answer ${String(label)}`);
   const echoed = await calls.echo();
-  if (echoed.length !== ECHO_LENGTH || echoed[12345] !== echoValues[12345] || echoed[ECHO_LENGTH - 1] !== echoValues[ECHO_LENGTH - 1]) {
+  if (
+    echoed.length !== ECHO_LENGTH ||
+    echoed[12345] !== echoValues[12345] ||
+    echoed[ECHO_LENGTH - 1] !== echoValues[ECHO_LENGTH - 1]
+  ) {
     throw new Error(`${client}: the echo did not return its input`);
   }
 }
 
 /** Run `total` small calls with `concurrency` in flight. */
-const load = (/** @type {number} */ total, /** @type {number} */ concurrency) => runLoad(calls.small, total, concurrency);
+const load = (/** @type {number} */ total, /** @type {number} */ concurrency) =>
+  runLoad(calls.small, total, concurrency);
 
 /** `count` 1M-element echo round trips one after another; returns each one's ms. */
 async function echo(/** @type {number} */ count) {
@@ -102,7 +118,12 @@ async function echo(/** @type {number} */ count) {
   return { times };
 }
 
-parentPort?.on("message", async (/** @type {{ kind: "load"; total: number; concurrency: number } | { kind: "echo"; count: number }} */ task) => {
-  parentPort?.postMessage(task.kind === "echo" ? await echo(task.count) : await load(task.total, task.concurrency));
-});
+parentPort?.on(
+  "message",
+  async (
+    /** @type {{ kind: "load"; total: number; concurrency: number } | { kind: "echo"; count: number }} */ task,
+  ) => {
+    parentPort?.postMessage(task.kind === "echo" ? await echo(task.count) : await load(task.total, task.concurrency));
+  },
+);
 parentPort?.postMessage({ ready: true });

@@ -22,7 +22,10 @@ const SDK = "kserve-client (createGrpcClient + createNodeGrpcTransport)";
 const RAW = "raw @grpc/grpc-js + proto-loader, request built per call";
 const clients = { [SDK]: "sdk", [RAW]: "grpc-js" };
 const workers = Object.fromEntries(
-  Object.entries(clients).map(([name, client]) => [name, new Worker(new URL("./client-worker.mjs", import.meta.url), { workerData: { grpcUrl, client } })]),
+  Object.entries(clients).map(([name, client]) => [
+    name,
+    new Worker(new URL("./client-worker.mjs", import.meta.url), { workerData: { grpcUrl, client } }),
+  ]),
 );
 // Each worker checks its answers (iris label, echoed values) before it says it is ready.
 await Promise.all(Object.values(workers).map((worker) => once(worker, "message")));
@@ -37,7 +40,8 @@ async function run(/** @type {string} */ name, /** @type {object} */ task) {
 const load = async (/** @type {string} */ name, /** @type {number} */ total, /** @type {number} */ concurrency) =>
   /** @type {{ rps: number; p50: number; p99: number }} */ (await run(name, { kind: "load", total, concurrency }));
 
-const median = (/** @type {number[]} */ values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const median = (/** @type {number[]} */ values) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 console.log(
   `kserve-client gRPC — ${process.version}; mock KServe (h2c gRPC) in a separate process on loopback${pinned ? " (client on core 0, server on core 1)" : ""}; median of ${ROUNDS} rounds\n`,
@@ -98,7 +102,9 @@ console.log("\n| target | measured | met |");
 console.log("| --- | ---: | :---: |");
 for (const c of [1, 32]) {
   const ratio = sdkRatio[c] ?? NaN;
-  console.log(`| SDK ≥ 0.8× raw grpc-js req/s, concurrency ${c} | ${ratio.toFixed(2)}× | ${ratio >= 0.8 ? "yes" : "NO"} |`);
+  console.log(
+    `| SDK ≥ 0.8× raw grpc-js req/s, concurrency ${c} | ${ratio.toFixed(2)}× | ${ratio >= 0.8 ? "yes" : "NO"} |`,
+  );
 }
 
 await Promise.all(Object.values(workers).map((worker) => worker.terminate()));

@@ -4,6 +4,7 @@
 import { startMockKServe } from "kserve-client/testing";
 
 const mock = await startMockKServe();
-if (mock.grpcUrl === undefined) throw new Error("startMockKServe started no gRPC server (is @connectrpc/connect-node installed?)");
+if (mock.grpcUrl === undefined)
+  throw new Error("startMockKServe started no gRPC server (is @connectrpc/connect-node installed?)");
 process.stdout.write(`${mock.grpcUrl}\n`);
 process.on("SIGTERM", () => void mock.close().then(() => process.exit(0)));

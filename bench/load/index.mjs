@@ -62,7 +62,10 @@ const undici = createNodeHttpClient();
 const transport = createNodeGrpcTransport({ baseUrl: grpcUrl });
 const clients = [
   { name: "REST, undici HttpClient", client: createV2Client({ baseUrl: url, httpClient: undici, timeoutMs: 60_000 }) },
-  { name: "REST, fetch HttpClient", client: createV2Client({ baseUrl: url, fetch: globalThis.fetch, timeoutMs: 60_000 }) },
+  {
+    name: "REST, fetch HttpClient",
+    client: createV2Client({ baseUrl: url, fetch: globalThis.fetch, timeoutMs: 60_000 }),
+  },
   { name: "gRPC (HTTP/2)", client: createGrpcClient({ transport, timeoutMs: 60_000 }) },
   // Not the SDK: Node's fetch with a hand-built body, to tell fetch's own memory from the SDK's.
   { name: "baseline: raw fetch, no SDK", client: { infer: rawFetchInfer } },
@@ -70,8 +73,14 @@ const clients = [
 
 /** The iris call by hand, answering in the SDK's result shape for the check below. */
 async function rawFetchInfer() {
-  const body = JSON.stringify({ inputs: [{ name: "input-0", datatype: "FP32", shape: [1, 4], data: [6.8, 2.8, 4.8, 1.4] }] });
-  const response = await fetch(`${url}/v2/models/iris/infer`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const body = JSON.stringify({
+    inputs: [{ name: "input-0", datatype: "FP32", shape: [1, 4], data: [6.8, 2.8, 4.8, 1.4] }],
+  });
+  const response = await fetch(`${url}/v2/models/iris/infer`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const answer = await response.json();
   return { output: () => ({ data: [BigInt(answer.outputs[0].data[0])] }) };
@@ -87,7 +96,8 @@ try {
     const call = async () => {
       try {
         const result = await client.infer("iris", request);
-        if (result.output("output-0").data[0] !== 1n) throw new Error(`wrong class ${result.output("output-0").data[0]}`);
+        if (result.output("output-0").data[0] !== 1n)
+          throw new Error(`wrong class ${result.output("output-0").data[0]}`);
       } catch (error) {
         errors++;
         const kind = error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : String(error);
@@ -107,7 +117,19 @@ try {
     const ok = errors === 0 && heapGrowth <= 0.1 && socketsAfterSecond <= socketsAfterFirst;
     // The hand-written baseline is there to compare with; its verdict is shown, but does not fail the run.
     if (!name.startsWith("baseline")) failed ||= !ok;
-    rows.push({ name, errors, first, second, heapBefore, heapAfter, heapGrowth, socketsBefore, socketsAfterFirst, socketsAfterSecond, ok });
+    rows.push({
+      name,
+      errors,
+      first,
+      second,
+      heapBefore,
+      heapAfter,
+      heapGrowth,
+      socketsBefore,
+      socketsAfterFirst,
+      socketsAfterSecond,
+      ok,
+    });
     for (const [kind, count] of kinds) console.error(`  ${name}: ${count} × ${kind}`);
   }
 } finally {
@@ -117,8 +139,12 @@ try {
 }
 
 const mb = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(1);
-console.log(`${TOTAL} calls with ${IN_FLIGHT} in flight, twice per client, after ${WARMUP} warm-up calls; Node ${process.version}\n`);
-console.log("| client | failed calls | req/s (run 1, run 2) | p50 / p99 ms (run 2) | heap after warm-up → after both runs (MB) | sockets after 5 s idle: warm-up, run 1, run 2 | verdict |");
+console.log(
+  `${TOTAL} calls with ${IN_FLIGHT} in flight, twice per client, after ${WARMUP} warm-up calls; Node ${process.version}\n`,
+);
+console.log(
+  "| client | failed calls | req/s (run 1, run 2) | p50 / p99 ms (run 2) | heap after warm-up → after both runs (MB) | sockets after 5 s idle: warm-up, run 1, run 2 | verdict |",
+);
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
 for (const r of rows) {
   console.log(

@@ -11,7 +11,8 @@ const path = "/v2/models/iris-classifier/infer";
 const headers = { "content-type": "application/json" };
 // The same small request for everyone: one iris row, JSON both ways.
 const row = Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2]);
-const buildBody = () => JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: Array.from(row.data) }] });
+const buildBody = () =>
+  JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: Array.from(row.data) }] });
 const prebuiltBody = buildBody();
 
 /** @returns {() => Promise<unknown>} */

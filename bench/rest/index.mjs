@@ -23,7 +23,10 @@ const clients = {
   "Node fetch": "fetch",
 };
 const workers = Object.fromEntries(
-  Object.entries(clients).map(([name, client]) => [name, new Worker(new URL("./client-worker.mjs", import.meta.url), { workerData: { baseUrl, client } })]),
+  Object.entries(clients).map(([name, client]) => [
+    name,
+    new Worker(new URL("./client-worker.mjs", import.meta.url), { workerData: { baseUrl, client } }),
+  ]),
 );
 /** One load round in the named client's worker. */
 async function load(/** @type {string} */ name, /** @type {number} */ total, /** @type {number} */ concurrency) {
@@ -38,7 +41,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 console.log(
   `kserve-client REST — ${process.version}; mock KServe in a separate process on loopback${pinned ? " (client on core 0, server on core 1)" : ""}; median of ${ROUNDS} rounds\n`,
 );
-console.log("| case | client | req/s | p50 ms | p99 ms | req/s vs raw undici (body built once) | vs raw undici (body built per call) |");
+console.log(
+  "| case | client | req/s | p50 ms | p99 ms | req/s vs raw undici (body built once) | vs raw undici (body built per call) |",
+);
 console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
 /** @type {Record<string, number>} */
 const sdkRatio = {};
@@ -74,7 +79,11 @@ for (const concurrency of [1, 32]) {
 }
 
 // 1M-element FP32 echo through the SDK, JSON and binary.
-const big = Tensor.fp32("input-0", [1_000_000], new Float32Array(1_000_000).map((_, i) => Math.sin(i)));
+const big = Tensor.fp32(
+  "input-0",
+  [1_000_000],
+  new Float32Array(1_000_000).map((_, i) => Math.sin(i)),
+);
 /** @type {Record<string, number>} */
 const echo = {};
 for (const binary of /** @type {const} */ (["never", "always"])) {
@@ -98,12 +107,19 @@ console.log(`| binary extension both ways (binary: "always") | ${binaryMs.toFixe
 console.log("\n| target | measured | met |");
 console.log("| --- | ---: | :---: |");
 for (const c of [1, 32]) {
-  for (const [baseline, ratio] of /** @type {[string, number][]} */ ([["body built per call", sdkRatioBuilt[c] ?? NaN], ["body built once", sdkRatio[c] ?? NaN]])) {
-    console.log(`| SDK ≥ 0.9× raw undici req/s (${baseline}), concurrency ${c} | ${ratio.toFixed(2)}× | ${ratio >= 0.9 ? "yes" : "NO"} |`);
+  for (const [baseline, ratio] of /** @type {[string, number][]} */ ([
+    ["body built per call", sdkRatioBuilt[c] ?? NaN],
+    ["body built once", sdkRatio[c] ?? NaN],
+  ])) {
+    console.log(
+      `| SDK ≥ 0.9× raw undici req/s (${baseline}), concurrency ${c} | ${ratio.toFixed(2)}× | ${ratio >= 0.9 ? "yes" : "NO"} |`,
+    );
   }
 }
 const speedup = jsonMs / binaryMs;
-console.log(`| binary 1M round trip ≥ 20× faster than JSON | ${speedup.toFixed(1)}× | ${speedup >= 20 ? "yes" : "NO"} |`);
+console.log(
+  `| binary 1M round trip ≥ 20× faster than JSON | ${speedup.toFixed(1)}× | ${speedup >= 20 ? "yes" : "NO"} |`,
+);
 
 await Promise.all(Object.values(workers).map((worker) => worker.terminate()));
 await mock.stop();

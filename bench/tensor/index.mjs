@@ -63,7 +63,7 @@ function concat(chunks) {
 
 // Deterministic data (a linear congruential generator), so every run measures the same bytes.
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const f32 = new Float32Array(N).map(() => random() * 20 - 10);
 const fp32 = Tensor.fp32("input-0", [N], f32);
 
@@ -72,11 +72,17 @@ const jsonBytes = utf8.encode(jsonBody);
 const binary = encodeTensorBody([fp32], { key: "outputs", fields: { model_name: "m" } });
 const binaryBytes = concat(binary.chunks);
 
-const smallInt64 = Tensor.int64("classes", [N], new BigInt64Array(N).map(() => BigInt(Math.floor(random() * 1000))));
+const smallInt64 = Tensor.int64(
+  "classes",
+  [N],
+  new BigInt64Array(N).map(() => BigInt(Math.floor(random() * 1000))),
+);
 const bigInt64 = Tensor.int64(
   "ids",
   [N],
-  new BigInt64Array(N).map(() => (BigInt(Math.floor(random() * 2 ** 31)) << 32n) | BigInt(Math.floor(random() * 2 ** 32))),
+  new BigInt64Array(N).map(
+    () => (BigInt(Math.floor(random() * 2 ** 31)) << 32n) | BigInt(Math.floor(random() * 2 ** 32)),
+  ),
 );
 const smallInt64Bytes = utf8.encode(`{"outputs":[${encodeJsonTensor(smallInt64)}]}`);
 const bigInt64Bytes = utf8.encode(`{"outputs":[${encodeJsonTensor(bigInt64)}]}`);
@@ -180,20 +186,34 @@ const publicParseVsParse = compare(
 );
 
 const fmt = (ms) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(1));
-console.log(`kserve-client tensor codecs — ${process.version}, ${N.toLocaleString("en")} elements, median of ${ROUNDS}\n`);
+console.log(
+  `kserve-client tensor codecs — ${process.version}, ${N.toLocaleString("en")} elements, median of ${ROUNDS}\n`,
+);
 console.log("| case | implementation | median ms |");
 console.log("| --- | --- | ---: |");
 for (const r of rows) console.log(`| ${r.group} | ${r.name} | ${fmt(r.ms)} |`);
 
 const targets = [
   ["JSON encode vs naive JSON.stringify (target ≤ 1×)", encodeVsNaive, encodeVsNaive <= 1],
-  ["FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), random values (target ≤ 1×)", shortRandom, shortRandom <= 1],
-  ["FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), values like 5.1 (target ≤ 1×)", shortHuman, shortHuman <= 1],
+  [
+    "FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), random values (target ≤ 1×)",
+    shortRandom,
+    shortRandom <= 1,
+  ],
+  [
+    "FP32 shortest-digit JSON text vs naive JSON.stringify(Array.from(f32)), values like 5.1 (target ≤ 1×)",
+    shortHuman,
+    shortHuman <= 1,
+  ],
   ["binary encode vs JSON encode (target ≤ 1/50×)", binaryVsJsonEncode, binaryVsJsonEncode <= 1 / 50],
   ["binary decode vs JSON decode (target ≤ 1/50×)", binaryVsJsonDecode, binaryVsJsonDecode <= 1 / 50],
   ["INT64 exact decode vs naive JSON.parse, values < 1000 (target ≤ 2×)", smallVsParse, smallVsParse <= 2],
   ["INT64 exact decode vs naive JSON.parse, values up to 2^63 (target ≤ 2×)", bigVsParse, bigVsParse <= 2],
-  ["INT64 exact decode vs naive JSON.parse, values < 1000 but the last 2^60 (target ≤ 2×)", lateVsParse, lateVsParse <= 2],
+  [
+    "INT64 exact decode vs naive JSON.parse, values < 1000 but the last 2^60 (target ≤ 2×)",
+    lateVsParse,
+    lateVsParse <= 2,
+  ],
   ["FP32 JSON decode vs naive JSON.parse (no target; for scale)", decodeVsNaive, true],
   ["parseJson vs JSON.parse, values up to 2^63 (no target; the generic JSON API)", publicParseVsParse, true],
 ];
@@ -206,8 +226,13 @@ for (const [name, ratio, ok] of targets) {
 
 console.log("\n| FP32 1M as JSON text | naive (doubles) | shortest digits | size |");
 console.log("| --- | ---: | ---: | ---: |");
-for (const [name, data, tensor] of [["random values", f32, fp32], ["values like 5.1", human, fp32Human]]) {
+for (const [name, data, tensor] of /** @type {const} */ ([
+  ["random values", f32, fp32],
+  ["values like 5.1", human, fp32Human],
+])) {
   const naive = naiveText(data).length;
   const ours = encodeJsonData(tensor).length;
-  console.log(`| ${name} | ${naive.toLocaleString("en")} B | ${ours.toLocaleString("en")} B | ${((ours / naive) * 100).toFixed(0)}% |`);
+  console.log(
+    `| ${name} | ${naive.toLocaleString("en")} B | ${ours.toLocaleString("en")} B | ${((ours / naive) * 100).toFixed(0)}% |`,
+  );
 }

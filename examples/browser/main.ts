@@ -44,16 +44,26 @@ async function classify(): Promise<void> {
   // A slider being dragged fires many times: cancel the call whose answer nobody will see.
   inFlight?.abort();
   const controller = (inFlight = new AbortController());
-  const protocol = (document.querySelector<HTMLInputElement>('input[name="protocol"]:checked')?.value ?? "rest") as Protocol;
+  const protocol = (document.querySelector<HTMLInputElement>('input[name="protocol"]:checked')?.value ??
+    "rest") as Protocol;
   const features = sliders.map((slider) => Number(slider.value));
   sliders.forEach((slider) => (slider.nextElementSibling!.textContent = slider.value));
   prediction.dataset["state"] = "pending";
   const started = performance.now();
   try {
-    const result = await clientFor(protocol).infer(model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] }, { signal: controller.signal });
+    const result = await clientFor(protocol).infer(
+      model,
+      { inputs: [Tensor.fp32("input-0", [1, 4], features)] },
+      { signal: controller.signal },
+    );
     if (call !== latest) return; // A newer slider position is on its way; its answer is the one to show.
     const classId = Number(result.output("output-0", "INT64").data[0]);
-    show({ species: SPECIES[classId] ?? `class ${classId}`, classId: String(classId), protocol, latency: `${Math.round(performance.now() - started)} ms` });
+    show({
+      species: SPECIES[classId] ?? `class ${classId}`,
+      classId: String(classId),
+      protocol,
+      latency: `${Math.round(performance.now() - started)} ms`,
+    });
   } catch (error) {
     if (call !== latest) return;
     showError(protocol, error);

@@ -21,10 +21,14 @@ const line = (title) => console.log(`\n── ${title} ${"─".repeat(Math.max(0
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 
 line("1. Typed tensors");
-const features = Tensor.fp32("input-0", [2, 4], [
-  [5.1, 3.5, 1.4, 0.2],
-  [6.2, 2.9, 4.3, 1.3],
-]);
+const features = Tensor.fp32(
+  "input-0",
+  [2, 4],
+  [
+    [5.1, 3.5, 1.4, 0.2],
+    [6.2, 2.9, 4.3, 1.3],
+  ],
+);
 const ids = Tensor.int64("user_ids", [2], [9007199254740993n, -9223372036854775808n]);
 const half = Tensor.fp16("scale", [2], [6.8, 0.1]);
 const words = Tensor.bytes("text", [2], ["setosa", "virginica"]);
@@ -44,7 +48,9 @@ const body = encodeTensorBody([features, ids, half], {
   fields: { id: "demo-1" },
   binary: (t) => t.datatype !== "INT64", // FP16 must travel binary; INT64 may go either way
 });
-console.log(`Inference-Header-Content-Length: ${body.headerLength}; total ${body.byteLength} bytes in ${body.chunks.length} chunks`);
+console.log(
+  `Inference-Header-Content-Length: ${body.headerLength}; total ${body.byteLength} bytes in ${body.chunks.length} chunks`,
+);
 console.log(new TextDecoder().decode(body.chunks[0]));
 console.log(`FP16 chunk (6.8, 0.1): ${hex(body.chunks[2] ?? [])}`);
 console.log("FP32 chunk is a view of features.data (no copy):", body.chunks[1]?.buffer === features.data.buffer);
@@ -62,13 +68,26 @@ console.log("fields:", decoded.fields);
 console.log(`${decoded.tensors[0]} →`, decoded.tensors[0]?.data);
 
 const json = parseJson('{"outputs":[{"name":"big","shape":[2],"datatype":"UINT64","data":[18446744073709551615,1]}]}');
-// @ts-expect-error -- parseJson returns a JsonValue; this demo knows its shape
-console.log("JSON.parse would give", JSON.parse("[18446744073709551615]")[0], "— parseJson gives", tensorFromJson(json.outputs[0]).data);
+console.log(
+  "JSON.parse would give",
+  JSON.parse("[18446744073709551615]")[0],
+  "— parseJson gives",
+  // @ts-expect-error -- parseJson returns a JsonValue; this demo knows its shape
+  tensorFromJson(json.outputs[0]).data,
+);
 
 line("5. Bad input is a typed error that says what and where");
 for (const attempt of [
   () => Tensor.fp32("input-0", [2, 4], [1, 2, 3]),
-  () => Tensor.int8("q", [2, 2], [[1, 2], [3, 300]]),
+  () =>
+    Tensor.int8(
+      "q",
+      [2, 2],
+      [
+        [1, 2],
+        [3, 300],
+      ],
+    ),
   () => Tensor.int64("ids", [1], [2 ** 60]),
   () => encodeJsonTensor(Tensor.fp32("x", [1], [NaN])),
 ]) {
@@ -92,7 +111,12 @@ try {
   const res = await client.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
   const species = ["setosa", "versicolor", "virginica"];
   const classes = res.output("output-0", "INT64").data;
-  console.log("iris classes:", classes, "→", Array.from(classes, (c) => species[Number(c)]));
+  console.log(
+    "iris classes:",
+    classes,
+    "→",
+    Array.from(classes, (c) => species[Number(c)]),
+  );
   const echo = await client.infer("echo", { inputs: [ids, half] }, { binary: "always" });
   console.log("echo over the binary extension:", echo.output("user_ids").data, echo.output("scale").toArray());
   try {
@@ -108,12 +132,20 @@ try {
   console.log("predictions:", v1res.predictions, "→ as a tensor:", v1res.tensor().data);
 
   line("8. The same model over gRPC (HTTP/2), same client interface");
-  const transport = createNodeGrpcTransport({ baseUrl: /** @type {string} */ (mock.grpcUrl), authority: "iris-classifier-grpc.kserve-test.example.com" });
+  const transport = createNodeGrpcTransport({
+    baseUrl: /** @type {string} */ (mock.grpcUrl),
+    authority: "iris-classifier-grpc.kserve-test.example.com",
+  });
   try {
     const grpc = createGrpcClient({ transport });
     const grpcRes = await grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], rows)] });
     const grpcClasses = grpcRes.output("output-0", "INT64").data;
-    console.log("iris classes over gRPC:", grpcClasses, "→", Array.from(grpcClasses, (c) => species[Number(c)]));
+    console.log(
+      "iris classes over gRPC:",
+      grpcClasses,
+      "→",
+      Array.from(grpcClasses, (c) => species[Number(c)]),
+    );
     const exact = await grpc.infer("echo", { inputs: [ids] });
     console.log("INT64 through raw_input_contents, exact:", exact.output("user_ids").data);
   } finally {

@@ -33,7 +33,8 @@ export async function runDeployFlow(options) {
   const events = [];
 
   print("1. Storage credentials: a Secret with the S3 keys and a ServiceAccount that lists it");
-  const credentials = options.s3 === undefined ? undefined : s3Credentials({ name: `${name}-s3`, namespace, ...options.s3 });
+  const credentials =
+    options.s3 === undefined ? undefined : s3Credentials({ name: `${name}-s3`, namespace, ...options.s3 });
 
   print("2. The InferenceService manifest:");
   const isvc = inferenceService({
@@ -57,16 +58,22 @@ export async function runDeployFlow(options) {
     onEvent: (event) => {
       events.push(event);
       const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-      if (event.type === "applied") print(`   ${seconds}s  ${event.kind} ${event.namespace}/${event.name} ${event.action}`);
+      if (event.type === "applied")
+        print(`   ${seconds}s  ${event.kind} ${event.namespace}/${event.name} ${event.action}`);
       else if (event.type === "condition") progress(`   ${seconds}s  ${describeCondition(event.condition)}`);
-      else if (event.type === "model") progress(`   ${seconds}s  model ${event.state}${event.transition === undefined ? "" : ` (${event.transition})`}`);
+      else if (event.type === "model")
+        progress(
+          `   ${seconds}s  model ${event.state}${event.transition === undefined ? "" : ` (${event.transition})`}`,
+        );
       else print(`   ${seconds}s  Ready: ${event.url}`);
     },
   });
 
   try {
     const { endpoint, model, v1, v2, grpc } = deployment;
-    print(`5. Endpoint from status.url: send to ${endpoint.baseUrl} with Host: ${endpoint.host ?? "(none: status.url resolves directly)"}`);
+    print(
+      `5. Endpoint from status.url: send to ${endpoint.baseUrl} with Host: ${endpoint.host ?? "(none: status.url resolves directly)"}`,
+    );
 
     print("6. Predictions");
     /** @type {[string, number[]][]} */
@@ -79,9 +86,11 @@ export async function runDeployFlow(options) {
     const features = Tensor.fp32("input-0", [rows.length, 4], rows.flat());
     /** @type {Record<string, string[]>} */
     const answers = {};
-    const species = (/** @type {ArrayLike<bigint | number>} */ classes) => Array.from(classes, (c) => SPECIES[Number(c)] ?? `class ${c}`);
+    const species = (/** @type {ArrayLike<bigint | number>} */ classes) =>
+      Array.from(classes, (c) => SPECIES[Number(c)] ?? `class ${c}`);
     // The iris model answers INT64 class ids: a BigInt64Array, exact.
-    const classes = (/** @type {import("kserve-client").InferResult} */ result) => result.output("output-0", "INT64").data;
+    const classes = (/** @type {import("kserve-client").InferResult} */ result) =>
+      result.output("output-0", "INT64").data;
 
     const v1Answer = await v1.predict(model, { instances: rows });
     answers["V1 :predict"] = species(/** @type {number[]} */ (v1Answer.predictions));

@@ -46,10 +46,16 @@ try {
   /** @type {import("./flow.mjs").FlowOptions} */
   let options;
   if (real) {
-    print(`kserve-client deploy flow against the cluster in ${env["KUBECONFIG"] ?? "~/.kube/config"}, ingress ${env["KSERVE_INGRESS"]}\n`);
+    print(
+      `kserve-client deploy flow against the cluster in ${env["KUBECONFIG"] ?? "~/.kube/config"}, ingress ${env["KSERVE_INGRESS"]}\n`,
+    );
     const s3 =
       env["AWS_ACCESS_KEY_ID"] !== undefined && env["AWS_SECRET_ACCESS_KEY"] !== undefined
-        ? { accessKeyId: env["AWS_ACCESS_KEY_ID"], secretAccessKey: env["AWS_SECRET_ACCESS_KEY"], ...(env["S3_ENDPOINT"] === undefined ? {} : { endpoint: env["S3_ENDPOINT"] }) }
+        ? {
+            accessKeyId: env["AWS_ACCESS_KEY_ID"],
+            secretAccessKey: env["AWS_SECRET_ACCESS_KEY"],
+            ...(env["S3_ENDPOINT"] === undefined ? {} : { endpoint: env["S3_ENDPOINT"] }),
+          }
         : undefined;
     options = {
       kubeconfig: undefined,
@@ -68,14 +74,21 @@ try {
     const started = await startMockKServe({ cluster: { stepMs: 350 } });
     mock = started;
     print("kserve-client deploy flow on the embedded mock KServe (loopback only)");
-    print(`   Kubernetes API ${started.kubeUrl}, ingress gateway ${started.ingressUrl}, S3 bucket s3://${MOCK_S3_BUCKET.name}\n`);
+    print(
+      `   Kubernetes API ${started.kubeUrl}, ingress gateway ${started.ingressUrl}, S3 bucket s3://${MOCK_S3_BUCKET.name}\n`,
+    );
     options = {
       kubeconfig: { yaml: started.kubeconfig },
       ingress: started.ingressUrl,
       namespace: "kserve-demo",
       name: "sklearn-iris",
       storageUri: MOCK_S3_BUCKET.irisUri,
-      s3: { accessKeyId: MOCK_S3_BUCKET.accessKeyId, secretAccessKey: MOCK_S3_BUCKET.secretAccessKey, endpoint: MOCK_S3_BUCKET.endpoint, useHttps: false },
+      s3: {
+        accessKeyId: MOCK_S3_BUCKET.accessKeyId,
+        secretAccessKey: MOCK_S3_BUCKET.secretAccessKey,
+        endpoint: MOCK_S3_BUCKET.endpoint,
+        useHttps: false,
+      },
       timeoutMs: 60_000,
       print,
       progress,
@@ -84,7 +97,9 @@ try {
   const { agree } = await runDeployFlow(options);
   if (!agree) process.exitCode = 1;
 } catch (error) {
-  console.error(`\nThe deploy flow failed: ${isKServeError(error) ? `[${error.code}] ` : ""}${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `\nThe deploy flow failed: ${isKServeError(error) ? `[${error.code}] ` : ""}${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 } finally {
   stopSpinner();

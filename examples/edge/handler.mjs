@@ -27,7 +27,11 @@ const MAX_BODY_BYTES = 16 * 1024;
  */
 export function createClassifyHandler(options) {
   // One client per handler: it holds no sockets of its own (fetch does), so it costs nothing between requests.
-  const client = createV2Client({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 4000, retry: { maxRetries: 2 } });
+  const client = createV2Client({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs ?? 4000,
+    retry: { maxRetries: 2 },
+  });
 
   return async (request) => {
     const { pathname } = new URL(request.url);
@@ -43,7 +47,11 @@ export function createClassifyHandler(options) {
     }
     try {
       // The client's disconnect cancels the model call: no work for an answer nobody reads.
-      const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] }, { signal: request.signal });
+      const result = await client.infer(
+        options.model,
+        { inputs: [Tensor.fp32("input-0", [1, 4], features)] },
+        { signal: request.signal },
+      );
       const classId = Number(result.output("output-0", "INT64").data[0]);
       return json(200, { class: classId, species: SPECIES[classId] ?? "unknown", model: result.modelName });
     } catch (error) {
@@ -76,7 +84,8 @@ let cached;
 function handlerFor(env) {
   const baseUrl = env.KSERVE_URL;
   if (baseUrl === undefined || baseUrl === "") {
-    return async () => json(500, { error: "KSERVE_URL is not set: the address of the model server or of the InferenceService." });
+    return async () =>
+      json(500, { error: "KSERVE_URL is not set: the address of the model server or of the InferenceService." });
   }
   const model = env.KSERVE_MODEL || "sklearn-iris";
   const key = `${baseUrl}\n${model}`;
@@ -141,11 +150,15 @@ export function parseFeatures(text) {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error('The body must be JSON: {"features": [sepal length, sepal width, petal length, petal width]} in cm.');
+    throw new Error(
+      'The body must be JSON: {"features": [sepal length, sepal width, petal length, petal width]} in cm.',
+    );
   }
   const features = body?.features;
   if (!Array.isArray(features) || features.length !== 4) {
-    throw new Error('"features" must be an array of 4 numbers: sepal length, sepal width, petal length, petal width (cm).');
+    throw new Error(
+      '"features" must be an array of 4 numbers: sepal length, sepal width, petal length, petal width (cm).',
+    );
   }
   features.forEach((value, i) => {
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100) {

@@ -47,7 +47,12 @@ export function createClassifyService(options) {
     try {
       const result = await client.infer(options.model, { inputs: [Tensor.fp32("input-0", [1, 4], features)] });
       const classId = Number(result.output("output-0", "INT64").data[0]);
-      send(200, { class: classId, species: SPECIES[classId] ?? "unknown", model: result.modelName, latencyMs: Math.round(performance.now() - started) });
+      send(200, {
+        class: classId,
+        species: SPECIES[classId] ?? "unknown",
+        model: result.modelName,
+        latencyMs: Math.round(performance.now() - started),
+      });
     } catch (error) {
       if (!isKServeError(error)) return send(500, { error: "internal error" });
       // The model's trouble is this service's upstream trouble: say which, without leaking more than the code.
@@ -79,11 +84,15 @@ export function parseFeatures(text) {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error('The body must be JSON: {"features": [sepal length, sepal width, petal length, petal width]} in cm.');
+    throw new Error(
+      'The body must be JSON: {"features": [sepal length, sepal width, petal length, petal width]} in cm.',
+    );
   }
   const features = body?.features;
   if (!Array.isArray(features) || features.length !== 4) {
-    throw new Error('"features" must be an array of 4 numbers: sepal length, sepal width, petal length, petal width (cm).');
+    throw new Error(
+      '"features" must be an array of 4 numbers: sepal length, sepal width, petal length, petal width (cm).',
+    );
   }
   features.forEach((value, i) => {
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100) {

@@ -9,6 +9,11 @@ if (env["KSERVE_URL"] === undefined) {
   console.error("Set KSERVE_URL to the ingress gateway (and KSERVE_HOST to the InferenceService's host).");
   process.exit(1);
 }
-const service = createClassifyService({ baseUrl: env["KSERVE_URL"], host: env["KSERVE_HOST"], model: env["KSERVE_MODEL"] ?? "sklearn-iris", timeoutMs: 2000 });
+const service = createClassifyService({
+  baseUrl: env["KSERVE_URL"],
+  host: env["KSERVE_HOST"],
+  model: env["KSERVE_MODEL"] ?? "sklearn-iris",
+  timeoutMs: 2000,
+});
 const port = Number(env["PORT"] ?? 3000);
 service.listen(port, "127.0.0.1", () => console.log(`POST http://127.0.0.1:${port}/classify`));

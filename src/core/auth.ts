@@ -19,9 +19,13 @@ export async function authHeaders(auth: Auth | undefined): Promise<Record<string
     try {
       provided = await auth();
     } catch (error) {
-      throw new KServeError("unauthenticated", `The auth provider failed: ${error instanceof Error ? error.message : String(error)}.`, {
-        cause: error,
-      });
+      throw new KServeError(
+        "unauthenticated",
+        `The auth provider failed: ${error instanceof Error ? error.message : String(error)}.`,
+        {
+          cause: error,
+        },
+      );
     }
     return lowerCaseHeaders(provided, "auth provider");
   }
@@ -32,9 +36,13 @@ export async function authHeaders(auth: Auth | undefined): Promise<Record<string
 }
 
 /** Header names lower-cased and values checked (no line breaks: they would smuggle headers). Internal. */
-export function lowerCaseHeaders(headers: Readonly<Record<string, string>> | undefined, where: string): Record<string, string> {
+export function lowerCaseHeaders(
+  headers: Readonly<Record<string, string>> | undefined,
+  where: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = headerValue(value, `${where}: ${name}`);
+  for (const [name, value] of Object.entries(headers ?? {}))
+    out[name.toLowerCase()] = headerValue(value, `${where}: ${name}`);
   return out;
 }
 

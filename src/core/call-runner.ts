@@ -38,7 +38,14 @@ export type Attempted<T> = { value: T; status?: number | string | undefined } | 
 /** What happens in a call, for whoever watches calls (the logger; telemetry). */
 export interface CallObserver {
   /** After each attempt: its number (0-based), its duration, and its status or error. */
-  attempt?(event: { method: string; url: string; attempt: number; status?: number | string | undefined; error?: string | undefined; durationMs: number }): void;
+  attempt?(event: {
+    method: string;
+    url: string;
+    attempt: number;
+    status?: number | string | undefined;
+    error?: string | undefined;
+    durationMs: number;
+  }): void;
   /** Before each wait for a retry: why, and how long. */
   retry?(event: { method: string; url: string; attempt: number; reason: string; delayMs: number }): void;
 }
@@ -75,7 +82,8 @@ export async function runCall<T>(plan: CallPlan<T>): Promise<T> {
   const { clock, observer, policy, method, url } = plan;
   for (let attempt = 0; ; attempt++) {
     const started = clock.now();
-    const told = (how: { status?: number | string | undefined } | { error: string }) => observer?.attempt?.({ method, url, attempt, ...how, durationMs: clock.now() - started });
+    const told = (how: { status?: number | string | undefined } | { error: string }) =>
+      observer?.attempt?.({ method, url, attempt, ...how, durationMs: clock.now() - started });
     const result = await plan.send(attempt);
     if ("value" in result) {
       told({ status: result.status });
@@ -86,7 +94,8 @@ export async function runCall<T>(plan: CallPlan<T>): Promise<T> {
     told(failure.status === undefined ? { error: failure.error.rawMessage } : { status: failure.status });
     const decision = retryDecision(failure.outcome, attempt, policy);
     const delayMs = retryDelay(attempt + 1, failure.retryAfterMs, policy, clock.random);
-    if (!decision.retry || !fitsBeforeDeadline(delayMs, clock.now(), plan.deadline)) throw plan.exhausted(failure, attempt + 1);
+    if (!decision.retry || !fitsBeforeDeadline(delayMs, clock.now(), plan.deadline))
+      throw plan.exhausted(failure, attempt + 1);
     observer?.retry?.({ method, url, attempt, reason: decision.reason, delayMs });
     try {
       await sleep(delayMs, plan.signal);
@@ -97,6 +106,13 @@ export async function runCall<T>(plan: CallPlan<T>): Promise<T> {
 }
 
 /** The logger as a call observer: one debug line per attempt and per retry (never with credentials). */
-export function loggingObserver(logger: { debug(message: string, fields: Record<string, unknown>): void } | undefined): CallObserver | undefined {
-  return logger && { attempt: (event) => logger.debug("kserve-client: attempt", event), retry: (event) => logger.debug("kserve-client: retrying", event) };
+export function loggingObserver(
+  logger: { debug(message: string, fields: Record<string, unknown>): void } | undefined,
+): CallObserver | undefined {
+  return (
+    logger && {
+      attempt: (event) => logger.debug("kserve-client: attempt", event),
+      retry: (event) => logger.debug("kserve-client: retrying", event),
+    }
+  );
 }

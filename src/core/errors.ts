@@ -8,7 +8,14 @@ import { type KServeError, ProtocolError } from "../errors/kserve-error.js";
 export { isKServeError, KServeError, ProtocolError, ValidationError } from "../errors/kserve-error.js";
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../errors/kserve-error.js";
 export { AbortError, ConfigError, ConnectionError, TimeoutError } from "../errors/transport-errors.js";
-export { codeForStatus, HttpError, type HttpErrorOptions, MAX_ERROR_BODY, redactHeaders, serverMessage } from "./http-error.js";
+export {
+  codeForStatus,
+  HttpError,
+  type HttpErrorOptions,
+  MAX_ERROR_BODY,
+  redactHeaders,
+  serverMessage,
+} from "./http-error.js";
 export { scrubSecrets, sentCredentials } from "../internal/secrets.js";
 
 /**
@@ -17,9 +24,16 @@ export { scrubSecrets, sentCredentials } from "../internal/secrets.js";
  * as its cause: the decoders know the field that is wrong, the client knows whose answer it was. Anything else
  * is returned as it is.
  */
-export function locateProtocolError(error: unknown, where: string, options: { model?: string | undefined; requestId?: string | undefined }): unknown {
+export function locateProtocolError(
+  error: unknown,
+  where: string,
+  options: { model?: string | undefined; requestId?: string | undefined },
+): unknown {
   if (!(error instanceof ProtocolError)) return error;
-  return new ProtocolError(`${error.rawMessage.replace(/\.$/, "")} (in the answer ${where}).`, error.details, { cause: error, ...options });
+  return new ProtocolError(`${error.rawMessage.replace(/\.$/, "")} (in the answer ${where}).`, error.details, {
+    cause: error,
+    ...options,
+  });
 }
 
 /**
@@ -42,8 +56,15 @@ export function afterAttempts<E extends KServeError>(error: E, attempts: number)
  * libraries on top of it wrap socket and TLS failures, so the code that says what happened can sit a few
  * causes down.
  */
-export function findCause(error: unknown, test: (cause: { code?: unknown; type?: unknown }) => boolean): { code?: unknown; type?: unknown } | undefined {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+export function findCause(
+  error: unknown,
+  test: (cause: { code?: unknown; type?: unknown }) => boolean,
+): { code?: unknown; type?: unknown } | undefined {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== null && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (test(e as { code?: unknown; type?: unknown })) return e as { code?: unknown; type?: unknown };
   }
   return undefined;

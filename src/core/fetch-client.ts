@@ -34,7 +34,9 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
     }
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") {
-      throw new ConfigError("No fetch is available in this runtime; pass one as the `fetch` option, or an `httpClient`.");
+      throw new ConfigError(
+        "No fetch is available in this runtime; pass one as the `fetch` option, or an `httpClient`.",
+      );
     }
     let response: Response;
     try {
@@ -51,7 +53,10 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       if (request.signal?.aborted) throw request.signal.reason;
       // msw refusing a request no handler matched (onUnhandledRequest: "error") fails the same way every time.
       const unhandledByMock = error instanceof Error && error.message.startsWith("[MSW]");
-      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${FETCH_FAILURE_HINT}`, { cause: error, retryable: !unhandledByMock });
+      throw new ConnectionError(`Could not reach ${request.url}: ${describe(error)}.${FETCH_FAILURE_HINT}`, {
+        cause: error,
+        retryable: !unhandledByMock,
+      });
     }
     if (response.type === "opaqueredirect" || response.status === 0) {
       // A browser's view of a redirect that was not followed: no status, no headers.
@@ -95,7 +100,8 @@ async function readBody(response: Response, request: HttpRequest): Promise<Uint8
     }
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
-    if (error instanceof Error && "code" in error && (error as { code: unknown }).code === "resource_exhausted") throw error;
+    if (error instanceof Error && "code" in error && (error as { code: unknown }).code === "resource_exhausted")
+      throw error;
     throw new ConnectionError(`The response from ${request.url} broke off: ${describe(error)}.`, { cause: error });
   }
   return concatChunks(chunks, total);

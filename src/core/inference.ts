@@ -46,31 +46,64 @@ export interface CheckedInferRequest {
 export function checkInferRequest(model: string, request: CheckedInferRequest): void {
   const inputs: unknown = request?.inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) {
-    invalid(model, "needs at least one input tensor", { path: "inputs", expected: "a non-empty array of Tensor", received: Array.isArray(inputs) ? "an empty array" : String(inputs) });
+    invalid(model, "needs at least one input tensor", {
+      path: "inputs",
+      expected: "a non-empty array of Tensor",
+      received: Array.isArray(inputs) ? "an empty array" : String(inputs),
+    });
   }
   // Requests carry a handful of inputs: a linear scan for duplicates, a Set only for many.
   const seen = inputs.length > 16 ? new Set<string>() : undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input: unknown = inputs[i];
     if (!(input instanceof Tensor)) {
-      invalid(model, "", { path: `inputs[${i}]`, expected: "a Tensor", received: kindOf(input) }, "Build inputs with Tensor.fp32(…) and friends.");
+      invalid(
+        model,
+        "",
+        { path: `inputs[${i}]`, expected: "a Tensor", received: kindOf(input) },
+        "Build inputs with Tensor.fp32(…) and friends.",
+      );
     }
     let duplicate = seen?.has(input.name) ?? false;
-    for (let j = 0; seen === undefined && j < i && !duplicate; j++) duplicate = (inputs[j] as Tensor).name === input.name;
+    for (let j = 0; seen === undefined && j < i && !duplicate; j++)
+      duplicate = (inputs[j] as Tensor).name === input.name;
     if (duplicate) {
       const first = inputs.findIndex((other) => (other as Tensor).name === input.name);
-      invalid(model, `inputs[${first}] and inputs[${i}] have the same name`, { tensor: input.name, path: `inputs[${i}].name`, expected: "unique names", received: JSON.stringify(input.name) },
-        "Give each input its own name.");
+      invalid(
+        model,
+        `inputs[${first}] and inputs[${i}] have the same name`,
+        {
+          tensor: input.name,
+          path: `inputs[${i}].name`,
+          expected: "unique names",
+          received: JSON.stringify(input.name),
+        },
+        "Give each input its own name.",
+      );
     }
     seen?.add(input.name);
   }
-  if (request.id !== undefined && typeof request.id !== "string") invalid(model, "", { path: "id", expected: "a string", received: kindOf(request.id) });
+  if (request.id !== undefined && typeof request.id !== "string")
+    invalid(model, "", { path: "id", expected: "a string", received: kindOf(request.id) });
   request.outputs?.forEach((output, i) => {
     if (typeof output?.name !== "string" || output.name === "") {
-      invalid(model, "", { path: `outputs[${i}].name`, expected: "a non-empty string", received: output?.name === "" ? '""' : String(output?.name) }, "Name the output to return.");
+      invalid(
+        model,
+        "",
+        {
+          path: `outputs[${i}].name`,
+          expected: "a non-empty string",
+          received: output?.name === "" ? '""' : String(output?.name),
+        },
+        "Name the output to return.",
+      );
     }
     if (output.classCount !== undefined && !(Number.isSafeInteger(output.classCount) && output.classCount > 0)) {
-      invalid(model, `output "${output.name}"`, { path: `outputs[${i}].classCount`, expected: "a positive integer", received: String(output.classCount) });
+      invalid(model, `output "${output.name}"`, {
+        path: `outputs[${i}].classCount`,
+        expected: "a positive integer",
+        received: String(output.classCount),
+      });
     }
   });
 }
@@ -81,12 +114,18 @@ function invalid(model: string, problem: string, details: ProblemDetails, hint?:
 }
 
 /** The result of an inference of `model`, with its `output(name, datatype?)` lookup. */
-export function createInferResult(model: string, fields: Omit<InferResult, "outputs" | "output">, outputs: AnyTensor[]): InferResult {
+export function createInferResult(
+  model: string,
+  fields: Omit<InferResult, "outputs" | "output">,
+  outputs: AnyTensor[],
+): InferResult {
   function output(name: string, datatype?: Datatype): AnyTensor {
     const found = outputs.find((t) => t.name === name);
     if (!found) {
       const names = outputs.map((t) => `"${t.name}"`).join(", ") || "none";
-      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, { model });
+      throw new KServeError("not_found", `Model "${model}" returned no output "${name}"; it returned ${names}.`, {
+        model,
+      });
     }
     const got = found.datatype;
     if (datatype !== undefined && got !== datatype) {
@@ -107,4 +146,3 @@ export function createInferResult(model: string, fields: Omit<InferResult, "outp
     output: output as InferResult["output"],
   };
 }
-

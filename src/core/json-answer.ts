@@ -12,7 +12,11 @@ export function parseJsonBody<T = unknown>(body: Uint8Array, what: string, parse
     return parse(text);
   } catch (error) {
     const start = JSON.stringify(text.slice(0, 60));
-    throw new ProtocolError(`The answer to ${what} is not JSON (it starts ${start}).`, { path: what, expected: "JSON", received: start }, { cause: error });
+    throw new ProtocolError(
+      `The answer to ${what} is not JSON (it starts ${start}).`,
+      { path: what, expected: "JSON", received: start },
+      { cause: error },
+    );
   }
 }
 
@@ -20,7 +24,9 @@ export function parseJsonBody<T = unknown>(body: Uint8Array, what: string, parse
 export function checkAnswerShape<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`,
+  );
   throw new ProtocolError(`The server's ${what} does not have the expected shape: ${problems.join("; ")}.`, {
     path: result.error.issues[0]?.path.join("."),
     expected: what,

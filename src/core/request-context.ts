@@ -54,13 +54,19 @@ export interface ClientOptions extends CommonOptions {
 export function createRequestContext(options: ClientOptions, defaultHttpClient?: () => HttpClient): RequestContext {
   const base = checkBaseUrl(options?.baseUrl);
   const httpClient =
-    options.httpClient ?? (options.fetch !== undefined ? createFetchHttpClient({ fetch: options.fetch }) : (defaultHttpClient ?? createFetchHttpClient)());
+    options.httpClient ??
+    (options.fetch !== undefined
+      ? createFetchHttpClient({ fetch: options.fetch })
+      : (defaultHttpClient ?? createFetchHttpClient)());
   if (options.host !== undefined) checkHost(options.host, httpClient);
   if (options.auth !== undefined) warnIfCredentialsInClear(base, options.logger);
   const interceptors = options.interceptors ?? [];
   const wireCredentials = interceptors.length === 0 ? undefined : new Set<string>();
   return {
-    httpClient: wireCredentials === undefined ? httpClient : applyInterceptors(recordingCredentials(httpClient, wireCredentials), interceptors),
+    httpClient:
+      wireCredentials === undefined
+        ? httpClient
+        : applyInterceptors(recordingCredentials(httpClient, wireCredentials), interceptors),
     wireCredentials,
     baseUrl: base,
     headers: options.headers,
@@ -122,7 +128,10 @@ export function warnIfCredentialsInClear(baseUrl: string, logger: Logger | undef
  * (`::ffff:127.0.0.1`, which URL writes `[::ffff:7f00:1]`): traffic that never leaves the machine.
  */
 export function isLoopback(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const name = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   return (
     name === "localhost" ||
     name.endsWith(".localhost") ||
@@ -136,7 +145,11 @@ export function isLoopback(hostname: string): boolean {
 export function checkModel(model: unknown): string {
   if (typeof model !== "string" || model === "") {
     const received = typeof model === "string" ? '""' : String(model);
-    throw new ValidationError(`A model name is required: expected model to be a non-empty string, got ${received}.`, { path: "model", expected: "a non-empty string", received });
+    throw new ValidationError(`A model name is required: expected model to be a non-empty string, got ${received}.`, {
+      path: "model",
+      expected: "a non-empty string",
+      received,
+    });
   }
   return model;
 }
@@ -150,15 +163,21 @@ function checkBaseUrl(baseUrl: unknown): string {
   }
   if (protocol !== "http:" && protocol !== "https:") {
     // "localhost:8080" parses as a URL with the scheme "localhost:": say what is wanted, not what the parser saw.
-    throw new ConfigError(`baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`);
+    throw new ConfigError(
+      `baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:8080", got ${JSON.stringify(baseUrl)}.`,
+    );
   }
   const url = new URL(String(baseUrl));
   if (url.username || url.password) {
     // Not echoed: the value holds a password.
-    throw new ConfigError("baseUrl must not carry credentials (user:password@); pass them as auth: { basic: { username, password } }.");
+    throw new ConfigError(
+      "baseUrl must not carry credentials (user:password@); pass them as auth: { basic: { username, password } }.",
+    );
   }
   if (url.search || url.hash) {
-    throw new ConfigError(`baseUrl must not have a query or fragment (endpoint paths are appended to it), got ${JSON.stringify(baseUrl)}.`);
+    throw new ConfigError(
+      `baseUrl must not have a query or fragment (endpoint paths are appended to it), got ${JSON.stringify(baseUrl)}.`,
+    );
   }
   return String(baseUrl);
 }
@@ -171,7 +190,9 @@ function checkBaseUrl(baseUrl: unknown): string {
  */
 export function checkVirtualHost(value: unknown, option: "host" | "authority"): string {
   if (typeof value !== "string" || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(value)) {
-    throw new ConfigError(`${option} must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(value)}.`);
+    throw new ConfigError(
+      `${option} must be a hostname (optionally with a port), such as "iris.default.example.com", got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }

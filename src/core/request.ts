@@ -3,8 +3,28 @@
  * for the whole call, the caller's signal cancelling at once (sleeps included), typed errors at the end.
  */
 import { type Auth, authHeaders, lowerCaseHeaders } from "./auth.js";
-import { AbortError, afterAttempts, ConnectionError, HttpError, isKServeError, type KServeError, MAX_ERROR_BODY, redactHeaders, scrubSecrets, sentCredentials, serverMessage, TimeoutError } from "./errors.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, type HttpClient, type HttpRequest, type HttpResponse, type NotedRequest, WIRE_HEADERS } from "./http.js";
+import {
+  AbortError,
+  afterAttempts,
+  ConnectionError,
+  HttpError,
+  isKServeError,
+  type KServeError,
+  MAX_ERROR_BODY,
+  redactHeaders,
+  scrubSecrets,
+  sentCredentials,
+  serverMessage,
+  TimeoutError,
+} from "./errors.js";
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type NotedRequest,
+  WIRE_HEADERS,
+} from "./http.js";
 import { type CallObserver, type Clock, loggingObserver, runCall, SYSTEM_CLOCK } from "./call-runner.js";
 import { milliseconds, parseRetryAfter, resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
@@ -84,15 +104,26 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
   // Infinity means no limit; anything else must be a timer setTimeout can honour.
   const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
   const url = joinTrimmed(prepared.base, endpoint.path);
-  const staticHeaders = call.headers === undefined ? prepared.headers : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
+  const staticHeaders =
+    call.headers === undefined
+      ? prepared.headers
+      : { ...prepared.headers, ...lowerCaseHeaders(call.headers, "call headers") };
 
   const callerSignal = call.signal;
-  if (callerSignal?.aborted) throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
+  if (callerSignal?.aborted)
+    throw new AbortError(`The call to ${url} was cancelled before it started.`, { cause: callerSignal.reason });
   // With a deadline, one signal for everything in flight that both the caller's cancel and the timer abort.
   // Without one, the caller's signal (if any) is used as it is: an AbortController per call is not free.
   // The deadline is taken before its timer starts, so that a wait that fits before one also fits before the other.
   const deadline = timeoutMs === undefined ? undefined : clock.now() + timeoutMs;
-  const limited = timeoutMs === undefined ? undefined : deadlineSignal(timeoutMs, () => new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`), callerSignal);
+  const limited =
+    timeoutMs === undefined
+      ? undefined
+      : deadlineSignal(
+          timeoutMs,
+          () => new TimeoutError(`No answer from ${url} within ${timeoutMs} ms.`),
+          callerSignal,
+        );
   const signal = limited?.signal ?? callerSignal;
   const maxResponseBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   /** What the last failed attempt met, for the message of a call that then times out. */
@@ -108,22 +139,39 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
       clock,
       observer: prepared.observer,
       async send(attempt) {
-        const attemptSignal = policy.attemptTimeoutMs === undefined ? undefined : attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
+        const attemptSignal =
+          policy.attemptTimeoutMs === undefined
+            ? undefined
+            : attemptLimit(signal, policy.attemptTimeoutMs, url, attempt);
         try {
           if (signal?.aborted) throw signal.reason;
           // The provider may be slow (a token service): the deadline and the caller's cancel cover it too.
           const auth = ctx.auth === undefined ? undefined : await untilAborted(authHeaders(ctx.auth), signal);
           const headers = { ...staticHeaders, ...auth, ...endpoint.headers };
           const wire: Record<string, string>[] | undefined = ctx.wireCredentials === undefined ? undefined : [];
-          const request: NotedRequest = { method: endpoint.method, url, headers, body: endpoint.body, host: ctx.host, signal: attemptSignal?.signal ?? signal, maxResponseBytes };
+          const request: NotedRequest = {
+            method: endpoint.method,
+            url,
+            headers,
+            body: endpoint.body,
+            host: ctx.host,
+            signal: attemptSignal?.signal ?? signal,
+            maxResponseBytes,
+          };
           if (wire !== undefined) request[WIRE_HEADERS] = wire;
           const response = await ctx.httpClient(request);
-          if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status)) return { value: response, status: response.status };
+          if ((response.status >= 200 && response.status < 300) || endpoint.accept?.(response.status))
+            return { value: response, status: response.status };
           const sent = sentCredentials(Object.entries(headers), auth === undefined ? [] : Object.keys(auth));
           if (wire !== undefined) for (const added of wire) sent.push(...sentCredentials(Object.entries(added)));
           return {
             failure: {
-              error: (lastError = httpError(response, endpoint, url, ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials])),
+              error: (lastError = httpError(
+                response,
+                endpoint,
+                url,
+                ctx.wireCredentials === undefined ? sent : [...sent, ...ctx.wireCredentials],
+              )),
               outcome: { kind: "status", status: response.status },
               retryAfterMs: parseRetryAfter((name) => response.headers[name], clock.now()),
               status: response.status,
@@ -132,9 +180,16 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
         } catch (error) {
           if (signal?.aborted) throw stopped(attempt + 1);
           // One hung attempt abandoned (the call's own signal has not aborted): retried within the deadline.
-          if (attemptSignal?.timedOut()) return { failure: { error: (lastError = attemptSignal.signal.reason as TimeoutError), outcome: { kind: "attempt-timeout" } } };
+          if (attemptSignal?.timedOut())
+            return {
+              failure: {
+                error: (lastError = attemptSignal.signal.reason as TimeoutError),
+                outcome: { kind: "attempt-timeout" },
+              },
+            };
           // Configuration, size limits, the auth provider, certificates: not retried.
-          if (!(error instanceof ConnectionError) || !error.retryable) throw isKServeError(error) ? afterAttempts(error, attempt + 1) : error;
+          if (!(error instanceof ConnectionError) || !error.retryable)
+            throw isKServeError(error) ? afterAttempts(error, attempt + 1) : error;
           return { failure: { error: (lastError = error), outcome: { kind: "connection" } } };
         } finally {
           attemptSignal?.dispose();
@@ -153,13 +208,20 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
     const after = attempts > 1 ? ` after ${attempts} attempts` : "";
     const retried = attempts > 1 ? attempts : undefined;
     if (limited?.timedOut()) {
-      return new TimeoutError(`No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`, {
-        cause: lastError,
-        model: endpoint.model,
-        attempts: retried,
-      });
+      return new TimeoutError(
+        `No answer from ${url} within ${timeoutMs} ms${after && `,${after}`}${lastError ? ` (last: ${lastError.rawMessage})` : ""}.`,
+        {
+          cause: lastError,
+          model: endpoint.model,
+          attempts: retried,
+        },
+      );
     }
-    return new AbortError(`The call to ${url} was cancelled${after}.`, { cause: callerSignal?.reason, model: endpoint.model, attempts: retried });
+    return new AbortError(`The call to ${url} was cancelled${after}.`, {
+      cause: callerSignal?.reason,
+      model: endpoint.model,
+      attempts: retried,
+    });
   }
 }
 
@@ -168,7 +230,11 @@ export async function send(ctx: RequestContext, endpoint: Endpoint, call: CallOp
  * one hung attempt can be abandoned and retried within the call's deadline.
  */
 function attemptLimit(outer: AbortSignal | undefined, limitMs: number, url: string, attempt: number) {
-  return deadlineSignal(limitMs, () => new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`), outer);
+  return deadlineSignal(
+    limitMs,
+    () => new TimeoutError(`Attempt ${attempt + 1} to ${url} got no answer within ${limitMs} ms.`),
+    outer,
+  );
 }
 
 /** What a context needs on every call, worked out once per context. */
@@ -227,8 +293,15 @@ function echoForms(secrets: readonly string[]): string[] {
   const forms = new Set(secrets);
   for (const secret of secrets) {
     const escaped = JSON.stringify(secret).slice(1, -1);
-    const unicode = escaped.replace(/[^\x20-\x7e]|[<>&]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-    for (const form of [escaped, unicode, unicode.replace(/\\u([\da-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`)]) {
+    const unicode = escaped.replace(
+      /[^\x20-\x7e]|[<>&]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    for (const form of [
+      escaped,
+      unicode,
+      unicode.replace(/\\u([\da-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`),
+    ]) {
       forms.add(form).add(form.replace(/\//g, "\\/"));
     }
     try {

@@ -55,7 +55,8 @@ export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOp
   if (call === false || (client === false && call === undefined)) return { ...DEFAULT_RETRY, maxRetries: 0 };
   const base = client === false ? undefined : client;
   const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? base?.[key];
-  const delay = (key: "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs") => milliseconds(pick(key) ?? DEFAULT_RETRY[key], `retry.${key}`);
+  const delay = (key: "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs") =>
+    milliseconds(pick(key) ?? DEFAULT_RETRY[key], `retry.${key}`);
   return {
     maxRetries: count(pick("maxRetries") ?? DEFAULT_RETRY.maxRetries, "retry.maxRetries"),
     initialDelayMs: delay("initialDelayMs"),
@@ -67,14 +68,14 @@ export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOp
 }
 
 function count(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of at least 0, got ${String(value)}.`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a whole number of at least 0, got ${String(value)}.`);
   return value;
 }
 
 function optionalMilliseconds(value: number | undefined, name: string): number | undefined {
   return value === undefined || value === Infinity ? undefined : milliseconds(value, name);
 }
-
 
 /** A delay or time limit: finite, 0 to {@link MAX_TIMER_MS}. Internal. */
 export function milliseconds(value: number, name: string): number {
@@ -110,7 +111,9 @@ export function retryDecision(
     case "attempt-timeout":
       return { retry: true, reason: "attempt timed out" };
     case "grpc":
-      return outcome.code === "unavailable" ? { retry: true, reason: "gRPC UNAVAILABLE" } : { retry: false, reason: `gRPC ${outcome.code} is not retried` };
+      return outcome.code === "unavailable"
+        ? { retry: true, reason: "gRPC UNAVAILABLE" }
+        : { retry: false, reason: `gRPC ${outcome.code} is not retried` };
     case "status":
       return policy.statusCodes.has(outcome.status)
         ? { retry: true, reason: `status ${outcome.status}` }
@@ -177,7 +180,9 @@ export function retryDelay(
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  return retryAfterMs === undefined ? backoffDelay(retry, policy, random) : Math.min(retryAfterMs, policy.maxRetryAfterMs);
+  return retryAfterMs === undefined
+    ? backoffDelay(retry, policy, random)
+    : Math.min(retryAfterMs, policy.maxRetryAfterMs);
 }
 
 /**

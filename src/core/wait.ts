@@ -34,7 +34,14 @@ export type ReadinessCheck = (call: {
 }) => Promise<boolean | ReadinessAnswer>;
 
 /** Codes that end the wait at once: waiting cannot fix a cancel, bad credentials, a wrong setting or a broken protocol. */
-const GIVE_UP = new Set(["canceled", "unauthenticated", "permission_denied", "invalid_argument", "unimplemented", "internal"]);
+const GIVE_UP = new Set([
+  "canceled",
+  "unauthenticated",
+  "permission_denied",
+  "invalid_argument",
+  "unimplemented",
+  "internal",
+]);
 
 /**
  * The least time a check is sent with. A check sent with no time left can only time out, and would then stand in
@@ -71,10 +78,13 @@ export async function waitUntilReady(check: ReadinessCheck, model: string, wait:
     wait.onProgress?.({ attempt: checks, elapsedMs: Date.now() - started, error });
     const left = deadline === undefined ? Infinity : deadline - Date.now();
     if (left < MIN_CHECK_MS) {
-      throw new TimeoutError(`Model "${model}" was not ready within ${wait.timeoutMs} ms (${checks} ${checks === 1 ? "check" : "checks"}); the last check ${last}.`, {
-        cause: lastError,
-        model,
-      });
+      throw new TimeoutError(
+        `Model "${model}" was not ready within ${wait.timeoutMs} ms (${checks} ${checks === 1 ? "check" : "checks"}); the last check ${last}.`,
+        {
+          cause: lastError,
+          model,
+        },
+      );
     }
     try {
       await sleep(Math.min(delay, left - MIN_CHECK_MS), wait.signal);

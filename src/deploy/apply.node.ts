@@ -15,7 +15,12 @@ export const PLURAL = "inferenceservices";
 /** The API for custom objects such as InferenceServices. */
 export const customObjects = (cluster: Cluster) => cluster.config.makeApiClient(cluster.k8s.CustomObjectsApi);
 
-export async function applyCredentials(cluster: Cluster, credentials: StorageCredentials, fallbackNamespace: string, onEvent: ((event: DeployEvent) => void) | undefined): Promise<void> {
+export async function applyCredentials(
+  cluster: Cluster,
+  credentials: StorageCredentials,
+  fallbackNamespace: string,
+  onEvent: ((event: DeployEvent) => void) | undefined,
+): Promise<void> {
   const core = cluster.config.makeApiClient(cluster.k8s.CoreV1Api);
   for (const object of [credentials.secret, credentials.serviceAccount] as const) {
     const namespace = object.metadata.namespace ?? fallbackNamespace;
@@ -32,8 +37,15 @@ export async function applyCredentials(cluster: Cluster, credentials: StorageCre
       if (apiStatus(error) !== 409) throw kubeError(error, what, cluster);
       try {
         // Replaced on top of the current version (Kubernetes requires its resourceVersion for an update).
-        const current = secret ? await core.readNamespacedSecret({ name, namespace }) : await core.readNamespacedServiceAccount({ name, namespace });
-        const metadata = { ...body.metadata, ...(current.metadata?.resourceVersion === undefined ? {} : { resourceVersion: current.metadata.resourceVersion }) };
+        const current = secret
+          ? await core.readNamespacedSecret({ name, namespace })
+          : await core.readNamespacedServiceAccount({ name, namespace });
+        const metadata = {
+          ...body.metadata,
+          ...(current.metadata?.resourceVersion === undefined
+            ? {}
+            : { resourceVersion: current.metadata.resourceVersion }),
+        };
         if (secret) await core.replaceNamespacedSecret({ name, namespace, body: { ...body, metadata } });
         else await core.replaceNamespacedServiceAccount({ name, namespace, body: { ...body, metadata } });
       } catch (replaceError) {
@@ -46,14 +58,20 @@ export async function applyCredentials(cluster: Cluster, credentials: StorageCre
 }
 
 /** Create, or replace what the manifest owns (spec, labels, annotations) keeping what the server set. */
-export async function applyInferenceService(cluster: Cluster, isvc: InferenceService): Promise<{ object: InferenceService; action: "created" | "updated" | "unchanged" }> {
+export async function applyInferenceService(
+  cluster: Cluster,
+  isvc: InferenceService,
+): Promise<{ object: InferenceService; action: "created" | "updated" | "unchanged" }> {
   const api = customObjects(cluster);
   const namespace = isvc.metadata.namespace!;
   const name = isvc.metadata.name;
   const ref = { group: GROUP, version: VERSION, namespace, plural: PLURAL };
   const what = `Applying InferenceService ${namespace}/${name}`;
   try {
-    return { object: (await api.createNamespacedCustomObject({ ...ref, body: isvc })) as InferenceService, action: "created" };
+    return {
+      object: (await api.createNamespacedCustomObject({ ...ref, body: isvc })) as InferenceService,
+      action: "created",
+    };
   } catch (error) {
     if (apiStatus(error) !== 409) throw kubeError(error, what, cluster);
   }
@@ -70,12 +88,19 @@ export async function applyInferenceService(cluster: Cluster, isvc: InferenceSer
       ...(isvc.metadata.labels === undefined ? {} : { labels: isvc.metadata.labels }),
       ...(isvc.metadata.annotations === undefined ? {} : { annotations: isvc.metadata.annotations }),
     };
-    if (sameJson(current.spec, isvc.spec) && sameJson(current.metadata.labels, metadata.labels) && sameJson(current.metadata.annotations, metadata.annotations)) {
+    if (
+      sameJson(current.spec, isvc.spec) &&
+      sameJson(current.metadata.labels, metadata.labels) &&
+      sameJson(current.metadata.annotations, metadata.annotations)
+    ) {
       return { object: current, action: "unchanged" };
     }
     try {
       const body = { ...current, metadata, spec: isvc.spec };
-      return { object: (await api.replaceNamespacedCustomObject({ ...ref, name, body })) as InferenceService, action: "updated" };
+      return {
+        object: (await api.replaceNamespacedCustomObject({ ...ref, name, body })) as InferenceService,
+        action: "updated",
+      };
     } catch (error) {
       if (apiStatus(error) !== 409 || attempt >= 2) throw kubeError(error, what, cluster);
     }

@@ -17,7 +17,9 @@ export interface ResourcesInput {
 }
 
 /** An environment variable: a `value`, or a `valueFrom` such as `{ secretKeyRef: { name, key } }`. */
-export type EnvVarInput = { name: string; value: string; valueFrom?: never } | { name: string; valueFrom: Record<string, unknown>; value?: never };
+export type EnvVarInput =
+  | { name: string; value: string; valueFrom?: never }
+  | { name: string; valueFrom: Record<string, unknown>; value?: never };
 
 /** A framework shorthand's fields (`predictor.sklearn`): the model without `modelFormat`. */
 export interface FrameworkInput {
@@ -106,18 +108,30 @@ export interface InferenceServiceInput {
 export function inferenceService(input: InferenceServiceInput): InferenceService {
   // The type rules these out; JavaScript callers (and `as` casts) deserve the same clear error as the manifest.
   if (typeof input !== "object" || input === null) {
-    throw new InferenceServiceValidationError([{ path: "", message: `inferenceService() takes an object such as { name, predictor }, got ${describeValue(input)}` }]);
+    throw new InferenceServiceValidationError([
+      {
+        path: "",
+        message: `inferenceService() takes an object such as { name, predictor }, got ${describeValue(input)}`,
+      },
+    ]);
   }
   const unknown = Object.keys(input).filter((key) => !INPUT_KEYS.includes(key));
   if (unknown.length > 0) {
     const hint = `inferenceService() takes ${INPUT_KEYS.join(", ")}; predictor settings such as minReplicas go inside predictor`;
-    throw new InferenceServiceValidationError(unknown.map((key) => ({ path: formatPath([key]), message: `is not an option: ${hint}` })));
+    throw new InferenceServiceValidationError(
+      unknown.map((key) => ({ path: formatPath([key]), message: `is not an option: ${hint}` })),
+    );
   }
   const { name, namespace, labels, annotations, predictor } = input;
   return parseInferenceService({
     apiVersion: API_VERSION,
     kind: KIND,
-    metadata: { name, ...(namespace !== undefined && { namespace }), ...(labels !== undefined && { labels }), ...(annotations !== undefined && { annotations }) },
+    metadata: {
+      name,
+      ...(namespace !== undefined && { namespace }),
+      ...(labels !== undefined && { labels }),
+      ...(annotations !== undefined && { annotations }),
+    },
     spec: { predictor },
   });
 }

@@ -6,7 +6,18 @@ export const API_VERSION = "serving.kserve.io/v1beta1";
 export const KIND = "InferenceService";
 
 /** The framework shorthands of a predictor (`predictor.sklearn`, …): each names the model format itself. */
-export const FRAMEWORKS = ["sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "pmml", "paddle", "huggingface"] as const;
+export const FRAMEWORKS = [
+  "sklearn",
+  "xgboost",
+  "lightgbm",
+  "tensorflow",
+  "pytorch",
+  "onnx",
+  "triton",
+  "pmml",
+  "paddle",
+  "huggingface",
+] as const;
 /** One of {@link FRAMEWORKS}. */
 export type Framework = (typeof FRAMEWORKS)[number];
 

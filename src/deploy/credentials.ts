@@ -55,17 +55,38 @@ export function s3Credentials(input: S3CredentialsInput): StorageCredentials {
   const add = (path: string, problem: string | undefined, expected: string, received: string) => {
     if (problem !== undefined) problems.push({ path, problem, expected, received });
   };
-  add("name", typeof input.name === "string" ? dns1123SubdomainProblem(input.name) : "must be a string", "a DNS-1123 subdomain", shown(input.name));
+  add(
+    "name",
+    typeof input.name === "string" ? dns1123SubdomainProblem(input.name) : "must be a string",
+    "a DNS-1123 subdomain",
+    shown(input.name),
+  );
   if (input.namespace !== undefined) {
-    add("namespace", typeof input.namespace === "string" ? dns1123LabelProblem(input.namespace) : "must be a string", "a DNS-1123 label", shown(input.namespace));
+    add(
+      "namespace",
+      typeof input.namespace === "string" ? dns1123LabelProblem(input.namespace) : "must be a string",
+      "a DNS-1123 label",
+      shown(input.namespace),
+    );
   }
   // The keys are secrets: their kind is shown, never their value.
   for (const key of ["accessKeyId", "secretAccessKey"] as const) {
     const value: unknown = input[key];
-    if (typeof value !== "string" || value === "") add(key, value === "" ? "is empty" : "must be a string", "a non-empty string", value === "" ? "an empty string" : value === null ? "null" : typeof value);
+    if (typeof value !== "string" || value === "")
+      add(
+        key,
+        value === "" ? "is empty" : "must be a string",
+        "a non-empty string",
+        value === "" ? "an empty string" : value === null ? "null" : typeof value,
+      );
   }
   if (input.endpoint !== undefined && (input.endpoint === "" || /^[a-z]+:\/\//i.test(input.endpoint))) {
-    add("endpoint", input.endpoint === "" ? "is empty" : "has a scheme; KServe adds it from useHttps", "host[:port] without a scheme", JSON.stringify(input.endpoint));
+    add(
+      "endpoint",
+      input.endpoint === "" ? "is empty" : "has a scheme; KServe adds it from useHttps",
+      "host[:port] without a scheme",
+      JSON.stringify(input.endpoint),
+    );
   }
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.path}: ${p.problem} (expected ${p.expected}, got ${p.received})`);

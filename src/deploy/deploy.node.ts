@@ -19,7 +19,14 @@ import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
 export { InferenceServiceFailedError } from "./failed-error.js";
-export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, InferenceServiceWaitOptions, WaitOptions } from "./options.js";
+export type {
+  ClusterOptions,
+  DeployEvent,
+  DeployOptions,
+  Deployment,
+  InferenceServiceWaitOptions,
+  WaitOptions,
+} from "./options.js";
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -33,7 +40,10 @@ function timeLimit(timeoutMs: number | undefined): number {
  * Apply storage credentials (Secret, then ServiceAccount): created, or replaced when they exist.
  * @throws {KServeError} with the API server's message (e.g. `permission_denied`)
  */
-export async function applyStorageCredentials(credentials: StorageCredentials, options: ClusterOptions & { onEvent?: InferenceServiceWaitOptions["onEvent"] } = {}): Promise<void> {
+export async function applyStorageCredentials(
+  credentials: StorageCredentials,
+  options: ClusterOptions & { onEvent?: InferenceServiceWaitOptions["onEvent"] } = {},
+): Promise<void> {
   const cluster = await connectCluster(options.kubeconfig);
   await applyCredentials(cluster, credentials, options.namespace ?? cluster.defaultNamespace, options.onEvent);
 }
@@ -58,12 +68,20 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
   const deadline = Date.now() + limit;
   checkNotAborted(options.signal, manifest.metadata.name);
   // The Kubernetes client's calls have no deadline of their own: the flow's deadline and signal bound them.
-  const step = <T>(work: Promise<T>, what: string) => bounded(work, deadline, limit, options.signal, `${what} (InferenceService ${manifest.metadata.name})`);
+  const step = <T>(work: Promise<T>, what: string) =>
+    bounded(work, deadline, limit, options.signal, `${what} (InferenceService ${manifest.metadata.name})`);
   const cluster = await step(connectCluster(options.kubeconfig), "Loading the kubeconfig");
   const namespace = manifest.metadata.namespace ?? options.namespace ?? cluster.defaultNamespace;
   const name = manifest.metadata.name;
-  if (options.credentials !== undefined) await step(applyCredentials(cluster, options.credentials, namespace, options.onEvent), "Applying the storage credentials");
-  const applied = await step(applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } }), "Applying the InferenceService");
+  if (options.credentials !== undefined)
+    await step(
+      applyCredentials(cluster, options.credentials, namespace, options.onEvent),
+      "Applying the storage credentials",
+    );
+  const applied = await step(
+    applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } }),
+    "Applying the InferenceService",
+  );
   options.onEvent?.({ type: "applied", kind: "InferenceService", namespace, name, action: applied.action });
   const ready = await watchUntilReady(cluster, name, namespace, options, {
     generation: applied.object.metadata.generation,
@@ -79,7 +97,15 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
   const v1 = createV1Client(routing);
   const v2 = createV2Client(routing);
   const grpc = options.grpc === true ? await grpcClient(endpoint, options.ingress) : undefined;
-  const deployment: Deployment = { inferenceService: ready, endpoint, model: name, v1, v2, grpc: grpc?.client, close: () => grpc?.close() };
+  const deployment: Deployment = {
+    inferenceService: ready,
+    endpoint,
+    model: name,
+    v1,
+    v2,
+    grpc: grpc?.client,
+    close: () => grpc?.close(),
+  };
   // Ready in Kubernetes is not yet reachable through this gateway: check the model answers before handing it over.
   try {
     const left = deadline === Infinity ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) };
@@ -102,18 +128,35 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
  * @throws {TimeoutError} when it is not Ready within `timeoutMs`
  * @throws {KServeError} `not_found` when it does not exist or is deleted while waiting
  */
-export async function waitForInferenceServiceReady(name: string, options: InferenceServiceWaitOptions = {}): Promise<InferenceService> {
+export async function waitForInferenceServiceReady(
+  name: string,
+  options: InferenceServiceWaitOptions = {},
+): Promise<InferenceService> {
   const cluster = await connectCluster(options.kubeconfig);
   const limit = timeLimit(options.timeoutMs);
-  return watchUntilReady(cluster, name, options.namespace ?? cluster.defaultNamespace, options, { generation: undefined, resourceVersion: undefined, deadline: Date.now() + limit, limit });
+  return watchUntilReady(cluster, name, options.namespace ?? cluster.defaultNamespace, options, {
+    generation: undefined,
+    resourceVersion: undefined,
+    deadline: Date.now() + limit,
+    limit,
+  });
 }
 
 /** The InferenceService as the cluster has it (status included), or undefined when there is none. */
-export async function getInferenceService(name: string, options: ClusterOptions = {}): Promise<InferenceService | undefined> {
+export async function getInferenceService(
+  name: string,
+  options: ClusterOptions = {},
+): Promise<InferenceService | undefined> {
   const cluster = await connectCluster(options.kubeconfig);
   const namespace = options.namespace ?? cluster.defaultNamespace;
   try {
-    return (await customObjects(cluster).getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as InferenceService;
+    return (await customObjects(cluster).getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+    })) as InferenceService;
   } catch (error) {
     if (apiStatus(error) === 404) return undefined;
     throw kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster);
@@ -125,7 +168,13 @@ export async function deleteInferenceService(name: string, options: ClusterOptio
   const cluster = await connectCluster(options.kubeconfig);
   const namespace = options.namespace ?? cluster.defaultNamespace;
   try {
-    await customObjects(cluster).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name });
+    await customObjects(cluster).deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+    });
     return true;
   } catch (error) {
     if (apiStatus(error) === 404) return false;
@@ -134,28 +183,49 @@ export async function deleteInferenceService(name: string, options: ClusterOptio
 }
 
 /** `work`, unless the deadline passes (a TimeoutError) or the signal aborts (an AbortError) first. */
-async function bounded<T>(work: Promise<T>, deadline: number, limit: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+async function bounded<T>(
+  work: Promise<T>,
+  deadline: number,
+  limit: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<T> {
   if (deadline === Infinity && signal === undefined) return work;
   const timeout = () => new TimeoutError(`${what} did not finish within the ${limit} ms limit.`);
-  const limited = deadlineSignal(deadline === Infinity ? Infinity : Math.max(0, deadline - Date.now()), timeout, signal);
+  const limited = deadlineSignal(
+    deadline === Infinity ? Infinity : Math.max(0, deadline - Date.now()),
+    timeout,
+    signal,
+  );
   try {
     return await untilAborted(work, limited.signal);
   } catch (error) {
-    if (limited.signal.aborted && !limited.timedOut() && error === limited.signal.reason) throw new AbortError(`${what} was cancelled.`, { cause: signal?.reason });
+    if (limited.signal.aborted && !limited.timedOut() && error === limited.signal.reason)
+      throw new AbortError(`${what} was cancelled.`, { cause: signal?.reason });
     throw error;
   } finally {
     limited.dispose();
   }
 }
 
-
 /** A gRPC client through the gateway (`:authority` = the InferenceService's host). */
-async function grpcClient(endpoint: ResolvedEndpoint, ingress: string | undefined): Promise<{ client: V2Client; close: () => void }> {
+async function grpcClient(
+  endpoint: ResolvedEndpoint,
+  ingress: string | undefined,
+): Promise<{ client: V2Client; close: () => void }> {
   if (endpoint.pathPrefix !== undefined) {
-    throw new ConfigError(`gRPC cannot reach ${endpoint.url}: its method paths are fixed, so path-based routing (${endpoint.pathPrefix}) does not carry it. Use REST, or host-based routing.`);
+    throw new ConfigError(
+      `gRPC cannot reach ${endpoint.url}: its method paths are fixed, so path-based routing (${endpoint.pathPrefix}) does not carry it. Use REST, or host-based routing.`,
+    );
   }
-  const [{ createGrpcClient }, { createNodeGrpcTransport }] = await Promise.all([import("../grpc/index.node.js"), import("../node/index.js")]);
+  const [{ createGrpcClient }, { createNodeGrpcTransport }] = await Promise.all([
+    import("../grpc/index.node.js"),
+    import("../node/index.js"),
+  ]);
   const baseUrl = ingress === undefined ? endpoint.baseUrl : new URL(ingress).origin;
-  const transport = createNodeGrpcTransport({ baseUrl, ...(endpoint.host === undefined ? {} : { authority: endpoint.host }) });
+  const transport = createNodeGrpcTransport({
+    baseUrl,
+    ...(endpoint.host === undefined ? {} : { authority: endpoint.host }),
+  });
   return { client: createGrpcClient({ transport }), close: () => transport.close() };
 }

@@ -45,7 +45,10 @@ export interface ResolvedEndpoint {
  * const client = createV2Client({ baseUrl, host });
  * ```
  */
-export function resolveEndpoint(target: InferenceServiceLike | string, options: EndpointOptions = {}): ResolvedEndpoint {
+export function resolveEndpoint(
+  target: InferenceServiceLike | string,
+  options: EndpointOptions = {},
+): ResolvedEndpoint {
   const statusUrl = typeof target === "string" ? target : statusUrlOf(target);
   const url = parseStatusUrl(statusUrl);
   const pathPrefix = url.pathname.replace(/\/+$/, "");
@@ -80,7 +83,8 @@ function parseStatusUrl(text: string): URL {
     throw problem("is not a URL", error);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw problem("is not an http(s) URL");
-  if (url.search !== "" || url.hash !== "") throw problem("has a query or fragment, so endpoint paths cannot be appended to it");
+  if (url.search !== "" || url.hash !== "")
+    throw problem("has a query or fragment, so endpoint paths cannot be appended to it");
   return url;
 }
 
@@ -92,10 +96,14 @@ function parseIngress(text: string): URL {
   } catch {
     throw new ConfigError(`ingress must be ${example}, got ${JSON.stringify(text)}.`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`ingress must be an http(s) URL: ${example}, got ${JSON.stringify(text)}.`);
-  if (url.username !== "" || url.password !== "") throw new ConfigError("ingress must not carry credentials (user:password@); give them to the client as auth.");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(`ingress must be an http(s) URL: ${example}, got ${JSON.stringify(text)}.`);
+  if (url.username !== "" || url.password !== "")
+    throw new ConfigError("ingress must not carry credentials (user:password@); give them to the client as auth.");
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
-    throw new ConfigError(`ingress is the gateway's origin only (the path comes from status.url): ${example}, got ${JSON.stringify(text)}.`);
+    throw new ConfigError(
+      `ingress is the gateway's origin only (the path comes from status.url): ${example}, got ${JSON.stringify(text)}.`,
+    );
   }
   return url;
 }

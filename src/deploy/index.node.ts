@@ -5,6 +5,20 @@
  * @module
  */
 export * from "./index.js";
-export { applyStorageCredentials, deleteInferenceService, deploy, getInferenceService, InferenceServiceFailedError, waitForInferenceServiceReady } from "./deploy.node.js";
-export type { ClusterOptions, DeployEvent, DeployOptions, Deployment, InferenceServiceWaitOptions, WaitOptions } from "./deploy.node.js";
+export {
+  applyStorageCredentials,
+  deleteInferenceService,
+  deploy,
+  getInferenceService,
+  InferenceServiceFailedError,
+  waitForInferenceServiceReady,
+} from "./deploy.node.js";
+export type {
+  ClusterOptions,
+  DeployEvent,
+  DeployOptions,
+  Deployment,
+  InferenceServiceWaitOptions,
+  WaitOptions,
+} from "./deploy.node.js";
 export type { KubeConfigInstance, KubeconfigSource } from "./kube.node.js";

@@ -15,9 +15,35 @@ export type {
   ResourcesInput,
 } from "./builder.js";
 
-export { API_VERSION, checkInferenceService, FRAMEWORKS, KIND, parseInferenceService, PROTOCOL_VERSIONS, SCALE_METRICS } from "./schema.js";
+export {
+  API_VERSION,
+  checkInferenceService,
+  FRAMEWORKS,
+  KIND,
+  parseInferenceService,
+  PROTOCOL_VERSIONS,
+  SCALE_METRICS,
+} from "./schema.js";
 export type { Framework, InferenceServiceCheck, ProtocolVersion, Quantity, ScaleMetric } from "./schema.js";
-export type { Addressable, ComponentStatus, Condition, ConditionStatus, DeploymentMode, EnvVar, FrameworkSpec, InferenceService, InferenceServiceLike, InferenceServiceSpec, InferenceServiceStatus, ModelFormat, ModelSpec, ModelStatus, ObjectMeta, PredictorSpec, ResourceRequirements } from "./types.js";
+export type {
+  Addressable,
+  ComponentStatus,
+  Condition,
+  ConditionStatus,
+  DeploymentMode,
+  EnvVar,
+  FrameworkSpec,
+  InferenceService,
+  InferenceServiceLike,
+  InferenceServiceSpec,
+  InferenceServiceStatus,
+  ModelFormat,
+  ModelSpec,
+  ModelStatus,
+  ObjectMeta,
+  PredictorSpec,
+  ResourceRequirements,
+} from "./types.js";
 export { STORAGE_URI_SCHEMES } from "./storage-uri.js";
 export type { StorageUriScheme } from "./storage-uri.js";
 

@@ -26,7 +26,10 @@ let clientNode: Promise<ClientNode> | undefined;
 export function loadClientNode(): Promise<ClientNode> {
   return (clientNode ??= import("@kubernetes/client-node").catch((error: unknown) => {
     clientNode = undefined;
-    throw new ConfigError("kserve-client/deploy talks to Kubernetes through the optional peer dependency @kubernetes/client-node: npm install @kubernetes/client-node@1", { cause: error });
+    throw new ConfigError(
+      "kserve-client/deploy talks to Kubernetes through the optional peer dependency @kubernetes/client-node: npm install @kubernetes/client-node@1",
+      { cause: error },
+    );
   }));
 }
 
@@ -52,13 +55,21 @@ export async function connectCluster(source: KubeconfigSource | undefined): Prom
       else if ("path" in source) loaded.loadFromFile(source.path);
       else loaded.loadFromString(source.yaml);
     } catch (error) {
-      const where = source === undefined ? "the default kubeconfig ($KUBECONFIG or ~/.kube/config)" : "path" in source ? `the kubeconfig ${source.path}` : "the kubeconfig text";
-      throw new ConfigError(`Could not load ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const where =
+        source === undefined
+          ? "the default kubeconfig ($KUBECONFIG or ~/.kube/config)"
+          : "path" in source
+            ? `the kubeconfig ${source.path}`
+            : "the kubeconfig text";
+      throw new ConfigError(`Could not load ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     config = loaded;
   }
   const server = config.getCurrentCluster()?.server;
-  if (server === undefined) throw new ConfigError("The kubeconfig has no current cluster: set current-context, or pass kubeconfig explicitly.");
+  if (server === undefined)
+    throw new ConfigError("The kubeconfig has no current cluster: set current-context, or pass kubeconfig explicitly.");
   const defaultNamespace = config.getContextObject(config.getCurrentContext())?.namespace || "default";
   return { k8s, config, defaultNamespace, server };
 }
@@ -93,15 +104,30 @@ export function kubeError(error: unknown, what: string, cluster: Cluster): KServ
   if (status === undefined) {
     const detail = error instanceof Error ? error.message : String(error);
     if (isNetworkFailure(error)) {
-      return new ConnectionError(`${what}: the Kubernetes API at ${cluster.server} could not be reached: ${detail}. Check the kubeconfig's server and that the cluster is up.`, { cause: error });
+      return new ConnectionError(
+        `${what}: the Kubernetes API at ${cluster.server} could not be reached: ${detail}. Check the kubeconfig's server and that the cluster is up.`,
+        { cause: error },
+      );
     }
     // The client refused before sending (e.g. an http:// server without insecure-skip-tls-verify): the kubeconfig.
-    return new ConfigError(`${what}: the Kubernetes client could not call ${cluster.server}: ${detail}. Check the kubeconfig.`, { cause: error });
+    return new ConfigError(
+      `${what}: the Kubernetes client could not call ${cluster.server}: ${detail}. Check the kubeconfig.`,
+      { cause: error },
+    );
   }
   const body = statusBody(error);
   const message = body?.message ?? (error instanceof Error ? error.message : String(error));
-  const hint = status === 401 ? " Check the kubeconfig's credentials." : status === 403 ? " Check your RBAC permissions in this namespace." : "";
-  return new KServeError(STATUS_CODES[status] ?? "unknown", `${what}: ${message} (HTTP ${status}${body?.reason ? ` ${body.reason}` : ""}).${hint}`, { status, cause: error });
+  const hint =
+    status === 401
+      ? " Check the kubeconfig's credentials."
+      : status === 403
+        ? " Check your RBAC permissions in this namespace."
+        : "";
+  return new KServeError(
+    STATUS_CODES[status] ?? "unknown",
+    `${what}: ${message} (HTTP ${status}${body?.reason ? ` ${body.reason}` : ""}).${hint}`,
+    { status, cause: error },
+  );
 }
 
 /** A failure to reach the server (refused, reset, DNS, timeout, TLS), found anywhere in the cause chain. */
@@ -109,7 +135,9 @@ function isNetworkFailure(error: unknown): boolean {
   const found = findCause(
     error,
     // node-fetch's FetchError for a socket failure has type "system".
-    ({ code, type }) => type === "system" || (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("ERR_TLS") || code.includes("CERT"))),
+    ({ code, type }) =>
+      type === "system" ||
+      (typeof code === "string" && (/^E[A-Z]+$/.test(code) || code.startsWith("ERR_TLS") || code.includes("CERT"))),
   );
   return found !== undefined;
 }
@@ -121,7 +149,9 @@ function statusBody(error: unknown): { message?: string; reason?: string } | und
   if (typeof body !== "string") return undefined;
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === "object" && parsed !== null ? (parsed as { message?: string; reason?: string }) : undefined;
+    return typeof parsed === "object" && parsed !== null
+      ? (parsed as { message?: string; reason?: string })
+      : undefined;
   } catch {
     return body === "" ? undefined : { message: body };
   }

@@ -17,7 +17,8 @@ export const MAX_SUBDOMAIN_LENGTH = 253;
  * host name). Lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, ≤ 63.
  */
 export function dns1035LabelProblem(value: string): string | undefined {
-  const rule = "lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
+  const rule =
+    "lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 63 characters";
   return labelProblem(value, /^[a-z]/, "start with a lower-case letter", rule);
 }
 
@@ -46,7 +47,8 @@ function firstLabelProblem(value: string, start: RegExp, startRule: string): str
 /** A DNS-1123 subdomain (ServiceAccount, PVC and ServingRuntime names; label key prefixes): dot-separated labels, ≤ 253. */
 export function dns1123SubdomainProblem(value: string): string | undefined {
   if (value === "") return "must not be empty";
-  if (value.length > MAX_SUBDOMAIN_LENGTH) return `is ${value.length} characters long, more than ${MAX_SUBDOMAIN_LENGTH}`;
+  if (value.length > MAX_SUBDOMAIN_LENGTH)
+    return `is ${value.length} characters long, more than ${MAX_SUBDOMAIN_LENGTH}`;
   if (DNS1123_SUBDOMAIN.test(value)) return undefined;
   return `${quote(value)} is not a DNS subdomain (lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)`;
 }
@@ -79,7 +81,8 @@ function qualifiedNamePartProblem(name: string): string | undefined {
 /** A label value: empty, or at most 63 characters from [A-Za-z0-9._-] starting and ending with a letter or digit. */
 export function labelValueProblem(value: string): string | undefined {
   if (value === "") return undefined;
-  if (value.length > MAX_LABEL_LENGTH) return `label value is ${value.length} characters long, more than ${MAX_LABEL_LENGTH}`;
+  if (value.length > MAX_LABEL_LENGTH)
+    return `label value is ${value.length} characters long, more than ${MAX_LABEL_LENGTH}`;
   if (QUALIFIED_NAME_PART.test(value)) return undefined;
   return `label value ${quote(value)} must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)`;
 }

@@ -20,7 +20,13 @@ export interface ClusterOptions {
 
 /** What happened, as it happens (for progress output). */
 export type DeployEvent =
-  | { type: "applied"; kind: "Secret" | "ServiceAccount" | "InferenceService"; namespace: string; name: string; action: "created" | "updated" | "unchanged" }
+  | {
+      type: "applied";
+      kind: "Secret" | "ServiceAccount" | "InferenceService";
+      namespace: string;
+      name: string;
+      action: "created" | "updated" | "unchanged";
+    }
   /** A condition of the InferenceService appeared or changed (status, reason or message). */
   | { type: "condition"; name: string; condition: Condition; previous: Condition | undefined }
   /** The model's state on its server changed (`status.modelStatus`: Pending, Loading, Loaded, FailedToLoad). */

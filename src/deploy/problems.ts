@@ -66,7 +66,8 @@ export function inDocumentOrder(problems: readonly LocatedProblem[], value: unkn
   const out: Problem[] = [];
   for (const { problem } of sorted) {
     const path = formatPath(problem.path);
-    if (!out.some((seen) => seen.path === path && seen.message === problem.message)) out.push({ path, message: problem.message });
+    if (!out.some((seen) => seen.path === path && seen.message === problem.message))
+      out.push({ path, message: problem.message });
   }
   return out;
 }
@@ -84,7 +85,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
       // Record keys are checked by custom rules that already say "key "x": …".
       return issue.issues.map(issueMessage).join("; ");
     case "invalid_union": {
-      const expected = issue.errors.flat().flatMap((inner) => (inner.code === "invalid_type" ? [EXPECTED[inner.expected] ?? inner.expected] : []));
+      const expected = issue.errors
+        .flat()
+        .flatMap((inner) => (inner.code === "invalid_type" ? [EXPECTED[inner.expected] ?? inner.expected] : []));
       return `expected ${expected.join(" or ") || "another value"}, got ${describeValue(issue.input)}`;
     }
     default:
@@ -105,7 +108,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
 
 /** YAML turns `value: 1.0` or `yes` into a number or boolean; say how to keep it a string. */
 function quoteHint(expected: string, input: unknown): string {
-  return expected === "string" && (typeof input === "number" || typeof input === "boolean") ? ' (quote it in YAML: "…")' : "";
+  return expected === "string" && (typeof input === "number" || typeof input === "boolean")
+    ? ' (quote it in YAML: "…")'
+    : "";
 }
 
 function oneOf(values: readonly unknown[]): string {
@@ -117,7 +122,8 @@ function oneOf(values: readonly unknown[]): string {
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return `${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "an object" : typeof value;
 }

@@ -57,7 +57,10 @@ function predictorRules(predictor: Fields, known: KnownFields, add: Add): void {
   if (present.length === 0) {
     add(at, `needs a model: set "model" (with modelFormat) or one framework shorthand (${FRAMEWORKS.join(", ")})`);
   } else if (present.length > 1) {
-    add(at, `has ${present.map((k) => `"${k}"`).join(" and ")}; give exactly one of "model" and the framework shorthands`);
+    add(
+      at,
+      `has ${present.map((k) => `"${k}"`).join(" and ")}; give exactly one of "model" and the framework shorthands`,
+    );
   }
 
   for (const key of present) {
@@ -65,18 +68,30 @@ function predictorRules(predictor: Fields, known: KnownFields, add: Add): void {
     if (!isFields(implementation)) continue;
     const path = [...at, key];
     nearMisses(implementation, path, key === "model" ? known.model : known.framework, add);
-    if (key === "model" && isFields(implementation["modelFormat"])) nearMisses(implementation["modelFormat"], [...path, "modelFormat"], known.modelFormat, add);
+    if (key === "model" && isFields(implementation["modelFormat"]))
+      nearMisses(implementation["modelFormat"], [...path, "modelFormat"], known.modelFormat, add);
     if (key !== "model" && implementation["modelFormat"] !== undefined) {
-      add([...path, "modelFormat"], `is not part of a framework shorthand: "${key}" already names the format (use predictor.model to give a modelFormat)`);
+      add(
+        [...path, "modelFormat"],
+        `is not part of a framework shorthand: "${key}" already names the format (use predictor.model to give a modelFormat)`,
+      );
     }
     containerRules(implementation, path, known, add);
   }
 
   const { minReplicas, maxReplicas, scaleTarget, scaleMetric } = predictor;
-  if (Number.isSafeInteger(minReplicas) && Number.isSafeInteger(maxReplicas) && (maxReplicas as number) < (minReplicas as number)) {
+  if (
+    Number.isSafeInteger(minReplicas) &&
+    Number.isSafeInteger(maxReplicas) &&
+    (maxReplicas as number) < (minReplicas as number)
+  ) {
     add([...at, "maxReplicas"], `is ${String(maxReplicas)}, less than minReplicas (${String(minReplicas)})`);
   }
-  if ((scaleMetric === "cpu" || scaleMetric === "memory") && Number.isSafeInteger(scaleTarget) && (scaleTarget as number) > 100) {
+  if (
+    (scaleMetric === "cpu" || scaleMetric === "memory") &&
+    Number.isSafeInteger(scaleTarget) &&
+    (scaleTarget as number) > 100
+  ) {
     add([...at, "scaleTarget"], `is ${String(scaleTarget)}, but a ${scaleMetric} target is a percentage from 1 to 100`);
   }
 }
@@ -93,7 +108,8 @@ function containerRules(container: Fields, at: Path, known: KnownFields, add: Ad
   env.forEach((item: unknown, index) => {
     if (!isFields(item)) return;
     nearMisses(item, [...at, "env", index], known.envVar, add);
-    if (item["value"] !== undefined && item["valueFrom"] !== undefined) add([...at, "env", index], 'has both "value" and "valueFrom"; give one');
+    if (item["value"] !== undefined && item["valueFrom"] !== undefined)
+      add([...at, "env", index], 'has both "value" and "valueFrom"; give one');
   });
 }
 
@@ -105,7 +121,10 @@ function requestsWithinLimits(resources: Fields, at: Path, add: Add): void {
     const request = quantityAmount(requested);
     const limit = quantityAmount(limits[name]);
     if (request !== undefined && limit !== undefined && request > limit) {
-      add([...at, "requests", name], `${String(requested)} is more than the limit ${String(limits[name])}; a request must not exceed its limit`);
+      add(
+        [...at, "requests", name],
+        `${String(requested)} is more than the limit ${String(limits[name])}; a request must not exceed its limit`,
+      );
     }
   }
 }
@@ -113,9 +132,13 @@ function requestsWithinLimits(resources: Fields, at: Path, add: Add): void {
 function annotationsSize(annotations: unknown, add: Add): void {
   if (!isFields(annotations)) return;
   let bytes = 0;
-  for (const [key, value] of Object.entries(annotations)) bytes += utf8Length(key) + (typeof value === "string" ? utf8Length(value) : 0);
+  for (const [key, value] of Object.entries(annotations))
+    bytes += utf8Length(key) + (typeof value === "string" ? utf8Length(value) : 0);
   if (bytes > MAX_ANNOTATIONS_BYTES) {
-    add(["metadata", "annotations"], `total ${bytes} bytes, more than Kubernetes' limit of ${MAX_ANNOTATIONS_BYTES} (256 KiB)`);
+    add(
+      ["metadata", "annotations"],
+      `total ${bytes} bytes, more than Kubernetes' limit of ${MAX_ANNOTATIONS_BYTES} (256 KiB)`,
+    );
   }
 }
 

@@ -11,8 +11,21 @@
  */
 import * as z from "zod/mini";
 import { API_VERSION, type Framework, FRAMEWORKS, KIND, PROTOCOL_VERSIONS, SCALE_METRICS } from "./constants.js";
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, envVarNameProblem, labelValueProblem, qualifiedNameProblem } from "./names.js";
-import { describeValue, InferenceServiceValidationError, inDocumentOrder, type Problem, problemFromIssue } from "./problems.js";
+import {
+  dns1035LabelProblem,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  envVarNameProblem,
+  labelValueProblem,
+  qualifiedNameProblem,
+} from "./names.js";
+import {
+  describeValue,
+  InferenceServiceValidationError,
+  inDocumentOrder,
+  type Problem,
+  problemFromIssue,
+} from "./problems.js";
 import { type Quantity, quantityProblem } from "./quantity.js";
 import { crossFieldProblems, type KnownFields } from "./rules.js";
 import { storageUriProblem } from "./storage-uri.js";
@@ -40,7 +53,8 @@ const nonEmpty = (value: string) => (value === "" ? "must not be empty" : undefi
 const integerAtLeast = (min: number) =>
   z.custom<number>().check(
     rule((value) => {
-      if (typeof value !== "number" || !Number.isSafeInteger(value)) return `expected an integer, got ${describeValue(value)}`;
+      if (typeof value !== "number" || !Number.isSafeInteger(value))
+        return `expected an integer, got ${describeValue(value)}`;
       return value < min ? `must be at least ${min}, got ${value}` : undefined;
     }),
   );
@@ -97,7 +111,10 @@ const predictorShape = {
   scaleTarget: z.optional(integerAtLeast(1)),
   scaleMetric: z.optional(z.enum(SCALE_METRICS)),
   model: z.optional(z.looseObject(modelShape)),
-  ...(Object.fromEntries(FRAMEWORKS.map((name) => [name, z.optional(frameworkSpec)])) as Record<Framework, z.ZodMiniOptional<typeof frameworkSpec>>),
+  ...(Object.fromEntries(FRAMEWORKS.map((name) => [name, z.optional(frameworkSpec)])) as Record<
+    Framework,
+    z.ZodMiniOptional<typeof frameworkSpec>
+  >),
 };
 
 const specShape = { predictor: z.looseObject(predictorShape) };

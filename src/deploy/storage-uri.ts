@@ -11,7 +11,8 @@ export const STORAGE_URI_SCHEMES = ["s3", "gs", "pvc", "file", "http", "https", 
 /** One of {@link STORAGE_URI_SCHEMES}. */
 export type StorageUriScheme = (typeof STORAGE_URI_SCHEMES)[number];
 
-const ACCEPTED = "s3://bucket/path, gs://bucket/path, pvc://claim/path, file:///absolute/path, http(s)://host/path or hf://org/model";
+const ACCEPTED =
+  "s3://bucket/path, gs://bucket/path, pvc://claim/path, file:///absolute/path, http(s)://host/path or hf://org/model";
 
 /** What is wrong with `uri` as a `storageUri`, or `undefined` when it is fine. */
 export function storageUriProblem(uri: string): string | undefined {
@@ -22,7 +23,9 @@ export function storageUriProblem(uri: string): string | undefined {
   switch (scheme) {
     case "s3":
     case "gs":
-      return rest.split("/")[0] === "" ? `${scheme}:// URIs name a bucket: ${scheme}://bucket/path, got ${show(uri)}` : undefined;
+      return rest.split("/")[0] === ""
+        ? `${scheme}:// URIs name a bucket: ${scheme}://bucket/path, got ${show(uri)}`
+        : undefined;
     case "pvc": {
       const claim = rest.split("/")[0]!;
       if (claim === "") return `pvc:// URIs name a PersistentVolumeClaim: pvc://claim/path, got ${show(uri)}`;
@@ -31,13 +34,17 @@ export function storageUriProblem(uri: string): string | undefined {
     }
     case "file":
       // file://models/x would make "models" a host name; the storage initializer wants an absolute path.
-      return rest.startsWith("/") ? undefined : `file:// URIs take an absolute path: file:///models/iris, got ${show(uri)}`;
+      return rest.startsWith("/")
+        ? undefined
+        : `file:// URIs take an absolute path: file:///models/iris, got ${show(uri)}`;
     case "http":
     case "https":
       return httpProblem(uri);
     case "hf":
       // KServe reads hf://<org>/<model>[:<revision>] and downloads that Hugging Face Hub repository.
-      return /^[^/:]+\/[^/:]+(:[^/:]+)?$/.test(rest) ? undefined : `hf:// URIs name a Hub repository: hf://org/model (or hf://org/model:revision), got ${show(uri)}`;
+      return /^[^/:]+\/[^/:]+(:[^/:]+)?$/.test(rest)
+        ? undefined
+        : `hf:// URIs name a Hub repository: hf://org/model (or hf://org/model:revision), got ${show(uri)}`;
     default:
       return `storage URI scheme "${scheme}://" is not supported; use ${ACCEPTED}`;
   }

@@ -6,7 +6,6 @@
 import type { API_VERSION, KIND, ProtocolVersion, ScaleMetric } from "./constants.js";
 import type { Quantity } from "./quantity.js";
 
-
 /** `metadata`: what the user sets, plus whatever the API server added (uid, resourceVersion, managedFields, …). */
 export interface ObjectMeta {
   /** A DNS-1035 label: lower-case letters, digits and '-', starting with a letter, at most 63 characters. */
@@ -151,7 +150,9 @@ export interface ComponentStatus {
 export interface ModelStatus {
   /** `UpToDate`, `InProgress`, `BlockedByFailedLoad`, `InvalidSpec`. */
   transitionStatus?: string | undefined;
-  states?: { activeModelState?: string | undefined; targetModelState?: string | undefined; [key: string]: unknown } | undefined;
+  states?:
+    | { activeModelState?: string | undefined; targetModelState?: string | undefined; [key: string]: unknown }
+    | undefined;
   lastFailureInfo?: Record<string, unknown> | undefined;
   copies?: { failedCopies?: number | undefined; totalCopies?: number | undefined; [key: string]: unknown } | undefined;
   [key: string]: unknown;

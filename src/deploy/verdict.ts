@@ -52,17 +52,23 @@ export type WaitVerdict =
  * - `waiting` otherwise, including every status older than the applied generation.
  */
 export function waitVerdict(isvc: InferenceService, applied: AppliedSpec): WaitVerdict {
-  if (isvc.status?.modelStatus?.transitionStatus === "InvalidSpec" && isvc.metadata.resourceVersion !== applied.resourceVersion) {
+  if (
+    isvc.status?.modelStatus?.transitionStatus === "InvalidSpec" &&
+    isvc.metadata.resourceVersion !== applied.resourceVersion
+  ) {
     const failed = failure(isvc);
     if (failed !== undefined) return { kind: "failed", condition: failed, description: describeCondition(failed) };
   }
   const observed = isvc.status?.observedGeneration;
-  if (applied.generation !== undefined && (observed === undefined || observed < applied.generation)) return { kind: "waiting" };
+  if (applied.generation !== undefined && (observed === undefined || observed < applied.generation))
+    return { kind: "waiting" };
   const state = readiness(isvc);
   if (state.ready) return { kind: "ready" };
   if (state.stale) return { kind: "waiting" };
   const failed = failure(isvc);
-  return failed === undefined ? { kind: "waiting" } : { kind: "failed", condition: failed, description: describeCondition(failed) };
+  return failed === undefined
+    ? { kind: "waiting" }
+    : { kind: "failed", condition: failed, description: describeCondition(failed) };
 }
 
 /**
@@ -71,7 +77,9 @@ export function waitVerdict(isvc: InferenceService, applied: AppliedSpec): WaitV
  * loaded (storage initializer failures show only there in Knative mode) or no runtime supports it.
  */
 function failure(isvc: InferenceService): Condition | undefined {
-  const conditions = (isvc.status?.conditions ?? []).filter((c) => c.status === "False" && !STARTING_REASONS.has(c.reason ?? ""));
+  const conditions = (isvc.status?.conditions ?? []).filter(
+    (c) => c.status === "False" && !STARTING_REASONS.has(c.reason ?? ""),
+  );
   const cause = conditions.find((c) => !CONSEQUENCES.has(c.type));
   const model = isvc.status?.modelStatus;
   const transition = model?.transitionStatus;
@@ -79,7 +87,12 @@ function failure(isvc: InferenceService): Condition | undefined {
     if (cause !== undefined) return cause;
     const info = model?.lastFailureInfo;
     const reason = typeof info?.["reason"] === "string" ? info["reason"] : transition;
-    return { type: "ModelReady", status: "False", reason, ...(typeof info?.["message"] === "string" ? { message: info["message"] } : {}) };
+    return {
+      type: "ModelReady",
+      status: "False",
+      reason,
+      ...(typeof info?.["message"] === "string" ? { message: info["message"] } : {}),
+    };
   }
   return cause ?? conditions.find((c) => c.type === "IngressReady");
 }

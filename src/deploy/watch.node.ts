@@ -28,7 +28,13 @@ const restartDelayMs = (failures: number) => Math.min(5000, 200 * 2 ** Math.min(
  * (InferenceServiceFailedError), the deadline passes (TimeoutError naming the last conditions), the signal aborts
  * (AbortError), or it does not exist or is deleted (not_found).
  */
-export async function watchUntilReady(cluster: Cluster, name: string, namespace: string, options: InferenceServiceWaitOptions, applied: WaitTarget): Promise<InferenceService> {
+export async function watchUntilReady(
+  cluster: Cluster,
+  name: string,
+  namespace: string,
+  options: InferenceServiceWaitOptions,
+  applied: WaitTarget,
+): Promise<InferenceService> {
   checkNotAborted(options.signal, name);
   const timeoutMs = applied.limit;
   const api = customObjects(cluster);
@@ -52,13 +58,29 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
     };
     const timedOut = () => {
       const state = last === undefined ? "it was never read" : summary(last);
-      const watchError = lastWatchError === undefined ? "" : ` The last watch error: ${lastWatchError instanceof Error ? lastWatchError.message : String(lastWatchError)}.`;
-      return new TimeoutError(`InferenceService ${namespace}/${name} was not Ready within ${timeoutMs} ms; last: ${state}.${watchError}`, { model: name });
+      const watchError =
+        lastWatchError === undefined
+          ? ""
+          : ` The last watch error: ${lastWatchError instanceof Error ? lastWatchError.message : String(lastWatchError)}.`;
+      return new TimeoutError(
+        `InferenceService ${namespace}/${name} was not Ready within ${timeoutMs} ms; last: ${state}.${watchError}`,
+        { model: name },
+      );
     };
-    const limited = deadlineSignal(applied.deadline === Infinity ? Infinity : Math.max(0, applied.deadline - Date.now()), timedOut, options.signal);
+    const limited = deadlineSignal(
+      applied.deadline === Infinity ? Infinity : Math.max(0, applied.deadline - Date.now()),
+      timedOut,
+      options.signal,
+    );
     limited.signal.addEventListener("abort", () => {
       if (limited.timedOut()) finish(limited.signal.reason);
-      else finish(new AbortError(`Waiting for InferenceService ${namespace}/${name} was cancelled.`, { cause: options.signal?.reason, model: name }));
+      else
+        finish(
+          new AbortError(`Waiting for InferenceService ${namespace}/${name} was cancelled.`, {
+            cause: options.signal?.reason,
+            model: name,
+          }),
+        );
     });
 
     const observe = (isvc: InferenceService) => {
@@ -66,7 +88,12 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
       try {
         for (const condition of isvc.status?.conditions ?? []) {
           const previous = seen.get(condition.type);
-          if (previous?.status === condition.status && previous.reason === condition.reason && previous.message === condition.message) continue;
+          if (
+            previous?.status === condition.status &&
+            previous.reason === condition.reason &&
+            previous.message === condition.message
+          )
+            continue;
           seen.set(condition.type, condition);
           options.onEvent?.({ type: "condition", name, condition, previous });
         }
@@ -82,19 +109,39 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
       const verdict = waitVerdict(isvc, applied);
       if (verdict.kind === "ready") finish(undefined, isvc);
       else if (verdict.kind === "failed") {
-        finish(new InferenceServiceFailedError(`InferenceService ${namespace}/${name} failed: ${verdict.description}`, verdict.condition, isvc));
+        finish(
+          new InferenceServiceFailedError(
+            `InferenceService ${namespace}/${name} failed: ${verdict.description}`,
+            verdict.condition,
+            isvc,
+          ),
+        );
       }
     };
 
     const start = async () => {
       let current: InferenceService;
       try {
-        current = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as InferenceService;
+        current = (await api.getNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: PLURAL,
+          name,
+        })) as InferenceService;
       } catch (error) {
         const status = apiStatus(error);
-        if (status === 404) return finish(new KServeError("not_found", `InferenceService ${namespace}/${name} does not exist.`, { status: 404, model: name, cause: error }));
+        if (status === 404)
+          return finish(
+            new KServeError("not_found", `InferenceService ${namespace}/${name} does not exist.`, {
+              status: 404,
+              model: name,
+              cause: error,
+            }),
+          );
         // Overload and server errors pass; anything else (401, 403, …) will not get better by waiting.
-        if (status !== undefined && status !== 429 && status < 500) return finish(kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster));
+        if (status !== undefined && status !== 429 && status < 500)
+          return finish(kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster));
         lastWatchError = error;
         return again();
       }
@@ -108,7 +155,14 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
           (type: string, object: unknown) => {
             failures = 0;
             if (type === "ADDED" || type === "MODIFIED") observe(object as InferenceService);
-            else if (type === "DELETED") finish(new KServeError("not_found", `InferenceService ${namespace}/${name} was deleted while waiting for it.`, { model: name }));
+            else if (type === "DELETED")
+              finish(
+                new KServeError(
+                  "not_found",
+                  `InferenceService ${namespace}/${name} was deleted while waiting for it.`,
+                  { model: name },
+                ),
+              );
             // ERROR (e.g. 410 Gone): the watch ends; the next one starts from a fresh read.
           },
           (error: unknown) => {
@@ -122,7 +176,13 @@ export async function watchUntilReady(cluster: Cluster, name: string, namespace:
         const status = (error as { statusCode?: unknown } | null)?.statusCode;
         if (status === 401 || status === 403) {
           const what = `Watching InferenceService ${namespace}/${name}`;
-          return finish(new KServeError(status === 401 ? "unauthenticated" : "permission_denied", `${what}: ${error instanceof Error ? error.message : String(error)} (HTTP ${status}). Check your RBAC permissions (watch on inferenceservices.serving.kserve.io).`, { status, model: name, cause: error }));
+          return finish(
+            new KServeError(
+              status === 401 ? "unauthenticated" : "permission_denied",
+              `${what}: ${error instanceof Error ? error.message : String(error)} (HTTP ${status}). Check your RBAC permissions (watch on inferenceservices.serving.kserve.io).`,
+              { status, model: name, cause: error },
+            ),
+          );
         }
         lastWatchError = error;
         again();
@@ -144,10 +204,16 @@ function summary(isvc: InferenceService): string {
   const model = isvc.status?.modelStatus;
   const state = model?.states?.targetModelState || model?.states?.activeModelState;
   const failure = model?.lastFailureInfo?.["message"];
-  return model === undefined ? text : `${text}; model ${state ?? "?"} (${model.transitionStatus ?? "?"})${typeof failure === "string" ? `: ${failure}` : ""}`;
+  return model === undefined
+    ? text
+    : `${text}; model ${state ?? "?"} (${model.transitionStatus ?? "?"})${typeof failure === "string" ? `: ${failure}` : ""}`;
 }
 
 /** An AbortError when `signal` has already aborted: a listener added now would never fire. */
 export function checkNotAborted(signal: AbortSignal | undefined, name: string): void {
-  if (signal?.aborted) throw new AbortError(`Deploying InferenceService ${name} was cancelled before it started.`, { cause: signal.reason, model: name });
+  if (signal?.aborted)
+    throw new AbortError(`Deploying InferenceService ${name} was cancelled before it started.`, {
+      cause: signal.reason,
+      model: name,
+    });
 }

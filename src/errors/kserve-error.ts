@@ -86,7 +86,8 @@ export class KServeError extends Error {
     this.code = code;
     this.rawMessage = message;
     // Only the fields that are set, so that logs and toJSON() show no empty ones.
-    for (const key of CONTEXT_FIELDS) if (options[key] !== undefined) (this as Record<string, unknown>)[key] = options[key];
+    for (const key of CONTEXT_FIELDS)
+      if (options[key] !== undefined) (this as Record<string, unknown>)[key] = options[key];
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -7,11 +7,28 @@
  * transport with the time left of the call's one deadline as its `grpc-timeout`.
  */
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, createContextKey, createContextValues, type Interceptor, type Transport } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  createContextKey,
+  createContextValues,
+  type Interceptor,
+  type Transport,
+} from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { authHeaders, lowerCaseHeaders } from "../core/auth.js";
 import { CHECK_CREDENTIALS_IN_CLEAR, checkModel, type CommonOptions } from "../core/request-context.js";
-import { AbortError, afterAttempts, ConfigError, ConnectionError, isKServeError, KServeError, locateProtocolError, sentCredentials, TimeoutError } from "../core/errors.js";
+import {
+  AbortError,
+  afterAttempts,
+  ConfigError,
+  ConnectionError,
+  isKServeError,
+  KServeError,
+  locateProtocolError,
+  sentCredentials,
+  TimeoutError,
+} from "../core/errors.js";
 import { checkInferRequest } from "../core/inference.js";
 import { type ReadinessAnswer, waitUntilReady } from "../core/wait.js";
 import type { CallOptions, Logger } from "../core/request.js";
@@ -56,7 +73,11 @@ const service = GRPCInferenceService.method;
  * @param clock the clock and randomness of retries and deadlines (tests inject their own)
  * @throws {ConfigError} without a transport, or for options that cannot work
  */
-export function createGrpcClient(options: GrpcClientOptions, recognise?: FailureRecogniser, clock: Clock = SYSTEM_CLOCK): V2Client {
+export function createGrpcClient(
+  options: GrpcClientOptions,
+  recognise?: FailureRecogniser,
+  clock: Clock = SYSTEM_CLOCK,
+): V2Client {
   const transport = options?.transport;
   if (transport === undefined || typeof transport.unary !== "function") {
     throw new ConfigError(
@@ -65,7 +86,10 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
   }
   // A transport that knows where it connects (createNodeGrpcTransport; connect-web's do not) checks whether
   // credentials would travel in clear, as the REST clients check baseUrl.
-  if (options.auth !== undefined) (transport as { [CHECK_CREDENTIALS_IN_CLEAR]?: (logger?: Logger) => void })[CHECK_CREDENTIALS_IN_CLEAR]?.(options.logger);
+  if (options.auth !== undefined)
+    (transport as { [CHECK_CREDENTIALS_IN_CLEAR]?: (logger?: Logger) => void })[CHECK_CREDENTIALS_IN_CLEAR]?.(
+      options.logger,
+    );
   const staticHeaders = lowerCaseHeaders(options.headers, "headers");
   const clientPolicy = resolveRetryPolicy(options.retry);
   if (options.timeoutMs !== undefined && options.timeoutMs !== Infinity) milliseconds(options.timeoutMs, "timeoutMs");
@@ -131,10 +155,23 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     const limit = call.timeoutMs ?? options.timeoutMs;
     const timeoutMs = limit === undefined || limit === Infinity ? undefined : milliseconds(limit, "timeoutMs");
     const callerSignal = call.signal;
-    if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled before it started.`, { cause: callerSignal.reason, model: place.model });
-    const state: CallState = { place, policy, deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs, isAnswer, lastError: undefined, attempts: 0 };
+    if (callerSignal?.aborted)
+      throw new AbortError(`The gRPC call ${place.rpc} was cancelled before it started.`, {
+        cause: callerSignal.reason,
+        model: place.model,
+      });
+    const state: CallState = {
+      place,
+      policy,
+      deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
+      isAnswer,
+      lastError: undefined,
+      attempts: 0,
+    };
     const header = new Headers(staticHeaders);
-    if (call.headers !== undefined) for (const [name, value] of Object.entries(lowerCaseHeaders(call.headers, "call headers"))) header.set(name, value);
+    if (call.headers !== undefined)
+      for (const [name, value] of Object.entries(lowerCaseHeaders(call.headers, "call headers")))
+        header.set(name, value);
     try {
       const response = await runUnaryCall<I, O>({
         interceptors,
@@ -154,7 +191,8 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
         // One attempt, given the time left of the call as its own deadline (sent as grpc-timeout).
         next: (req) => {
           const left = state.deadline === undefined ? undefined : Math.max(1, state.deadline - clock.now());
-          const attemptMs = policy.attemptTimeoutMs === undefined ? left : Math.min(left ?? Infinity, policy.attemptTimeoutMs);
+          const attemptMs =
+            policy.attemptTimeoutMs === undefined ? left : Math.min(left ?? Infinity, policy.attemptTimeoutMs);
           return transport.unary(req.method, req.signal, attemptMs, req.header, req.message, req.contextValues);
         },
       });
@@ -163,29 +201,60 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
       // After retries, the message says how many attempts there were (and, for the deadline, what the last one met).
       const attempts = state.attempts > 1 ? state.attempts : undefined;
       const after = attempts === undefined ? "" : ` after ${attempts} attempts`;
-      if (callerSignal?.aborted) throw new AbortError(`The gRPC call ${place.rpc} was cancelled${after}.`, { cause: callerSignal.reason, model: place.model, attempts });
-      const error = asKServeError(caught, place, recognise);
-      if (error.code === "deadline_exceeded" && state.deadline !== undefined && clock.now() >= state.deadline - 1 && !isKServeError(unwrap(caught))) {
-        const last = state.lastError !== undefined && state.lastError.code !== "deadline_exceeded" ? ` (last: ${state.lastError.rawMessage})` : "";
-        throw new TimeoutError(`No answer from gRPC ${place.rpc} within ${timeoutMs} ms${after && `,${after}`}${last}.`, {
-          cause: state.lastError ?? caught,
+      if (callerSignal?.aborted)
+        throw new AbortError(`The gRPC call ${place.rpc} was cancelled${after}.`, {
+          cause: callerSignal.reason,
           model: place.model,
-          grpcCode: Code.DeadlineExceeded,
           attempts,
         });
+      const error = asKServeError(caught, place, recognise);
+      if (
+        error.code === "deadline_exceeded" &&
+        state.deadline !== undefined &&
+        clock.now() >= state.deadline - 1 &&
+        !isKServeError(unwrap(caught))
+      ) {
+        const last =
+          state.lastError !== undefined && state.lastError.code !== "deadline_exceeded"
+            ? ` (last: ${state.lastError.rawMessage})`
+            : "";
+        throw new TimeoutError(
+          `No answer from gRPC ${place.rpc} within ${timeoutMs} ms${after && `,${after}`}${last}.`,
+          {
+            cause: state.lastError ?? caught,
+            model: place.model,
+            grpcCode: Code.DeadlineExceeded,
+            attempts,
+          },
+        );
       }
       throw afterAttempts(error, state.attempts);
     }
   }
 
-  const readiness = async (method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive, message: object, call: CallOptions, place: GrpcCallPlace, notFoundIsFalse: boolean): Promise<ReadinessAnswer> => {
+  const readiness = async (
+    method: typeof service.serverReady | typeof service.modelReady | typeof service.serverLive,
+    message: object,
+    call: CallOptions,
+    place: GrpcCallPlace,
+    notFoundIsFalse: boolean,
+  ): Promise<ReadinessAnswer> => {
     const isAnswer = notFoundIsFalse ? (error: KServeError) => error.code === "not_found" : undefined;
     try {
-      const response = (await unary(method as DescMethodUnary<DescMessage, DescMessage>, message as never, call, place, isAnswer)) as { ready?: boolean; live?: boolean };
+      const response = (await unary(
+        method as DescMethodUnary<DescMessage, DescMessage>,
+        message as never,
+        call,
+        place,
+        isAnswer,
+      )) as { ready?: boolean; live?: boolean };
       const ready = response.ready ?? response.live ?? false;
-      return ready ? { ready } : { ready, answer: `answered ${place.rpc} ${response.ready === undefined ? "live" : "ready"}: false` };
+      return ready
+        ? { ready }
+        : { ready, answer: `answered ${place.rpc} ${response.ready === undefined ? "live" : "ready"}: false` };
     } catch (error) {
-      if (isAnswer !== undefined && isKServeError(error) && isAnswer(error)) return { ready: false, answer: `answered NOT_FOUND: ${error.rawMessage}` };
+      if (isAnswer !== undefined && isKServeError(error) && isAnswer(error))
+        return { ready: false, answer: `answered NOT_FOUND: ${error.rawMessage}` };
       throw error;
     }
   };
@@ -204,17 +273,38 @@ export function createGrpcClient(options: GrpcClientOptions, recognise?: Failure
     },
     serverLive: (call = {}) => ready(service.serverLive, {}, call, { rpc: "ServerLive" }, false),
     serverReady: (call = {}) => ready(service.serverReady, {}, call, { rpc: "ServerReady" }, false),
-    modelReady: async (model, call = {}) => ready(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true),
+    modelReady: async (model, call = {}) =>
+      ready(
+        service.modelReady,
+        { name: checkModel(model), version: call.version ?? "" },
+        call,
+        { rpc: "ModelReady", model },
+        true,
+      ),
     async serverMetadata(call = {}): Promise<ServerMetadata> {
       const m = await unary(service.serverMetadata, {}, call, { rpc: "ServerMetadata" });
       return { name: m.name, version: m.version || undefined, extensions: m.extensions };
     },
     async modelMetadata(model, call = {}): Promise<ModelMetadata> {
-      const m = await unary(service.modelMetadata, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelMetadata", model });
+      const m = await unary(service.modelMetadata, { name: checkModel(model), version: call.version ?? "" }, call, {
+        rpc: "ModelMetadata",
+        model,
+      });
       return toModelMetadata(m);
     },
     waitForModelReady: async (model, wait = {}) =>
-      waitUntilReady((call) => readiness(service.modelReady, { name: checkModel(model), version: call.version ?? "" }, call, { rpc: "ModelReady", model }, true), checkModel(model), wait),
+      waitUntilReady(
+        (call) =>
+          readiness(
+            service.modelReady,
+            { name: checkModel(model), version: call.version ?? "" },
+            call,
+            { rpc: "ModelReady", model },
+            true,
+          ),
+        checkModel(model),
+        wait,
+      ),
   };
   return client;
 }

@@ -31,7 +31,11 @@ type Parameters = { [key: string]: InferParameter };
  *
  * @throws {ValidationError} for a parameter gRPC cannot carry (null, an array, an object)
  */
-export function toModelInferRequest(model: string, version: string | undefined, request: InferRequest): MessageInitShape<typeof ModelInferRequestSchema> {
+export function toModelInferRequest(
+  model: string,
+  version: string | undefined,
+  request: InferRequest,
+): MessageInitShape<typeof ModelInferRequestSchema> {
   const inputs = request.inputs;
   const raw = new Array<Uint8Array>(inputs.length);
   const tensors = inputs.map((tensor, i) => {
@@ -50,11 +54,13 @@ export function toModelInferRequest(model: string, version: string | undefined, 
     parameters: toParameters(request.parameters, "parameters"),
     inputs: tensors,
     // `binary` is the REST extension's concept: over gRPC every tensor already travels as raw bytes.
-    outputs: request.outputs?.map((output, i) => {
-      const parameters = toParameters(output.parameters, `outputs[${i}].parameters`);
-      if (output.classCount !== undefined) parameters["classification"] = parameter({ case: "int64Param", value: BigInt(output.classCount) });
-      return { name: output.name, parameters };
-    }) ?? [],
+    outputs:
+      request.outputs?.map((output, i) => {
+        const parameters = toParameters(output.parameters, `outputs[${i}].parameters`);
+        if (output.classCount !== undefined)
+          parameters["classification"] = parameter({ case: "int64Param", value: BigInt(output.classCount) });
+        return { name: output.name, parameters };
+      }) ?? [],
     rawInputContents: raw,
   };
 }
@@ -73,19 +79,35 @@ type ParameterInit = MessageInitShape<typeof InferParameterSchema>;
  * Parameters as InferParameter values: booleans, strings, integers (int64; uint64 past int64's range) and other
  * numbers (double — which KServe's and MLServer's servers drop: ARCHITECTURE.md, wire facts: gRPC tensors).
  */
-function toParameters(parameters: TensorParameters | undefined, path: string, tensor?: string): Record<string, ParameterInit> {
+function toParameters(
+  parameters: TensorParameters | undefined,
+  path: string,
+  tensor?: string,
+): Record<string, ParameterInit> {
   const out: Record<string, ParameterInit> = {};
   if (parameters === undefined) return out;
   for (const key of Object.keys(parameters)) {
     const value = parameters[key];
     if (typeof value === "boolean") out[key] = parameter({ case: "boolParam", value });
     else if (typeof value === "string") out[key] = parameter({ case: "stringParam", value });
-    else if (typeof value === "number" && Number.isSafeInteger(value)) out[key] = parameter({ case: "int64Param", value: BigInt(value) });
+    else if (typeof value === "number" && Number.isSafeInteger(value))
+      out[key] = parameter({ case: "int64Param", value: BigInt(value) });
     else if (typeof value === "number" && Number.isFinite(value)) out[key] = parameter({ case: "doubleParam", value });
-    else if (typeof value === "bigint" && value >= INT64_MIN && value <= INT64_MAX) out[key] = parameter({ case: "int64Param", value });
-    else if (typeof value === "bigint" && value > INT64_MAX && value <= UINT64_MAX) out[key] = parameter({ case: "uint64Param", value });
+    else if (typeof value === "bigint" && value >= INT64_MIN && value <= INT64_MAX)
+      out[key] = parameter({ case: "int64Param", value });
+    else if (typeof value === "bigint" && value > INT64_MAX && value <= UINT64_MAX)
+      out[key] = parameter({ case: "uint64Param", value });
     else {
-      const shown = typeof value === "bigint" ? `${value}n (outside int64 and uint64)` : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : String(value);
+      const shown =
+        typeof value === "bigint"
+          ? `${value}n (outside int64 and uint64)`
+          : value === null
+            ? "null"
+            : Array.isArray(value)
+              ? "an array"
+              : typeof value === "object"
+                ? "an object"
+                : String(value);
       const expected = "a boolean, string, integer (int64/uint64) or finite number";
       throw new ValidationError(
         `${tensor === undefined ? "" : `Tensor "${tensor}" `}${path}.${key}: gRPC parameter "${key}" cannot be ${shown}: expected ${expected}, got ${shown}. Leave it out, or send it as a string.`,
@@ -106,7 +128,10 @@ export function fromParameters(parameters: Parameters): TensorParameters | undef
     switch (choice.case) {
       case "int64Param":
       case "uint64Param":
-        out[key] = choice.value >= -BigInt(Number.MAX_SAFE_INTEGER) && choice.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(choice.value) : choice.value;
+        out[key] =
+          choice.value >= -BigInt(Number.MAX_SAFE_INTEGER) && choice.value <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(choice.value)
+            : choice.value;
         break;
       case undefined:
         out[key] = null; // a parameter with no value set: kept, so the key is not lost
@@ -127,11 +152,14 @@ export function fromModelInferResponse(model: string, response: ModelInferRespon
   const raw = response.rawOutputContents;
   const outputs = response.outputs;
   if (raw.length > 0 && raw.length !== outputs.length) {
-    throw new ProtocolError(`The server sent ${raw.length} raw_output_contents for ${outputs.length} outputs; each output needs exactly one.`, {
-      path: "raw_output_contents",
-      expected: `${outputs.length} entries`,
-      received: `${raw.length}`,
-    });
+    throw new ProtocolError(
+      `The server sent ${raw.length} raw_output_contents for ${outputs.length} outputs; each output needs exactly one.`,
+      {
+        path: "raw_output_contents",
+        expected: `${outputs.length} entries`,
+        received: `${raw.length}`,
+      },
+    );
   }
   const tensors = outputs.map((output, i): AnyTensor => {
     const path = `outputs[${i}]`;
@@ -170,7 +198,11 @@ export function tensorFromContents(
   const checked = checkDatatype(datatype as Datatype, "response", checkedName, `${path}.datatype`);
   const count = checkShape(shape, "response", checkedName, `${path}.shape`);
   const [field, values] = typedContents(checked, contents, checkedName, path);
-  const data: TensorData = toTensorData(checked, shape, count, values, { origin: "response", tensor: checkedName, path: `${path}.contents.${field}` });
+  const data: TensorData = toTensorData(checked, shape, count, values, {
+    origin: "response",
+    tensor: checkedName,
+    path: `${path}.contents.${field}`,
+  });
   return checkedTensor(checkedName, checked, shape, data, parameters);
 }
 
@@ -198,36 +230,63 @@ export function contentsFromTensor(tensor: Tensor): MessageInitShape<typeof Infe
   const family = CONTENTS_FAMILY[tensor.datatype];
   if (family === undefined) return undefined;
   const data = tensor.data;
-  const values = tensor.datatype === "BYTES" ? data : tensor.datatype === "BOOL" ? Array.from(data as Uint8Array, (b) => b === 1) : Array.from(data as ArrayLike<number | bigint>);
+  const values =
+    tensor.datatype === "BYTES"
+      ? data
+      : tensor.datatype === "BOOL"
+        ? Array.from(data as Uint8Array, (b) => b === 1)
+        : Array.from(data as ArrayLike<number | bigint>);
   return { [`${family}Contents`]: values };
 }
 
 /** The typed `contents` field a datatype is carried in, and its values. */
-function typedContents(datatype: Datatype, contents: InferTensorContents | undefined, tensor: string, path: string): [string, unknown] {
+function typedContents(
+  datatype: Datatype,
+  contents: InferTensorContents | undefined,
+  tensor: string,
+  path: string,
+): [string, unknown] {
   const family = CONTENTS_FAMILY[datatype];
   if (family === undefined) {
-    throw new ProtocolError(`Output "${tensor}" is ${datatype}, which has no typed contents field; the server must send it in raw_output_contents.`, {
-      tensor,
-      path: `${path}.contents`,
-      expected: "raw_output_contents",
-      received: "typed contents",
-    });
+    throw new ProtocolError(
+      `Output "${tensor}" is ${datatype}, which has no typed contents field; the server must send it in raw_output_contents.`,
+      {
+        tensor,
+        path: `${path}.contents`,
+        expected: "raw_output_contents",
+        received: "typed contents",
+      },
+    );
   }
-  return [`${family}_contents`, (contents as unknown as Record<string, unknown> | undefined)?.[`${family}Contents`] ?? []];
+  return [
+    `${family}_contents`,
+    (contents as unknown as Record<string, unknown> | undefined)?.[`${family}Contents`] ?? [],
+  ];
 }
 
 /** A shape from int64 values, each a safe non-negative integer (checked again by checkShape). Internal. */
 export function toShape(shape: readonly bigint[], tensor: string, path: string): number[] {
   return shape.map((dim, i) => {
     if (dim < 0n || dim > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ProtocolError(`Output "${tensor}" has an impossible dimension ${dim} in its shape.`, { tensor, path: `${path}[${i}]`, expected: "a non-negative integer", received: String(dim) });
+      throw new ProtocolError(`Output "${tensor}" has an impossible dimension ${dim} in its shape.`, {
+        tensor,
+        path: `${path}[${i}]`,
+        expected: "a non-negative integer",
+        received: String(dim),
+      });
     }
     return Number(dim);
   });
 }
 
 /** Model metadata as the V2 interface has it; -1 marks a variable dimension and is kept. */
-export function toModelMetadata(message: { name: string; versions: string[]; platform: string; inputs: ModelMetadataResponse_TensorMetadata[]; outputs: ModelMetadataResponse_TensorMetadata[] }): ModelMetadata {
+export function toModelMetadata(message: {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: ModelMetadataResponse_TensorMetadata[];
+  outputs: ModelMetadataResponse_TensorMetadata[];
+}): ModelMetadata {
   const tensors = (list: ModelMetadataResponse_TensorMetadata[], key: string): TensorMetadata[] =>
     list.map((t, i) => ({
       name: t.name,
@@ -243,5 +302,11 @@ export function toModelMetadata(message: { name: string; versions: string[]; pla
         return Number(dim);
       }),
     }));
-  return { name: message.name, versions: message.versions, platform: message.platform, inputs: tensors(message.inputs, "inputs"), outputs: tensors(message.outputs, "outputs") };
+  return {
+    name: message.name,
+    versions: message.versions,
+    platform: message.platform,
+    inputs: tensors(message.inputs, "inputs"),
+    outputs: tensors(message.outputs, "outputs"),
+  };
 }

@@ -14,7 +14,9 @@ import { codeForKServeException } from "../core/kserve-failures.js";
  */
 export function codeForGrpcStatus(status: number): ErrorCode {
   const name = status >= Code.Canceled && status <= Code.Unauthenticated ? Code[status] : undefined;
-  return name === undefined ? "unknown" : (name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase()) as ErrorCode);
+  return name === undefined
+    ? "unknown"
+    : (name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase()) as ErrorCode);
 }
 
 const UNEXPECTED = /^Unexpected <class '([\w.]+)'>: ?([\s\S]*)$/;
@@ -26,7 +28,9 @@ const UNEXPECTED = /^Unexpected <class '([\w.]+)'>: ?([\s\S]*)$/;
  * class means the code the same failure has over REST (core/kserve-failures.ts): `not_found`, `invalid_argument`,
  * `unavailable`, `unimplemented`, and `internal` for a model's own exceptions, `InferenceError` included.
  */
-export function recogniseKServeUnknown(message: string): { code: ErrorCode; exception: string; message: string } | undefined {
+export function recogniseKServeUnknown(
+  message: string,
+): { code: ErrorCode; exception: string; message: string } | undefined {
   const match = UNEXPECTED.exec(message);
   if (match === null) return undefined;
   const exception = match[1]!;
@@ -52,38 +56,58 @@ export type FailureRecogniser = (error: ConnectError, place: GrpcCallPlace, wher
  * that failed before any status (refused, reset) is a retryable ConnectionError; `recognise` (the Node build's
  * certificate check) comes first.
  */
-export function fromConnectError(error: ConnectError, place: GrpcCallPlace, recognise?: FailureRecogniser): KServeError {
+export function fromConnectError(
+  error: ConnectError,
+  place: GrpcCallPlace,
+  recognise?: FailureRecogniser,
+): KServeError {
   const where = `${place.rpc}${place.model === undefined ? "" : ` of model "${place.model}"`}`;
   const recognised = recognise?.(error, place, where);
   if (recognised !== undefined) return recognised;
   const requestId = error.metadata.get("x-request-id") ?? undefined;
   const fromServer = error.metadata.has("grpc-status");
   if (error.code === Code.Unavailable && !fromServer) {
-    return new ConnectionError(`gRPC ${where}: ${error.rawMessage}.`, { cause: error, grpcCode: error.code, model: place.model, requestId });
-  }
-  if (error.code === Code.Unknown && !fromServer && isFetchNetworkError(error.cause)) {
-    // gRPC-web over fetch (connect-web): the request never got an answer, which connect reports as UNKNOWN.
-    return new ConnectionError(`gRPC ${where}: could not reach the server: ${describe(error.cause)}.${FETCH_FAILURE_HINT}`, {
-      cause: error,
-      grpcCode: error.code,
-      model: place.model,
-    });
-  }
-  const older = error.code === Code.Unknown ? recogniseKServeUnknown(error.rawMessage) : undefined;
-  if (older !== undefined) {
-    return new KServeError(older.code, `${older.message} (gRPC UNKNOWN from ${where}; the server reported ${older.exception})`, {
+    return new ConnectionError(`gRPC ${where}: ${error.rawMessage}.`, {
       cause: error,
       grpcCode: error.code,
       model: place.model,
       requestId,
     });
   }
-  return new KServeError(codeForGrpcStatus(error.code), `${error.rawMessage || "no message"} (gRPC ${codeForGrpcStatus(error.code).toUpperCase()} from ${where})`, {
-    cause: error,
-    grpcCode: error.code,
-    model: place.model,
-    requestId,
-  });
+  if (error.code === Code.Unknown && !fromServer && isFetchNetworkError(error.cause)) {
+    // gRPC-web over fetch (connect-web): the request never got an answer, which connect reports as UNKNOWN.
+    return new ConnectionError(
+      `gRPC ${where}: could not reach the server: ${describe(error.cause)}.${FETCH_FAILURE_HINT}`,
+      {
+        cause: error,
+        grpcCode: error.code,
+        model: place.model,
+      },
+    );
+  }
+  const older = error.code === Code.Unknown ? recogniseKServeUnknown(error.rawMessage) : undefined;
+  if (older !== undefined) {
+    return new KServeError(
+      older.code,
+      `${older.message} (gRPC UNKNOWN from ${where}; the server reported ${older.exception})`,
+      {
+        cause: error,
+        grpcCode: error.code,
+        model: place.model,
+        requestId,
+      },
+    );
+  }
+  return new KServeError(
+    codeForGrpcStatus(error.code),
+    `${error.rawMessage || "no message"} (gRPC ${codeForGrpcStatus(error.code).toUpperCase()} from ${where})`,
+    {
+      cause: error,
+      grpcCode: error.code,
+      model: place.model,
+      requestId,
+    },
+  );
 }
 
 /**

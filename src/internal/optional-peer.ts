@@ -27,13 +27,23 @@ export function isMissingPeer(error: unknown, packages: readonly string[]): bool
  * The ConfigError for a missing optional peer: `<who> needs <packages> (…): npm install <install>`. `install` is
  * what follows `npm install` (default: the packages), e.g. `--save-dev msw@2`; `cause` is the loader's own error.
  */
-export function missingPeerError(who: string, packages: readonly string[], cause: unknown, install = packages.join(" ")): ConfigError {
+export function missingPeerError(
+  who: string,
+  packages: readonly string[],
+  cause: unknown,
+  install = packages.join(" "),
+): ConfigError {
   const listed = packages.length === 1 ? packages[0]! : `${packages.slice(0, -1).join(", ")} and ${packages.at(-1)!}`;
   const which = packages.length === 1 ? "an optional peer dependency" : "optional peer dependencies";
-  return new ConfigError(`${who} needs ${listed} (${which} of kserve-client, not installed here): npm install ${install}`, { cause });
+  return new ConfigError(
+    `${who} needs ${listed} (${which} of kserve-client, not installed here): npm install ${install}`,
+    { cause },
+  );
 }
 
 /** Whether `message` quotes the package `name`, or a subpath of it, as loaders do: '@a/b', '@a/b/sub', "@a/b". */
 function quotes(message: string, name: string): boolean {
-  return ["'", '"'].some((quote) => message.includes(`${quote}${name}${quote}`) || message.includes(`${quote}${name}/`));
+  return ["'", '"'].some(
+    (quote) => message.includes(`${quote}${name}${quote}`) || message.includes(`${quote}${name}/`),
+  );
 }

@@ -5,7 +5,14 @@
  */
 
 /** Headers whose values are credentials. */
-export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"]);
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+  "api-key",
+]);
 
 /**
  * The credentials one request carried, as they could come back in an answer: each credential header's value
@@ -14,7 +21,10 @@ export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["authorization",
  * for Basic the decoded `user:password` and the password. Values shorter than 4 characters are left out:
  * scrubbing them would mangle ordinary text and hides nothing.
  */
-export function sentCredentials(headers: Iterable<readonly [string, string]>, alsoSecret: Iterable<string> = []): string[] {
+export function sentCredentials(
+  headers: Iterable<readonly [string, string]>,
+  alsoSecret: Iterable<string> = [],
+): string[] {
   const names = new Set([...CREDENTIAL_HEADERS, ...[...alsoSecret].map((name) => name.toLowerCase())]);
   const secrets = new Set<string>();
   for (const [name, value] of headers) {
@@ -46,4 +56,3 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("[redacted]");
   return out;
 }
-

@@ -8,7 +8,8 @@ import type { FailureRecogniser } from "../grpc/errors.js";
 import { certificateAdvice, certificateAtFault } from "./tls.js";
 
 /** What the Node build recognises: a refused certificate, then a server that does not speak HTTP/2. */
-export const nodeGrpcFailures: FailureRecogniser = (error, place, where) => certificateFailure(error, place, where) ?? notGrpcServer(error, place, where);
+export const nodeGrpcFailures: FailureRecogniser = (error, place, where) =>
+  certificateFailure(error, place, where) ?? notGrpcServer(error, place, where);
 
 /**
  * A TLS certificate refused, found in the cause chain (Node wraps it a few levels down): the server's that does
@@ -19,13 +20,19 @@ export const certificateFailure: FailureRecogniser = (error: ConnectError, place
   const code = findCause(error, (cause) => certificateAtFault(cause.code) !== undefined)?.code;
   const side = certificateAtFault(code);
   if (side === undefined) return undefined;
-  const what = side === "server" ? "the server's TLS certificate does not verify" : "the server refused this client's TLS certificate";
-  return new ConnectionError(`gRPC ${where}: ${what}: ${error.rawMessage} (${String(code)}). ${certificateAdvice(side, "createNodeGrpcTransport", "authority")}`, {
-    cause: error,
-    retryable: false,
-    grpcCode: error.code,
-    model: place.model,
-  });
+  const what =
+    side === "server"
+      ? "the server's TLS certificate does not verify"
+      : "the server refused this client's TLS certificate";
+  return new ConnectionError(
+    `gRPC ${where}: ${what}: ${error.rawMessage} (${String(code)}). ${certificateAdvice(side, "createNodeGrpcTransport", "authority")}`,
+    {
+      cause: error,
+      retryable: false,
+      grpcCode: error.code,
+      model: place.model,
+    },
+  );
 };
 
 /**
@@ -45,7 +52,9 @@ const NGHTTP2_ERR_PROTO = -505;
 export const notGrpcServer: FailureRecogniser = (error, place, where) => {
   const cause = findCause(
     error,
-    (c) => (c.code === "ERR_HTTP2_ERROR" && (c as { errno?: unknown }).errno === NGHTTP2_ERR_PROTO) || c.code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+    (c) =>
+      (c.code === "ERR_HTTP2_ERROR" && (c as { errno?: unknown }).errno === NGHTTP2_ERR_PROTO) ||
+      c.code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
   );
   if (cause === undefined) return undefined;
   const how =

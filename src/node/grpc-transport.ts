@@ -50,7 +50,9 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
     target = new URL("invalid:");
   }
   if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new ConfigError(`createNodeGrpcTransport: baseUrl must be an http(s) URL such as "http://127.0.0.1:8081", got ${JSON.stringify(options?.baseUrl)}.`);
+    throw new ConfigError(
+      `createNodeGrpcTransport: baseUrl must be an http(s) URL such as "http://127.0.0.1:8081", got ${JSON.stringify(options?.baseUrl)}.`,
+    );
   }
   const authority = options.authority === undefined ? undefined : checkVirtualHost(options.authority, "authority");
   const secure = target.protocol === "https:";
@@ -70,39 +72,47 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
       ? {}
       : {
           createConnection: () =>
-            secure
-              ? tlsConnect({ host, port, ALPNProtocols: ["h2"], ...tls, ...sni })
-              : netConnect({ host, port }),
+            secure ? tlsConnect({ host, port, ALPNProtocols: ["h2"], ...tls, ...sni }) : netConnect({ host, port }),
         }),
   };
 
   const pathPrefix = target.pathname.replace(/\/+$/, "");
   const readMaxBytes = options.readMaxBytes ?? MAX_MESSAGE_BYTES;
   if (!Number.isInteger(readMaxBytes) || readMaxBytes < 1 || readMaxBytes > MAX_MESSAGE_BYTES) {
-    throw new ConfigError(`createNodeGrpcTransport: readMaxBytes must be a whole number of bytes from 1 to ${MAX_MESSAGE_BYTES}, got ${String(options.readMaxBytes)}.`);
+    throw new ConfigError(
+      `createNodeGrpcTransport: readMaxBytes must be a whole number of bytes from 1 to ${MAX_MESSAGE_BYTES}, got ${String(options.readMaxBytes)}.`,
+    );
   }
   let loaded: Promise<Loaded> | undefined;
   let closed = false;
   const load = () =>
-    (loaded ??= Promise.all([import("@connectrpc/connect-node") as Promise<ConnectNode>, import("./grpc-unary.js")]).then(
+    (loaded ??= Promise.all([
+      import("@connectrpc/connect-node") as Promise<ConnectNode>,
+      import("./grpc-unary.js"),
+    ]).then(
       ([{ createGrpcTransport, Http2SessionManager }, { grpcUnary }]) => {
         const sessionManager = new Http2SessionManager(
           url,
-          options.idleConnectionTimeoutMs === undefined ? {} : { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs },
+          options.idleConnectionTimeoutMs === undefined
+            ? {}
+            : { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs },
           nodeOptions,
         );
         if (authority !== undefined) {
           // connect-node sends only :method and :path, and Node's http2 then fills :authority in with a default
           // port (":443"), which gateways matching host names exactly would not route: send it as given.
           const request = sessionManager.request.bind(sessionManager);
-          sessionManager.request = (method, path, headers, requestOptions) => request(method, path, { ...headers, ":authority": authority }, requestOptions);
+          sessionManager.request = (method, path, headers, requestOptions) =>
+            request(method, path, { ...headers, ":authority": authority }, requestOptions);
         }
         const unaryTarget = { sessionManager, pathPrefix, readMaxBytes };
         let streaming: Transport | undefined;
         return {
-          unary: (method, signal, timeoutMs, header, input) => grpcUnary(unaryTarget, method, signal, timeoutMs, header, input),
+          unary: (method, signal, timeoutMs, header, input) =>
+            grpcUnary(unaryTarget, method, signal, timeoutMs, header, input),
           // Streaming calls (not used by the V2 client, possible for callers who share this transport) go through connect-node.
-          stream: (...args) => (streaming ??= createGrpcTransport({ baseUrl: url, sessionManager, readMaxBytes })).stream(...args),
+          stream: (...args) =>
+            (streaming ??= createGrpcTransport({ baseUrl: url, sessionManager, readMaxBytes })).stream(...args),
           close: () => sessionManager.abort(),
         };
       },
@@ -125,11 +135,16 @@ export function createNodeGrpcTransport(options: NodeGrpcTransportOptions): Node
     },
     close() {
       closed = true;
-      void loaded?.then((t) => t.close(), () => undefined);
+      void loaded?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
     },
   };
   // Called by createGrpcClient when it has auth: warns through its logger if baseUrl is plain HTTP off this machine.
-  return Object.assign(transport, { [CHECK_CREDENTIALS_IN_CLEAR]: (logger?: Logger) => warnIfCredentialsInClear(target.origin, logger) });
+  return Object.assign(transport, {
+    [CHECK_CREDENTIALS_IN_CLEAR]: (logger?: Logger) => warnIfCredentialsInClear(target.origin, logger),
+  });
 }
 
 /** The transport once its peers are loaded: unary calls on the SDK's own path, streaming on connect-node's. */

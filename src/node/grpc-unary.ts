@@ -7,11 +7,28 @@
  *
  * Loaded on the first gRPC call only (it imports the optional peers @connectrpc/connect and @bufbuild/protobuf).
  */
-import { create, type DescMessage, type DescMethodUnary, fromBinary, isMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import {
+  create,
+  type DescMessage,
+  type DescMethodUnary,
+  fromBinary,
+  isMessage,
+  type MessageInitShape,
+  toBinary,
+} from "@bufbuild/protobuf";
 import { Code, ConnectError, type UnaryResponse } from "@connectrpc/connect";
 import type { Http2SessionManager } from "@connectrpc/connect-node";
 import { type ClientHttp2Stream, constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
-import { codeFromHttpStatus, errorFromNodeReason, errorFromResetCode, frameMessage, grpcTimeoutHeader, readUnaryMessage, statusError, toHeaders } from "./grpc-wire.js";
+import {
+  codeFromHttpStatus,
+  errorFromNodeReason,
+  errorFromResetCode,
+  frameMessage,
+  grpcTimeoutHeader,
+  readUnaryMessage,
+  statusError,
+  toHeaders,
+} from "./grpc-wire.js";
 import { deadlineSignal } from "../internal/signals.js";
 
 /** Where unary calls go. */
@@ -66,19 +83,29 @@ export async function grpcUnary<I extends DescMessage, O extends DescMessage>(
       reject(error);
     };
     // A deadline beyond what a timer can hold is left to the server (grpc-timeout): deadlineSignal sets none.
-    const limited = deadlineSignal(timeout ?? Infinity, () => new ConnectError("the operation timed out", Code.DeadlineExceeded), signal);
-    limited.signal.addEventListener("abort", () => finish(limited.timedOut() ? (limited.signal.reason as ConnectError) : ConnectError.from(signal!.reason, Code.Canceled)));
-
-    target.sessionManager.request("POST", `${target.pathPrefix}/${method.parent.typeName}/${method.name}`, headers, {}).then(
-      (opened) => {
-        stream = opened;
-        guardSession(opened.session);
-        if (settled) return void opened.close(constants.NGHTTP2_CANCEL);
-        read(opened, target, method, finish);
-        opened.end(frame);
-      },
-      (reason: unknown) => finish(errorFromNodeReason(reason)),
+    const limited = deadlineSignal(
+      timeout ?? Infinity,
+      () => new ConnectError("the operation timed out", Code.DeadlineExceeded),
+      signal,
     );
+    limited.signal.addEventListener("abort", () =>
+      finish(
+        limited.timedOut() ? (limited.signal.reason as ConnectError) : ConnectError.from(signal!.reason, Code.Canceled),
+      ),
+    );
+
+    target.sessionManager
+      .request("POST", `${target.pathPrefix}/${method.parent.typeName}/${method.name}`, headers, {})
+      .then(
+        (opened) => {
+          stream = opened;
+          guardSession(opened.session);
+          if (settled) return void opened.close(constants.NGHTTP2_CANCEL);
+          read(opened, target, method, finish);
+          opened.end(frame);
+        },
+        (reason: unknown) => finish(errorFromNodeReason(reason)),
+      );
   });
 }
 
@@ -88,13 +115,32 @@ export async function grpcUnary<I extends DescMessage, O extends DescMessage>(
  * connection that is gone, is a connection failure (UNAVAILABLE, retryable), whatever code Node reset the
  * stream with; otherwise the peer's reset code says what happened.
  */
-function incompleteAnswer(stream: ClientHttp2Stream, session: ClientHttp2Stream["session"], failure: unknown): ConnectError {
+function incompleteAnswer(
+  stream: ClientHttp2Stream,
+  session: ClientHttp2Stream["session"],
+  failure: unknown,
+): ConnectError {
   const code = (failure as { code?: unknown } | undefined)?.code;
   if (failure !== undefined && code !== "ERR_HTTP2_STREAM_ERROR") return errorFromNodeReason(failure);
   if (session !== undefined && (session.destroyed || session.closed)) {
-    return new ConnectError("the connection closed before the answer was complete", Code.Unavailable, undefined, undefined, failure);
+    return new ConnectError(
+      "the connection closed before the answer was complete",
+      Code.Unavailable,
+      undefined,
+      undefined,
+      failure,
+    );
   }
-  return errorFromResetCode(stream.rstCode) ?? new ConnectError("protocol error: the stream closed before the answer was complete", Code.Internal, undefined, undefined, failure);
+  return (
+    errorFromResetCode(stream.rstCode) ??
+    new ConnectError(
+      "protocol error: the stream closed before the answer was complete",
+      Code.Internal,
+      undefined,
+      undefined,
+      failure,
+    )
+  );
 }
 
 const guarded = new WeakSet<object>();
@@ -127,10 +173,19 @@ function read<I extends DescMessage, O extends DescMessage>(
   stream.on("response", (received) => {
     responseHeaders = received;
     const status = Number(received[":status"]);
-    if (status !== 200) return finish(new ConnectError(httpStatusMessage(status, received), codeFromHttpStatus(status), toHeaders(received)));
+    if (status !== 200)
+      return finish(
+        new ConnectError(httpStatusMessage(status, received), codeFromHttpStatus(status), toHeaders(received)),
+      );
     const type = received["content-type"];
     if (type === undefined || !/^application\/grpc(?:\+proto)?(?:;|$)/i.test(type)) {
-      finish(new ConnectError(`unsupported content type ${type ?? "(none)"}: not a gRPC answer`, Code.Unknown, toHeaders(received)));
+      finish(
+        new ConnectError(
+          `unsupported content type ${type ?? "(none)"}: not a gRPC answer`,
+          Code.Unknown,
+          toHeaders(received),
+        ),
+      );
     }
   });
   stream.on("data", (chunk: Buffer) => {
@@ -138,7 +193,12 @@ function read<I extends DescMessage, O extends DescMessage>(
     size += chunk.length;
     target.sessionManager.notifyResponseByteRead(stream);
     if (size > target.readMaxBytes + 5) {
-      finish(new ConnectError(`the answer is larger than readMaxBytes (${target.readMaxBytes} bytes)`, Code.ResourceExhausted));
+      finish(
+        new ConnectError(
+          `the answer is larger than readMaxBytes (${target.readMaxBytes} bytes)`,
+          Code.ResourceExhausted,
+        ),
+      );
     }
   });
   stream.on("trailers", (received) => {
@@ -150,7 +210,8 @@ function read<I extends DescMessage, O extends DescMessage>(
   stream.on("close", () => {
     // Complete once the status has arrived: in trailers, or in the headers of a trailers-only answer (a server may
     // reset the stream right after it, e.g. when it stops reading a request it has already refused).
-    const complete = trailers !== undefined || (responseHeaders !== undefined && responseHeaders["grpc-status"] !== undefined);
+    const complete =
+      trailers !== undefined || (responseHeaders !== undefined && responseHeaders["grpc-status"] !== undefined);
     if (!complete) return finish(incompleteAnswer(stream, session, failure));
     // A trailers-only answer (an error without a message) carries its status in the headers.
     const header = toHeaders(responseHeaders);
@@ -168,9 +229,24 @@ function read<I extends DescMessage, O extends DescMessage>(
     try {
       message = fromBinary(method.output, bytes);
     } catch (cause) {
-      return finish(new ConnectError(`protocol error: the answer is not a valid ${method.output.typeName}: ${String(cause)}`, Code.Internal, metadata(), undefined, cause));
+      return finish(
+        new ConnectError(
+          `protocol error: the answer is not a valid ${method.output.typeName}: ${String(cause)}`,
+          Code.Internal,
+          metadata(),
+          undefined,
+          cause,
+        ),
+      );
     }
-    finish(undefined, { stream: false, service: method.parent, method, header, message, trailer: fields === header ? new Headers() : fields });
+    finish(undefined, {
+      stream: false,
+      service: method.parent,
+      method,
+      header,
+      message,
+      trailer: fields === header ? new Headers() : fields,
+    });
   });
 }
 

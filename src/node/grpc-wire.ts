@@ -25,7 +25,11 @@ export function frameMessage(message: Uint8Array): Uint8Array {
  */
 export function grpcTimeoutHeader(ms: number): string {
   let value = Math.max(1, Math.ceil(ms));
-  for (const [unit, next] of [["m", 1000], ["S", 60], ["M", 60]] as const) {
+  for (const [unit, next] of [
+    ["m", 1000],
+    ["S", 60],
+    ["M", 60],
+  ] as const) {
     if (value < 1e8) return `${value}${unit}`;
     value = Math.ceil(value / next);
   }
@@ -74,9 +78,11 @@ export function toHeaders(headers: WireHeaders | undefined): Headers {
 export function statusError(fields: Headers, metadata: () => Headers): ConnectError | undefined {
   const status = fields.get("grpc-status");
   if (status === "0") return undefined;
-  if (status === null) return new ConnectError("protocol error: the server sent no grpc-status", Code.Internal, metadata());
+  if (status === null)
+    return new ConnectError("protocol error: the server sent no grpc-status", Code.Internal, metadata());
   const code = /^\d{1,2}$/.test(status) ? Number(status) : NaN;
-  if (!(code in Code) || code === 0) return new ConnectError(`protocol error: invalid grpc-status ${JSON.stringify(status)}`, Code.Internal, metadata());
+  if (!(code in Code) || code === 0)
+    return new ConnectError(`protocol error: invalid grpc-status ${JSON.stringify(status)}`, Code.Internal, metadata());
   return new ConnectError(percentDecode(fields.get("grpc-message") ?? ""), code as Code, metadata());
 }
 
@@ -94,19 +100,34 @@ function percentDecode(text: string): string {
  * no message, more than one, a compressed one (the client never offers compression), one cut short, or one
  * larger than `readMaxBytes`.
  */
-export function readUnaryMessage(chunks: readonly Uint8Array[], size: number, readMaxBytes: number): Uint8Array | ConnectError {
+export function readUnaryMessage(
+  chunks: readonly Uint8Array[],
+  size: number,
+  readMaxBytes: number,
+): Uint8Array | ConnectError {
   const body = concatChunks(chunks, size);
-  if (body.length === 0) return new ConnectError("protocol error: missing output message for unary method", Code.Unimplemented);
+  if (body.length === 0)
+    return new ConnectError("protocol error: missing output message for unary method", Code.Unimplemented);
   if (body.length < 5) return new ConnectError("protocol error: incomplete message envelope", Code.Internal);
   const flags = body[0]!;
   const length = new DataView(body.buffer, body.byteOffset, 5).getUint32(1);
   if (length > readMaxBytes) {
-    return new ConnectError(`message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted);
+    return new ConnectError(
+      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
+      Code.ResourceExhausted,
+    );
   }
-  if ((flags & 1) !== 0) return new ConnectError("protocol error: the server sent a compressed message though the client offered no compression", Code.Internal);
-  if (flags !== 0) return new ConnectError(`protocol error: unexpected envelope flags 0x${flags.toString(16)}`, Code.Internal);
-  if (body.length < 5 + length) return new ConnectError("protocol error: the response ended inside a message", Code.Internal);
-  if (body.length > 5 + length) return new ConnectError("protocol error: received extra output message for unary method", Code.Unimplemented);
+  if ((flags & 1) !== 0)
+    return new ConnectError(
+      "protocol error: the server sent a compressed message though the client offered no compression",
+      Code.Internal,
+    );
+  if (flags !== 0)
+    return new ConnectError(`protocol error: unexpected envelope flags 0x${flags.toString(16)}`, Code.Internal);
+  if (body.length < 5 + length)
+    return new ConnectError("protocol error: the response ended inside a message", Code.Internal);
+  if (body.length > 5 + length)
+    return new ConnectError("protocol error: received extra output message for unary method", Code.Unimplemented);
   // Decoded `bytes` fields (BYTES elements, raw tensor contents) are views of what is returned. Joined chunks are
   // this call's own memory; a single chunk is a view of Node's read buffer, which HTTP/2 shares between the
   // streams of a connection, so it is copied: one call's tensors must not expose or pin another call's bytes.
@@ -116,7 +137,20 @@ export function readUnaryMessage(chunks: readonly Uint8Array[], size: number, re
   return own;
 }
 
-const UNAVAILABLE_REASONS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ERR_HTTP2_GOAWAY_SESSION", "ERR_HTTP2_SESSION_ERROR", "ERR_HTTP2_STREAM_CANCEL", "ERR_HTTP2_INVALID_SESSION"]);
+const UNAVAILABLE_REASONS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ERR_HTTP2_GOAWAY_SESSION",
+  "ERR_HTTP2_SESSION_ERROR",
+  "ERR_HTTP2_STREAM_CANCEL",
+  "ERR_HTTP2_INVALID_SESSION",
+]);
 
 /**
  * A Node error on the connection or stream as a ConnectError: a connection that failed or went away is
@@ -131,14 +165,25 @@ export function errorFromNodeReason(reason: unknown): ConnectError {
     return new ConnectError(reason.rawMessage, Code.Unavailable, reason.metadata, undefined, reason.cause ?? reason);
   }
   const code = failedConnection ? Code.Unavailable : Code.Internal;
-  return new ConnectError(reason instanceof Error ? reason.message : String(reason), code, undefined, undefined, reason);
+  return new ConnectError(
+    reason instanceof Error ? reason.message : String(reason),
+    code,
+    undefined,
+    undefined,
+    reason,
+  );
 }
 
 /** A Node network or TLS error code anywhere in the cause chain. */
 function isConnectionFailure(reason: unknown): boolean {
   const found = findCause(
     reason,
-    ({ code }) => typeof code === "string" && (UNAVAILABLE_REASONS.has(code) || code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("ERR_SSL")),
+    ({ code }) =>
+      typeof code === "string" &&
+      (UNAVAILABLE_REASONS.has(code) ||
+        code.startsWith("ERR_TLS") ||
+        code.includes("CERT") ||
+        code.startsWith("ERR_SSL")),
   );
   return found !== undefined;
 }
@@ -162,5 +207,7 @@ const RESET_CODES: Readonly<Record<number, Code>> = {
 /** The error for a stream reset before its answer was complete (NO_ERROR and STREAM_CLOSED carry none). */
 export function errorFromResetCode(rstCode: number): ConnectError | undefined {
   const code = RESET_CODES[rstCode];
-  return code === undefined ? undefined : new ConnectError(`the HTTP/2 stream was reset with code 0x${rstCode.toString(16)}`, code);
+  return code === undefined
+    ? undefined
+    : new ConnectError(`the HTTP/2 stream was reset with code 0x${rstCode.toString(16)}`, code);
 }

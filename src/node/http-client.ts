@@ -57,7 +57,8 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeH
     const body = request.body;
     const chunked = body !== undefined && !(body instanceof Uint8Array);
     // Copied only when something is added: the caller's headers are never changed.
-    const headers: Record<string, string> = request.host === undefined && !chunked ? request.headers : { ...request.headers };
+    const headers: Record<string, string> =
+      request.host === undefined && !chunked ? request.headers : { ...request.headers };
     if (request.host !== undefined) headers["host"] = request.host;
     if (chunked) {
       // Chunks are written one after another; the length is declared so the body is not sent chunked.
@@ -119,7 +120,9 @@ function connectorNotingAlerts(options: buildConnector.BuildOptions, alerts: Tls
 function alertBehind(error: unknown, alerts: TlsAlerts): Error | undefined {
   if (alerts.size === 0) return undefined;
   const { code, socket } = error as { code?: unknown; socket?: { localAddress?: string; localPort?: number } };
-  return code === "UND_ERR_SOCKET" && socket !== undefined ? alerts.get(`${socket.localAddress}:${socket.localPort}`) : undefined;
+  return code === "UND_ERR_SOCKET" && socket !== undefined
+    ? alerts.get(`${socket.localAddress}:${socket.localPort}`)
+    : undefined;
 }
 
 /**
@@ -159,7 +162,11 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     else this.fail(reason);
   };
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, raw: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    raw: Record<string, string | string[] | undefined>,
+  ): void {
     // 1xx informational answers come before the real one; only the last counts.
     this.status = statusCode;
     const headers: Record<string, string> = {};
@@ -197,8 +204,15 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     const signal = this.request.signal;
     if (signal?.aborted) return this.fail(signal.reason);
     // undici starts a request (onRequestStart) once it has a connection: a failure after that is no failure to connect.
-    const what = this.controller === undefined ? "could not connect" : this.status === 0 ? "the connection closed before an answer came" : "the response broke off";
-    this.fail(error instanceof KServeError ? error : networkError(alertBehind(error, this.alerts) ?? error, this.request, what));
+    const what =
+      this.controller === undefined
+        ? "could not connect"
+        : this.status === 0
+          ? "the connection closed before an answer came"
+          : "the response broke off";
+    this.fail(
+      error instanceof KServeError ? error : networkError(alertBehind(error, this.alerts) ?? error, this.request, what),
+    );
   }
 
   private fail(error: unknown): void {
@@ -235,9 +249,14 @@ function networkError(error: unknown, request: HttpRequest, what = "could not co
       side === "server"
         ? `The TLS certificate of ${request.url} does not verify for "${request.host ?? new URL(request.url).hostname}"`
         : `${request.url} refused this client's TLS certificate`;
-    return new ConnectionError(`${refused}: ${detail} (${String(code)}). ${certificateAdvice(side, "createNodeHttpClient", "host")}`, { cause: error, retryable: false });
+    return new ConnectionError(
+      `${refused}: ${detail} (${String(code)}). ${certificateAdvice(side, "createNodeHttpClient", "host")}`,
+      { cause: error, retryable: false },
+    );
   }
-  return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, { cause: error });
+  return new ConnectionError(`${request.url}: ${what}: ${detail}${typeof code === "string" ? ` (${code})` : ""}.`, {
+    cause: error,
+  });
 }
 
 /**
@@ -253,7 +272,8 @@ export function http2Only(error: unknown): string | undefined {
   if (name === "HTTPParserError" && typeof data === "string" && /^\0[^]{2}[\x04\x07]\0{5}/.test(data)) {
     return `it answered this HTTP/1.1 request with an HTTP/2 ${data.charCodeAt(3) === 4 ? "SETTINGS" : "GOAWAY"} frame`;
   }
-  if (code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL") return "over TLS it refused HTTP/1.1 (ALPN; ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL)";
+  if (code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL")
+    return "over TLS it refused HTTP/1.1 (ALPN; ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL)";
   return undefined;
 }
 

@@ -40,7 +40,9 @@ export function stripPort(host: string): string {
 export function certificateAtFault(code: unknown): "server" | "client" | undefined {
   if (typeof code !== "string") return undefined;
   if (/^ERR_SSL_\w+_ALERT_(?:\w*CERTIFICATE\w*|UNKNOWN_CA|ACCESS_DENIED)$/.test(code)) return "client";
-  return /CERT|CRL_|^UNABLE_TO_|^(?:INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH)$/.test(code) ? "server" : undefined;
+  return /CERT|CRL_|^UNABLE_TO_|^(?:INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH)$/.test(code)
+    ? "server"
+    : undefined;
 }
 
 /** What to do about a refused certificate, naming the factory whose `tls` option fixes it. */

@@ -58,11 +58,14 @@ export function encodeTensorBody(tensors: readonly Tensor[], options: EncodeTens
       const value = fields[name];
       if (value === undefined) continue;
       if (name === options.key) {
-        throw new ValidationError(`fields.${name} collides with the tensors, which are written as "${name}": expected no field named like the tensor key, got ${show(value)}. Leave it out of fields.`, {
-          path: `fields.${name}`,
-          expected: "no field named like the tensor key",
-          received: show(value),
-        });
+        throw new ValidationError(
+          `fields.${name} collides with the tensors, which are written as "${name}": expected no field named like the tensor key, got ${show(value)}. Leave it out of fields.`,
+          {
+            path: `fields.${name}`,
+            expected: "no field named like the tensor key",
+            received: show(value),
+          },
+        );
       }
       text += `${JSON.stringify(name)}:${stringifyJsonAt(value, { path: name })},`;
     }
@@ -142,14 +145,18 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
   // Packed integers keep big INT64/UINT64 data arrays off the bigint-per-element path; only `data` may keep them.
   const { value: parsed, packed } = parseJsonText(text, true);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, { expected: "a JSON object", received: show(parsed) });
+    throw new ProtocolError(`Expected a JSON object as the body, got ${show(parsed)}.`, {
+      expected: "a JSON object",
+      received: show(parsed),
+    });
   }
   let list: JsonValue | undefined;
   const rest: { [key: string]: JsonValue } = {};
   for (const name of Object.keys(parsed)) {
     if (name === key) list = parsed[name];
     // A "__proto__" key is data, as JSON.parse made it: defined, never assigned (which would set the prototype).
-    else if (name === "__proto__") Object.defineProperty(rest, name, { value: parsed[name], enumerable: true, writable: true, configurable: true });
+    else if (name === "__proto__")
+      Object.defineProperty(rest, name, { value: parsed[name], enumerable: true, writable: true, configurable: true });
     else rest[name] = parsed[name]!;
   }
   const fields = (packed ? unpackAll(rest) : rest) as { [key: string]: JsonValue };
@@ -170,7 +177,11 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     const where = { tensor: name, path: `${path}.parameters.binary_data_size` };
     const size = typeof sizeValue === "bigint" ? Number.MAX_SAFE_INTEGER + 1 : sizeValue;
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-      fail("response", "invalid binary_data_size", { ...where, expected: "a non-negative integer", received: show(sizeValue) });
+      fail("response", "invalid binary_data_size", {
+        ...where,
+        expected: "a non-negative integer",
+        received: show(sizeValue),
+      });
     }
     // Triton leaves the header length out when every binary section is empty: size 0 needs no tail.
     if (headerLength === undefined && size > 0) {
@@ -193,11 +204,22 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     checkShape(entry.shape, "response", name, `${path}.shape`);
     const datatype = entry.datatype;
     if (!isDatatype(datatype)) {
-      fail("response", "unknown datatype", { tensor: name, path: `${path}.datatype`, expected: "a known datatype", received: show(datatype) });
+      fail("response", "unknown datatype", {
+        tensor: name,
+        path: `${path}.datatype`,
+        expected: "a known datatype",
+        received: show(datatype),
+      });
     }
     const section = body.subarray(offset, offset + size);
     offset += size;
-    return tensorFromBytes(name, datatype, entry.shape as number[], section, Object.keys(others).length > 0 ? others : undefined);
+    return tensorFromBytes(
+      name,
+      datatype,
+      entry.shape as number[],
+      section,
+      Object.keys(others).length > 0 ? others : undefined,
+    );
   });
   if (offset !== body.byteLength) {
     fail("response", "binary sections do not add up to the body", {

@@ -84,7 +84,8 @@ function floatSink(datatype: "FP32" | "FP64", count: number, allowNull: boolean)
   const put: Put = (i, v) => {
     if (typeof v === "number") out[i] = v;
     else if (typeof v === "bigint") out[i] = Number(v);
-    else if (v === null && allowNull) out[i] = NaN; // KServe and MLServer write NaN as null
+    else if (v === null && allowNull)
+      out[i] = NaN; // KServe and MLServer write NaN as null
     else return false;
     return true;
   };
@@ -201,8 +202,12 @@ export function toTensorData(
   if (tag !== undefined) {
     const typed = input as ArrayLike<unknown> & ArrayBufferView;
     if (datatype === "BYTES") {
-      fail(origin, "invalid data", { tensor, path, expected: "an array of strings or Uint8Arrays", received: `a ${tag}` },
-        "Wrap a single bytes element in an array: [bytes].");
+      fail(
+        origin,
+        "invalid data",
+        { tensor, path, expected: "an array of strings or Uint8Arrays", received: `a ${tag}` },
+        "Wrap a single bytes element in an array: [bytes].",
+      );
     }
     if (typed.length !== count) mismatch(typed.length);
     if (tag === ownTag(datatype)) {
@@ -246,7 +251,8 @@ export function toTensorData(
       continue;
     }
     for (let i = 0; i < width; i++) {
-      if (!sink.put(r * width + i, row[i])) elementError(sink, where, `${rowPath(r, shape, path)}[${i}]`, row[i], datatype);
+      if (!sink.put(r * width + i, row[i]))
+        elementError(sink, where, `${rowPath(r, shape, path)}[${i}]`, row[i], datatype);
     }
   }
   return sink.data;
@@ -264,11 +270,21 @@ function collectRows(
   const index: number[] = [];
   const visit = (node: unknown, depth: number): void => {
     const size = shape[depth]!;
-    const here = () => `${where.path}${index.slice(0, depth).map((i) => `[${i}]`).join("")}`;
+    const here = () =>
+      `${where.path}${index
+        .slice(0, depth)
+        .map((i) => `[${i}]`)
+        .join("")}`;
     const expected = `an array of ${size} (shape[${depth}])`;
-    if (!isRow(node)) fail(where.origin, "ragged data", { tensor: where.tensor, path: here(), expected, received: show(node) });
+    if (!isRow(node))
+      fail(where.origin, "ragged data", { tensor: where.tensor, path: here(), expected, received: show(node) });
     if (node.length !== size) {
-      fail(where.origin, "ragged data", { tensor: where.tensor, path: here(), expected, received: `length ${node.length}` });
+      fail(where.origin, "ragged data", {
+        tensor: where.tensor,
+        path: here(),
+        expected,
+        received: `length ${node.length}`,
+      });
     }
     if (depth === last) {
       rows.push(node instanceof PackedIntegers ? node.unpack() : node);
@@ -299,13 +315,23 @@ function elementError(sink: Sink, where: DataPlace, path: string, value: unknown
     unsafe && (datatype === "INT64" || datatype === "UINT64")
       ? "Numbers beyond ±(2^53 - 1) are not exact in JavaScript; pass a bigint."
       : undefined;
-  return fail(where.origin, `invalid ${datatype} element`, { tensor: where.tensor, path, expected: sink.expected, received: show(value) }, hint);
+  return fail(
+    where.origin,
+    `invalid ${datatype} element`,
+    { tensor: where.tensor, path, expected: sink.expected, received: show(value) },
+    hint,
+  );
 }
 
 function checkBoolBytes(data: Uint8Array, where: DataPlace): void {
   for (let i = 0; i < data.length; i++) {
     if (data[i]! > 1) {
-      fail(where.origin, "invalid BOOL element", { tensor: where.tensor, path: `${where.path}[${i}]`, expected: "0 or 1", received: `${data[i]}` });
+      fail(where.origin, "invalid BOOL element", {
+        tensor: where.tensor,
+        path: `${where.path}[${i}]`,
+        expected: "0 or 1",
+        received: `${data[i]}`,
+      });
     }
   }
 }

@@ -115,7 +115,10 @@ export function isDatatype(value: unknown): value is Datatype {
 const DATATYPE_SET: ReadonlySet<string> = new Set(DATATYPES);
 
 type FixedDatatype = Exclude<Datatype, "BYTES">;
-type TypedArrayConstructor = { new (length: number): TensorDataMap[FixedDatatype]; readonly BYTES_PER_ELEMENT: number } & {
+type TypedArrayConstructor = {
+  new (length: number): TensorDataMap[FixedDatatype];
+  readonly BYTES_PER_ELEMENT: number;
+} & {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorDataMap[FixedDatatype];
 };
 

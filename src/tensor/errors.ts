@@ -3,7 +3,14 @@
  */
 import type { ProblemDetails } from "../errors/kserve-error.js";
 
-export { isKServeError, KServeError, oneStop, ProtocolError, tagErrorClass, ValidationError } from "../errors/kserve-error.js";
+export {
+  isKServeError,
+  KServeError,
+  oneStop,
+  ProtocolError,
+  tagErrorClass,
+  ValidationError,
+} from "../errors/kserve-error.js";
 export type { ErrorCode, KServeErrorOptions, ProblemDetails } from "../errors/kserve-error.js";
 
 /**

@@ -46,7 +46,12 @@ export function encodeJsonData(tensor: Tensor): string {
 }
 
 /** `shorten` maps each value to the double whose text is its shortest decimal (shortest-float.ts). */
-function encodeFloats(data: ArrayLike<number>, tensor: string, datatype: Datatype, shorten: ((x: number) => number) | undefined): string {
+function encodeFloats(
+  data: ArrayLike<number>,
+  tensor: string,
+  datatype: Datatype,
+  shorten: ((x: number) => number) | undefined,
+): string {
   // One pass checks every value and copies it into a plain array, the input JSON.stringify is fastest on.
   const values: number[] = [];
   let negativeZeros: number[] | undefined;
@@ -80,12 +85,15 @@ function utf8OrThrow(bytes: Uint8Array, tensor: string, index: number): string {
   const text = utf8Text(bytes);
   if (text === undefined) {
     const received = `${bytes.length} bytes that are not UTF-8`;
-    throw new ValidationError(`Tensor "${tensor}" data[${index}] cannot be a JSON string: expected UTF-8 text, got ${received}. ${BINARY_HINT}`, {
-      tensor,
-      path: `data[${index}]`,
-      expected: "UTF-8 text",
-      received,
-    });
+    throw new ValidationError(
+      `Tensor "${tensor}" data[${index}] cannot be a JSON string: expected UTF-8 text, got ${received}. ${BINARY_HINT}`,
+      {
+        tensor,
+        path: `data[${index}]`,
+        expected: "UTF-8 text",
+        received,
+      },
+    );
   }
   return text;
 }
@@ -110,7 +118,10 @@ export function tensorHead(tensor: Tensor, binarySize?: number): string {
   } else {
     const { binary_data_size: _stale, ...rest } = tensor.parameters;
     const parameters = binarySize === undefined ? rest : { ...rest, binary_data_size: binarySize };
-    params = Object.keys(parameters).length === 0 ? "" : `,"parameters":${stringifyJsonAt(parameters, { path: "parameters", tensor: tensor.name })}`;
+    params =
+      Object.keys(parameters).length === 0
+        ? ""
+        : `,"parameters":${stringifyJsonAt(parameters, { path: "parameters", tensor: tensor.name })}`;
   }
   return `{"name":${JSON.stringify(tensor.name)},"shape":[${tensor.shape.join(",")}],"datatype":"${tensor.datatype}"${params}`;
 }
@@ -141,15 +152,32 @@ export function tensorFromJson(value: JsonValue, path = ""): AnyTensor {
 /** {@link tensorFromJson} on an entry already known to be an object. Internal. */
 export function tensorFromEntry(entry: JsonTensorObject, path: string): AnyTensor {
   // Paths for messages are built only when a check fails: this runs for every tensor of every response.
-  const name = typeof entry.name === "string" && entry.name !== "" ? entry.name : checkName(entry.name, "response", field(path, "name"));
-  const datatype = isDatatype(entry.datatype) ? entry.datatype : checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));
+  const name =
+    typeof entry.name === "string" && entry.name !== ""
+      ? entry.name
+      : checkName(entry.name, "response", field(path, "name"));
+  const datatype = isDatatype(entry.datatype)
+    ? entry.datatype
+    : checkDatatype(entry.datatype as Datatype, "response", name, field(path, "datatype"));
   const count = checkShape(entry.shape, "response", name, field(path, "shape"));
   const shape = entry.shape as number[];
-  const parameters = entry.parameters === undefined || entry.parameters === null ? undefined : checkParameters(entry.parameters, name, field(path, "parameters"));
+  const parameters =
+    entry.parameters === undefined || entry.parameters === null
+      ? undefined
+      : checkParameters(entry.parameters, name, field(path, "parameters"));
   if (entry.data === undefined || entry.data === null) {
-    fail("response", "missing data", { tensor: name, path: field(path, "data"), expected: "a data array or parameters.binary_data_size", received: "neither" });
+    fail("response", "missing data", {
+      tensor: name,
+      path: field(path, "data"),
+      expected: "a data array or parameters.binary_data_size",
+      received: "neither",
+    });
   }
-  const data = toTensorData(datatype, shape, count, entry.data, { origin: "response", tensor: name, path: field(path, "data") });
+  const data = toTensorData(datatype, shape, count, entry.data, {
+    origin: "response",
+    tensor: name,
+    path: field(path, "data"),
+  });
   return checkedTensor(name, datatype, shape, data, parameters);
 }
 
@@ -161,13 +189,21 @@ function field(path: string, name: string): string {
 /** Check that a tensor entry is an object. Internal. */
 export function checkTensorObject(value: JsonValue, path: string): JsonTensorObject {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    fail("response", "invalid tensor", { path: path || "tensor", expected: "an object with name, datatype, shape and data", received: show(value) });
+    fail("response", "invalid tensor", {
+      path: path || "tensor",
+      expected: "an object with name, datatype, shape and data",
+      received: show(value),
+    });
   }
   return value as JsonTensorObject;
 }
 
 /** `parameters` of a tensor entry: null or absent → undefined; otherwise an object. Internal. */
-export function checkParameters(value: JsonValue | undefined, tensor: string, path: string): { [key: string]: JsonValue } | undefined {
+export function checkParameters(
+  value: JsonValue | undefined,
+  tensor: string,
+  path: string,
+): { [key: string]: JsonValue } | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) {
     fail("response", "invalid parameters", { tensor, path, expected: "an object or null", received: show(value) });

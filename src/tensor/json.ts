@@ -37,7 +37,8 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
       // Not standard JSON (NaN, Infinity) or not JSON at all: the exact parser accepts the one, explains the other.
     }
     // A short text was scanned whole and is too short to nest past MAX_JSON_DEPTH: nothing left to check.
-    if (value !== undefined && ((text.length <= 2 * MAX_JSON_DEPTH && text.length <= PEEK) || !needsExactParse(value))) return { value, packed: false };
+    if (value !== undefined && ((text.length <= 2 * MAX_JSON_DEPTH && text.length <= PEEK) || !needsExactParse(value)))
+      return { value, packed: false };
   }
   const parser = new ExactParser(text, packIntegers);
   return { value: parser.parseDocument(), packed: parser.packed };
@@ -58,7 +59,8 @@ function needsExactParse(value: JsonValue): boolean {
   const depths: number[] = [];
   // True for a number JSON.parse may have rounded; containers are queued rather than recursed into.
   const check = (v: JsonValue, depth: number): boolean => {
-    if (typeof v === "number") return (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v);
+    if (typeof v === "number")
+      return (v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) && Number.isInteger(v);
     if (v !== null && typeof v === "object") {
       stack.push(v);
       depths.push(depth);
@@ -73,7 +75,8 @@ function needsExactParse(value: JsonValue): boolean {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (check(v[i]!, depth + 1)) return true;
     } else {
-      for (const key in v as { [key: string]: JsonValue }) if (check((v as { [key: string]: JsonValue })[key]!, depth + 1)) return true;
+      for (const key in v as { [key: string]: JsonValue })
+        if (check((v as { [key: string]: JsonValue })[key]!, depth + 1)) return true;
     }
   }
   return false;
@@ -135,7 +138,8 @@ class ExactParser {
     this.skipSpace();
     const c = this.text.charCodeAt(this.pos);
     // Containers are what nest: the limit counts them alone, as needsExactParse does on JSON.parse's result.
-    if ((c === Char.OpenBracket || c === Char.OpenBrace) && depth > MAX_JSON_DEPTH) this.error(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
+    if ((c === Char.OpenBracket || c === Char.OpenBrace) && depth > MAX_JSON_DEPTH)
+      this.error(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
     if (c === Char.OpenBracket) return this.parseArray(depth);
     if (c === Char.OpenBrace) return this.parseObject(depth);
     if (c === Char.Quote) return this.parseString();
@@ -199,7 +203,12 @@ class ExactParser {
         this.error("expected ':'");
       }
       // defineProperty, not assignment: a "__proto__" key must stay data, as with JSON.parse.
-      Object.defineProperty(out, key, { value: this.parseValue(depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: this.parseValue(depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipSpace();
       const c = this.text.charCodeAt(this.pos++);
       if (c === Char.CloseBrace) return out;
@@ -465,7 +474,12 @@ export function stringifyJsonAt(value: unknown, place: JsonPlace): string {
         if (v instanceof Number || v instanceof String || v instanceof Boolean) return write(v.valueOf(), key);
         const level = ancestors.length;
         const back = ancestors.indexOf(v);
-        if (back !== -1 || level > MAX_JSON_DEPTH) throw nestingError(pathOf(path, keys.slice(0, level)), back === -1 ? undefined : pathOf(path, keys.slice(0, back)), tensor);
+        if (back !== -1 || level > MAX_JSON_DEPTH)
+          throw nestingError(
+            pathOf(path, keys.slice(0, level)),
+            back === -1 ? undefined : pathOf(path, keys.slice(0, back)),
+            tensor,
+          );
         ancestors.push(v);
         let text: string;
         if (Array.isArray(v)) {
@@ -508,8 +522,15 @@ function pathOf(base: string, keys: readonly (string | number)[]): string {
 function nestingError(path: string, target: string | undefined, tensor?: string): ValidationError {
   const base = tensor === undefined ? { path } : { tensor, path };
   if (target !== undefined) {
-    const details = { ...base, expected: "a tree of JSON values (no cycles)", received: `a reference back to ${target || "the value itself"}` };
-    return new ValidationError(describeProblem("a cycle, which JSON cannot carry", details, "Send a copy without the back reference."), details);
+    const details = {
+      ...base,
+      expected: "a tree of JSON values (no cycles)",
+      received: `a reference back to ${target || "the value itself"}`,
+    };
+    return new ValidationError(
+      describeProblem("a cycle, which JSON cannot carry", details, "Send a copy without the back reference."),
+      details,
+    );
   }
   const details = { ...base, expected: `at most ${MAX_JSON_DEPTH} levels of nesting`, received: "more" };
   // Hundreds of levels make a path too long to read: the message shows its first steps, details hold all of it.

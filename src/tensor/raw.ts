@@ -23,7 +23,12 @@ export function tensorToBytes(tensor: Tensor): Uint8Array {
 }
 
 /** {@link tensorToBytes} with the host's byte order as a parameter, so both paths are testable. Internal. */
-export function dataToBytes(datatype: Datatype, data: TensorData, hostLittleEndian: boolean, tensor?: string): Uint8Array {
+export function dataToBytes(
+  datatype: Datatype,
+  data: TensorData,
+  hostLittleEndian: boolean,
+  tensor?: string,
+): Uint8Array {
   if (datatype === "BYTES") return encodeBytesElements(data as Uint8Array[], tensor);
   const typed = data as Exclude<TensorData, Uint8Array[]>;
   if (hostLittleEndian) return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
@@ -32,7 +37,11 @@ export function dataToBytes(datatype: Datatype, data: TensorData, hostLittleEndi
   const size = elementByteSize(datatype)!;
   const set = `set${accessor(datatype)}`;
   for (let i = 0; i < typed.length; i++) {
-    (view[set as keyof DataView] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(i * size, typed[i]!, true);
+    (view[set as keyof DataView] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(
+      i * size,
+      typed[i]!,
+      true,
+    );
   }
   return out;
 }
@@ -43,11 +52,21 @@ export function encodeBytesElements(elements: readonly Uint8Array[], tensor?: st
   for (let i = 0; i < elements.length; i++) {
     const element: unknown = elements[i];
     if (!(element instanceof Uint8Array)) {
-      fail("input", "invalid BYTES element", { tensor, path: `data[${i}]`, expected: "a Uint8Array", received: show(element) });
+      fail("input", "invalid BYTES element", {
+        tensor,
+        path: `data[${i}]`,
+        expected: "a Uint8Array",
+        received: show(element),
+      });
     }
     const length = element.byteLength;
     if (length > 0xffffffff) {
-      fail("input", "BYTES element too large", { tensor, path: `data[${i}]`, expected: "fewer than 2^32 bytes", received: `${length} bytes` });
+      fail("input", "BYTES element too large", {
+        tensor,
+        path: `data[${i}]`,
+        expected: "fewer than 2^32 bytes",
+        received: `${length} bytes`,
+      });
     }
     total += 4 + length;
   }
@@ -108,7 +127,7 @@ export function bytesToData(
   }
   const Ctor = TYPED_ARRAY[datatype];
   let data: Exclude<TensorData, Uint8Array[]>;
-  if (hostLittleEndian && (bytes.byteOffset % size === 0)) {
+  if (hostLittleEndian && bytes.byteOffset % size === 0) {
     data = new Ctor(bytes.buffer, bytes.byteOffset, count);
   } else if (hostLittleEndian) {
     data = new Ctor(count);
@@ -123,7 +142,13 @@ export function bytesToData(
   }
   if (datatype === "BOOL") {
     for (let i = 0; i < count; i++) {
-      if (data[i]! > 1) fail("response", "invalid BOOL byte", { tensor, path: `data[${i}]`, expected: "0 or 1", received: `${data[i]}` });
+      if (data[i]! > 1)
+        fail("response", "invalid BOOL byte", {
+          tensor,
+          path: `data[${i}]`,
+          expected: "0 or 1",
+          received: `${data[i]}`,
+        });
     }
   }
   return data;

@@ -15,7 +15,11 @@ export function fail(origin: Origin, problem: string, details: ProblemDetails, h
 
 /** What a value is, for a message, never the value itself (which may be large): null, undefined, an array, an object, a number, … */
 export function kindOf(value: unknown): string {
-  return value == null ? String(value) : Array.isArray(value) ? "an array" : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
+  return value == null
+    ? String(value)
+    : Array.isArray(value)
+      ? "an array"
+      : `a${typeof value === "object" ? "n" : ""} ${typeof value}`;
 }
 
 /** Short printable form of any value for error messages. Internal. */
@@ -36,21 +40,41 @@ export function show(value: unknown): string {
  */
 export function checkShape(shape: unknown, origin: Origin, tensor?: string, path = "shape"): number {
   if (!Array.isArray(shape)) {
-    fail(origin, "invalid shape", { tensor, path, expected: "an array of non-negative integers", received: show(shape) });
+    fail(origin, "invalid shape", {
+      tensor,
+      path,
+      expected: "an array of non-negative integers",
+      received: show(shape),
+    });
   }
   if (shape.length > MAX_RANK) {
-    fail(origin, "invalid shape", { tensor, path, expected: `at most ${MAX_RANK} dimensions`, received: `${shape.length}` });
+    fail(origin, "invalid shape", {
+      tensor,
+      path,
+      expected: `at most ${MAX_RANK} dimensions`,
+      received: `${shape.length}`,
+    });
   }
   let count = 1;
   for (let i = 0; i < shape.length; i++) {
     const dim: unknown = shape[i];
     if (typeof dim !== "number" || !Number.isSafeInteger(dim) || dim < 0) {
-      fail(origin, "invalid shape", { tensor, path: `${path}[${i}]`, expected: "a non-negative integer", received: show(dim) });
+      fail(origin, "invalid shape", {
+        tensor,
+        path: `${path}[${i}]`,
+        expected: "a non-negative integer",
+        received: show(dim),
+      });
     }
     count *= dim;
   }
   if (!Number.isSafeInteger(count)) {
-    fail(origin, "shape too large", { tensor, path, expected: "at most 2^53 - 1 elements", received: `[${shape.join(", ")}]` });
+    fail(origin, "shape too large", {
+      tensor,
+      path,
+      expected: "at most 2^53 - 1 elements",
+      received: `[${shape.join(", ")}]`,
+    });
   }
   return count;
 }
@@ -78,12 +102,17 @@ export function nest<E>(shape: readonly number[], read: (index: number) => E, te
   const count = shape.reduce((a, b) => a * b, 1);
   const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   if (rows > 2 ** 24 && rows > count) {
-    fail("input", "too many nested arrays", {
-      tensor,
-      path: "shape",
-      expected: `at most ${2 ** 24} rows for ${count} elements`,
-      received: `${rows} (shape ${formatShape(shape)})`,
-    }, "Read .data instead of toArray().");
+    fail(
+      "input",
+      "too many nested arrays",
+      {
+        tensor,
+        path: "shape",
+        expected: `at most ${2 ** 24} rows for ${count} elements`,
+        received: `${rows} (shape ${formatShape(shape)})`,
+      },
+      "Read .data instead of toArray().",
+    );
   }
   let next = 0;
   const build = (depth: number): NestedArrayOf<E> => {

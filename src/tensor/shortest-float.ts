@@ -84,10 +84,21 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
  * reads as such a midpoint, which rounds to even, 7.0385313e-26, while the decimal is nearer 7.0385307e-26. That
  * decimal is refused; one that is the midpoint itself (an integer such as 239335800) rounds to even for both.
  */
-function readsBack(found: number, a: number, n: number, k: number, fast: boolean, round: (x: number) => number): boolean {
+function readsBack(
+  found: number,
+  a: number,
+  n: number,
+  k: number,
+  fast: boolean,
+  round: (x: number) => number,
+): boolean {
   if (round(found) !== a) return false;
   const neighbour = a + 2 * (found - a); // exact, and a value of the datatype only if found is halfway to it
-  return found === a || round(neighbour) !== neighbour || (fast && k <= 0 && found % POW10[-k]! === 0 && found / POW10[-k]! === n);
+  return (
+    found === a ||
+    round(neighbour) !== neighbour ||
+    (fast && k <= 0 && found % POW10[-k]! === 0 && found / POW10[-k]! === n)
+  );
 }
 
 /** The double nearest n · 10^-k. */

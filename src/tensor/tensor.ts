@@ -20,7 +20,12 @@ export type { JsonValue, TensorParameters } from "./json-value.js";
 export type TensorArray<E> = E | NestedArrayOf<E>;
 
 /** A per-datatype factory such as `Tensor.fp32`: `new Tensor(name, datatype, shape, data, parameters)` with the datatype fixed. */
-export type TensorFactory<D extends Datatype> = (name: string, shape: readonly number[], data: TensorInput<D>, parameters?: TensorParameters) => Tensor<D>;
+export type TensorFactory<D extends Datatype> = (
+  name: string,
+  shape: readonly number[],
+  data: TensorInput<D>,
+  parameters?: TensorParameters,
+) => Tensor<D>;
 
 /**
  * A tensor whose datatype is known only at run time, such as a result's output: one of `Tensor<"BOOL">`, …,
@@ -73,12 +78,22 @@ export class Tensor<D extends Datatype = Datatype> {
    *   nested array of elements (nested arrays must match `shape` exactly)
    * @throws {ValidationError} if any of these does not hold
    */
-  constructor(name: string, datatype: D, shape: readonly number[], data: TensorInput<D>, parameters?: TensorParameters) {
+  constructor(
+    name: string,
+    datatype: D,
+    shape: readonly number[],
+    data: TensorInput<D>,
+    parameters?: TensorParameters,
+  ) {
     this.name = checkName(name, "input");
     this.datatype = checkDatatype(datatype, "input", name);
     const count = checkShape(shape, "input", name);
     this.shape = Object.freeze(shape.slice());
-    this.data = toTensorData(datatype, shape, count, data, { origin: "input", tensor: name, path: "data" }) as TensorData<D>;
+    this.data = toTensorData(datatype, shape, count, data, {
+      origin: "input",
+      tensor: name,
+      path: "data",
+    }) as TensorData<D>;
     if (parameters !== undefined) this.parameters = parameters;
   }
 
@@ -141,7 +156,9 @@ export class Tensor<D extends Datatype = Datatype> {
       const raw = index[d]!;
       const i = raw < 0 ? raw + size : raw;
       if (!Number.isInteger(raw) || i < 0 || i >= size) {
-        const problem = Number.isInteger(raw) ? `is out of range for dimension ${d} of size ${size}` : "is not an integer";
+        const problem = Number.isInteger(raw)
+          ? `is out of range for dimension ${d} of size ${size}`
+          : "is not an integer";
         const expected = `an integer in [${-size}, ${size - 1}]`;
         throw new ValidationError(
           `Tensor "${this.name}" index[${d}]: ${show(raw)} ${problem}: expected ${expected}, got ${show(raw)}.`,
@@ -167,12 +184,15 @@ export class Tensor<D extends Datatype = Datatype> {
    */
   strings(this: Tensor<"BYTES">): string[] {
     if (this.datatype !== "BYTES") {
-      throw new ValidationError(`Tensor "${this.name}" datatype: strings() reads BYTES tensors: expected BYTES, got ${this.datatype}. Read numbers with toArray() or .data.`, {
-        tensor: this.name,
-        path: "datatype",
-        expected: "BYTES",
-        received: this.datatype,
-      });
+      throw new ValidationError(
+        `Tensor "${this.name}" datatype: strings() reads BYTES tensors: expected BYTES, got ${this.datatype}. Read numbers with toArray() or .data.`,
+        {
+          tensor: this.name,
+          path: "datatype",
+          expected: "BYTES",
+          received: this.datatype,
+        },
+      );
     }
     return this.data.map((bytes, i) => decodeUtf8(bytes, this.name, i));
   }
@@ -186,7 +206,8 @@ export class Tensor<D extends Datatype = Datatype> {
 // The factories, one per datatype, named after it in lower case (Tensor.fp32, …): defined from the datatype list
 // rather than written out fourteen times. Non-enumerable, like static methods.
 for (const datatype of DATATYPES) {
-  const factory: TensorFactory<Datatype> = (name, shape, data, parameters) => new Tensor(name, datatype, shape, data, parameters);
+  const factory: TensorFactory<Datatype> = (name, shape, data, parameters) =>
+    new Tensor(name, datatype, shape, data, parameters);
   Object.defineProperty(Tensor, datatype.toLowerCase(), { value: factory, writable: true, configurable: true });
 }
 
@@ -216,12 +237,15 @@ function decodeUtf8(bytes: Uint8Array, tensor: string, index: number): string {
   const text = utf8Text(bytes);
   if (text === undefined) {
     const received = `${bytes.length} bytes that are not UTF-8`;
-    throw new ValidationError(`Tensor "${tensor}" data[${index}] is not valid UTF-8: expected UTF-8 text, got ${received}. Read it as bytes from .data.`, {
-      tensor,
-      path: `data[${index}]`,
-      expected: "UTF-8 text",
-      received,
-    });
+    throw new ValidationError(
+      `Tensor "${tensor}" data[${index}] is not valid UTF-8: expected UTF-8 text, got ${received}. Read it as bytes from .data.`,
+      {
+        tensor,
+        path: `data[${index}]`,
+        expected: "UTF-8 text",
+        received,
+      },
+    );
   }
   return text;
 }
@@ -251,7 +275,12 @@ export function checkName(name: unknown, origin: Origin, path = "name"): string 
 /** Check a datatype name. Internal. */
 export function checkDatatype<D extends Datatype>(datatype: D, origin: Origin, tensor?: string, path = "datatype"): D {
   if (!isDatatype(datatype)) {
-    fail(origin, "unknown datatype", { tensor, path, expected: `one of ${DATATYPES.join(", ")}`, received: show(datatype) });
+    fail(origin, "unknown datatype", {
+      tensor,
+      path,
+      expected: `one of ${DATATYPES.join(", ")}`,
+      received: show(datatype),
+    });
   }
   return datatype;
 }

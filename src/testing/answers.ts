@@ -26,9 +26,11 @@ export function json(status: number, body: string, headers: Record<string, strin
   return { status, headers: { "content-type": "application/json", ...headers }, body: utf8.encode(body) };
 }
 /** KServe's own errors: `{"error": …}`. */
-export const error = (status: number, message: string): MockResponse => json(status, JSON.stringify({ error: message }));
+export const error = (status: number, message: string): MockResponse =>
+  json(status, JSON.stringify({ error: message }));
 /** FastAPI's errors: `{"detail": …}`. */
-export const detail = (status: number, message: string): MockResponse => json(status, JSON.stringify({ detail: message }));
+export const detail = (status: number, message: string): MockResponse =>
+  json(status, JSON.stringify({ detail: message }));
 export const methodNotAllowed = (): MockResponse => detail(405, "Method Not Allowed");
 
 /**
@@ -38,7 +40,11 @@ export const methodNotAllowed = (): MockResponse => detail(405, "Method Not Allo
 export function withFault(model: FakeModel, answer: () => MockResponse): MockResponse {
   const fault = model.faults.shift();
   if (fault !== undefined && "status" in fault) {
-    return { status: fault.status, headers: { "content-type": "application/json", ...fault.headers }, body: utf8.encode(fault.body ?? "") };
+    return {
+      status: fault.status,
+      headers: { "content-type": "application/json", ...fault.headers },
+      body: utf8.encode(fault.body ?? ""),
+    };
   }
   if (fault !== undefined && "malformed" in fault) return json(200, `{"model_name": "${model.name}", "outputs": [`);
   const normal = answer();

@@ -24,11 +24,16 @@ export type GrpcErrorStyle = "codes" | "kserve-0.14";
  * (404 → NOT_FOUND, 503 → UNAVAILABLE, 422 → INVALID_ARGUMENT; a status without a meaning → UNKNOWN).
  */
 function grpcStatusFor(status: number): Code {
-  return Code[codeForStatus(status).replace(/(?:^|_)(\w)/g, (_, letter: string) => letter.toUpperCase()) as keyof typeof Code];
+  return Code[
+    codeForStatus(status).replace(/(?:^|_)(\w)/g, (_, letter: string) => letter.toUpperCase()) as keyof typeof Code
+  ];
 }
 
 /** Routes for connect's server adapters: the V2 inference service over `models`. */
-export function grpcInferenceRoutes(models: FakeModels, errors: GrpcErrorStyle = "codes"): (router: ConnectRouter) => void {
+export function grpcInferenceRoutes(
+  models: FakeModels,
+  errors: GrpcErrorStyle = "codes",
+): (router: ConnectRouter) => void {
   /**
    * The failure the REST mock answers with `status`, over gRPC. In the 0.14 style, a status KServe's own server
    * answers is sent as KServe 0.14 sends it: UNKNOWN, naming the exception KServe raises for that status
@@ -36,7 +41,8 @@ export function grpcInferenceRoutes(models: FakeModels, errors: GrpcErrorStyle =
    * KServe (a gateway, an auth proxy), which sends proper codes.
    */
   const fail = (message: string, status: number): ConnectError => {
-    const exception = errors === "kserve-0.14" ? KSERVE_EXCEPTIONS.find(([, raises]) => raises === status)?.[0] : undefined;
+    const exception =
+      errors === "kserve-0.14" ? KSERVE_EXCEPTIONS.find(([, raises]) => raises === status)?.[0] : undefined;
     if (exception !== undefined) return new ConnectError(`Unexpected <class '${exception}'>: ${message}`, Code.Unknown);
     return new ConnectError(message, grpcStatusFor(status));
   };
@@ -53,8 +59,15 @@ export function grpcInferenceRoutes(models: FakeModels, errors: GrpcErrorStyle =
       serverMetadata: () => ({ name: "kserve", version: "0.14.1", extensions: [] }),
       modelMetadata: (req) => {
         const model = modelOrFail(req.name);
-        const tensors = (list: typeof model.inputs) => list.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(BigInt) }));
-        return { name: model.name, versions: [], platform: model.platform, inputs: tensors(model.inputs), outputs: tensors(model.outputs) };
+        const tensors = (list: typeof model.inputs) =>
+          list.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(BigInt) }));
+        return {
+          name: model.name,
+          versions: [],
+          platform: model.platform,
+          inputs: tensors(model.inputs),
+          outputs: tensors(model.outputs),
+        };
       },
       modelInfer: async (req, context) => {
         const model = modelOrFail(req.modelName);
@@ -95,7 +108,9 @@ function readInputs(req: ModelInferRequest, fail: (message: string, status: numb
       }
       const shape = toShape(input.shape, input.name, `inputs[${i}].shape`);
       const parameters = fromParameters(input.parameters);
-      return raw.length > 0 ? tensorFromBytes(input.name, input.datatype as Tensor["datatype"], shape, raw[i]!, parameters) : tensorFromContents(input.name, input.datatype, shape, input.contents, parameters, `inputs[${i}]`);
+      return raw.length > 0
+        ? tensorFromBytes(input.name, input.datatype as Tensor["datatype"], shape, raw[i]!, parameters)
+        : tensorFromContents(input.name, input.datatype, shape, input.contents, parameters, `inputs[${i}]`);
     });
   } catch (error) {
     if (isKServeError(error)) throw fail(error.rawMessage, 400);
@@ -124,9 +139,13 @@ function answer(req: ModelInferRequest, outputs: Tensor[]): MessageInitShape<typ
 function delay(ms: number, context: HandlerContext): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = ms === Infinity ? undefined : setTimeout(resolve, ms);
-    context.signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(context.signal.reason);
-    }, { once: true });
+    context.signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(context.signal.reason);
+      },
+      { once: true },
+    );
   });
 }

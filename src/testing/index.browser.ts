@@ -22,21 +22,32 @@ export type { MockKServe, MockKServeOptions } from "./mock-server.js";
 export type { MockCluster, MockClusterOptions } from "./cluster/cluster.js";
 export type { MockDeploymentMode } from "./cluster/hosts.js";
 export type { MockS3Bucket, MockS3Buckets, MockS3Credentials, MockS3Object } from "./cluster/s3.js";
-export { DEFAULT_INGRESS_DOMAIN, DEPLOYMENT_MODE_ANNOTATION, MOCK_NAMESPACES, MOCK_S3_BUCKET, MOCK_S3_ENDPOINT, STALL_ANNOTATION } from "./cluster/defaults.js";
+export {
+  DEFAULT_INGRESS_DOMAIN,
+  DEPLOYMENT_MODE_ANNOTATION,
+  MOCK_NAMESPACES,
+  MOCK_S3_BUCKET,
+  MOCK_S3_ENDPOINT,
+  STALL_ANNOTATION,
+} from "./cluster/defaults.js";
 export { encodeTreeModelFile, IRIS_MODEL_FILE_NAME, irisModelFile, TREE_MODEL_FORMAT } from "./cluster/model-file.js";
 export type { TreeModelFile } from "./cluster/model-file.js";
 export type { KubeObject, KubeStore, StoredObject, WatchEvent } from "./kube/index.js";
 
 const IN_A_BROWSER =
   "In a browser, serve the fake models with msw instead: setupWorker(...createKServeHandlers(createFakeModels(), { baseUrl })). " +
-  "Under Node with a browser-like test environment (jest-environment-jsdom resolves the \"browser\" condition), run this test in a Node environment or set customExportConditions to [\"node\"].";;
+  'Under Node with a browser-like test environment (jest-environment-jsdom resolves the "browser" condition), run this test in a Node environment or set customExportConditions to ["node"].';
 
 /** Not available here: needs Node (it listens on loopback sockets). */
 export async function startMockKServe(_options?: MockKServeOptions): Promise<MockKServe> {
-  throw new ConfigError(`startMockKServe needs Node.js (it starts servers on loopback); this runtime got the browser build of kserve-client/testing. ${IN_A_BROWSER}`);
+  throw new ConfigError(
+    `startMockKServe needs Node.js (it starts servers on loopback); this runtime got the browser build of kserve-client/testing. ${IN_A_BROWSER}`,
+  );
 }
 
 /** Not available here: needs Node (it listens on loopback sockets). */
 export async function startMockCluster(_options?: MockClusterOptions): Promise<MockCluster> {
-  throw new ConfigError(`startMockCluster needs Node.js (it starts servers on loopback); this runtime got the browser build of kserve-client/testing. ${IN_A_BROWSER}`);
+  throw new ConfigError(
+    `startMockCluster needs Node.js (it starts servers on loopback); this runtime got the browser build of kserve-client/testing. ${IN_A_BROWSER}`,
+  );
 }

@@ -22,7 +22,14 @@ export { startMockCluster } from "./cluster/cluster.js";
 export type { MockCluster, MockClusterOptions } from "./cluster/cluster.js";
 export type { MockDeploymentMode } from "./cluster/hosts.js";
 export type { MockS3Bucket, MockS3Buckets, MockS3Credentials, MockS3Object } from "./cluster/s3.js";
-export { DEFAULT_INGRESS_DOMAIN, DEPLOYMENT_MODE_ANNOTATION, MOCK_NAMESPACES, MOCK_S3_BUCKET, MOCK_S3_ENDPOINT, STALL_ANNOTATION } from "./cluster/defaults.js";
+export {
+  DEFAULT_INGRESS_DOMAIN,
+  DEPLOYMENT_MODE_ANNOTATION,
+  MOCK_NAMESPACES,
+  MOCK_S3_BUCKET,
+  MOCK_S3_ENDPOINT,
+  STALL_ANNOTATION,
+} from "./cluster/defaults.js";
 export { encodeTreeModelFile, IRIS_MODEL_FILE_NAME, irisModelFile, TREE_MODEL_FORMAT } from "./cluster/model-file.js";
 export type { TreeModelFile } from "./cluster/model-file.js";
 export type { KubeObject, KubeStore, StoredObject, WatchEvent } from "./kube/index.js";

@@ -66,24 +66,42 @@ export interface MockKServe {
 export async function startMockKServe(options: MockKServeOptions = {}): Promise<MockKServe> {
   const models = options.models ?? createFakeModels();
   const requests: MockKServe["requests"] = [];
-  const loaded = options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
+  const loaded =
+    options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
   const grpc = loaded !== undefined && "native" in loaded ? loaded : undefined;
   const grpcMissing = loaded !== undefined && "missing" in loaded ? loaded.missing : undefined;
   const server = createServer((req, res) => {
     if (req.url?.startsWith(GRPC_PREFIX)) {
       if (grpc !== undefined) return void grpc.web(req, res);
-      if (grpcMissing !== undefined) return void req.resume().on("end", () => res.writeHead(200, grpcWebStatus(GRPC_UNIMPLEMENTED, grpcMissing.rawMessage)).end());
+      if (grpcMissing !== undefined)
+        return void req
+          .resume()
+          .on("end", () => res.writeHead(200, grpcWebStatus(GRPC_UNIMPLEMENTED, grpcMissing.rawMessage)).end());
     }
-    readMockRequest(req).then((request) => {
-      requests.push({ method: request.method, path: request.path, headers: request.headers });
-      let answer: MockResponse | undefined;
-      try {
-        answer = handleKServe(models, request);
-      } catch (error) {
-        answer = { status: 500, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`) };
-      }
-      sendMockResponse(res, answer ?? { status: 404, headers: { "content-type": "application/json" }, body: new TextEncoder().encode('{"detail":"Not Found"}') });
-    }, () => res.destroy()); // the client went away mid-request
+    readMockRequest(req).then(
+      (request) => {
+        requests.push({ method: request.method, path: request.path, headers: request.headers });
+        let answer: MockResponse | undefined;
+        try {
+          answer = handleKServe(models, request);
+        } catch (error) {
+          answer = {
+            status: 500,
+            headers: { "content-type": "text/plain" },
+            body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`),
+          };
+        }
+        sendMockResponse(
+          res,
+          answer ?? {
+            status: 404,
+            headers: { "content-type": "application/json" },
+            body: new TextEncoder().encode('{"detail":"Not Found"}'),
+          },
+        );
+      },
+      () => res.destroy(),
+    ); // the client went away mid-request
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -108,14 +126,17 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
   let cluster: MockCluster | undefined;
   if (options.cluster !== false) {
     try {
-      cluster = await startMockCluster(options.cluster === true || options.cluster === undefined ? {} : options.cluster);
+      cluster = await startMockCluster(
+        options.cluster === true || options.cluster === undefined ? {} : options.cluster,
+      );
     } catch (error) {
       await closeServers();
       throw error;
     }
   }
   const fromCluster = <K extends "kubeUrl" | "ingressUrl" | "kubeconfig" | "store">(key: K): MockCluster[K] => {
-    if (cluster === undefined) throw new Error(`startMockKServe({ cluster: false }) started no mock cluster, so it has no ${key}.`);
+    if (cluster === undefined)
+      throw new Error(`startMockKServe({ cluster: false }) started no mock cluster, so it has no ${key}.`);
     return cluster[key];
   };
   let closing: Promise<void> | undefined;
@@ -152,7 +173,11 @@ const GRPC_SERVER_PEERS = ["@connectrpc/connect-node", "@connectrpc/connect", "@
  * are not installed and gRPC was not asked for, the ConfigError a gRPC-web call is answered with. A user who only
  * needs REST should not have to install gRPC packages; one who asked for gRPC (`grpc: true`) learns at start.
  */
-async function loadGrpc(models: FakeModels, errors: GrpcErrorStyle, required: boolean): Promise<{ native: Handler; web: Handler } | { missing: ConfigError }> {
+async function loadGrpc(
+  models: FakeModels,
+  errors: GrpcErrorStyle,
+  required: boolean,
+): Promise<{ native: Handler; web: Handler } | { missing: ConfigError }> {
   let adapter: typeof import("@connectrpc/connect-node").connectNodeAdapter;
   let grpcInferenceRoutes: typeof import("./grpc-service.js").grpcInferenceRoutes;
   try {
@@ -175,5 +200,9 @@ const GRPC_UNIMPLEMENTED = 12;
 
 /** A gRPC-web "trailers-only" answer: the status in the headers and no body, as a server without the service answers. */
 function grpcWebStatus(status: number, message: string): Record<string, string> {
-  return { "content-type": "application/grpc-web+proto", "grpc-status": String(status), "grpc-message": encodeURIComponent(message) };
+  return {
+    "content-type": "application/grpc-web+proto",
+    "grpc-status": String(status),
+    "grpc-message": encodeURIComponent(message),
+  };
 }

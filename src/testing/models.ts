@@ -47,7 +47,9 @@ export interface FakeModels {
 }
 
 /** A node of a decision tree classifier: a leaf with a class, or a split on one feature (`<=` goes left). */
-export type TreeNode = { readonly class: number } | { readonly feature: number; readonly threshold: number; readonly left: TreeNode; readonly right: TreeNode };
+export type TreeNode =
+  | { readonly class: number }
+  | { readonly feature: number; readonly threshold: number; readonly left: TreeNode; readonly right: TreeNode };
 
 /** What a tree classifier needs: the tree, and how many features a row has. */
 export interface TreeClassifierParameters {
@@ -79,11 +81,18 @@ export function treeClassifierModel(name: string, parameters: TreeClassifierPara
     infer(inputs) {
       const x = inputs[0]!;
       const features = x.shape[x.shape.length - 1] ?? 1;
-      if (x.shape.length !== 2 || features !== width || (x.datatype !== "FP32" && x.datatype !== "FP64" && x.datatype !== "INT64")) {
+      if (
+        x.shape.length !== 2 ||
+        features !== width ||
+        (x.datatype !== "FP32" && x.datatype !== "FP64" && x.datatype !== "INT64")
+      ) {
         throw new FakeModelError(`X has ${features} features, but SVC is expecting ${width} features as input.`);
       }
       // Integer features (V1 `[[5, 3, 1, 0]]` parses to an int64 array) are read as floats, as sklearn does.
-      const data = x.datatype === "INT64" ? Float64Array.from(x.data as BigInt64Array, Number) : (x.data as Float32Array | Float64Array);
+      const data =
+        x.datatype === "INT64"
+          ? Float64Array.from(x.data as BigInt64Array, Number)
+          : (x.data as Float32Array | Float64Array);
       const rows = x.shape[0]!;
       const classes = new BigInt64Array(rows);
       for (let r = 0; r < rows; r++) classes[r] = BigInt(classify(parameters.tree, data, r * width));
@@ -123,7 +132,12 @@ export function createModelRegistry(models: readonly FakeModel[] = []): FakeMode
   const byName = new Map<string, FakeModel>();
   const add = (model: FakeModel) => void byName.set(model.name, model);
   models.forEach(add);
-  return { get: (name) => byName.get(name), names: () => [...byName.keys()], add, delete: (name) => byName.delete(name) };
+  return {
+    get: (name) => byName.get(name),
+    names: () => [...byName.keys()],
+    add,
+    delete: (name) => byName.delete(name),
+  };
 }
 
 /** A fresh registry: `iris-classifier` (also as `iris`), `echo` and `faulty`. */

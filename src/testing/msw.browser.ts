@@ -14,6 +14,9 @@ import { type KServeHandlersOptions, kserveHandlers } from "./msw.js";
  * const worker = setupWorker(...createKServeHandlers(createFakeModels(), { baseUrl: "http://kserve.test" }));
  * ```
  */
-export function createKServeHandlers(models: FakeModels = createFakeModels(), options: KServeHandlersOptions): HttpHandler[] {
+export function createKServeHandlers(
+  models: FakeModels = createFakeModels(),
+  options: KServeHandlersOptions,
+): HttpHandler[] {
   return kserveHandlers({ http, HttpResponse }, models, options);
 }

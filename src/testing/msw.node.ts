@@ -23,7 +23,9 @@ function loadMsw(): Msw {
     const { http, HttpResponse } = createRequire(import.meta.url)("msw") as typeof import("msw");
     return (msw = { http, HttpResponse });
   } catch (error) {
-    throw isMissingPeer(error, ["msw"]) ? missingPeerError("createKServeHandlers", ["msw"], error, "--save-dev msw@2") : error;
+    throw isMissingPeer(error, ["msw"])
+      ? missingPeerError("createKServeHandlers", ["msw"], error, "--save-dev msw@2")
+      : error;
   }
 }
 
@@ -37,6 +39,9 @@ function loadMsw(): Msw {
  * ```
  * @throws {ConfigError} if msw is not installed (`npm install --save-dev msw@2`)
  */
-export function createKServeHandlers(models: FakeModels = createFakeModels(), options: KServeHandlersOptions): HttpHandler[] {
+export function createKServeHandlers(
+  models: FakeModels = createFakeModels(),
+  options: KServeHandlersOptions,
+): HttpHandler[] {
   return kserveHandlers(loadMsw(), models, options);
 }

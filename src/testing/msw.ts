@@ -22,7 +22,11 @@ export interface Msw {
 }
 
 /** msw request handlers that answer V2 and V1 requests (and KServe's liveness route `/`) under `baseUrl` from `models`. */
-export function kserveHandlers({ http, HttpResponse }: Msw, models: FakeModels, options: KServeHandlersOptions): HttpHandler[] {
+export function kserveHandlers(
+  { http, HttpResponse }: Msw,
+  models: FakeModels,
+  options: KServeHandlersOptions,
+): HttpHandler[] {
   const base = options.baseUrl.replace(/\/+$/, "");
   const resolver = async ({ request }: { request: Request }) => {
     const url = new URL(request.url);
@@ -31,16 +35,27 @@ export function kserveHandlers({ http, HttpResponse }: Msw, models: FakeModels, 
       headers[name.toLowerCase()] = value;
     });
     const body = new Uint8Array(await request.arrayBuffer());
-    const answer = handleKServe(models, { method: request.method, path: `${url.pathname}${url.search}`, headers, body });
+    const answer = handleKServe(models, {
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      body,
+    });
     if (answer === undefined) return undefined; // not ours: let msw treat it as unhandled
     const { fault } = answer;
     if (fault !== undefined && "reset" in fault) return HttpResponse.error();
     if (fault !== undefined && "hang" in fault) return new Promise<never>(() => {});
     if (fault !== undefined && "delayMs" in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    const payload = fault !== undefined && "truncateAt" in fault ? truncatedStream(answer.body, fault.truncateAt) : answer.body;
+    const payload =
+      fault !== undefined && "truncateAt" in fault ? truncatedStream(answer.body, fault.truncateAt) : answer.body;
     return new HttpResponse(payload as BodyInit, { status: answer.status, headers: answer.headers });
   };
-  return [http.all(`${base}/v2`, resolver), http.all(`${base}/v2/*`, resolver), http.all(`${base}/v1/*`, resolver), http.all(`${base}/`, resolver)];
+  return [
+    http.all(`${base}/v2`, resolver),
+    http.all(`${base}/v2/*`, resolver),
+    http.all(`${base}/v1/*`, resolver),
+    http.all(`${base}/`, resolver),
+  ];
 }
 
 /** A body that delivers its first `bytes` bytes and then fails, as a connection cut mid-body would. */

@@ -9,7 +9,12 @@ import { detail, error, json, methodNotAllowed, type MockRequest, type MockRespo
 import { FakeModelError, type FakeModel, type FakeModels } from "./models.js";
 
 /** The Content-Types KServe parses as JSON; anything else (even with `; charset=utf-8`) reaches the model as bytes. */
-const JSON_TYPES = new Set(["application/json", "application/cloudevents+json", "application/ld+json", "application/octet-stream"]);
+const JSON_TYPES = new Set([
+  "application/json",
+  "application/cloudevents+json",
+  "application/ld+json",
+  "application/octet-stream",
+]);
 
 /** Answer one V1 request (or KServe's liveness route `/`); anything else is left to the caller (undefined). */
 export function handleV1(models: FakeModels, request: MockRequest): MockResponse | undefined {
@@ -50,10 +55,12 @@ function predict(model: FakeModel, request: MockRequest): MockResponse {
   } catch (e) {
     return error(400, `Unrecognized request format: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return error(500, "TypeError : list indices must be integers or slices, not str");
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload))
+    return error(500, "TypeError : list indices must be integers or slices, not str");
   const instances = "inputs" in payload ? payload["inputs"] : payload["instances"];
   if (instances === undefined) return error(500, "KeyError : 'instances'");
-  if ("instances" in payload && !Array.isArray(payload["instances"])) return error(400, 'Expected "instances" to be a list');
+  if ("instances" in payload && !Array.isArray(payload["instances"]))
+    return error(400, 'Expected "instances" to be a list');
   // KServe's generic runtimes read the columnar object form as a list and fail on it.
   if (!Array.isArray(instances)) return error(500, "KeyError : 0");
   let outputs: Tensor[];
@@ -83,6 +90,8 @@ function tensorOf(instances: JsonValue[]): Tensor {
   try {
     return new Tensor("instances", datatype, shape, instances as never);
   } catch (e) {
-    throw new FakeModelError(`ValueError : setting an array element with a sequence. ${e instanceof Error ? e.message : ""}`.trim());
+    throw new FakeModelError(
+      `ValueError : setting an array element with a sequence. ${e instanceof Error ? e.message : ""}`.trim(),
+    );
   }
 }

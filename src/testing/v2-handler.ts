@@ -24,7 +24,10 @@ export function handleV2(models: FakeModels, request: MockRequest): MockResponse
   const get = request.method === "GET";
   const post = request.method === "POST";
 
-  if (path === "/v2") return get ? json(200, '{"name":"kserve","version":"0.14.1","extensions":["model_repository_extension"]}') : methodNotAllowed();
+  if (path === "/v2")
+    return get
+      ? json(200, '{"name":"kserve","version":"0.14.1","extensions":["model_repository_extension"]}')
+      : methodNotAllowed();
   if (path === "/v2/health/live") return get ? json(200, '{"live":true}') : methodNotAllowed();
   if (path === "/v2/health/ready") return get ? json(200, '{"ready":true}') : methodNotAllowed();
 
@@ -37,14 +40,16 @@ export function handleV2(models: FakeModels, request: MockRequest): MockResponse
   const model = models.get(name);
   if (model === undefined) return error(404, `Model with name ${name} does not exist.`);
   if (action === undefined) {
-    return json(200, JSON.stringify({ name, versions: null, platform: model.platform, inputs: model.inputs, outputs: model.outputs }));
+    return json(
+      200,
+      JSON.stringify({ name, versions: null, platform: model.platform, inputs: model.inputs, outputs: model.outputs }),
+    );
   }
   if (!model.ready) return error(503, `Model with name ${name} is not ready.`);
   if (action === "/ready") return json(200, JSON.stringify({ name, ready: true }));
 
   return withFault(model, () => infer(model.name, model, request));
 }
-
 
 interface ParsedRequest {
   id: string | undefined;
@@ -75,7 +80,11 @@ function infer(name: string, model: { infer(inputs: Tensor[]): Tensor[] }, reque
   if (outputs.some(binary)) {
     // KServe's binary answer: header keys id, model_name, model_version, outputs; no Content-Type, no
     // Content-Length (chunked), the JSON header length in inference-header-content-length.
-    const body = encodeTensorBody(outputs, { key: "outputs", fields: { id, model_name: name, model_version: null }, binary });
+    const body = encodeTensorBody(outputs, {
+      key: "outputs",
+      fields: { id, model_name: name, model_version: null },
+      binary,
+    });
     return {
       status: 200,
       headers: { "inference-header-content-length": String(body.headerLength) },
@@ -84,12 +93,20 @@ function infer(name: string, model: { infer(inputs: Tensor[]): Tensor[] }, reque
     };
   }
   for (const t of outputs) {
-    if (t.datatype === "FP16" || t.datatype === "BF16") return error(400, `Sending ${t.datatype} data via JSON is not supported. Please use the binary data format for output ${t.name}`);
+    if (t.datatype === "FP16" || t.datatype === "BF16")
+      return error(
+        400,
+        `Sending ${t.datatype} data via JSON is not supported. Please use the binary data format for output ${t.name}`,
+      );
   }
   const entries = outputs.map(
-    (t) => `{"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(",")}],"datatype":"${t.datatype}","parameters":null,"data":${encodeJsonData(t)}}`,
+    (t) =>
+      `{"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(",")}],"datatype":"${t.datatype}","parameters":null,"data":${encodeJsonData(t)}}`,
   );
-  return json(200, `{"model_name":${JSON.stringify(name)},"model_version":null,"id":${JSON.stringify(id)},"parameters":null,"outputs":[${entries.join(",")}]}`);
+  return json(
+    200,
+    `{"model_name":${JSON.stringify(name)},"model_version":null,"id":${JSON.stringify(id)},"parameters":null,"outputs":[${entries.join(",")}]}`,
+  );
 }
 
 function parseRequest(request: MockRequest): ParsedRequest | MockResponse {
@@ -119,7 +136,10 @@ function parseRequest(request: MockRequest): ParsedRequest | MockResponse {
       const datatype = (entry as { datatype?: unknown } | null)?.datatype;
       const inputName = (entry as { name?: unknown } | null)?.name;
       if (datatype === "FP16" || datatype === "BF16") {
-        return error(400, `Sending ${datatype} data via JSON is not supported. Please use the binary data format for input ${String(inputName)}`);
+        return error(
+          400,
+          `Sending ${datatype} data via JSON is not supported. Please use the binary data format for input ${String(inputName)}`,
+        );
       }
     }
     try {
@@ -129,7 +149,8 @@ function parseRequest(request: MockRequest): ParsedRequest | MockResponse {
       throw e;
     }
   } else {
-    if (headerLength === undefined) return error(400, "received byte inputs, but the'inference-header-content-length' header is missing.");
+    if (headerLength === undefined)
+      return error(400, "received byte inputs, but the'inference-header-content-length' header is missing.");
     try {
       const decoded = decodeTensorBody(request.body, { key: "inputs", headerLength });
       fields = decoded.fields;

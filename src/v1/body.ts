@@ -20,20 +20,26 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
   const body = request as { instances?: unknown; inputs?: unknown; [field: string]: unknown } | null;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     const received = Array.isArray(body) ? "an array" : String(body);
-    throw new ValidationError(`${verb}("${model}") needs the body as an object such as { instances: tensor }: expected an object, got ${received}.`, {
-      path: "body",
-      expected: "an object",
-      received,
-    });
+    throw new ValidationError(
+      `${verb}("${model}") needs the body as an object such as { instances: tensor }: expected an object, got ${received}.`,
+      {
+        path: "body",
+        expected: "an object",
+        received,
+      },
+    );
   }
   const hasInstances = body.instances !== undefined;
   const hasInputs = body.inputs !== undefined;
   if (hasInstances === hasInputs) {
-    throw new ValidationError(`${verb}("${model}") needs exactly one of "instances" (rows) and "inputs" (columns) in the body, got ${hasInstances ? "both" : "neither"}.`, {
-      path: "body",
-      expected: 'one of "instances" and "inputs"',
-      received: hasInstances ? "both" : "neither",
-    });
+    throw new ValidationError(
+      `${verb}("${model}") needs exactly one of "instances" (rows) and "inputs" (columns) in the body, got ${hasInstances ? "both" : "neither"}.`,
+      {
+        path: "body",
+        expected: 'one of "instances" and "inputs"',
+        received: hasInstances ? "both" : "neither",
+      },
+    );
   }
   if (body.instances instanceof Tensor) {
     const rest = fieldsBesides(body, "instances");
@@ -44,11 +50,14 @@ export function buildV1Body(verb: "predict" | "explain", model: string, request:
     return `{${rest}"inputs":${columns(body.inputs)}}`;
   }
   if (hasInstances && !Array.isArray(body.instances)) {
-    throw new ValidationError(`${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kindOf(body.instances)}.`, {
-      path: "instances",
-      expected: "a Tensor or an array",
-      received: typeof body.instances,
-    });
+    throw new ValidationError(
+      `${verb}("${model}"): instances must be a Tensor or a list (one element per instance): expected a Tensor or an array, got ${kindOf(body.instances)}.`,
+      {
+        path: "instances",
+        expected: "a Tensor or an array",
+        received: typeof body.instances,
+      },
+    );
   }
   // A raw body goes as it is, in its own key order, checked as it is written.
   return stringifyJsonAt(body, { path: "", refuse: refuseLossy });
@@ -84,12 +93,15 @@ function isTensorRecord(value: unknown): value is Readonly<Record<string, Tensor
 /** `[N, …]` → `[row0, row1, …]`, each row nested by the remaining dimensions. */
 function rows(tensor: Tensor): string {
   if (tensor.shape.length === 0) {
-    throw new ValidationError(`Tensor "${tensor.name}" has no batch dimension, so it cannot be sent as instances (rows): expected shape [N, …], got []. Give it shape [1, …] or [N, …].`, {
-      tensor: tensor.name,
-      path: "instances",
-      expected: "shape [N, …]",
-      received: "[]",
-    });
+    throw new ValidationError(
+      `Tensor "${tensor.name}" has no batch dimension, so it cannot be sent as instances (rows): expected shape [N, …], got []. Give it shape [1, …] or [N, …].`,
+      {
+        tensor: tensor.name,
+        path: "instances",
+        expected: "shape [N, …]",
+        received: "[]",
+      },
+    );
   }
   return nested(tensor);
 }
@@ -101,19 +113,22 @@ function columns(inputs: Readonly<Record<string, Tensor>>): string {
   for (const [name, tensor] of Object.entries(inputs)) {
     const size = tensor.shape[0];
     if (size === undefined) {
-      throw new ValidationError(`inputs.${name} (tensor "${tensor.name}") has no batch dimension: columnar inputs need shape [N, …], got []. Give it shape [1, …] or [N, …].`, {
-        tensor: tensor.name,
-        path: `inputs.${name}`,
-        expected: "shape [N, …]",
-        received: "[]",
-      });
+      throw new ValidationError(
+        `inputs.${name} (tensor "${tensor.name}") has no batch dimension: columnar inputs need shape [N, …], got []. Give it shape [1, …] or [N, …].`,
+        {
+          tensor: tensor.name,
+          path: `inputs.${name}`,
+          expected: "shape [N, …]",
+          received: "[]",
+        },
+      );
     }
     if (batch !== undefined && size !== batch.size) {
       throw new ValidationError(
         `inputs.${name}.shape[0] (tensor "${tensor.name}") has batch size ${size} but inputs.${batch.name} has ${batch.size}: columnar inputs share the batch dimension, so expected ${batch.size}, got ${size}.`,
         {
-        tensor: tensor.name,
-        path: `inputs.${name}.shape[0]`,
+          tensor: tensor.name,
+          path: `inputs.${name}.shape[0]`,
           expected: String(batch.size),
           received: String(size),
         },
@@ -149,12 +164,15 @@ function elementTexts(tensor: Tensor): string[] {
   const finite = (x: number, i: number): string => {
     if (!Number.isFinite(x)) {
       const expected = `a finite ${datatype} value`;
-      throw new ValidationError(`Tensor "${name}" data[${i}] is ${x}, which JSON cannot carry (V1 has no binary form for it): expected ${expected}, got ${x}.`, {
-        tensor: name,
-        path: `data[${i}]`,
-        expected,
-        received: String(x),
-      });
+      throw new ValidationError(
+        `Tensor "${name}" data[${i}] is ${x}, which JSON cannot carry (V1 has no binary form for it): expected ${expected}, got ${x}.`,
+        {
+          tensor: name,
+          path: `data[${i}]`,
+          expected,
+          received: String(x),
+        },
+      );
     }
     return x === 0 && 1 / x < 0 ? "-0.0" : String(x);
   };
@@ -200,41 +218,53 @@ function refuseLossy(value: unknown, at: () => string, inArray: boolean): void {
     case "number":
       if (!Number.isFinite(value)) {
         const path = at();
-        throw new ValidationError(`${path || "body"} is ${value}, which JSON cannot carry (expected a finite number); the server would receive null.`, {
-          path,
-          expected: "a finite number",
-          received: String(value),
-        });
+        throw new ValidationError(
+          `${path || "body"} is ${value}, which JSON cannot carry (expected a finite number); the server would receive null.`,
+          {
+            path,
+            expected: "a finite number",
+            received: String(value),
+          },
+        );
       }
       return;
     case "undefined":
       // Undefined properties are left out, as JSON.stringify does; in an array it would write null.
       if (inArray) {
         const path = at();
-        throw new ValidationError(`${path} is undefined, which JSON cannot carry (expected a JSON value); the server would receive null. Use null explicitly.`, {
-          path,
-          expected: "a JSON value",
-          received: "undefined",
-        });
+        throw new ValidationError(
+          `${path} is undefined, which JSON cannot carry (expected a JSON value); the server would receive null. Use null explicitly.`,
+          {
+            path,
+            expected: "a JSON value",
+            received: "undefined",
+          },
+        );
       }
       return;
     case "function":
     case "symbol": {
       const path = at();
-      throw new ValidationError(`${path || "body"} is a ${typeof value}, which JSON cannot carry (expected a JSON value); JSON.stringify would drop it.`, {
-        path,
-        expected: "a JSON value",
-        received: typeof value,
-      });
+      throw new ValidationError(
+        `${path || "body"} is a ${typeof value}, which JSON cannot carry (expected a JSON value); JSON.stringify would drop it.`,
+        {
+          path,
+          expected: "a JSON value",
+          received: typeof value,
+        },
+      );
     }
     case "object":
       if (value instanceof Tensor) {
         const path = at();
-        throw new ValidationError(`${path} is a Tensor inside a raw body (expected a JSON value); tensors go as { instances: tensor } or { inputs: { name: tensor } }.`, {
-          path,
-          expected: "a JSON value",
-          received: "a Tensor",
-        });
+        throw new ValidationError(
+          `${path} is a Tensor inside a raw body (expected a JSON value); tensors go as { instances: tensor } or { inputs: { name: tensor } }.`,
+          {
+            path,
+            expected: "a JSON value",
+            received: "a Tensor",
+          },
+        );
       }
       if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set) {
         // JSON.stringify writes a typed array as {"0":…} and a Map or Set as {}: never what was meant.
@@ -249,4 +279,3 @@ function refuseLossy(value: unknown, at: () => string, inArray: boolean): void {
       return;
   }
 }
-

@@ -23,7 +23,12 @@ const JSON_TYPE = { "content-type": "application/json" } as const;
 export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () => HttpClient): V1Client {
   const ctx = createRequestContext(options, defaultHttpClient);
 
-  const post = async (verb: "predict" | "explain", model: string, request: V1Request, call: CallOptions | undefined): Promise<V1Result> => {
+  const post = async (
+    verb: "predict" | "explain",
+    model: string,
+    request: V1Request,
+    call: CallOptions | undefined,
+  ): Promise<V1Result> => {
     const path = `${modelPath(checkModel(model))}:${verb}`;
     const body = utf8Bytes(buildV1Body(verb, model, request));
     const response = await send(ctx, { method: "POST", path, headers: { ...JSON_TYPE }, body, model }, call);
@@ -33,7 +38,11 @@ export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () 
       // The message names the endpoint already; the error gains the model and request id, as V2's and gRPC's do.
       if (!(error instanceof ProtocolError)) throw error;
       // The same error with the context added, not a wrapper: a cause with the same message would show it twice.
-      throw new ProtocolError(error.rawMessage, error.details, { cause: error.cause, model, requestId: response.headers["x-request-id"] });
+      throw new ProtocolError(error.rawMessage, error.details, {
+        cause: error.cause,
+        model,
+        requestId: response.headers["x-request-id"],
+      });
     }
   };
 
@@ -42,7 +51,11 @@ export function createV1Client(options: V1ClientOptions, defaultHttpClient?: () 
     explain: (model, request, call) => post("explain", model, request, call),
     async modelReady(model, call) {
       const path = modelPath(checkModel(model));
-      const response = await send(ctx, { method: "GET", path, model, accept: (status) => status === 404 || status === 503 }, call);
+      const response = await send(
+        ctx,
+        { method: "GET", path, model, accept: (status) => status === 404 || status === 503 },
+        call,
+      );
       return response.status >= 200 && response.status < 300 && decodeReady(response.body, `GET ${path}`);
     },
     async listModels(call) {

@@ -23,7 +23,15 @@ export function createV1Client(options: V1ClientOptions): V1Client {
   return create(options);
 }
 
-export type { V1Client, V1ClientOptions, V1RawRequest, V1Request, V1Result, V1TensorOptions, V1TensorRequest } from "./types.js";
+export type {
+  V1Client,
+  V1ClientOptions,
+  V1RawRequest,
+  V1Request,
+  V1Result,
+  V1TensorOptions,
+  V1TensorRequest,
+} from "./types.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";

@@ -2,7 +2,14 @@
 import * as z from "zod/mini";
 import { checkAnswerShape, parseJsonBody } from "../core/json-answer.js";
 import { toTensorData } from "../tensor/convert.js";
-import { type AnyTensor, isDatatype, type JsonValue, parseJson, ProtocolError, ValidationError } from "../tensor/index.js";
+import {
+  type AnyTensor,
+  isDatatype,
+  type JsonValue,
+  parseJson,
+  ProtocolError,
+  ValidationError,
+} from "../tensor/index.js";
 import { checkShape, nestedShape } from "../tensor/shape.js";
 import { checkedTensor, checkName } from "../tensor/tensor.js";
 import type { V1Result, V1TensorOptions } from "./types.js";
@@ -39,11 +46,14 @@ export function decodeReady(body: Uint8Array, what: string): boolean {
   if (typeof ready === "boolean") return ready;
   const word = ready.toLowerCase();
   if (word === "true" || word === "false") return word === "true";
-  throw new ProtocolError(`The answer to ${what} has ready ${JSON.stringify(ready)}; expected true, false, "True" or "False".`, {
-    path: "ready",
-    expected: 'true, false, "True" or "False"',
-    received: JSON.stringify(ready),
-  });
+  throw new ProtocolError(
+    `The answer to ${what} has ready ${JSON.stringify(ready)}; expected true, false, "True" or "False".`,
+    {
+      path: "ready",
+      expected: 'true, false, "True" or "False"',
+      received: JSON.stringify(ready),
+    },
+  );
 }
 
 export function decodeModels(body: Uint8Array, what: string): string[] {
@@ -56,8 +66,18 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   if (options.output !== undefined) {
     const outputs = answer["outputs"];
     where = `outputs.${options.output}`;
-    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs) || !Object.hasOwn(outputs, options.output)) {
-      const names = outputs !== null && typeof outputs === "object" && !Array.isArray(outputs) ? Object.keys(outputs).map((n) => `"${n}"`).join(", ") || "none" : "none";
+    if (
+      outputs === null ||
+      typeof outputs !== "object" ||
+      Array.isArray(outputs) ||
+      !Object.hasOwn(outputs, options.output)
+    ) {
+      const names =
+        outputs !== null && typeof outputs === "object" && !Array.isArray(outputs)
+          ? Object.keys(outputs)
+              .map((n) => `"${n}"`)
+              .join(", ") || "none"
+          : "none";
       throw new ValidationError(
         `The answer has no output "${options.output}" at ${where}: expected a named output, got outputs by name: ${names}. Pass one of those as output.`,
         { path: where, expected: "a named output", received: names },
@@ -71,15 +91,22 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   if (source === undefined || source === null) {
     const what = options.output === undefined ? "predictions or outputs" : where;
     const received = source === null ? "null" : "nothing";
-    throw new ValidationError(`The answer has no ${what} to read as a tensor: expected an array of numbers at ${where}, got ${received}. Read the answer from .body.`, {
-      path: where,
-      expected: "an array of numbers",
-      received,
-    });
+    throw new ValidationError(
+      `The answer has no ${what} to read as a tensor: expected an array of numbers at ${where}, got ${received}. Read the answer from .body.`,
+      {
+        path: where,
+        expected: "an array of numbers",
+        received,
+      },
+    );
   }
   const { shape, first } = nestedShape(source);
   const datatype = options.datatype ?? (typeof first === "boolean" ? "BOOL" : allIntegers(source) ? "INT64" : "FP64");
-  const name = checkName(options.name ?? options.output ?? "predictions", "input", options.name === undefined ? "options.output" : "options.name");
+  const name = checkName(
+    options.name ?? options.output ?? "predictions",
+    "input",
+    options.name === undefined ? "options.output" : "options.name",
+  );
   if (!isDatatype(datatype) || datatype === "BYTES") {
     throw new ValidationError(
       `Tensor "${name}" ${where}: tensor() reads numbers or booleans: expected a numeric datatype, got ${String(datatype)}. Read strings from .${where}.`,
@@ -95,7 +122,11 @@ function predictionsTensor(answer: { [field: string]: JsonValue }, options: V1Te
   } catch (error) {
     // The answer is fine as V1 (predictions may be anything); it just is not this tensor: the caller's ask failed.
     if (!(error instanceof ProtocolError)) throw error;
-    throw new ValidationError(`The ${where} cannot be read as a ${datatype} tensor: ${error.rawMessage}`, error.details, { cause: error });
+    throw new ValidationError(
+      `The ${where} cannot be read as a ${datatype} tensor: ${error.rawMessage}`,
+      error.details,
+      { cause: error },
+    );
   }
 }
 
@@ -103,4 +134,3 @@ function allIntegers(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.every(allIntegers);
   return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
 }
-

@@ -8,7 +8,14 @@ import { locateProtocolError } from "../core/errors.js";
 import { type CallOptions, joinUrl, send } from "../core/request.js";
 import { buildInferBody, decodeInferResponse } from "./infer.js";
 import { modelMetadataSchema, serverMetadataSchema } from "./answer-shapes.js";
-import type { InferCallOptions, InferRequest, ModelMetadata, ServerMetadata, V2Client, V2ClientOptions } from "./types.js";
+import type {
+  InferCallOptions,
+  InferRequest,
+  ModelMetadata,
+  ServerMetadata,
+  V2Client,
+  V2ClientOptions,
+} from "./types.js";
 
 /** Health answers that mean "no" (KServe 503, Triton and MLServer 400, an unknown model 404) rather than an error. */
 const NOT_READY = (status: number) => status === 400 || status === 404 || status === 503;
@@ -75,11 +82,25 @@ export function createV2Client(options: V2ClientOptions, defaultHttpClient?: () 
       return { name: m.name, version: m.version ?? undefined, extensions };
     },
     async modelMetadata(model, call = {}): Promise<ModelMetadata> {
-      const m = checkAnswerShape(modelMetadataSchema, await getJson(modelPath(checkModel(model), call.version), call, model), "model metadata");
-      return { name: m.name, versions: m.versions ?? [], platform: m.platform ?? "", inputs: m.inputs ?? [], outputs: m.outputs ?? [] };
+      const m = checkAnswerShape(
+        modelMetadataSchema,
+        await getJson(modelPath(checkModel(model), call.version), call, model),
+        "model metadata",
+      );
+      return {
+        name: m.name,
+        versions: m.versions ?? [],
+        platform: m.platform ?? "",
+        inputs: m.inputs ?? [],
+        outputs: m.outputs ?? [],
+      };
     },
     waitForModelReady: async (model, wait = {}) =>
-      waitUntilReady((call) => readiness(`${modelPath(checkModel(model), call.version)}/ready`, call, model), checkModel(model), wait),
+      waitUntilReady(
+        (call) => readiness(`${modelPath(checkModel(model), call.version)}/ready`, call, model),
+        checkModel(model),
+        wait,
+      ),
   };
   return client;
 }

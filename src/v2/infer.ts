@@ -1,6 +1,12 @@
 /** The V2 inference request body (JSON or binary extension) and the response decoding. */
 import type { HttpResponse } from "../core/http.js";
-import { decodeTensorBody, encodeTensorBody, type Tensor, type TensorParameters, ValidationError } from "../tensor/index.js";
+import {
+  decodeTensorBody,
+  encodeTensorBody,
+  type Tensor,
+  type TensorParameters,
+  ValidationError,
+} from "../tensor/index.js";
 import { utf8Text } from "../tensor/utf8.js";
 import { checkAnswerShape } from "../core/json-answer.js";
 import { checkInferRequest, createInferResult } from "../core/inference.js";
@@ -24,7 +30,12 @@ export interface InferBody {
  * @param serverSpeaksBinary whether this server has answered in binary before (for "auto")
  * @throws {ValidationError} for a malformed request, or (in "never" mode) a tensor JSON cannot carry
  */
-export function buildInferBody(model: string, request: InferRequest, mode: BinaryMode, serverSpeaksBinary: boolean): InferBody {
+export function buildInferBody(
+  model: string,
+  request: InferRequest,
+  mode: BinaryMode,
+  serverSpeaksBinary: boolean,
+): InferBody {
   checkInferRequest(model, request);
   const binaryInputs = request.inputs.map((tensor, i) => {
     if (mode === "always") return true;
@@ -42,28 +53,39 @@ export function buildInferBody(model: string, request: InferRequest, mode: Binar
   });
   // Binary outputs only where the server is known to speak the extension: it said so before, or this very
   // request already needs it. (A browser also needs the server to expose inference-header-content-length.)
-  const wantsBinaryOutputs = mode === "always" || (mode === "auto" && (serverSpeaksBinary || binaryInputs.includes(true)));
+  const wantsBinaryOutputs =
+    mode === "always" || (mode === "auto" && (serverSpeaksBinary || binaryInputs.includes(true)));
   const outputs = request.outputs?.map((o) => requestedOutput(o, wantsBinaryOutputs));
   // binary_data_output only reaches outputs that are not listed (ARCHITECTURE.md, wire facts: binary outputs), so it is set only then.
   const parameters: TensorParameters | undefined =
-    outputs === undefined && wantsBinaryOutputs ? { binary_data_output: true, ...request.parameters } : request.parameters;
+    outputs === undefined && wantsBinaryOutputs
+      ? { binary_data_output: true, ...request.parameters }
+      : request.parameters;
 
   const encoded = encodeTensorBody(request.inputs, {
     key: "inputs",
-    fields: request.id === undefined && parameters === undefined && outputs === undefined ? undefined : { id: request.id, parameters, outputs },
+    fields:
+      request.id === undefined && parameters === undefined && outputs === undefined
+        ? undefined
+        : { id: request.id, parameters, outputs },
     binary: binaryInputs.includes(true) ? (_tensor, i) => binaryInputs[i] === true : NO_BINARY,
   });
   if (!encoded.hasBinary) return { headers: { "content-type": "application/json" }, body: encoded.chunks[0]! };
   return {
     // KServe's Python server reads the body as binary only with this exact type (JSON types get a 422).
-    headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(encoded.headerLength) },
+    headers: {
+      "content-type": "application/octet-stream",
+      "inference-header-content-length": String(encoded.headerLength),
+    },
     body: encoded.chunks,
   };
 }
 
 /** An output as requested: an explicit `binary` wins, then the caller's own `binary_data` parameter, then the mode. */
 function requestedOutput(output: RequestedOutput, wantsBinary: boolean): Record<string, unknown> {
-  const parameters: Record<string, unknown> = wantsBinary ? { binary_data: true, ...output.parameters } : { ...output.parameters };
+  const parameters: Record<string, unknown> = wantsBinary
+    ? { binary_data: true, ...output.parameters }
+    : { ...output.parameters };
   if (output.binary !== undefined) parameters["binary_data"] = output.binary;
   if (output.classCount !== undefined) parameters["classification"] = output.classCount;
   return Object.keys(parameters).length === 0 ? { name: output.name } : { name: output.name, parameters };
@@ -78,7 +100,8 @@ function jsonCannotCarry(tensor: Tensor): string | undefined {
     case "FP32":
     case "FP64": {
       const data = tensor.data as Float32Array | Float64Array;
-      for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return `data[${i}] is ${data[i]}, which JSON has no number for`;
+      for (let i = 0; i < data.length; i++)
+        if (!Number.isFinite(data[i]!)) return `data[${i}] is ${data[i]}, which JSON has no number for`;
       return undefined;
     }
     case "BYTES": {

@@ -37,6 +37,11 @@ it("rejects an unknown model with an HttpError: 404, not_found", async () => {
 });
 
 it("answers V1 predict too", async () => {
-  const res = await v1.predict("iris-classifier", { instances: [[5.1, 3.5, 1.4, 0.2], [7.7, 3.0, 6.1, 2.3]] });
+  const res = await v1.predict("iris-classifier", {
+    instances: [
+      [5.1, 3.5, 1.4, 0.2],
+      [7.7, 3.0, 6.1, 2.3],
+    ],
+  });
   expect(res.predictions).toEqual([0, 2]);
 });

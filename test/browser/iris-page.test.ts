@@ -36,7 +36,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath())) {
-    throw new Error(`No Chromium at ${chromiumPath()}: install Debian's chromium (apt-get install chromium) or set KSERVE_CHROMIUM.`);
+    throw new Error(
+      `No Chromium at ${chromiumPath()}: install Debian's chromium (apt-get install chromium) or set KSERVE_CHROMIUM.`,
+    );
   }
   outDir = await mkdtemp(join(tmpdir(), "kserve-browser-"));
   // The page as a user builds it, but from the sources (the same exports map, through the source condition).
@@ -46,7 +48,9 @@ beforeAll(async () => {
     resolve: { conditions: ["@kserve-client/source", ...defaultClientConditions] },
     build: { outDir, emptyOutDir: true },
   });
-  bundle = (Array.isArray(output) ? output : [output as Rollup.RollupOutput]).flatMap((o) => o.output).filter((f): f is Rollup.OutputChunk => f.type === "chunk");
+  bundle = (Array.isArray(output) ? output : [output as Rollup.RollupOutput])
+    .flatMap((o) => o.output)
+    .filter((f): f is Rollup.OutputChunk => f.type === "chunk");
   site = await serveStatic(outDir);
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 
@@ -128,7 +132,8 @@ describe("examples/browser in Chromium", () => {
     await settled(page);
     const grpcCalls: string[] = [];
     page.on("request", (request) => {
-      if (request.url().endsWith("/inference.GRPCInferenceService/ModelInfer")) grpcCalls.push(request.headers()["content-type"] ?? "");
+      if (request.url().endsWith("/inference.GRPCInferenceService/ModelInfer"))
+        grpcCalls.push(request.headers()["content-type"] ?? "");
     });
     await page.locator('input[name="protocol"][value="grpc-web"]').check();
     for (const row of IRIS_ROWS) {
@@ -171,7 +176,11 @@ describe("examples/browser in Chromium", () => {
   });
 
   it("refuses host in a browser with a ConfigError that says what to do", async () => {
-    const page = await openPage({ baseUrl: mock.ingressUrl, model: "iris-web", host: "iris-web.kserve-test.example.com" });
+    const page = await openPage({
+      baseUrl: mock.ingressUrl,
+      model: "iris-web",
+      host: "iris-web.kserve-test.example.com",
+    });
     expect(await settled(page)).toBe("error");
     const error = page.locator("#error");
     expect(await error.getAttribute("data-name")).toBe("ConfigError");
@@ -216,7 +225,14 @@ describe("examples/browser in Chromium", () => {
     expect(modules.some((id) => id.includes("/src/v2/"))).toBe(true);
     expect(modules.some((id) => id.includes("/@connectrpc/connect-web/"))).toBe(true);
     // Vite swaps a Node built-in for an empty "__vite-browser-external" module (with a warning): look for both.
-    expect(modules.filter((id) => id.startsWith("node:") || id.includes("vite-browser-external") || /^(fs|path|http2?|https|net|tls|stream|zlib|crypto)$/.test(id))).toEqual([]);
+    expect(
+      modules.filter(
+        (id) =>
+          id.startsWith("node:") ||
+          id.includes("vite-browser-external") ||
+          /^(fs|path|http2?|https|net|tls|stream|zlib|crypto)$/.test(id),
+      ),
+    ).toEqual([]);
     expect(modules.filter((id) => id.includes("/node_modules/undici/") || id.includes("/src/node/"))).toEqual([]);
     for (const chunk of bundle) expect(chunk.code).not.toMatch(/from\s*["']node:|require\(["']node:/);
   });
@@ -231,7 +247,9 @@ async function serveStatic(root: string): Promise<Server> {
     if (!file.startsWith(root)) return void res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" }).end(body);
+      res
+        .writeHead(200, { "content-type": types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }

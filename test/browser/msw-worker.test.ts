@@ -35,9 +35,15 @@ beforeAll(async () => {
   });
   inputs = Object.keys(bundled.metafile.inputs);
   const files: Record<string, [string, string | Uint8Array]> = {
-    "/": ["text/html", '<!doctype html><meta charset="utf-8"><title>msw</title><script type="module" src="/main.js"></script>'],
+    "/": [
+      "text/html",
+      '<!doctype html><meta charset="utf-8"><title>msw</title><script type="module" src="/main.js"></script>',
+    ],
     "/main.js": ["text/javascript", bundled.outputFiles[0]!.contents],
-    "/mockServiceWorker.js": ["text/javascript", await readFile(join(ROOT, "node_modules/msw/lib/mockServiceWorker.js"))],
+    "/mockServiceWorker.js": [
+      "text/javascript",
+      await readFile(join(ROOT, "node_modules/msw/lib/mockServiceWorker.js")),
+    ],
   };
   site = createServer((req, res) => {
     const file = files[new URL(req.url ?? "/", "http://x").pathname];
@@ -75,6 +81,11 @@ describe("kserve-client/testing's msw handlers behind msw's service worker", () 
 
   it("the page's bundle holds the browser build of kserve-client/testing: no mock server, no Node built-in", () => {
     expect(inputs).toContain("src/testing/index.browser.ts");
-    expect(inputs.filter((input) => input.startsWith("node:") || input.includes("src/testing/mock-server") || input.includes("src/node/"))).toEqual([]);
+    expect(
+      inputs.filter(
+        (input) =>
+          input.startsWith("node:") || input.includes("src/testing/mock-server") || input.includes("src/node/"),
+      ),
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ function fixedClock(start = 1000): Clock & { random: () => number } {
   return { now: () => start, random: () => 0 };
 }
 
-const connectionFailure = (): AttemptFailure => ({ error: new ConnectionError("refused"), outcome: { kind: "connection" } });
+const connectionFailure = (): AttemptFailure => ({
+  error: new ConnectionError("refused"),
+  outcome: { kind: "connection" },
+});
 
 function plan<T>(overrides: Partial<CallPlan<T>> & Pick<CallPlan<T>, "send">): CallPlan<T> {
   return {
@@ -33,7 +36,14 @@ describe("runCall", () => {
         async send(attempt) {
           seen.push(attempt);
           if (attempt === 0) return { failure: connectionFailure() };
-          if (attempt === 1) return { failure: { error: new HttpError("busy", { status: 503 }), outcome: { kind: "status", status: 503 }, status: 503 } };
+          if (attempt === 1)
+            return {
+              failure: {
+                error: new HttpError("busy", { status: 503 }),
+                outcome: { kind: "status", status: 503 },
+                status: 503,
+              },
+            };
           return { value: "ok" };
         },
       }),
@@ -97,7 +107,9 @@ describe("runCall", () => {
         async send() {
           return { failure: connectionFailure() };
         },
-        stopped: (attempts, last, reason) => (stoppedWith.push(attempts, last.rawMessage, reason), new KServeError("canceled", "stopped")),
+        stopped: (attempts, last, reason) => (
+          stoppedWith.push(attempts, last.rawMessage, reason), new KServeError("canceled", "stopped")
+        ),
       }),
     ).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -122,7 +134,13 @@ describe("runCall", () => {
     expect(draws).toBe(1);
     expect(events).toEqual([
       { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 0, error: "refused", durationMs: 0 },
-      { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 0, reason: "connection failed", delayMs: 7 },
+      {
+        method: "POST",
+        url: "http://127.0.0.1:1/v2/models/m/infer",
+        attempt: 0,
+        reason: "connection failed",
+        delayMs: 7,
+      },
       { method: "POST", url: "http://127.0.0.1:1/v2/models/m/infer", attempt: 1, status: 200, durationMs: 0 },
     ]);
   });

@@ -55,7 +55,9 @@ describe("serverMessage", () => {
 
   it("falls back to the text for plain or other JSON bodies, and undefined for none", () => {
     expect(serverMessage("Internal Server Error")).toBe("Internal Server Error");
-    expect(serverMessage("<html><body>502 Bad Gateway</body></html>\n")).toBe("<html><body>502 Bad Gateway</body></html>");
+    expect(serverMessage("<html><body>502 Bad Gateway</body></html>\n")).toBe(
+      "<html><body>502 Bad Gateway</body></html>",
+    );
     expect(serverMessage('{"message":"x"}')).toBe('{"message":"x"}');
     expect(serverMessage("  ")).toBeUndefined();
   });
@@ -129,26 +131,57 @@ describe("transport errors", () => {
       requestId: "r1",
       model: "m",
     });
-    expect(err).toMatchObject({ code: "not_found", status: 404, requestId: "r1", model: "m", headers: { "x-request-id": "r1" } });
+    expect(err).toMatchObject({
+      code: "not_found",
+      status: 404,
+      requestId: "r1",
+      model: "m",
+      headers: { "x-request-id": "r1" },
+    });
     expect(err.message).toBe("[not_found] Model with name m does not exist.");
     expect(new HttpError("busy", { status: 503 }).code).toBe("unavailable");
   });
 });
 
-
 describe("afterAttempts", () => {
   it("a copy of the same class and fields, its message ending with the count; the original untouched", () => {
     const cause = new Error("socket");
-    const original = new HttpError("busy (HTTP 503 from POST http://h/v2/models/m/infer)", { status: 503, headers: { a: "b" }, body: "busy", requestId: "r", model: "m", cause });
+    const original = new HttpError("busy (HTTP 503 from POST http://h/v2/models/m/infer)", {
+      status: 503,
+      headers: { a: "b" },
+      body: "busy",
+      requestId: "r",
+      model: "m",
+      cause,
+    });
     const copy = afterAttempts(original, 3);
     expect(copy).toBeInstanceOf(HttpError);
     expect(isKServeError(copy)).toBe(true);
     expect(copy).not.toBe(original);
-    expect(copy).toMatchObject({ code: "unavailable", status: 503, headers: { a: "b" }, body: "busy", requestId: "r", model: "m", attempts: 3, name: "HttpError" });
+    expect(copy).toMatchObject({
+      code: "unavailable",
+      status: 503,
+      headers: { a: "b" },
+      body: "busy",
+      requestId: "r",
+      model: "m",
+      attempts: 3,
+      name: "HttpError",
+    });
     expect(copy.cause).toBe(cause);
-    expect(copy.message).toBe("[unavailable] busy (HTTP 503 from POST http://h/v2/models/m/infer). Failed after 3 attempts.");
+    expect(copy.message).toBe(
+      "[unavailable] busy (HTTP 503 from POST http://h/v2/models/m/infer). Failed after 3 attempts.",
+    );
     expect(copy.stack!.split("\n")[0]).toBe(`HttpError: ${copy.message}`);
-    expect(copy.toJSON()).toEqual({ name: "HttpError", code: "unavailable", message: copy.message, status: 503, requestId: "r", model: "m", attempts: 3 });
+    expect(copy.toJSON()).toEqual({
+      name: "HttpError",
+      code: "unavailable",
+      message: copy.message,
+      status: 503,
+      requestId: "r",
+      model: "m",
+      attempts: 3,
+    });
     expect(original.message).toBe("[unavailable] busy (HTTP 503 from POST http://h/v2/models/m/infer)");
     expect(original.attempts).toBeUndefined();
   });
@@ -156,7 +189,9 @@ describe("afterAttempts", () => {
   it("one period between sentences, whatever the message ends with", () => {
     expect(afterAttempts(new ConnectionError("refused."), 2).rawMessage).toBe("refused. Failed after 2 attempts.");
     expect(afterAttempts(new ConnectionError("refused"), 2).rawMessage).toBe("refused. Failed after 2 attempts.");
-    expect(afterAttempts(new ConnectionError("a body cut…"), 2).rawMessage).toBe("a body cut… Failed after 2 attempts.");
+    expect(afterAttempts(new ConnectionError("a body cut…"), 2).rawMessage).toBe(
+      "a body cut… Failed after 2 attempts.",
+    );
     expect((afterAttempts(new ConnectionError("x", { retryable: false }), 2) as ConnectionError).retryable).toBe(false);
   });
 

@@ -65,13 +65,14 @@ afterAll(async () => {
 
 const request = (path: string, extra: Partial<HttpRequest> = {}) => httpRequest(`${base}${path}`, extra);
 
-
 describe("createFetchHttpClient", () => {
   const client = createFetchHttpClient();
 
   it("sends bytes and chunk lists intact and returns status, lower-case headers and body", async () => {
     const chunks = [new TextEncoder().encode('{"inputs":[]}'), new Uint8Array([0, 1, 2, 255])];
-    const res = await client(request("/echo", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: chunks }));
+    const res = await client(
+      request("/echo", { method: "POST", headers: { "content-type": "application/octet-stream" }, body: chunks }),
+    );
     expect(res.status).toBe(201);
     expect(res.headers["x-request-id"]).toBe("r-1");
     expect(Array.from(res.body)).toEqual([...chunks[0]!, 0, 1, 2, 255]);

@@ -18,7 +18,15 @@ describe("codeForKServeException", () => {
   });
 
   it("a model's own exception (InferenceError, or any class not listed) is internal, as its HTTP 500 is", () => {
-    for (const exception of ["kserve.errors.InferenceError", "InferenceError", "ValueError", "numpy.AxisError", "Exception", "constructor", "toString"]) {
+    for (const exception of [
+      "kserve.errors.InferenceError",
+      "InferenceError",
+      "ValueError",
+      "numpy.AxisError",
+      "Exception",
+      "constructor",
+      "toString",
+    ]) {
       expect(codeForKServeException(exception), exception).toBe("internal");
     }
     expect(codeForStatus(500)).toBe("internal");

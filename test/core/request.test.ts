@@ -1,11 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortError, ConnectionError, HttpError, isKServeError, KServeError, TimeoutError } from "../../src/core/errors.js";
+import {
+  AbortError,
+  ConnectionError,
+  HttpError,
+  isKServeError,
+  KServeError,
+  TimeoutError,
+} from "../../src/core/errors.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../src/core/http.js";
 import { joinUrl, type RequestContext, send } from "../../src/core/request.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const ok = (body = "{}"): HttpResponse => ({ status: 200, headers: { "content-type": "application/json" }, body: utf8(body) });
-const status = (code: number, body = "", headers: Record<string, string> = {}): HttpResponse => ({ status: code, headers, body: utf8(body) });
+const ok = (body = "{}"): HttpResponse => ({
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: utf8(body),
+});
+const status = (code: number, body = "", headers: Record<string, string> = {}): HttpResponse => ({
+  status: code,
+  headers,
+  body: utf8(body),
+});
 
 /** An HttpClient that answers from a script, one entry per attempt, and records what it was sent. */
 function scripted(...answers: (HttpResponse | Error | "hang")[]): HttpClient & { requests: HttpRequest[] } {
@@ -14,7 +29,9 @@ function scripted(...answers: (HttpResponse | Error | "hang")[]): HttpClient & {
     requests.push(request);
     const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
     if (answer === "hang") {
-      return new Promise((_, reject) => request.signal?.addEventListener("abort", () => reject(request.signal?.reason), { once: true }));
+      return new Promise((_, reject) =>
+        request.signal?.addEventListener("abort", () => reject(request.signal?.reason), { once: true }),
+      );
     }
     if (answer instanceof Error) throw answer;
     return answer;
@@ -51,7 +68,11 @@ describe("send", () => {
   it("returns a 2xx response, sending merged headers in lower case", async () => {
     const http = scripted(ok('{"a":1}'));
     const { value } = await run(
-      send(ctx(http, { headers: { "X-Team": "ml" } }), { ...endpoint, headers: { "content-type": "application/json" } }, { headers: { "X-Call": "1" } }),
+      send(
+        ctx(http, { headers: { "X-Team": "ml" } }),
+        { ...endpoint, headers: { "content-type": "application/json" } },
+        { headers: { "X-Call": "1" } },
+      ),
     );
     expect(new TextDecoder().decode(value!.body)).toBe('{"a":1}');
     expect(http.requests[0]).toMatchObject({
@@ -74,13 +95,21 @@ describe("send", () => {
   it("honours Retry-After over backoff", async () => {
     const http = scripted(status(429, "", { "retry-after": "3" }), ok());
     const sleeps: number[] = [];
-    const logger = { debug: (message: string, fields: Record<string, unknown>) => message.includes("retrying") && sleeps.push(fields["delayMs"] as number) };
+    const logger = {
+      debug: (message: string, fields: Record<string, unknown>) =>
+        message.includes("retrying") && sleeps.push(fields["delayMs"] as number),
+    };
     await run(send(ctx(http, { logger }), endpoint));
     expect(sleeps).toEqual([3000]);
   });
 
   it("gives up after the retries with the last HttpError, code from the status", async () => {
-    const http = scripted(status(503, '{"error":"Model with name iris is not ready."}', { "x-request-id": "r-9", authorization: "Bearer s3cret" }));
+    const http = scripted(
+      status(503, '{"error":"Model with name iris is not ready."}', {
+        "x-request-id": "r-9",
+        authorization: "Bearer s3cret",
+      }),
+    );
     const { error } = await run(send(ctx(http), endpoint));
     expect(http.requests).toHaveLength(3);
     expect(error).toBeInstanceOf(HttpError);
@@ -191,7 +220,9 @@ describe("send", () => {
   it("logs one line per attempt and per retry, with no headers", async () => {
     const lines: [string, Record<string, unknown>][] = [];
     const http = scripted(status(502), ok());
-    await run(send(ctx(http, { auth: { bearer: "s3cret" }, logger: { debug: (m, f) => lines.push([m, f]) } }), endpoint));
+    await run(
+      send(ctx(http, { auth: { bearer: "s3cret" }, logger: { debug: (m, f) => lines.push([m, f]) } }), endpoint),
+    );
     expect(lines.map(([m, f]) => `${m} ${f["attempt"]} ${f["status"] ?? f["reason"]}`)).toEqual([
       "kserve-client: attempt 0 502",
       "kserve-client: retrying 0 status 502",
@@ -212,7 +243,8 @@ describe("send", () => {
 describe("send: the deadline and the cancel cover everything", () => {
   it("a slow auth provider counts against the deadline", async () => {
     const http = scripted(ok());
-    const slowToken = () => new Promise<Record<string, string>>((resolve) => setTimeout(() => resolve({ authorization: "Bearer t" }), 400));
+    const slowToken = () =>
+      new Promise<Record<string, string>>((resolve) => setTimeout(() => resolve({ authorization: "Bearer t" }), 400));
     const { error } = await run(send(ctx(http, { auth: slowToken }), endpoint, { timeoutMs: 50 }), 1000);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(http.requests).toHaveLength(0);
@@ -222,7 +254,10 @@ describe("send: the deadline and the cancel cover everything", () => {
     const http = scripted(ok());
     const controller = new AbortController();
     const slowToken = () => new Promise<Record<string, string>>((resolve) => setTimeout(() => resolve({}), 400));
-    const pending = run(send(ctx(http, { auth: slowToken }), endpoint, { signal: controller.signal, timeoutMs: 10_000 }), 0);
+    const pending = run(
+      send(ctx(http, { auth: slowToken }), endpoint, { signal: controller.signal, timeoutMs: 10_000 }),
+      0,
+    );
     await vi.advanceTimersByTimeAsync(100);
     controller.abort();
     expect((await pending).error).toBeInstanceOf(AbortError);
@@ -253,29 +288,49 @@ describe("send: an error that ends a retried call says how many attempts there w
     const http = scripted(status(503, '{"error":"overloaded"}', { "x-request-id": "r-1" }));
     const { error } = await run(send(ctx(http), endpoint));
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ code: "unavailable", status: 503, requestId: "r-1", model: "iris", attempts: 3, body: '{"error":"overloaded"}' });
+    expect(error).toMatchObject({
+      code: "unavailable",
+      status: 503,
+      requestId: "r-1",
+      model: "iris",
+      attempts: 3,
+      body: '{"error":"overloaded"}',
+    });
     expect((error as HttpError).rawMessage).toBe(`overloaded (HTTP 503 from POST ${URL_}). Failed after 3 attempts.`);
     expect((error as HttpError).toJSON()).toMatchObject({ attempts: 3, status: 503 });
     expect((error as HttpError).stack).toContain("Failed after 3 attempts.");
   });
 
   it("the last ConnectionError, still retryable, one period between its sentence and the count", async () => {
-    const http = scripted(new ConnectionError(`${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED).`));
+    const http = scripted(
+      new ConnectionError(`${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED).`),
+    );
     const { error } = await run(send(ctx(http), endpoint));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ code: "unavailable", retryable: true, attempts: 3 });
-    expect((error as ConnectionError).message).toBe(`[unavailable] ${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED). Failed after 3 attempts.`);
+    expect((error as ConnectionError).message).toBe(
+      `[unavailable] ${URL_}: could not connect: connect ECONNREFUSED 127.0.0.1:8080 (ECONNREFUSED). Failed after 3 attempts.`,
+    );
   });
 
   it("a call that ends on an error that is not retried, after a retry, says so too", async () => {
     const http = scripted(status(503), status(500, '{"error":"the model broke"}'));
     const { error } = await run(send(ctx(http), endpoint));
     expect(error).toMatchObject({ code: "internal", status: 500, attempts: 2 });
-    expect((error as HttpError).rawMessage).toBe(`the model broke (HTTP 500 from POST ${URL_}). Failed after 2 attempts.`);
+    expect((error as HttpError).rawMessage).toBe(
+      `the model broke (HTTP 500 from POST ${URL_}). Failed after 2 attempts.`,
+    );
 
-    const tls = scripted(status(503), new ConnectionError("the server's TLS certificate does not verify.", { retryable: false }));
+    const tls = scripted(
+      status(503),
+      new ConnectionError("the server's TLS certificate does not verify.", { retryable: false }),
+    );
     const { error: refused } = await run(send(ctx(tls), endpoint));
-    expect(refused).toMatchObject({ retryable: false, attempts: 2, rawMessage: "the server's TLS certificate does not verify. Failed after 2 attempts." });
+    expect(refused).toMatchObject({
+      retryable: false,
+      attempts: 2,
+      rawMessage: "the server's TLS certificate does not verify. Failed after 2 attempts.",
+    });
   });
 
   it("an error after a single attempt is left as it was, without attempts", async () => {
@@ -291,14 +346,18 @@ describe("send: an error that ends a retried call says how many attempts there w
     const { error } = await run(send(ctx(http, { timeoutMs: 2000 }), endpoint), 2500);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ code: "deadline_exceeded", attempts: 2 });
-    expect((error as TimeoutError).rawMessage).toBe(`No answer from ${URL_} within 2000 ms, after 2 attempts (last: overloaded (HTTP 503 from POST ${URL_})).`);
+    expect((error as TimeoutError).rawMessage).toBe(
+      `No answer from ${URL_} within 2000 ms, after 2 attempts (last: overloaded (HTTP 503 from POST ${URL_})).`,
+    );
   });
 
   it("every attempt hung past retry.attemptTimeoutMs: the last attempt's TimeoutError, with the count", async () => {
     const http = scripted("hang");
     const { error } = await run(send(ctx(http, { retry: { attemptTimeoutMs: 100 } }), endpoint), 5000);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).rawMessage).toBe(`Attempt 3 to ${URL_} got no answer within 100 ms. Failed after 3 attempts.`);
+    expect((error as TimeoutError).rawMessage).toBe(
+      `Attempt 3 to ${URL_} got no answer within 100 ms. Failed after 3 attempts.`,
+    );
   });
 
   it("a cancel that ends the retries says how many attempts were made", async () => {
@@ -310,14 +369,21 @@ describe("send: an error that ends a retried call says how many attempts there w
     controller.abort(new Error("user left"));
     const { error } = await pending;
     expect(error).toBeInstanceOf(AbortError);
-    expect(error).toMatchObject({ code: "canceled", attempts: 2, rawMessage: `The call to ${URL_} was cancelled after 2 attempts.` });
+    expect(error).toMatchObject({
+      code: "canceled",
+      attempts: 2,
+      rawMessage: `The call to ${URL_} was cancelled after 2 attempts.`,
+    });
   });
 });
 
 describe("send: per-attempt time limit", () => {
   it("abandons a hung attempt after retry.attemptTimeoutMs and retries within the call's deadline", async () => {
     const http = scripted("hang", ok());
-    const { value } = await run(send(ctx(http, { retry: { attemptTimeoutMs: 1000 } }), endpoint, { timeoutMs: 10_000 }), 5000);
+    const { value } = await run(
+      send(ctx(http, { retry: { attemptTimeoutMs: 1000 } }), endpoint, { timeoutMs: 10_000 }),
+      5000,
+    );
     expect(value!.status).toBe(200);
     expect(http.requests).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
@@ -336,7 +402,9 @@ describe("joinUrl", () => {
   it("joins without doubled or missing slashes and keeps a path prefix", () => {
     expect(joinUrl("http://h:1/", "/v2")).toBe("http://h:1/v2");
     expect(joinUrl("http://h:1", "v2/models/m")).toBe("http://h:1/v2/models/m");
-    expect(joinUrl("http://gw/serving/ns/iris/", "/v1/models/iris:predict")).toBe("http://gw/serving/ns/iris/v1/models/iris:predict");
+    expect(joinUrl("http://gw/serving/ns/iris/", "/v1/models/iris:predict")).toBe(
+      "http://gw/serving/ns/iris/v1/models/iris:predict",
+    );
   });
 });
 
@@ -345,7 +413,12 @@ describe("the clock", () => {
 
   it("is read at each use: fake timers installed after the first call decide later deadlines", async () => {
     const http = scripted(ok(), status(503, '{"error":"busy"}'));
-    const context = { httpClient: http, baseUrl: "http://127.0.0.1:1", timeoutMs: 1500, retry: { maxRetries: 5, initialDelayMs: 1000, maxDelayMs: 1000 } } satisfies RequestContext;
+    const context = {
+      httpClient: http,
+      baseUrl: "http://127.0.0.1:1",
+      timeoutMs: 1500,
+      retry: { maxRetries: 5, initialDelayMs: 1000, maxDelayMs: 1000 },
+    } satisfies RequestContext;
     await send(context, { method: "GET", path: "/v2" }); // the context is prepared under the real clock
     vi.useFakeTimers();
     const pending = send(context, { method: "GET", path: "/v2" }).catch((e: unknown) => e);

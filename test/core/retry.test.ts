@@ -50,9 +50,12 @@ describe("retryDecision", () => {
     expect(retryDecision({ kind: "status", status }, 0, policy)).toEqual({ retry: true, reason: `status ${status}` });
   });
 
-  it.each([400, 404, 422, 500, 501])("does not retry status %i (500: a model failing on this input fails again)", (status) => {
-    expect(retryDecision({ kind: "status", status }, 0, policy).retry).toBe(false);
-  });
+  it.each([400, 404, 422, 500, 501])(
+    "does not retry status %i (500: a model failing on this input fails again)",
+    (status) => {
+      expect(retryDecision({ kind: "status", status }, 0, policy).retry).toBe(false);
+    },
+  );
 
   it("retries connection failures and attempt timeouts, never a cancel or the call's deadline", () => {
     expect(retryDecision({ kind: "connection" }, 0, policy).retry).toBe(true);
@@ -70,7 +73,9 @@ describe("backoffDelay", () => {
   const policy = resolveRetryPolicy();
 
   it("doubles from 500 ms and stops at 8 s", () => {
-    expect([1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, policy, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000, 8000,
+    ]);
   });
 
   it("takes off at most 25% as jitter", () => {
@@ -100,9 +105,12 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(headers({ "retry-after": "Mon, 23 Nov 2026 11:00:00 GMT" }), NOW)).toBe(0);
   });
 
-  it.each(["", "soon", "soon 5", "-3", "1.5", "1e3", "Mon, 99 Foo 2026", "2026-11-23T12:00:05Z"])("gives undefined for %j, so backoff applies", (value) => {
-    expect(parseRetryAfter(headers({ "retry-after": value }), NOW)).toBeUndefined();
-  });
+  it.each(["", "soon", "soon 5", "-3", "1.5", "1e3", "Mon, 99 Foo 2026", "2026-11-23T12:00:05Z"])(
+    "gives undefined for %j, so backoff applies",
+    (value) => {
+      expect(parseRetryAfter(headers({ "retry-after": value }), NOW)).toBeUndefined();
+    },
+  );
 
   it("ignores a garbage retry-after-ms and reads Retry-After", () => {
     expect(parseRetryAfter(headers({ "retry-after-ms": "x", "retry-after": "2" }), NOW)).toBe(2000);

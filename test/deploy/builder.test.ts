@@ -1,11 +1,21 @@
 /** inferenceService(): the manifest from a friendly input, checked, with the manifest's paths in errors. */
 import { describe, expect, it } from "vitest";
-import { type InferenceServiceInput, InferenceServiceValidationError, inferenceService, ValidationError } from "../../src/deploy/index.js";
+import {
+  type InferenceServiceInput,
+  InferenceServiceValidationError,
+  inferenceService,
+  ValidationError,
+} from "../../src/deploy/index.js";
 import { thrown } from "../helpers.js";
 
 describe("inferenceService", () => {
   it("builds the model form, without inventing a namespace", () => {
-    expect(inferenceService({ name: "sklearn-iris", predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris" } } })).toEqual({
+    expect(
+      inferenceService({
+        name: "sklearn-iris",
+        predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris" } },
+      }),
+    ).toEqual({
       apiVersion: "serving.kserve.io/v1beta1",
       kind: "InferenceService",
       metadata: { name: "sklearn-iris" },
@@ -33,12 +43,20 @@ describe("inferenceService", () => {
           runtime: "kserve-xgbserver",
           runtimeVersion: "1.0",
           resources: { requests: { cpu: "1" }, limits: { cpu: 2, memory: "4Gi" } },
-          env: [{ name: "A", value: "1" }, { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "b" } } }],
+          env: [
+            { name: "A", value: "1" },
+            { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "b" } } },
+          ],
           args: ["--x"],
         },
       },
     });
-    expect(isvc.metadata).toEqual({ name: "iris", namespace: "kserve-test", labels: { team: "ml" }, annotations: { "serving.kserve.io/deploymentMode": "Standard" } });
+    expect(isvc.metadata).toEqual({
+      name: "iris",
+      namespace: "kserve-test",
+      labels: { team: "ml" },
+      annotations: { "serving.kserve.io/deploymentMode": "Standard" },
+    });
     expect(isvc.spec.predictor).toEqual({
       serviceAccountName: "models-s3",
       minReplicas: 1,
@@ -53,7 +71,10 @@ describe("inferenceService", () => {
         runtime: "kserve-xgbserver",
         runtimeVersion: "1.0",
         resources: { requests: { cpu: "1" }, limits: { cpu: 2, memory: "4Gi" } },
-        env: [{ name: "A", value: "1" }, { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "b" } } }],
+        env: [
+          { name: "A", value: "1" },
+          { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "b" } } },
+        ],
         args: ["--x"],
       },
     });
@@ -69,25 +90,52 @@ describe("inferenceService", () => {
 
   it("throws every problem at once, by the manifest's paths", () => {
     const error = thrown(InferenceServiceValidationError, () =>
-      inferenceService({ name: "1-iris", namespace: "Prod", predictor: { minReplicas: 2, maxReplicas: 1, model: { modelFormat: { name: "sklearn" }, storageUri: "bucket/iris" } } }),
+      inferenceService({
+        name: "1-iris",
+        namespace: "Prod",
+        predictor: {
+          minReplicas: 2,
+          maxReplicas: 1,
+          model: { modelFormat: { name: "sklearn" }, storageUri: "bucket/iris" },
+        },
+      }),
     );
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.problems.map((p) => p.path)).toEqual(["metadata.name", "metadata.namespace", "spec.predictor.maxReplicas", "spec.predictor.model.storageUri"]);
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "metadata.name",
+      "metadata.namespace",
+      "spec.predictor.maxReplicas",
+      "spec.predictor.model.storageUri",
+    ]);
   });
 
   it("refuses what the types rule out, for JavaScript callers", () => {
     const twoModels = { name: "m", predictor: { sklearn: {}, onnx: {} } } as unknown as InferenceServiceInput;
     expect(thrown(InferenceServiceValidationError, () => inferenceService(twoModels)).problems).toEqual([
-      { path: "spec.predictor", message: 'has "sklearn" and "onnx"; give exactly one of "model" and the framework shorthands' },
+      {
+        path: "spec.predictor",
+        message: 'has "sklearn" and "onnx"; give exactly one of "model" and the framework shorthands',
+      },
     ]);
-    const misplaced = { name: "m", minReplicas: 1, spec: {}, predictor: { sklearn: {} } } as unknown as InferenceServiceInput;
+    const misplaced = {
+      name: "m",
+      minReplicas: 1,
+      spec: {},
+      predictor: { sklearn: {} },
+    } as unknown as InferenceServiceInput;
     expect(thrown(InferenceServiceValidationError, () => inferenceService(misplaced)).problems).toEqual([
-      { path: "minReplicas", message: expect.stringMatching(/^is not an option: inferenceService\(\) takes name, namespace, labels, annotations, predictor; predictor settings such as minReplicas go inside predictor$/) },
+      {
+        path: "minReplicas",
+        message: expect.stringMatching(
+          /^is not an option: inferenceService\(\) takes name, namespace, labels, annotations, predictor; predictor settings such as minReplicas go inside predictor$/,
+        ),
+      },
       { path: "spec", message: expect.stringContaining("is not an option") },
     ]);
-    expect(thrown(InferenceServiceValidationError, () => inferenceService(null as unknown as InferenceServiceInput)).problems).toEqual([
-      { path: "", message: "inferenceService() takes an object such as { name, predictor }, got null" },
-    ]);
+    expect(
+      thrown(InferenceServiceValidationError, () => inferenceService(null as unknown as InferenceServiceInput))
+        .problems,
+    ).toEqual([{ path: "", message: "inferenceService() takes an object such as { name, predictor }, got null" }]);
   });
 });
 

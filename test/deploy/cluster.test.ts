@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AbortError, ConfigError, ConnectionError, KServeError, TimeoutError, ValidationError } from "../../src/core/errors.js";
+import {
+  AbortError,
+  ConfigError,
+  ConnectionError,
+  KServeError,
+  TimeoutError,
+  ValidationError,
+} from "../../src/core/errors.js";
 import {
   applyStorageCredentials,
   deleteInferenceService,
@@ -47,57 +54,105 @@ function kubeconfigYaml(server: string, token: string, namespace?: string): stri
 }
 
 const iris = (name = "iris", storageUri = "s3://bucket/iris") =>
-  inferenceService({ name, namespace: "default", predictor: { model: { modelFormat: { name: "sklearn" }, storageUri } } });
+  inferenceService({
+    name,
+    namespace: "default",
+    predictor: { model: { modelFormat: { name: "sklearn" }, storageUri } },
+  });
 
 const ref = (name = "iris") => ({ namespace: "default", name });
 
 /** Write a status as KServe's controller would, for the current generation unless told otherwise. */
 function setStatus(api: KubeApi, conditions: Condition[], extra: Record<string, unknown> = {}, name = "iris") {
   const current = api.store.get("inferenceservices", ref(name)) as unknown as InferenceService;
-  api.store.updateStatus("inferenceservices", { ...current, status: { observedGeneration: current.metadata.generation, conditions, ...extra } } as never);
+  api.store.updateStatus("inferenceservices", {
+    ...current,
+    status: { observedGeneration: current.metadata.generation, conditions, ...extra },
+  } as never);
 }
 
-const exists = (api: KubeApi, name = "iris") => expect.poll(() => api.store.find("inferenceservices", ref(name)), { timeout: 5000 }).toBeDefined();
+const exists = (api: KubeApi, name = "iris") =>
+  expect.poll(() => api.store.find("inferenceservices", ref(name)), { timeout: 5000 }).toBeDefined();
 
 describe("waiting for Ready", () => {
   it("reports each condition change once, and fails at once on a failing condition with KServe's reason and message", async () => {
     const { api, kubeconfig } = await cluster();
     const events: DeployEvent[] = [];
-    const pending = deploy(iris(), { kubeconfig, timeoutMs: 10_000, onEvent: (e) => events.push(e) }).catch((e: unknown) => e);
+    const pending = deploy(iris(), { kubeconfig, timeoutMs: 10_000, onEvent: (e) => events.push(e) }).catch(
+      (e: unknown) => e,
+    );
     await exists(api);
-    setStatus(api, [{ type: "PredictorReady", status: "Unknown" }, { type: "Ready", status: "Unknown" }]);
+    setStatus(api, [
+      { type: "PredictorReady", status: "Unknown" },
+      { type: "Ready", status: "Unknown" },
+    ]);
     // Seen before it changes again: a watcher that first reads the object after both writes only ever sees the later one.
     await expect.poll(() => events.length, { timeout: 5000 }).toBe(3);
-    setStatus(api, [{ type: "PredictorReady", status: "Unknown" }, { type: "Ready", status: "Unknown" }]); // no change: no event
+    setStatus(api, [
+      { type: "PredictorReady", status: "Unknown" },
+      { type: "Ready", status: "Unknown" },
+    ]); // no change: no event
     const started = Date.now();
     setStatus(api, [
-      { type: "PredictorReady", status: "False", reason: "RevisionFailed", message: "Revision \"iris-predictor-00001\" failed with message: AccessDenied." },
+      {
+        type: "PredictorReady",
+        status: "False",
+        reason: "RevisionFailed",
+        message: 'Revision "iris-predictor-00001" failed with message: AccessDenied.',
+      },
       { type: "Ready", status: "False", reason: "RevisionFailed" },
     ]);
     const error = await pending;
     expect(Date.now() - started).toBeLessThan(2000);
     expect(error).toBeInstanceOf(InferenceServiceFailedError);
-    expect(error).toMatchObject({ code: "failed_precondition", conditionType: "PredictorReady", reason: "RevisionFailed", conditionMessage: expect.stringContaining("AccessDenied") });
-    expect((error as Error).message).toContain("InferenceService default/iris failed: PredictorReady=False (RevisionFailed)");
-    expect(events.map((e) => (e.type === "condition" ? `${e.condition.type}=${e.condition.status}` : `${e.type}:${"action" in e ? e.action : ""}`))).toEqual([
-      "applied:created",
-      "PredictorReady=Unknown",
-      "Ready=Unknown",
-      "PredictorReady=False",
-      "Ready=False",
-    ]);
+    expect(error).toMatchObject({
+      code: "failed_precondition",
+      conditionType: "PredictorReady",
+      reason: "RevisionFailed",
+      conditionMessage: expect.stringContaining("AccessDenied"),
+    });
+    expect((error as Error).message).toContain(
+      "InferenceService default/iris failed: PredictorReady=False (RevisionFailed)",
+    );
+    expect(
+      events.map((e) =>
+        e.type === "condition"
+          ? `${e.condition.type}=${e.condition.status}`
+          : `${e.type}:${"action" in e ? e.action : ""}`,
+      ),
+    ).toEqual(["applied:created", "PredictorReady=Unknown", "Ready=Unknown", "PredictorReady=False", "Ready=False"]);
   });
 
   it("a Deployment still starting (MinimumReplicasUnavailable) is not a failure; BlockedByFailedLoad is", async () => {
     const { api, kubeconfig } = await cluster();
     const pending = waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs: 10_000 }).catch((e: unknown) => e);
     api.store.create("inferenceservices", iris() as never);
-    setStatus(api, [{ type: "PredictorReady", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." }, { type: "Ready", status: "False" }]);
+    setStatus(api, [
+      {
+        type: "PredictorReady",
+        status: "False",
+        reason: "MinimumReplicasUnavailable",
+        message: "Deployment does not have minimum availability.",
+      },
+      { type: "Ready", status: "False" },
+    ]);
     const stillWaiting = Symbol("still waiting");
-    expect(await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve(stillWaiting), 500))])).toBe(stillWaiting);
-    setStatus(api, [{ type: "PredictorReady", status: "False", reason: "MinimumReplicasUnavailable" }, { type: "Ready", status: "False" }], {
-      modelStatus: { transitionStatus: "BlockedByFailedLoad", lastFailureInfo: { reason: "ModelLoadFailed", message: "Failed to load model" } },
-    });
+    expect(await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve(stillWaiting), 500))])).toBe(
+      stillWaiting,
+    );
+    setStatus(
+      api,
+      [
+        { type: "PredictorReady", status: "False", reason: "MinimumReplicasUnavailable" },
+        { type: "Ready", status: "False" },
+      ],
+      {
+        modelStatus: {
+          transitionStatus: "BlockedByFailedLoad",
+          lastFailureInfo: { reason: "ModelLoadFailed", message: "Failed to load model" },
+        },
+      },
+    );
     const error = await pending;
     expect(error).toBeInstanceOf(InferenceServiceFailedError);
   });
@@ -108,7 +163,11 @@ describe("waiting for Ready", () => {
     setStatus(api, [{ type: "Ready", status: "True" }], { url: "http://iris.default.example.com" });
     const events: DeployEvent[] = [];
     // A new storageUri: a new generation, whose status the old Ready says nothing about.
-    const pending = deploy(iris("iris", "s3://bucket/iris-v2"), { kubeconfig, timeoutMs: 1500, onEvent: (e) => events.push(e) }).catch((e: unknown) => e);
+    const pending = deploy(iris("iris", "s3://bucket/iris-v2"), {
+      kubeconfig,
+      timeoutMs: 1500,
+      onEvent: (e) => events.push(e),
+    }).catch((e: unknown) => e);
     const error = await pending;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(events[0]).toMatchObject({ type: "applied", action: "updated" });
@@ -119,23 +178,32 @@ describe("waiting for Ready", () => {
     const { api, kubeconfig } = await cluster();
     const pending = deploy(iris(), { kubeconfig, timeoutMs: 1500 }).catch((e: unknown) => e);
     await exists(api);
-    setStatus(api, [{ type: "PredictorReady", status: "Unknown", reason: "Loading", message: "downloading" }, { type: "Ready", status: "Unknown" }]);
+    setStatus(api, [
+      { type: "PredictorReady", status: "Unknown", reason: "Loading", message: "downloading" },
+      { type: "Ready", status: "Unknown" },
+    ]);
     const error = await pending;
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/InferenceService default\/iris was not Ready within \d+ ms; last: PredictorReady=Unknown \(Loading\): downloading; Ready=Unknown/);
+    expect((error as Error).message).toMatch(
+      /InferenceService default\/iris was not Ready within \d+ ms; last: PredictorReady=Unknown \(Loading\): downloading; Ready=Unknown/,
+    );
   });
 
   it("timeoutMs: Infinity waits without a limit (and a Ready service resolves at once)", async () => {
     const { api, kubeconfig } = await cluster();
     api.store.create("inferenceservices", iris() as never);
     setStatus(api, [{ type: "Ready", status: "True" }]);
-    expect(await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs: Infinity })).toMatchObject({ metadata: { name: "iris" } });
+    expect(await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs: Infinity })).toMatchObject({
+      metadata: { name: "iris" },
+    });
   });
 
   it("a timeoutMs that is not a valid time is a ConfigError", async () => {
     const { kubeconfig } = await cluster();
     for (const timeoutMs of [NaN, -1, 2 ** 40]) {
-      expect(await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs }).catch((e: unknown) => e)).toBeInstanceOf(ConfigError);
+      expect(
+        await waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs }).catch((e: unknown) => e),
+      ).toBeInstanceOf(ConfigError);
     }
   });
 
@@ -146,7 +214,16 @@ describe("waiting for Ready", () => {
     // KServe records no observedGeneration for a spec no runtime supports.
     api.store.updateStatus("inferenceservices", {
       ...current,
-      status: { conditions: [{ type: "Ready", status: "Unknown" }], modelStatus: { transitionStatus: "InvalidSpec", lastFailureInfo: { reason: "NoSupportingRuntime", message: "No runtime found to support specified framework/version" } } },
+      status: {
+        conditions: [{ type: "Ready", status: "Unknown" }],
+        modelStatus: {
+          transitionStatus: "InvalidSpec",
+          lastFailureInfo: {
+            reason: "NoSupportingRuntime",
+            message: "No runtime found to support specified framework/version",
+          },
+        },
+      },
     } as never);
     const started = Date.now();
     const error = await deploy(iris(), { kubeconfig, timeoutMs: 10_000 }).catch((e: unknown) => e);
@@ -159,19 +236,27 @@ describe("waiting for Ready", () => {
     const { api, kubeconfig } = await cluster();
     api.store.create("inferenceservices", iris() as never);
     const controller = new AbortController();
-    const pending = waitForInferenceServiceReady("iris", { kubeconfig, signal: controller.signal }).catch((e: unknown) => e);
+    const pending = waitForInferenceServiceReady("iris", { kubeconfig, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     setTimeout(() => controller.abort(), 200);
     expect(await pending).toBeInstanceOf(AbortError);
   });
 
   it("deleted while waiting, or never there: not_found", async () => {
     const { api, kubeconfig } = await cluster();
-    expect(await waitForInferenceServiceReady("ghost", { kubeconfig }).catch((e: unknown) => e)).toMatchObject({ code: "not_found", message: expect.stringContaining("default/ghost does not exist") });
+    expect(await waitForInferenceServiceReady("ghost", { kubeconfig }).catch((e: unknown) => e)).toMatchObject({
+      code: "not_found",
+      message: expect.stringContaining("default/ghost does not exist"),
+    });
     api.store.create("inferenceservices", iris() as never);
     const pending = waitForInferenceServiceReady("iris", { kubeconfig, timeoutMs: 10_000 }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 300));
     api.store.delete("inferenceservices", ref());
-    expect(await pending).toMatchObject({ code: "not_found", message: expect.stringContaining("was deleted while waiting") });
+    expect(await pending).toMatchObject({
+      code: "not_found",
+      message: expect.stringContaining("was deleted while waiting"),
+    });
   });
 
   it("an onEvent that throws ends the wait with its error", async () => {
@@ -208,7 +293,9 @@ describe("applying", () => {
     const kubeconfig = { yaml: kubeconfigYaml(api.url, "t", "team-a") };
     await deploy(isvc, { kubeconfig, timeoutMs: 300 }).catch(() => undefined);
     expect(api.store.find("inferenceservices", { namespace: "team-a", name: "iris" })).toBeDefined();
-    expect(await getInferenceService("iris", { kubeconfig })).toMatchObject({ metadata: { name: "iris", namespace: "team-a" } });
+    expect(await getInferenceService("iris", { kubeconfig })).toMatchObject({
+      metadata: { name: "iris", namespace: "team-a" },
+    });
   });
 
   it("credentials are applied first, and replaced when they exist", async () => {
@@ -216,8 +303,16 @@ describe("applying", () => {
     const credentials = s3Credentials({ name: "s3-reader", accessKeyId: "AK", secretAccessKey: "one" });
     const events: DeployEvent[] = [];
     await applyStorageCredentials(credentials, { kubeconfig, onEvent: (e) => events.push(e) });
-    await applyStorageCredentials(s3Credentials({ name: "s3-reader", accessKeyId: "AK", secretAccessKey: "two" }), { kubeconfig, onEvent: (e) => events.push(e) });
-    expect(events.map((e) => (e.type === "applied" ? `${e.kind}:${e.action}` : e.type))).toEqual(["Secret:created", "ServiceAccount:created", "Secret:updated", "ServiceAccount:updated"]);
+    await applyStorageCredentials(s3Credentials({ name: "s3-reader", accessKeyId: "AK", secretAccessKey: "two" }), {
+      kubeconfig,
+      onEvent: (e) => events.push(e),
+    });
+    expect(events.map((e) => (e.type === "applied" ? `${e.kind}:${e.action}` : e.type))).toEqual([
+      "Secret:created",
+      "ServiceAccount:created",
+      "Secret:updated",
+      "ServiceAccount:updated",
+    ]);
     const secret = api.store.get("secrets", ref("s3-reader")) as unknown as { data: Record<string, string> };
     expect(Buffer.from(secret.data["AWS_SECRET_ACCESS_KEY"]!, "base64").toString()).toBe("two");
     expect(api.store.get("serviceaccounts", ref("s3-reader"))).toMatchObject({ secrets: [{ name: "s3-reader" }] });
@@ -228,7 +323,9 @@ describe("applying", () => {
     expect(await getInferenceService("iris", { kubeconfig })).toBeUndefined();
     expect(await deleteInferenceService("iris", { kubeconfig })).toBe(false);
     api.store.create("inferenceservices", iris() as never);
-    expect(await getInferenceService("iris", { kubeconfig })).toMatchObject({ spec: { predictor: { model: { storageUri: "s3://bucket/iris" } } } });
+    expect(await getInferenceService("iris", { kubeconfig })).toMatchObject({
+      spec: { predictor: { model: { storageUri: "s3://bucket/iris" } } },
+    });
     expect(await deleteInferenceService("iris", { kubeconfig })).toBe(true);
     expect(api.store.find("inferenceservices", ref())).toBeUndefined();
   });
@@ -242,7 +339,9 @@ describe("reaching the cluster", () => {
       const path = join(dir, "config");
       writeFileSync(path, kubeconfigYaml(api.url, "t"));
       expect(await getInferenceService("iris", { kubeconfig: { path } })).toBeUndefined();
-      const missing = await getInferenceService("iris", { kubeconfig: { path: join(dir, "nope") } }).catch((e: unknown) => e);
+      const missing = await getInferenceService("iris", { kubeconfig: { path: join(dir, "nope") } }).catch(
+        (e: unknown) => e,
+      );
       expect(missing).toBeInstanceOf(ConfigError);
       expect((missing as Error).message).toContain(`Could not load the kubeconfig ${join(dir, "nope")}`);
     } finally {
@@ -261,7 +360,9 @@ describe("reaching the cluster", () => {
 
   it("a wrong token is unauthenticated, with the API server's message", async () => {
     const { api } = await cluster("right");
-    const error = await getInferenceService("iris", { kubeconfig: { yaml: kubeconfigYaml(api.url, "wrong") } }).catch((e: unknown) => e);
+    const error = await getInferenceService("iris", { kubeconfig: { yaml: kubeconfigYaml(api.url, "wrong") } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(KServeError);
     expect(error).toMatchObject({ code: "unauthenticated", status: 401 });
     expect((error as Error).message).toContain("Check the kubeconfig's credentials");

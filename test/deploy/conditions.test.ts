@@ -1,6 +1,14 @@
 /** Readiness helpers: Ready's status, stale status, and the condition that explains a failure. */
 import { describe, expect, it } from "vitest";
-import { type Condition, conditionsOf, describeCondition, failingCondition, type InferenceServiceLike, readiness, readyCondition } from "../../src/deploy/index.js";
+import {
+  type Condition,
+  conditionsOf,
+  describeCondition,
+  failingCondition,
+  type InferenceServiceLike,
+  readiness,
+  readyCondition,
+} from "../../src/deploy/index.js";
 import { copy, knativeIsvc, standardStatus } from "./status-objects.js";
 
 const withConditions = (conditions: Condition[], extra: Partial<InferenceServiceLike> = {}): InferenceServiceLike => ({
@@ -12,16 +20,37 @@ const withConditions = (conditions: Condition[], extra: Partial<InferenceService
 // Knative mode, storage initializer denied: the revision fails and KServe propagates it (names per §5.1).
 const storageDenied: Condition[] = [
   { type: "IngressReady", status: "Unknown", reason: "PredictorRouteNotReady" },
-  { type: "LatestDeploymentReady", status: "False", severity: "Info", reason: "RevisionFailed", message: "Revision failed" },
-  { type: "PredictorConfigurationReady", status: "False", severity: "Info", reason: "RevisionFailed", message: "Revision failed" },
-  { type: "PredictorReady", status: "False", reason: "RevisionFailed", message: 'Revision "sklearn-iris-predictor-00001" failed with message: storage-initializer: Access Denied.' },
+  {
+    type: "LatestDeploymentReady",
+    status: "False",
+    severity: "Info",
+    reason: "RevisionFailed",
+    message: "Revision failed",
+  },
+  {
+    type: "PredictorConfigurationReady",
+    status: "False",
+    severity: "Info",
+    reason: "RevisionFailed",
+    message: "Revision failed",
+  },
+  {
+    type: "PredictorReady",
+    status: "False",
+    reason: "RevisionFailed",
+    message: 'Revision "sklearn-iris-predictor-00001" failed with message: storage-initializer: Access Denied.',
+  },
   { type: "Ready", status: "False", reason: "RevisionFailed", message: "Revision failed" },
 ];
 
 describe("readiness", () => {
   it("is ready for the status objects of PROTOCOL §5.5", () => {
     expect(readiness(knativeIsvc)).toEqual({ ready: true, status: "True", stale: false });
-    expect(readiness({ metadata: knativeIsvc.metadata, status: standardStatus })).toEqual({ ready: true, status: "True", stale: false });
+    expect(readiness({ metadata: knativeIsvc.metadata, status: standardStatus })).toEqual({
+      ready: true,
+      status: "True",
+      stale: false,
+    });
   });
 
   it("is Unknown while KServe has reported nothing", () => {
@@ -38,7 +67,14 @@ describe("readiness", () => {
 
   it("names the dependent condition that failed, not the Ready aggregate or an Info condition", () => {
     const state = readiness(withConditions(storageDenied));
-    expect(state).toEqual({ ready: false, status: "False", reason: "RevisionFailed", message: "Revision failed", stale: false, failing: storageDenied[3] });
+    expect(state).toEqual({
+      ready: false,
+      status: "False",
+      reason: "RevisionFailed",
+      message: "Revision failed",
+      stale: false,
+      failing: storageDenied[3],
+    });
     expect(describeCondition(state.failing!)).toBe(
       'PredictorReady=False (RevisionFailed): Revision "sklearn-iris-predictor-00001" failed with message: storage-initializer: Access Denied.',
     );
@@ -58,7 +94,11 @@ describe("readiness", () => {
       { type: "Ready", status: "False", reason: "Stopped" },
       { type: "Stopped", status: "True" },
     ];
-    expect(readiness(withConditions(stopped))).toMatchObject({ ready: false, status: "False", failing: { type: "IngressReady", reason: "Stopped" } });
+    expect(readiness(withConditions(stopped))).toMatchObject({
+      ready: false,
+      status: "False",
+      failing: { type: "IngressReady", reason: "Stopped" },
+    });
   });
 
   it("describes conditions without reason or message", () => {

@@ -9,7 +9,10 @@ const ingress = "http://127.0.0.1:8080";
 
 describe("resolveEndpoint", () => {
   it("Knative: status.url as it is, or the gateway with the host to present", () => {
-    expect(resolveEndpoint(knativeIsvc)).toEqual({ baseUrl: "http://sklearn-iris.kserve-test.example.com", url: "http://sklearn-iris.kserve-test.example.com" });
+    expect(resolveEndpoint(knativeIsvc)).toEqual({
+      baseUrl: "http://sklearn-iris.kserve-test.example.com",
+      url: "http://sklearn-iris.kserve-test.example.com",
+    });
     expect(resolveEndpoint(knativeIsvc, { ingress })).toEqual({
       baseUrl: "http://127.0.0.1:8080",
       host: "sklearn-iris.kserve-test.example.com",
@@ -19,7 +22,11 @@ describe("resolveEndpoint", () => {
 
   it("Standard: the {name}-{namespace} host", () => {
     const isvc = { metadata: knativeIsvc.metadata, status: standardStatus };
-    expect(resolveEndpoint(isvc, { ingress })).toEqual({ baseUrl: "http://127.0.0.1:8080", host: "sklearn-iris-kserve-test.example.com", url: standardStatus.url });
+    expect(resolveEndpoint(isvc, { ingress })).toEqual({
+      baseUrl: "http://127.0.0.1:8080",
+      host: "sklearn-iris-kserve-test.example.com",
+      url: standardStatus.url,
+    });
   });
 
   it("path-based routing: the path prefix stays in baseUrl, the host is the ingress domain", () => {
@@ -38,8 +45,13 @@ describe("resolveEndpoint", () => {
   });
 
   it("takes status.url as a string, keeps https and non-default ports in the host, and drops a trailing slash", () => {
-    expect(resolveEndpoint("https://iris.models.example.com/", {})).toEqual({ baseUrl: "https://iris.models.example.com", url: "https://iris.models.example.com/" });
-    expect(resolveEndpoint("https://iris.models.example.com:8443/prefix/", { ingress: "https://gateway.example.com" })).toEqual({
+    expect(resolveEndpoint("https://iris.models.example.com/", {})).toEqual({
+      baseUrl: "https://iris.models.example.com",
+      url: "https://iris.models.example.com/",
+    });
+    expect(
+      resolveEndpoint("https://iris.models.example.com:8443/prefix/", { ingress: "https://gateway.example.com" }),
+    ).toEqual({
       baseUrl: "https://gateway.example.com/prefix",
       host: "iris.models.example.com:8443",
       pathPrefix: "/prefix",
@@ -49,14 +61,20 @@ describe("resolveEndpoint", () => {
   });
 
   it("says to wait for Ready when status.url is missing", () => {
-    for (const isvc of [{ metadata: { name: "iris" } }, { metadata: { name: "iris" }, status: {} }, { metadata: { name: "iris" }, status: { url: "" } }]) {
+    for (const isvc of [
+      { metadata: { name: "iris" } },
+      { metadata: { name: "iris" }, status: {} },
+      { metadata: { name: "iris" }, status: { url: "" } },
+    ]) {
       const error = thrown(ValidationError, () => resolveEndpoint(isvc, { ingress }));
       expect(error.message).toMatch(
         /^\[invalid_argument\] InferenceService "iris" has no status\.url yet \(expected the URL KServe reports, got (nothing|"")\): wait for its Ready condition \(KServe sets status\.url once the ingress is configured\), then resolve the endpoint\.$/,
       );
       expect(error.details.path).toBe("status.url");
     }
-    expect(thrown(ValidationError, () => resolveEndpoint({})).message).toMatch(/^\[invalid_argument\] The InferenceService has no status.url yet/);
+    expect(thrown(ValidationError, () => resolveEndpoint({})).message).toMatch(
+      /^\[invalid_argument\] The InferenceService has no status.url yet/,
+    );
   });
 
   it.each([
@@ -67,7 +85,9 @@ describe("resolveEndpoint", () => {
   ])("refuses the status.url %j", (url, reason) => {
     const error = thrown(ValidationError, () => resolveEndpoint({ status: { url } }));
     const because = `${reason}${reason.endsWith("fragment") ? ", so endpoint paths cannot be appended to it" : ""}`;
-    expect(error.message).toBe(`[invalid_argument] status.url ${JSON.stringify(url)} ${because}: expected an http(s) URL, got ${JSON.stringify(url)}.`);
+    expect(error.message).toBe(
+      `[invalid_argument] status.url ${JSON.stringify(url)} ${because}: expected an http(s) URL, got ${JSON.stringify(url)}.`,
+    );
   });
 
   it.each([
@@ -86,12 +106,21 @@ describe("resolveEndpoint", () => {
 
 describe("describeHost", () => {
   it("recognises Knative's {name}.{namespace}.{domain}", () => {
-    expect(describeHost("sklearn-iris.kserve-test.example.com", names)).toEqual({ pattern: "knative", domain: "example.com" });
-    expect(describeHost("Sklearn-Iris.kserve-test.models.corp.internal:8080", names)).toEqual({ pattern: "knative", domain: "models.corp.internal" });
+    expect(describeHost("sklearn-iris.kserve-test.example.com", names)).toEqual({
+      pattern: "knative",
+      domain: "example.com",
+    });
+    expect(describeHost("Sklearn-Iris.kserve-test.models.corp.internal:8080", names)).toEqual({
+      pattern: "knative",
+      domain: "models.corp.internal",
+    });
   });
 
   it("recognises Standard's {name}-{namespace}.{domain}", () => {
-    expect(describeHost(new URL(standardStatus.url).host, names)).toEqual({ pattern: "standard", domain: "example.com" });
+    expect(describeHost(new URL(standardStatus.url).host, names)).toEqual({
+      pattern: "standard",
+      domain: "example.com",
+    });
   });
 
   it("says other for custom templates, path-based ingress domains, other names and bare prefixes", () => {

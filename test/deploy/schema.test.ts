@@ -18,7 +18,9 @@ const manifest = (predictor: Record<string, unknown>, metadata: Record<string, u
   metadata: { name: "sklearn-iris", namespace: "kserve-test", ...metadata },
   spec: { predictor },
 });
-const sklearn = (fields: Record<string, unknown> = {}) => ({ model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris", ...fields } });
+const sklearn = (fields: Record<string, unknown> = {}) => ({
+  model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris", ...fields },
+});
 
 function problemsOf(value: unknown): Problem[] {
   const result = checkInferenceService(value);
@@ -42,12 +44,21 @@ describe("valid manifests", () => {
         ...sklearn({
           protocolVersion: "v2",
           runtime: "kserve-sklearnserver",
-          resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: 1, memory: "2Gi", "nvidia.com/gpu": "1" } },
-          env: [{ name: "LOG_LEVEL", value: "debug" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }],
+          resources: {
+            requests: { cpu: "500m", memory: "1Gi" },
+            limits: { cpu: 1, memory: "2Gi", "nvidia.com/gpu": "1" },
+          },
+          env: [
+            { name: "LOG_LEVEL", value: "debug" },
+            { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+          ],
           args: ["--workers", "2"],
         }),
       },
-      { labels: { app: "iris", "app.kubernetes.io/part-of": "demo", empty: "" }, annotations: { "serving.kserve.io/deploymentMode": "Standard", note: "any text: yes\nmulti-line" } },
+      {
+        labels: { app: "iris", "app.kubernetes.io/part-of": "demo", empty: "" },
+        annotations: { "serving.kserve.io/deploymentMode": "Standard", note: "any text: yes\nmulti-line" },
+      },
     );
     const result = checkInferenceService(input);
     expect(result).toEqual({ ok: true, value: input });
@@ -76,7 +87,12 @@ describe("valid manifests", () => {
   });
 
   it("keeps the minimal form minimal: no storageUri, no namespace", () => {
-    const input = { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "m" }, spec: { predictor: { onnx: {} } } };
+    const input = {
+      apiVersion: "serving.kserve.io/v1beta1",
+      kind: "InferenceService",
+      metadata: { name: "m" },
+      spec: { predictor: { onnx: {} } },
+    };
     expect(checkInferenceService(input)).toEqual({ ok: true, value: input });
   });
 });
@@ -86,14 +102,28 @@ describe("unknown keys", () => {
     const full = {
       apiVersion: "serving.kserve.io/v1beta1",
       kind: "InferenceService",
-      metadata: { name: "a", uid: "1f6c", resourceVersion: "12345", generation: 2, creationTimestamp: "2025-01-10T08:00:00Z", managedFields: [{ manager: "kubectl" }], finalizers: ["x"] },
+      metadata: {
+        name: "a",
+        uid: "1f6c",
+        resourceVersion: "12345",
+        generation: 2,
+        creationTimestamp: "2025-01-10T08:00:00Z",
+        managedFields: [{ manager: "kubectl" }],
+        finalizers: ["x"],
+      },
       spec: {
         transformer: { containers: [{ name: "t", image: "t:1" }] },
         predictor: {
           nodeSelector: { "kubernetes.io/arch": "amd64" },
           tolerations: [{ key: "gpu", operator: "Exists" }],
           canaryTrafficPercent: 10,
-          model: { modelFormat: { name: "sklearn", version: "1" }, image: "registry.example.com/sklearn:1", ports: [{ containerPort: 8080, name: "h2c" }], resources: { requests: { cpu: "1" }, claims: [{ name: "gpu" }] }, env: [{ name: "A", value: "1", extra: true }] },
+          model: {
+            modelFormat: { name: "sklearn", version: "1" },
+            image: "registry.example.com/sklearn:1",
+            ports: [{ containerPort: 8080, name: "h2c" }],
+            resources: { requests: { cpu: "1" }, claims: [{ name: "gpu" }] },
+            env: [{ name: "A", value: "1", extra: true }],
+          },
         },
       },
       extraTopLevel: { kept: true },
@@ -102,7 +132,16 @@ describe("unknown keys", () => {
   });
 
   it("refuses near-misses of known fields, which the API server would drop without a word", () => {
-    const problems = problemsOf(manifest({ ServiceAccountName: "sa", min_replicas: 1, model: { modelFormat: { name: "sklearn", Version: "1" }, storageURI: "s3://b/m" } }, { Labels: {} }));
+    const problems = problemsOf(
+      manifest(
+        {
+          ServiceAccountName: "sa",
+          min_replicas: 1,
+          model: { modelFormat: { name: "sklearn", Version: "1" }, storageURI: "s3://b/m" },
+        },
+        { Labels: {} },
+      ),
+    );
     expect(problems).toEqual([
       { path: "metadata.Labels", message: 'is not a field; did you mean "labels"?' },
       { path: "spec.predictor.ServiceAccountName", message: 'is not a field; did you mean "serviceAccountName"?' },
@@ -116,18 +155,28 @@ describe("unknown keys", () => {
     for (const creationTimestamp of [null, new Date("2025-01-10T08:00:00Z"), "2025-01-10T08:00:00Z"]) {
       expect(isValid(manifest(sklearn(), { creationTimestamp }))).toBe(true);
     }
-    expect(problemsOf(manifest(sklearn(), { creationTimestamp: 5 }))).toEqual([{ path: "metadata.creationTimestamp", message: "expected a string or a Date, got number 5" }]);
+    expect(problemsOf(manifest(sklearn(), { creationTimestamp: 5 }))).toEqual([
+      { path: "metadata.creationTimestamp", message: "expected a string or a Date, got number 5" },
+    ]);
   });
 
   it("copes with a cycle inside an unknown field", () => {
     const loop: Record<string, unknown> = { name: "loop" };
     loop["self"] = loop;
     const input = manifest({ ...sklearn({ storageUri: "nope" }), custom: loop });
-    expect(problemsOf(input)).toEqual([{ path: "spec.predictor.model.storageUri", message: expect.stringContaining("is not a storage URI") }]);
+    expect(problemsOf(input)).toEqual([
+      { path: "spec.predictor.model.storageUri", message: expect.stringContaining("is not a storage URI") },
+    ]);
   });
 
   it("orders known fields first in the returned object", () => {
-    const result = checkInferenceService({ spec: { predictor: { xgboost: {} } }, status: { url: "http://x" }, metadata: { name: "a" }, kind: "InferenceService", apiVersion: "serving.kserve.io/v1beta1" });
+    const result = checkInferenceService({
+      spec: { predictor: { xgboost: {} } },
+      status: { url: "http://x" },
+      metadata: { name: "a" },
+      kind: "InferenceService",
+      apiVersion: "serving.kserve.io/v1beta1",
+    });
     expect(result.ok && Object.keys(result.value)).toEqual(["apiVersion", "kind", "metadata", "spec", "status"]);
   });
 });
@@ -137,7 +186,12 @@ describe("every problem, by path", () => {
     const input = {
       apiVersion: "serving.kserve.io/v1alpha1",
       kind: "InferenceService",
-      metadata: { name: "Sklearn-Iris", namespace: "kserve_test", labels: { "app/x/y": "ok", tier: "front end" }, annotations: { ok: 5 } },
+      metadata: {
+        name: "Sklearn-Iris",
+        namespace: "kserve_test",
+        labels: { "app/x/y": "ok", tier: "front end" },
+        annotations: { ok: 5 },
+      },
       spec: {
         predictor: {
           minReplicas: 3,
@@ -179,7 +233,7 @@ describe("every problem, by path", () => {
     expect(byPath).toMatchObject({
       apiVersion: 'expected "serving.kserve.io/v1beta1", got "serving.kserve.io/v1alpha1"',
       "metadata.name": expect.stringContaining('must be lower case, "Sklearn-Iris" has upper-case letters'),
-      "metadata.namespace": expect.stringContaining("must not contain \"_\""),
+      "metadata.namespace": expect.stringContaining('must not contain "_"'),
       'metadata.labels["app/x/y"]': "key \"app/x/y\" has more than one '/' (a key is [prefix/]name)",
       "metadata.labels.tier": expect.stringContaining('label value "front end" must be letters, digits'),
       "metadata.annotations.ok": 'expected a string, got number 5 (quote it in YAML: "…")',
@@ -187,10 +241,14 @@ describe("every problem, by path", () => {
       "spec.predictor.timeout": "must be at least 1, got 0",
       "spec.predictor.scaleMetric": 'expected one of "cpu", "memory", "concurrency", "rps", got "gpu"',
       "spec.predictor.model.modelFormat.name": "must not be empty",
-      "spec.predictor.model.storageUri": expect.stringMatching(/^storage URI scheme "ftp:\/\/" is not supported; use s3:\/\/bucket\/path, gs:\/\/.*hf:\/\/org\/model$/),
+      "spec.predictor.model.storageUri": expect.stringMatching(
+        /^storage URI scheme "ftp:\/\/" is not supported; use s3:\/\/bucket\/path, gs:\/\/.*hf:\/\/org\/model$/,
+      ),
       "spec.predictor.model.protocolVersion": 'expected one of "v1", "v2", "grpc-v1", "grpc-v2", got "v3"',
-      "spec.predictor.model.resources.requests.cpu": "2 is more than the limit 500m; a request must not exceed its limit",
-      "spec.predictor.model.resources.requests.memory": 'expected a quantity such as "1", "500m", "2Gi" or "1.5", got "1Gb"',
+      "spec.predictor.model.resources.requests.cpu":
+        "2 is more than the limit 500m; a request must not exceed its limit",
+      "spec.predictor.model.resources.requests.memory":
+        'expected a quantity such as "1", "500m", "2Gi" or "1.5", got "1Gb"',
       "spec.predictor.model.env[0].name": expect.stringContaining('"1BAD" is not a portable environment variable name'),
       "spec.predictor.model.env[0].value": 'expected a string, got number 1 (quote it in YAML: "…")',
       "spec.predictor.model.args[1]": 'expected a string, got number 2 (quote it in YAML: "…")',
@@ -204,7 +262,9 @@ describe("every problem, by path", () => {
       { path: "spec", message: "is required" },
       { path: "metadata.name", message: "is required" },
     ]);
-    expect(problemsOf(manifest({ model: { storageUri: "s3://b/m" } }))).toEqual([{ path: "spec.predictor.model.modelFormat", message: "is required" }]);
+    expect(problemsOf(manifest({ model: { storageUri: "s3://b/m" } }))).toEqual([
+      { path: "spec.predictor.model.modelFormat", message: "is required" },
+    ]);
   });
 
   it.each([null, [], "isvc", 42])("refuses %j as a whole", (value) => {
@@ -213,29 +273,44 @@ describe("every problem, by path", () => {
 
   it("needs exactly one of model and the framework shorthands", () => {
     expect(problemsOf(manifest({ minReplicas: 1 }))).toEqual([
-      { path: "spec.predictor", message: expect.stringContaining('needs a model: set "model" (with modelFormat) or one framework shorthand (sklearn, xgboost,') },
+      {
+        path: "spec.predictor",
+        message: expect.stringContaining(
+          'needs a model: set "model" (with modelFormat) or one framework shorthand (sklearn, xgboost,',
+        ),
+      },
     ]);
     expect(problemsOf(manifest({ ...sklearn(), sklearn: {}, onnx: {} }))).toEqual([
-      { path: "spec.predictor", message: 'has "model" and "sklearn" and "onnx"; give exactly one of "model" and the framework shorthands' },
+      {
+        path: "spec.predictor",
+        message: 'has "model" and "sklearn" and "onnx"; give exactly one of "model" and the framework shorthands',
+      },
     ]);
   });
 
   it("refuses modelFormat inside a framework shorthand", () => {
     expect(problemsOf(manifest({ sklearn: { modelFormat: { name: "sklearn" } } }))).toEqual([
-      { path: "spec.predictor.sklearn.modelFormat", message: expect.stringContaining('"sklearn" already names the format') },
+      {
+        path: "spec.predictor.sklearn.modelFormat",
+        message: expect.stringContaining('"sklearn" already names the format'),
+      },
     ]);
   });
 
   it("checks env: value or valueFrom, not both", () => {
-    expect(problemsOf(manifest(sklearn({ env: [{ name: "A", value: "x", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] })))).toEqual([
-      { path: "spec.predictor.model.env[0]", message: 'has both "value" and "valueFrom"; give one' },
-    ]);
+    expect(
+      problemsOf(
+        manifest(sklearn({ env: [{ name: "A", value: "x", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] })),
+      ),
+    ).toEqual([{ path: "spec.predictor.model.env[0]", message: 'has both "value" and "valueFrom"; give one' }]);
   });
 
   it("checks the replica and scaling numbers", () => {
     expect(isValid(manifest({ ...sklearn(), minReplicas: 0, maxReplicas: 1 }))).toBe(true);
     expect(isValid(manifest({ ...sklearn(), minReplicas: 2, maxReplicas: 2 }))).toBe(true);
-    expect(problemsOf(manifest({ ...sklearn(), minReplicas: -1, maxReplicas: 0, containerConcurrency: -1, scaleTarget: 0 }))).toEqual([
+    expect(
+      problemsOf(manifest({ ...sklearn(), minReplicas: -1, maxReplicas: 0, containerConcurrency: -1, scaleTarget: 0 })),
+    ).toEqual([
       { path: "spec.predictor.minReplicas", message: "must be at least 0, got -1" },
       { path: "spec.predictor.maxReplicas", message: "must be at least 1, got 0" },
       { path: "spec.predictor.containerConcurrency", message: "must be at least 0, got -1" },
@@ -291,12 +366,19 @@ describe("names", () => {
   });
 
   it("checks serviceAccountName, runtime and pvc claim names as DNS subdomains", () => {
-    expect(isValid(manifest({ ...sklearn({ runtime: "kserve-sklearnserver", storageUri: "pvc://claim.v1/m" }), serviceAccountName: "sa.models" }))).toBe(true);
-    expect(pathsOf(manifest({ ...sklearn({ runtime: "My_Runtime", storageUri: "pvc://Claim/m" }), serviceAccountName: "SA" }))).toEqual([
-      "spec.predictor.model.storageUri",
-      "spec.predictor.model.runtime",
-      "spec.predictor.serviceAccountName",
-    ]);
+    expect(
+      isValid(
+        manifest({
+          ...sklearn({ runtime: "kserve-sklearnserver", storageUri: "pvc://claim.v1/m" }),
+          serviceAccountName: "sa.models",
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      pathsOf(
+        manifest({ ...sklearn({ runtime: "My_Runtime", storageUri: "pvc://Claim/m" }), serviceAccountName: "SA" }),
+      ),
+    ).toEqual(["spec.predictor.model.storageUri", "spec.predictor.model.runtime", "spec.predictor.serviceAccountName"]);
   });
 });
 
@@ -304,13 +386,18 @@ describe("labels and annotations", () => {
   const labelsOk = (labels: Record<string, unknown>) => isValid(manifest(sklearn(), { labels }));
   const annotationsOk = (annotations: Record<string, unknown>) => isValid(manifest(sklearn(), { annotations }));
 
-  it.each(["app", "app.kubernetes.io/name", "a/b", "A_b.c-d", "x".repeat(63), `${"p".repeat(253)}/n`, "serving.kserve.io/deploymentMode"])(
-    "accepts the key %j",
-    (key) => {
-      expect(labelsOk({ [key]: "v" })).toBe(true);
-      expect(annotationsOk({ [key]: "v" })).toBe(true);
-    },
-  );
+  it.each([
+    "app",
+    "app.kubernetes.io/name",
+    "a/b",
+    "A_b.c-d",
+    "x".repeat(63),
+    `${"p".repeat(253)}/n`,
+    "serving.kserve.io/deploymentMode",
+  ])("accepts the key %j", (key) => {
+    expect(labelsOk({ [key]: "v" })).toBe(true);
+    expect(annotationsOk({ [key]: "v" })).toBe(true);
+  });
 
   it.each([
     ["a/b/c", "more than one '/'"],
@@ -326,7 +413,9 @@ describe("labels and annotations", () => {
     for (const field of ["labels", "annotations"]) {
       const problems = problemsOf(manifest(sklearn(), { [field]: { [key]: "v" } }));
       expect(problems).toHaveLength(1);
-      expect(problems[0]?.path).toBe(/^\w+$/.test(key) ? `metadata.${field}.${key}` : `metadata.${field}[${JSON.stringify(key)}]`);
+      expect(problems[0]?.path).toBe(
+        /^\w+$/.test(key) ? `metadata.${field}.${key}` : `metadata.${field}[${JSON.stringify(key)}]`,
+      );
       expect(problems[0]?.message).toContain(reason);
     }
   });
@@ -345,7 +434,9 @@ describe("labels and annotations", () => {
     expect(annotationsOk({ a: "yes, any text: ✓\nand lines", b: "" })).toBe(true);
     const key = "big";
     expect(annotationsOk({ [key]: "x".repeat(256 * 1024 - key.length) })).toBe(true);
-    expect(problemsOf(manifest(sklearn(), { annotations: { [key]: "x".repeat(256 * 1024 - key.length + 1) } }))).toEqual([
+    expect(
+      problemsOf(manifest(sklearn(), { annotations: { [key]: "x".repeat(256 * 1024 - key.length + 1) } })),
+    ).toEqual([
       { path: "metadata.annotations", message: "total 262145 bytes, more than Kubernetes' limit of 262144 (256 KiB)" },
     ]);
     // Counted in bytes: "é" is two bytes of UTF-8 but one UTF-16 unit.
@@ -355,7 +446,7 @@ describe("labels and annotations", () => {
 
 describe("storageUri", () => {
   it.each([
-    ["models/iris", 'is not a storage URI; use s3://bucket/path'],
+    ["models/iris", "is not a storage URI; use s3://bucket/path"],
     ["ftp://host/model", 'storage URI scheme "ftp://" is not supported'],
     ["oci://registry/model:1", 'storage URI scheme "oci://" is not supported'],
     ["S3://bucket/model", 'storage URI scheme "S3://" is not supported'],
@@ -368,35 +459,54 @@ describe("storageUri", () => {
     ["https://", "is not a valid URL"],
     ["s3://bucket/my model", "contains white space"],
   ])("refuses %j", (storageUri, reason) => {
-    expect(problemsOf(manifest(sklearn({ storageUri })))).toEqual([{ path: "spec.predictor.model.storageUri", message: expect.stringContaining(reason) }]);
+    expect(problemsOf(manifest(sklearn({ storageUri })))).toEqual([
+      { path: "spec.predictor.model.storageUri", message: expect.stringContaining(reason) },
+    ]);
   });
 });
 
 describe("resource quantities", () => {
   const resourcesOk = (resources: Record<string, unknown>) => isValid(manifest(sklearn({ resources })));
 
-  it.each(["1", "500m", "2Gi", "1.5", "1e3", ".5", "100Mi", "+1", "0", "1E", "250u", "1k", 1, 0.5, 0])("accepts %j", (quantity) => {
-    expect(resourcesOk({ requests: { cpu: quantity } })).toBe(true);
-  });
+  it.each(["1", "500m", "2Gi", "1.5", "1e3", ".5", "100Mi", "+1", "0", "1E", "250u", "1k", 1, 0.5, 0])(
+    "accepts %j",
+    (quantity) => {
+      expect(resourcesOk({ requests: { cpu: quantity } })).toBe(true);
+    },
+  );
 
   it.each(["1Gb", "abc", "-1", "", "1.2.3", "1 Gi", "Gi", -1, true, null])("refuses %j", (quantity) => {
     expect(problemsOf(manifest(sklearn({ resources: { limits: { memory: quantity } } })))).toEqual([
-      { path: "spec.predictor.model.resources.limits.memory", message: expect.stringMatching(/^(expected a quantity|must not be negative)/) },
+      {
+        path: "spec.predictor.model.resources.limits.memory",
+        message: expect.stringMatching(/^(expected a quantity|must not be negative)/),
+      },
     ]);
   });
 
   it("compares requests with limits across units", () => {
-    expect(resourcesOk({ requests: { memory: "1Gi", cpu: "500m" }, limits: { memory: "1024Mi", cpu: "0.5" } })).toBe(true);
+    expect(resourcesOk({ requests: { memory: "1Gi", cpu: "500m" }, limits: { memory: "1024Mi", cpu: "0.5" } })).toBe(
+      true,
+    );
     expect(resourcesOk({ requests: { cpu: "100m" }, limits: { memory: "1Gi" } })).toBe(true);
-    expect(problemsOf(manifest(sklearn({ resources: { requests: { memory: "2Gi", cpu: 2 }, limits: { memory: "2G", cpu: "2000m" } } })))).toEqual([
-      { path: "spec.predictor.model.resources.requests.memory", message: "2Gi is more than the limit 2G; a request must not exceed its limit" },
+    expect(
+      problemsOf(
+        manifest(
+          sklearn({ resources: { requests: { memory: "2Gi", cpu: 2 }, limits: { memory: "2G", cpu: "2000m" } } }),
+        ),
+      ),
+    ).toEqual([
+      {
+        path: "spec.predictor.model.resources.requests.memory",
+        message: "2Gi is more than the limit 2G; a request must not exceed its limit",
+      },
     ]);
   });
 
   it("checks resource names like label keys", () => {
-    expect(pathsOf(manifest(sklearn({ resources: { requests: { "nvidia.com/gpu": "1", "bad name": "1" } } })))).toEqual([
-      'spec.predictor.model.resources.requests["bad name"]',
-    ]);
+    expect(pathsOf(manifest(sklearn({ resources: { requests: { "nvidia.com/gpu": "1", "bad name": "1" } } })))).toEqual(
+      ['spec.predictor.model.resources.requests["bad name"]'],
+    );
   });
 });
 
@@ -408,14 +518,30 @@ describe("status read back from a cluster", () => {
     expect(checkInferenceService(standard)).toEqual({ ok: true, value: standard });
   });
 
-  it.each(["Knative", "Standard", "Serverless", "RawDeployment", "ModelMesh"])("accepts deploymentMode %s", (deploymentMode) => {
-    expect(isValid({ ...manifest(sklearn()), status: { deploymentMode } })).toBe(true);
-  });
+  it.each(["Knative", "Standard", "Serverless", "RawDeployment", "ModelMesh"])(
+    "accepts deploymentMode %s",
+    (deploymentMode) => {
+      expect(isValid({ ...manifest(sklearn()), status: { deploymentMode } })).toBe(true);
+    },
+  );
 
   it("tolerates unknown status fields but checks the types of known ones", () => {
-    const status = { url: "http://a.b", futureField: { x: 1 }, conditions: [{ type: "Ready", status: "True", newKey: 1 }], modelStatus: { transitionStatus: "SomethingNew" } };
-    expect(checkInferenceService({ ...manifest(sklearn()), status })).toEqual({ ok: true, value: { ...manifest(sklearn()), status } });
-    expect(problemsOf({ ...manifest(sklearn()), status: { conditions: [{ type: "Ready", status: "Maybe" }, { status: "True" }], observedGeneration: "1" } })).toEqual([
+    const status = {
+      url: "http://a.b",
+      futureField: { x: 1 },
+      conditions: [{ type: "Ready", status: "True", newKey: 1 }],
+      modelStatus: { transitionStatus: "SomethingNew" },
+    };
+    expect(checkInferenceService({ ...manifest(sklearn()), status })).toEqual({
+      ok: true,
+      value: { ...manifest(sklearn()), status },
+    });
+    expect(
+      problemsOf({
+        ...manifest(sklearn()),
+        status: { conditions: [{ type: "Ready", status: "Maybe" }, { status: "True" }], observedGeneration: "1" },
+      }),
+    ).toEqual([
       { path: "status.conditions[0].status", message: 'expected one of "True", "False", "Unknown", got "Maybe"' },
       { path: "status.conditions[1].type", message: "is required" },
       { path: "status.observedGeneration", message: 'expected an integer, got "1"' },
@@ -437,21 +563,37 @@ describe("parseInferenceService", () => {
     expect(error.code).toBe("invalid_argument");
     expect(error.name).toBe("InferenceServiceValidationError");
     expect(error.problems).toEqual(problemsOf(input));
-    expect(error.problems.map((p) => p.path)).toEqual(["metadata.namespace", 'metadata.labels["a/b/c"]', "spec.predictor.model.storageUri"]);
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "metadata.namespace",
+      'metadata.labels["a/b/c"]',
+      "spec.predictor.model.storageUri",
+    ]);
     expect(error.message.split("\n")).toEqual([
       '[invalid_argument] InferenceService "sklearn-iris" is not valid (3 problems):',
       `  metadata.namespace: ${error.problems[0]!.message}`,
       `  metadata.labels["a/b/c"]: ${error.problems[1]!.message}`,
       `  spec.predictor.model.storageUri: ${error.problems[2]!.message}`,
     ]);
-    expect(error.details).toEqual({ path: "metadata.namespace", expected: "a valid serving.kserve.io/v1beta1 InferenceService", received: "3 problems" });
-    expect(error.toJSON()).toMatchObject({ name: "InferenceServiceValidationError", code: "invalid_argument", problems: error.problems });
+    expect(error.details).toEqual({
+      path: "metadata.namespace",
+      expected: "a valid serving.kserve.io/v1beta1 InferenceService",
+      received: "3 problems",
+    });
+    expect(error.toJSON()).toMatchObject({
+      name: "InferenceServiceValidationError",
+      code: "invalid_argument",
+      problems: error.problems,
+    });
     expect(Object.isFrozen(error.problems)).toBe(true);
   });
 
   it("does not name the object when its name is itself invalid, and marks root problems", () => {
-    const error = thrown(InferenceServiceValidationError, () => parseInferenceService(manifest(sklearn(), { name: "Bad" })));
-    expect(error.message).toMatch(/^\[invalid_argument\] The InferenceService is not valid \(1 problem\):\n {2}metadata\.name: /);
+    const error = thrown(InferenceServiceValidationError, () =>
+      parseInferenceService(manifest(sklearn(), { name: "Bad" })),
+    );
+    expect(error.message).toMatch(
+      /^\[invalid_argument\] The InferenceService is not valid \(1 problem\):\n {2}metadata\.name: /,
+    );
     expect(thrown(InferenceServiceValidationError, () => parseInferenceService(undefined)).message).toBe(
       "[invalid_argument] The InferenceService is not valid (1 problem):\n  (root): is required",
     );

@@ -34,7 +34,37 @@ const sample = () =>
   });
 
 /** Strings that a plain YAML scalar would turn into something else under YAML 1.1 or 1.2. */
-const TRICKY = ["yes", "no", "on", "off", "y", "N", "True", "FALSE", "null", "~", "", "1", "1.0", "0o14", "014", "0x1F", "1e3", "1_000", "12:30", ".inf", ".NaN", "2025-01-10", "<<", "=", "#x", "- x", "a: b", "@x", "'q'"];
+const TRICKY = [
+  "yes",
+  "no",
+  "on",
+  "off",
+  "y",
+  "N",
+  "True",
+  "FALSE",
+  "null",
+  "~",
+  "",
+  "1",
+  "1.0",
+  "0o14",
+  "014",
+  "0x1F",
+  "1e3",
+  "1_000",
+  "12:30",
+  ".inf",
+  ".NaN",
+  "2025-01-10",
+  "<<",
+  "=",
+  "#x",
+  "- x",
+  "a: b",
+  "@x",
+  "'q'",
+];
 
 describe("toYaml", () => {
   it("prints the sample exactly", () => {
@@ -95,22 +125,44 @@ spec:
     expect(toYaml(sample())).toContain("cpu: 500m\n");
   });
 
-  it("quotes keys too: a label named \"on\" is a boolean key in YAML 1.1", () => {
+  it('quotes keys too: a label named "on" is a boolean key in YAML 1.1', () => {
     const text = toYaml(parseInferenceService({ ...sample(), metadata: { name: "m", labels: { on: "x", y: "z" } } }));
     expect(text).toContain('    "on": x\n    "y": z\n');
     expect(parse(text, { version: "1.1" }).metadata.labels).toEqual({ on: "x", y: "z" });
   });
 
   it("orders apiVersion, kind, metadata, spec, status whatever the input order, and leaves out an absent status", () => {
-    const scrambled = { status: copy(knativeIsvc.status), spec: irisSpec, metadata: knativeIsvc.metadata, kind: "InferenceService", apiVersion: "serving.kserve.io/v1beta1" } as unknown as InferenceService;
+    const scrambled = {
+      status: copy(knativeIsvc.status),
+      spec: irisSpec,
+      metadata: knativeIsvc.metadata,
+      kind: "InferenceService",
+      apiVersion: "serving.kserve.io/v1beta1",
+    } as unknown as InferenceService;
     const topLevel = (text: string) => text.split("\n").filter((line) => /^\w/.test(line));
-    expect(topLevel(toYaml(scrambled))).toEqual(["apiVersion: serving.kserve.io/v1beta1", "kind: InferenceService", "metadata:", "spec:", "status:"]);
-    expect(topLevel(toYaml(sample()))).toEqual(["apiVersion: serving.kserve.io/v1beta1", "kind: InferenceService", "metadata:", "spec:"]);
+    expect(topLevel(toYaml(scrambled))).toEqual([
+      "apiVersion: serving.kserve.io/v1beta1",
+      "kind: InferenceService",
+      "metadata:",
+      "spec:",
+      "status:",
+    ]);
+    expect(topLevel(toYaml(sample()))).toEqual([
+      "apiVersion: serving.kserve.io/v1beta1",
+      "kind: InferenceService",
+      "metadata:",
+      "spec:",
+    ]);
   });
 
   it("does not fold long strings and prints multi-line ones as block literals", () => {
     const long = "word ".repeat(60).trim();
-    const text = toYaml(parseInferenceService({ ...sample(), metadata: { name: "m", annotations: { long, script: "line 1\nline 2\n" } } }));
+    const text = toYaml(
+      parseInferenceService({
+        ...sample(),
+        metadata: { name: "m", annotations: { long, script: "line 1\nline 2\n" } },
+      }),
+    );
     expect(text).toContain(`long: ${long}\n`);
     expect(text).toContain("script: |\n      line 1\n      line 2\n");
     expect(parse(text).metadata.annotations).toEqual({ long, script: "line 1\nline 2\n" });
@@ -118,17 +170,55 @@ spec:
 
   it("refuses to print an invalid InferenceService", () => {
     const invalid = { ...sample(), metadata: { name: "Bad_Name" } };
-    expect(thrown(InferenceServiceValidationError, () => toYaml(invalid)).problems.map((p) => p.path)).toEqual(["metadata.name"]);
-    expect(thrown(InferenceServiceValidationError, () => toJson(invalid)).problems.map((p) => p.path)).toEqual(["metadata.name"]);
+    expect(thrown(InferenceServiceValidationError, () => toYaml(invalid)).problems.map((p) => p.path)).toEqual([
+      "metadata.name",
+    ]);
+    expect(thrown(InferenceServiceValidationError, () => toJson(invalid)).problems.map((p) => p.path)).toEqual([
+      "metadata.name",
+    ]);
   });
 });
 
 describe("round trips", () => {
   const cases: [string, () => InferenceService][] = [
     ["the sample", sample],
-    ["a shorthand with extra Kubernetes fields", () => parseInferenceService({ apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "t" }, spec: { predictor: { tolerations: [{ key: "gpu", operator: "Exists" }], triton: { storageUri: "pvc://claim/models", image: "nvcr.io/triton:24.01", ports: [{ containerPort: 9000, name: "h2c" }] } } } })],
-    ["an object read back with status (PROTOCOL §5.5)", () => parseInferenceService({ ...copy(knativeIsvc), spec: irisSpec })],
-    ["tricky strings everywhere", () => parseInferenceService({ apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", metadata: { name: "m", labels: { on: "true" }, annotations: Object.fromEntries(TRICKY.map((t) => [`a.b/${t.length}x`, t])) }, spec: { predictor: { sklearn: { args: TRICKY, env: TRICKY.map((value, i) => ({ name: `V${i}`, value })) } } } })],
+    [
+      "a shorthand with extra Kubernetes fields",
+      () =>
+        parseInferenceService({
+          apiVersion: "serving.kserve.io/v1beta1",
+          kind: "InferenceService",
+          metadata: { name: "t" },
+          spec: {
+            predictor: {
+              tolerations: [{ key: "gpu", operator: "Exists" }],
+              triton: {
+                storageUri: "pvc://claim/models",
+                image: "nvcr.io/triton:24.01",
+                ports: [{ containerPort: 9000, name: "h2c" }],
+              },
+            },
+          },
+        }),
+    ],
+    [
+      "an object read back with status (PROTOCOL §5.5)",
+      () => parseInferenceService({ ...copy(knativeIsvc), spec: irisSpec }),
+    ],
+    [
+      "tricky strings everywhere",
+      () =>
+        parseInferenceService({
+          apiVersion: "serving.kserve.io/v1beta1",
+          kind: "InferenceService",
+          metadata: {
+            name: "m",
+            labels: { on: "true" },
+            annotations: Object.fromEntries(TRICKY.map((t) => [`a.b/${t.length}x`, t])),
+          },
+          spec: { predictor: { sklearn: { args: TRICKY, env: TRICKY.map((value, i) => ({ name: `V${i}`, value })) } } },
+        }),
+    ],
   ];
 
   it.each(cases)("toYaml → yaml.parse → checkInferenceService gives %s back", (_, make) => {
@@ -149,7 +239,14 @@ describe("toJson", () => {
     const text = toJson(sample());
     expect(text.endsWith("}\n")).toBe(true);
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-    expect(text.split("\n").slice(0, 6)).toEqual(["{", '  "apiVersion": "serving.kserve.io/v1beta1",', '  "kind": "InferenceService",', '  "metadata": {', '    "name": "sklearn-iris",', '    "namespace": "kserve-test",']);
+    expect(text.split("\n").slice(0, 6)).toEqual([
+      "{",
+      '  "apiVersion": "serving.kserve.io/v1beta1",',
+      '  "kind": "InferenceService",',
+      '  "metadata": {',
+      '    "name": "sklearn-iris",',
+      '    "namespace": "kserve-test",',
+    ]);
     expect(Object.keys(JSON.parse(text).spec.predictor)).toEqual(["serviceAccountName", "minReplicas", "model"]);
     expect(JSON.parse(text).spec.predictor.model.resources.limits.cpu).toBe(1);
   });

@@ -21,7 +21,12 @@ export const knativeIsvc = {
     conditions: [
       { type: "IngressReady", status: "True", lastTransitionTime: "2025-01-10T08:00:12Z" },
       { type: "LatestDeploymentReady", status: "True", severity: "Info", lastTransitionTime: "2025-01-10T08:00:11Z" },
-      { type: "PredictorConfigurationReady", status: "True", severity: "Info", lastTransitionTime: "2025-01-10T08:00:11Z" },
+      {
+        type: "PredictorConfigurationReady",
+        status: "True",
+        severity: "Info",
+        lastTransitionTime: "2025-01-10T08:00:11Z",
+      },
       { type: "PredictorReady", status: "True", lastTransitionTime: "2025-01-10T08:00:12Z" },
       { type: "PredictorRouteReady", status: "True", severity: "Info", lastTransitionTime: "2025-01-10T08:00:12Z" },
       { type: "Ready", status: "True", lastTransitionTime: "2025-01-10T08:00:12Z" },
@@ -64,7 +69,11 @@ export const pathBasedStatus = {
 } as const satisfies InferenceServiceStatus;
 
 /** A spec to make the status objects above whole InferenceServices. */
-export const irisSpec = { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" } } };
+export const irisSpec = {
+  predictor: {
+    model: { modelFormat: { name: "sklearn" }, storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" },
+  },
+};
 
 /** A deep copy through JSON, as an object read back from a cluster is. */
 export function copy<T>(value: T): T {

@@ -12,7 +12,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Every module specifier in `file`: static imports, re-exports and dynamic imports. */
 function specifiers(file: string): string[] {
   const source = readFileSync(file, "utf8");
-  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+  return [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g),
+  ].map((m) => (m[1] ?? m[2])!);
 }
 
 it("reaches only zod/mini and yaml outside its own sources", () => {

@@ -9,11 +9,22 @@ import { MOCK_S3_BUCKET, type MockKServe } from "kserve-client/testing";
 export async function deployIris(mock: MockKServe, name: string): Promise<string> {
   const { accessKeyId, secretAccessKey, endpoint, irisUri } = MOCK_S3_BUCKET;
   const deployment = await deploy(
-    inferenceService({ name, namespace: "kserve-test", predictor: { serviceAccountName: `${name}-s3`, sklearn: { storageUri: irisUri } } }),
+    inferenceService({
+      name,
+      namespace: "kserve-test",
+      predictor: { serviceAccountName: `${name}-s3`, sklearn: { storageUri: irisUri } },
+    }),
     {
       kubeconfig: { yaml: mock.kubeconfig },
       ingress: mock.ingressUrl,
-      credentials: s3Credentials({ name: `${name}-s3`, namespace: "kserve-test", accessKeyId, secretAccessKey, endpoint, useHttps: false }),
+      credentials: s3Credentials({
+        name: `${name}-s3`,
+        namespace: "kserve-test",
+        accessKeyId,
+        secretAccessKey,
+        endpoint,
+        useHttps: false,
+      }),
       timeoutMs: 30_000,
     },
   );

@@ -95,9 +95,16 @@ function useHandler(options: { baseUrl: string; model: string; timeoutMs?: numbe
   runtime.evaluate(`handle = edgeFunction.createClassifyHandler(${JSON.stringify(options)});`);
 }
 
-async function dispatch(path: string, init: RequestInit & { body?: string } = {}): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+async function dispatch(
+  path: string,
+  init: RequestInit & { body?: string } = {},
+): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
   const res = await runtime.dispatchFetch(`https://edge.example.com${path}`, { method: "POST", ...init });
-  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 const classify = (features: unknown) => dispatch("/classify", { body: JSON.stringify({ features }) });
@@ -126,7 +133,11 @@ describe("examples/edge in the edge runtime", () => {
       const [output] = iris.infer([Tensor.fp32("input-0", [1, 4], row.features)]);
       expect(Number(output!.at(0))).toBe(row.classId);
       const res = await classify(row.features);
-      expect(res).toEqual({ status: 200, type: "application/json", body: { class: row.classId, species: row.species, model: "iris" } });
+      expect(res).toEqual({
+        status: 200,
+        type: "application/json",
+        body: { class: row.classId, species: row.species, model: "iris" },
+      });
     }
     expect(inferCalls("iris")).toBe(before + IRIS_ROWS.length);
   });
@@ -134,22 +145,37 @@ describe("examples/edge in the edge runtime", () => {
   it("without KSERVE_URL the worker answers 500 saying so, and calls nothing", async () => {
     useWorker({});
     const before = mock.requests.length;
-    expect(await classify([5.1, 3.5, 1.4, 0.2])).toMatchObject({ status: 500, body: { error: expect.stringContaining("KSERVE_URL is not set") } });
+    expect(await classify([5.1, 3.5, 1.4, 0.2])).toMatchObject({
+      status: 500,
+      body: { error: expect.stringContaining("KSERVE_URL is not set") },
+    });
     expect(mock.requests.length).toBe(before);
   });
 
   it("validates its input: 400 with what is wrong, 413 for a body too large, 404 and 405 otherwise, and the model is not called", async () => {
     useWorker({ KSERVE_URL: mock.url, KSERVE_MODEL: "iris" });
     const before = mock.requests.length;
-    expect(await dispatch("/classify", { body: "not json" })).toMatchObject({ status: 400, type: "application/json", body: { error: expect.stringContaining("must be JSON") } });
-    expect(await classify([1, 2, 3])).toMatchObject({ status: 400, body: { error: expect.stringContaining("array of 4 numbers") } });
+    expect(await dispatch("/classify", { body: "not json" })).toMatchObject({
+      status: 400,
+      type: "application/json",
+      body: { error: expect.stringContaining("must be JSON") },
+    });
+    expect(await classify([1, 2, 3])).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining("array of 4 numbers") },
+    });
     expect(await classify([1, 2, "3", 4])).toEqual({
       status: 400,
       type: "application/json",
       body: { error: 'features[2] must be a number of centimetres from 0 to 100, got "3".' },
     });
-    expect(await classify([1, 2, 3, -1])).toMatchObject({ status: 400, body: { error: expect.stringContaining("features[3]") } });
-    expect(await dispatch("/classify", { body: JSON.stringify({ features: [1, 2, 3, 4], pad: "x".repeat(20_000) }) })).toMatchObject({
+    expect(await classify([1, 2, 3, -1])).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining("features[3]") },
+    });
+    expect(
+      await dispatch("/classify", { body: JSON.stringify({ features: [1, 2, 3, 4], pad: "x".repeat(20_000) }) }),
+    ).toMatchObject({
       status: 413,
       body: { error: expect.stringContaining("larger than 16384 bytes") },
     });
@@ -161,7 +187,10 @@ describe("examples/edge in the edge runtime", () => {
 
   it("an unknown model is a 502 naming the SDK's error code", async () => {
     useWorker({ KSERVE_URL: mock.url, KSERVE_MODEL: "no-such-model" });
-    expect(await classify([5.1, 3.5, 1.4, 0.2])).toMatchObject({ status: 502, body: { error: "the model call failed: not_found" } });
+    expect(await classify([5.1, 3.5, 1.4, 0.2])).toMatchObject({
+      status: 502,
+      body: { error: "the model call failed: not_found" },
+    });
   });
 
   it("a model error (500, not retried) is a 502 carrying the server's request id", async () => {
@@ -182,7 +211,10 @@ describe("examples/edge in the edge runtime", () => {
     iris.faults.push({ hang: true });
     useHandler({ baseUrl: mock.url, model: "iris", timeoutMs: 300 });
     const started = performance.now();
-    expect(await classify([6.3, 3.3, 6.0, 2.5])).toMatchObject({ status: 504, body: { error: "the model call failed: deadline_exceeded" } });
+    expect(await classify([6.3, 3.3, 6.0, 2.5])).toMatchObject({
+      status: 504,
+      body: { error: "the model call failed: deadline_exceeded" },
+    });
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(1500);
@@ -192,10 +224,16 @@ describe("examples/edge in the edge runtime", () => {
   it("retries a model that is briefly unavailable (503), then answers", async () => {
     const iris = mock.models.get("iris")!;
     // retry-after-ms keeps the waits short; the SDK honours it.
-    iris.faults.push({ status: 503, headers: { "retry-after-ms": "20" } }, { status: 503, headers: { "retry-after-ms": "20" } });
+    iris.faults.push(
+      { status: 503, headers: { "retry-after-ms": "20" } },
+      { status: 503, headers: { "retry-after-ms": "20" } },
+    );
     useHandler({ baseUrl: mock.url, model: "iris", timeoutMs: 3000 });
     const before = inferCalls("iris");
-    expect(await classify([6.4, 3.2, 4.5, 1.5])).toMatchObject({ status: 200, body: { class: 1, species: "versicolor" } });
+    expect(await classify([6.4, 3.2, 4.5, 1.5])).toMatchObject({
+      status: 200,
+      body: { class: 1, species: "versicolor" },
+    });
     expect(iris.faults).toHaveLength(0);
     expect(inferCalls("iris")).toBe(before + 3);
   });
@@ -205,7 +243,10 @@ describe("examples/edge in the edge runtime", () => {
     for (let i = 0; i < 3; i++) iris.faults.push({ status: 503, headers: { "retry-after-ms": "10" } });
     useHandler({ baseUrl: mock.url, model: "iris", timeoutMs: 3000 });
     const before = inferCalls("iris");
-    expect(await classify([6.4, 3.2, 4.5, 1.5])).toMatchObject({ status: 503, body: { error: "the model call failed: unavailable" } });
+    expect(await classify([6.4, 3.2, 4.5, 1.5])).toMatchObject({
+      status: 503,
+      body: { error: "the model call failed: unavailable" },
+    });
     expect(inferCalls("iris")).toBe(before + 3);
   });
 
@@ -218,7 +259,10 @@ describe("examples/edge in the edge runtime", () => {
         'addEventListener("fetch", (event) => event.respondWith(edgeFunction.POST(event.request)));',
       ].join("\n;\n"),
     });
-    const res = await vercel.dispatchFetch("https://edge.example.com/classify", { method: "POST", body: '{"features":[5.1,3.5,1.4,0.2]}' });
+    const res = await vercel.dispatchFetch("https://edge.example.com/classify", {
+      method: "POST",
+      body: '{"features":[5.1,3.5,1.4,0.2]}',
+    });
     expect([res.status, await res.json()]).toEqual([200, { class: 0, species: "setosa", model: "iris" }]);
   });
 });
@@ -229,7 +273,11 @@ describe("the edge bundle", () => {
     expect(inputs).toContain("examples/edge/handler.mjs");
     expect(inputs).toContain("src/index.ts");
     expect(inputs).toContain("src/core/fetch-client.ts");
-    expect(inputs.filter((path) => path.includes("node_modules/undici/") || path.startsWith("node:") || path.startsWith("src/node/"))).toEqual([]);
+    expect(
+      inputs.filter(
+        (path) => path.includes("node_modules/undici/") || path.startsWith("node:") || path.startsWith("src/node/"),
+      ),
+    ).toEqual([]);
     expect(inputs.filter((path) => /(^|\/)index\.node\.ts$/.test(path))).toEqual([]);
     // Nothing left for the runtime to load: no import was made external (which is how a node: import would
     // survive a bundle), and the output imports nothing.
@@ -239,9 +287,20 @@ describe("the edge bundle", () => {
   });
 
   it("in the edge VM, createV2Client refuses `host` with a ConfigError that says fetch cannot present Host", () => {
-    const result = JSON.parse(runtime.evaluate<string>(`probe.tryHost(${JSON.stringify(mock.url)})`)) as Record<string, unknown>;
-    expect(result).toMatchObject({ threw: true, configError: true, kserveError: true, name: "ConfigError", code: "invalid_argument" });
-    expect(result["message"]).toMatch(/host \("x\.example\.com"\) needs an HttpClient that can present another hostname, and fetch cannot/);
+    const result = JSON.parse(runtime.evaluate<string>(`probe.tryHost(${JSON.stringify(mock.url)})`)) as Record<
+      string,
+      unknown
+    >;
+    expect(result).toMatchObject({
+      threw: true,
+      configError: true,
+      kserveError: true,
+      name: "ConfigError",
+      code: "invalid_argument",
+    });
+    expect(result["message"]).toMatch(
+      /host \("x\.example\.com"\) needs an HttpClient that can present another hostname, and fetch cannot/,
+    );
     expect(result["message"]).toMatch(/InferenceService's hostname as baseUrl/);
   });
 });

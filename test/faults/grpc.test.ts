@@ -16,7 +16,6 @@ import { type FaultCase, faultCase } from "./leaks.js";
 import { DEADLINE_MS, FAST_RETRY, input, type MatrixRow, MODEL, runRow } from "./matrix.js";
 import { type GrpcTurn, grpcServer } from "./servers.js";
 
-
 /** A gRPC length-prefixed message. */
 const frame = (payload: Uint8Array, flags = 0) => {
   const bytes = Buffer.alloc(5 + payload.length);
@@ -25,9 +24,14 @@ const frame = (payload: Uint8Array, flags = 0) => {
   bytes.set(payload, 5);
   return bytes;
 };
-const inferResponse = (init: MessageInitShape<typeof ModelInferResponseSchema>) => frame(toBinary(ModelInferResponseSchema, create(ModelInferResponseSchema, init)));
+const inferResponse = (init: MessageInitShape<typeof ModelInferResponseSchema>) =>
+  frame(toBinary(ModelInferResponseSchema, create(ModelInferResponseSchema, init)));
 const FP32_12 = new Uint8Array(new Float32Array([1, 2]).buffer);
-const OK = inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2n] }], rawOutputContents: [FP32_12] });
+const OK = inferResponse({
+  modelName: MODEL,
+  outputs: [{ name: "y", datatype: "FP32", shape: [2n] }],
+  rawOutputContents: [FP32_12],
+});
 const GRPC_HEADERS = { ":status": 200, "content-type": "application/grpc+proto" };
 
 /** Headers, the message, trailers. */
@@ -42,20 +46,21 @@ const answer =
 const status =
   (code: number, message: string, extra: Record<string, string> = {}) =>
   ({ stream }: GrpcTurn) =>
-    stream.respond({ ...GRPC_HEADERS, "grpc-status": String(code), "grpc-message": encodeURIComponent(message), ...extra }, { endStream: true });
+    stream.respond(
+      { ...GRPC_HEADERS, "grpc-status": String(code), "grpc-message": encodeURIComponent(message), ...extra },
+      { endStream: true },
+    );
 /** `first` on the first `times` requests, a proper answer after. */
 const then =
   (first: (turn: GrpcTurn) => void, times = 1) =>
   (turn: GrpcTurn) =>
     turn.attempt <= times ? first(turn) : answer()(turn);
 /** Headers and part of the message, then `cut` a moment later. */
-const partial =
-  (cut: (turn: GrpcTurn) => void) =>
-  (turn: GrpcTurn) => {
-    turn.stream.respond(GRPC_HEADERS);
-    turn.stream.write(OK.subarray(0, 9));
-    setTimeout(() => cut(turn), 10);
-  };
+const partial = (cut: (turn: GrpcTurn) => void) => (turn: GrpcTurn) => {
+  turn.stream.respond(GRPC_HEADERS);
+  turn.stream.write(OK.subarray(0, 9));
+  setTimeout(() => cut(turn), 10);
+};
 
 /** A graceful GOAWAY, then the connection closed with the call still unanswered. */
 const goawayThenClose = ({ session }: GrpcTurn) => {
@@ -75,7 +80,13 @@ const ROWS: Row[] = [
     fault: "connection refused",
     outcome: "ConnectionError (unavailable, retryable) naming the RPC and ECONNREFUSED, after the retries",
     attempts: 0,
-    error: { type: ConnectionError, code: "unavailable", retryable: true, attempts: 3, message: [WHERE, "ECONNREFUSED"] },
+    error: {
+      type: ConnectionError,
+      code: "unavailable",
+      retryable: true,
+      attempts: 3,
+      message: [WHERE, "ECONNREFUSED"],
+    },
   },
   {
     fault: "TCP reset before the response, every time",
@@ -108,7 +119,12 @@ const ROWS: Row[] = [
     outcome: "ConnectionError (unavailable, retryable), after 3 attempts",
     server: partial(({ session }) => session.destroy()),
     attempts: 3,
-    error: { type: ConnectionError, code: "unavailable", retryable: true, message: [WHERE, "closed before the answer was complete"] },
+    error: {
+      type: ConnectionError,
+      code: "unavailable",
+      retryable: true,
+      message: [WHERE, "closed before the answer was complete"],
+    },
   },
   {
     fault: "stream ends mid-message with grpc-status OK",
@@ -120,37 +136,85 @@ const ROWS: Row[] = [
   {
     fault: "truncated raw tensor tail (5 of 8 bytes)",
     outcome: "ProtocolError (internal) naming the output, not retried",
-    server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2n] }], rawOutputContents: [FP32_12.subarray(0, 5)] })),
+    server: answer(
+      inferResponse({
+        modelName: MODEL,
+        outputs: [{ name: "y", datatype: "FP32", shape: [2n] }],
+        rawOutputContents: [FP32_12.subarray(0, 5)],
+      }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"'] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"'],
+    },
   },
   {
     fault: "bytes that are not a ModelInferResponse",
     outcome: "KServeError internal naming the message type, not retried",
     server: answer(frame(new Uint8Array([0xff, 0xff, 0xff, 0xff]))),
     attempts: 1,
-    error: { type: KServeError, code: "internal", grpcCode: Code.Internal, message: [WHERE, "inference.ModelInferResponse"] },
+    error: {
+      type: KServeError,
+      code: "internal",
+      grpcCode: Code.Internal,
+      message: [WHERE, "inference.ModelInferResponse"],
+    },
   },
   {
     fault: "valid message of the wrong shape (2 raw contents for 1 output)",
     outcome: "ProtocolError (internal) naming raw_output_contents, not retried",
-    server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2n] }], rawOutputContents: [FP32_12, FP32_12] })),
+    server: answer(
+      inferResponse({
+        modelName: MODEL,
+        outputs: [{ name: "y", datatype: "FP32", shape: [2n] }],
+        rawOutputContents: [FP32_12, FP32_12],
+      }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, "raw_output_contents"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to gRPC ModelInfer`, "raw_output_contents"],
+    },
   },
   {
     fault: "contents length contradicting shape",
     outcome: "ProtocolError (internal) naming the tensor, not retried",
-    server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [3n], contents: { fp32Contents: [1, 2] } }] })),
+    server: answer(
+      inferResponse({
+        modelName: MODEL,
+        outputs: [{ name: "y", datatype: "FP32", shape: [3n], contents: { fp32Contents: [1, 2] } }],
+      }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"', "3", "2"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to gRPC ModelInfer`, '"y"', "3", "2"],
+    },
   },
   {
     fault: "unknown datatype",
     outcome: "ProtocolError (internal) naming the datatype, not retried",
-    server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "FP33", shape: [2n] }], rawOutputContents: [FP32_12] })),
+    server: answer(
+      inferResponse({
+        modelName: MODEL,
+        outputs: [{ name: "y", datatype: "FP33", shape: [2n] }],
+        rawOutputContents: [FP32_12],
+      }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to gRPC ModelInfer`, "FP33"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to gRPC ModelInfer`, "FP33"],
+    },
   },
   {
     fault: "UNAVAILABLE storm",
@@ -201,7 +265,12 @@ const ROWS: Row[] = [
     outcome: "KServeError internal (INTERNAL) with the server's message, not retried",
     server: status(Code.Internal, "shape mismatch in model"),
     attempts: 1,
-    error: { type: KServeError, code: "internal", grpcCode: Code.Internal, message: ["shape mismatch in model", WHERE] },
+    error: {
+      type: KServeError,
+      code: "internal",
+      grpcCode: Code.Internal,
+      message: ["shape mismatch in model", WHERE],
+    },
   },
   {
     fault: "no answer at all past the deadline",
@@ -234,10 +303,21 @@ const ROWS: Row[] = [
   {
     fault: "response larger than the transport's readMaxBytes",
     outcome: "KServeError resource_exhausted (RESOURCE_EXHAUSTED) naming readMaxBytes, not retried",
-    server: answer(inferResponse({ modelName: MODEL, outputs: [{ name: "y", datatype: "UINT8", shape: [65536n] }], rawOutputContents: [new Uint8Array(65536)] })),
+    server: answer(
+      inferResponse({
+        modelName: MODEL,
+        outputs: [{ name: "y", datatype: "UINT8", shape: [65536n] }],
+        rawOutputContents: [new Uint8Array(65536)],
+      }),
+    ),
     readMaxBytes: 1024,
     attempts: 1,
-    error: { type: KServeError, code: "resource_exhausted", grpcCode: Code.ResourceExhausted, message: ["readMaxBytes", WHERE] },
+    error: {
+      type: KServeError,
+      code: "resource_exhausted",
+      grpcCode: Code.ResourceExhausted,
+      message: ["readMaxBytes", WHERE],
+    },
   },
   {
     fault: "HTTP/2 GOAWAY (NO_ERROR) during the call, which the server then completes",
@@ -305,7 +385,15 @@ function client(c: FaultCase, baseUrl: string, options: Partial<GrpcClientOption
 
 describe("gRPC fault matrix (createGrpcClient on createNodeGrpcTransport)", () => {
   it.each(ROWS)("$fault → $outcome", async (row) => {
-    await faultCase((c) => runRow(c, row, grpcServer, (url) => client(c, url, row.options ?? {}, row.readMaxBytes).infer(MODEL, { inputs: [input()] }), "streams"));
+    await faultCase((c) =>
+      runRow(
+        c,
+        row,
+        grpcServer,
+        (url) => client(c, url, row.options ?? {}, row.readMaxBytes).infer(MODEL, { inputs: [input()] }),
+        "streams",
+      ),
+    );
   });
 
   it("HTTP/2 GOAWAY on an idle connection between two calls → the next call opens a new connection and succeeds", async () => {
@@ -339,7 +427,9 @@ describe("gRPC fault matrix (createGrpcClient on createNodeGrpcTransport)", () =
       const error = settled.error as KServeError;
       expect(error).toBeInstanceOf(KServeError);
       expect(error.message).toContain("HTTP 307");
-      expect(error.message).toContain(`redirected to ${other.url}/inference.GRPCInferenceService/ModelInfer, which gRPC does not follow`);
+      expect(error.message).toContain(
+        `redirected to ${other.url}/inference.GRPCInferenceService/ModelInfer, which gRPC does not follow`,
+      );
       expect(error.message).toContain("use the final address as baseUrl");
       expect(error.message).not.toContain("s3cret-token");
       expect(origin.requests).toHaveLength(1);

@@ -61,7 +61,12 @@ describe("faultCase", () => {
   });
 
   it("fails a call that settles after its deadline and the margin", async () => {
-    const error = await failureOf(faultCase(async (c) => void (await c.timed(10, () => new Promise((resolve) => setTimeout(resolve, 10 + DEADLINE_MARGIN_MS + 100))))));
+    const error = await failureOf(
+      faultCase(
+        async (c) =>
+          void (await c.timed(10, () => new Promise((resolve) => setTimeout(resolve, 10 + DEADLINE_MARGIN_MS + 100)))),
+      ),
+    );
     expect(error.message).toContain("deadline 10 ms");
   });
 });

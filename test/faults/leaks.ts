@@ -101,7 +101,10 @@ export async function faultCase(body: (c: FaultCase) => Promise<void>): Promise<
         } catch (error) {
           settled = { error, ok: false, elapsedMs: performance.now() - started };
         }
-        expect(settled.elapsedMs, `settled after ${Math.round(settled.elapsedMs)} ms, deadline ${deadlineMs} ms`).toBeLessThanOrEqual(deadlineMs + DEADLINE_MARGIN_MS);
+        expect(
+          settled.elapsedMs,
+          `settled after ${Math.round(settled.elapsedMs)} ms, deadline ${deadlineMs} ms`,
+        ).toBeLessThanOrEqual(deadlineMs + DEADLINE_MARGIN_MS);
         return settled;
       },
     });
@@ -138,7 +141,9 @@ export async function faultCase(body: (c: FaultCase) => Promise<void>): Promise<
 /** The kinds of active resources there are more of than `before`. */
 function grown(before: Record<string, number>): string[] {
   const now = activeCounts();
-  return ACTIVE.filter((name) => (now[name] ?? 0) > (before[name] ?? 0)).map((name) => `${name}: ${before[name] ?? 0} → ${now[name]}`);
+  return ACTIVE.filter((name) => (now[name] ?? 0) > (before[name] ?? 0)).map(
+    (name) => `${name}: ${before[name] ?? 0} → ${now[name]}`,
+  );
 }
 
 function describe(error: unknown): string {

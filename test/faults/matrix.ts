@@ -52,7 +52,12 @@ export interface MatrixRow<Turn> {
   error?: ErrorExpectation;
 }
 
-export function expectError(settled: Settled<unknown>, expected: ErrorExpectation, url: string, attempts?: number): void {
+export function expectError(
+  settled: Settled<unknown>,
+  expected: ErrorExpectation,
+  url: string,
+  attempts?: number,
+): void {
   expect(settled.ok, "the call should have failed").toBe(false);
   const error = settled.error as KServeError;
   expect(error).toBeInstanceOf(expected.type);
@@ -99,5 +104,8 @@ export async function runRow<Turn>(
   } else expectError(settled, row.error, url, server === undefined ? undefined : row.attempts);
   if (server !== undefined) expect(server.requests.length, "requests the server saw").toBe(row.attempts);
   if (row.atLeastMs !== undefined) expect(settled.elapsedMs).toBeGreaterThanOrEqual(row.atLeastMs);
-  if (row.abandons) await expect.poll(() => server!.open(), { timeout: 1000, message: `${released} the client left open on the server` }).toBe(0);
+  if (row.abandons)
+    await expect
+      .poll(() => server!.open(), { timeout: 1000, message: `${released} the client left open on the server` })
+      .toBe(0);
 }

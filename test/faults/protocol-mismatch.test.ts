@@ -32,7 +32,10 @@ afterAll(async () => {
   pki?.dispose();
 });
 
-type AnyServer = ReturnType<typeof createHttpsServer> | ReturnType<typeof createSecureServer> | ReturnType<typeof createH2cServer>;
+type AnyServer =
+  | ReturnType<typeof createHttpsServer>
+  | ReturnType<typeof createSecureServer>
+  | ReturnType<typeof createH2cServer>;
 
 /** Listen on loopback, counting TCP connections; the server and its connections are closed when the case ends. */
 async function listen(c: FaultCase, server: AnyServer): Promise<{ port: number; connections: () => number }> {
@@ -65,7 +68,10 @@ function grpcClient(c: FaultCase, baseUrl: string): { client: V2Client; attempts
   c.defer(() => transport.close());
   let attempts = 0;
   const count: Interceptor = (next) => (req) => (attempts++, next(req));
-  return { client: createGrpcClient({ transport, timeoutMs: DEADLINE_MS, retry: FAST_RETRY, interceptors: [count] }), attempts: () => attempts };
+  return {
+    client: createGrpcClient({ transport, timeoutMs: DEADLINE_MS, retry: FAST_RETRY, interceptors: [count] }),
+    attempts: () => attempts,
+  };
 }
 
 function expectWrongPort(error: unknown, parts: string[]): void {
@@ -87,7 +93,11 @@ describe("REST aimed at a gRPC (HTTP/2-only) port: not retried, says so", () => 
       const { port, connections } = await listen(c, createH2cServer());
       const url = `http://127.0.0.1:${port}`;
       const settled = await c.timed(DEADLINE_MS, () => restClient(c, url).infer(MODEL, { inputs: [input()] }));
-      expectWrongPort(settled.error, [...REST_ADVICE, `${url}/v2/models/${MODEL}/infer`, "answered this HTTP/1.1 request with an HTTP/2 SETTINGS frame"]);
+      expectWrongPort(settled.error, [
+        ...REST_ADVICE,
+        `${url}/v2/models/${MODEL}/infer`,
+        "answered this HTTP/1.1 request with an HTTP/2 SETTINGS frame",
+      ]);
       expect(connections(), "connections made: 1, not retried").toBe(1);
     });
   });
@@ -95,15 +105,23 @@ describe("REST aimed at a gRPC (HTTP/2-only) port: not retried, says so", () => 
   it("TLS: the server offers only HTTP/2 (ALPN h2)", async () => {
     await faultCase(async (c) => {
       const { port, connections } = await listen(c, createSecureServer({ ...identity }));
-      const settled = await c.timed(DEADLINE_MS, () => restClient(c, `https://localhost:${port}`).infer(MODEL, { inputs: [input()] }));
-      expectWrongPort(settled.error, [...REST_ADVICE, "refused HTTP/1.1", "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL"]);
+      const settled = await c.timed(DEADLINE_MS, () =>
+        restClient(c, `https://localhost:${port}`).infer(MODEL, { inputs: [input()] }),
+      );
+      expectWrongPort(settled.error, [
+        ...REST_ADVICE,
+        "refused HTTP/1.1",
+        "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+      ]);
       expect(connections(), "connections made: 1, not retried").toBe(1);
     });
   });
 
   it("the mock KServe's gRPC port", async () => {
     await faultCase(async (c) => {
-      const settled = await c.timed(DEADLINE_MS, () => restClient(c, mock.grpcUrl!).infer("iris-classifier", { inputs: [input()] }));
+      const settled = await c.timed(DEADLINE_MS, () =>
+        restClient(c, mock.grpcUrl!).infer("iris-classifier", { inputs: [input()] }),
+      );
       expectWrongPort(settled.error, [...REST_ADVICE, mock.grpcUrl!]);
     });
   });
@@ -123,7 +141,10 @@ describe("gRPC aimed at a REST (HTTP/1.1) port: not retried, says so", () => {
 
   it("TLS: the server offers only HTTP/1.1 (ALPN)", async () => {
     await faultCase(async (c) => {
-      const { port } = await listen(c, createHttpsServer({ ...identity }, (_req, res) => res.end("{}")));
+      const { port } = await listen(
+        c,
+        createHttpsServer({ ...identity }, (_req, res) => res.end("{}")),
+      );
       const { client, attempts } = grpcClient(c, `https://localhost:${port}`);
       const settled = await c.timed(DEADLINE_MS, () => client.infer(MODEL, { inputs: [input()] }));
       expectWrongPort(settled.error, [...GRPC_ADVICE, 'refused HTTP/2 (ALPN "h2")']);

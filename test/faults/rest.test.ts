@@ -5,14 +5,25 @@
  * retry, within the call's deadline, with no unhandled rejection and nothing left open (leaks.ts).
  */
 import { describe, expect, it } from "vitest";
-import { ConnectionError, HttpError, KServeError, ProtocolError, TimeoutError, type V2Client, type V2ClientOptions, createV2Client } from "kserve-client";
+import {
+  ConnectionError,
+  HttpError,
+  KServeError,
+  ProtocolError,
+  TimeoutError,
+  type V2Client,
+  type V2ClientOptions,
+  createV2Client,
+} from "kserve-client";
 import { createNodeHttpClient } from "kserve-client/node";
 import { type FaultCase, faultCase } from "./leaks.js";
 import { DEADLINE_MS, FAST_RETRY, input, type MatrixRow, MODEL, runRow } from "./matrix.js";
 import { restServer, type RestTurn } from "./servers.js";
 
-
-const JSON_OK = JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2], data: [1, 2] }] });
+const JSON_OK = JSON.stringify({
+  model_name: MODEL,
+  outputs: [{ name: "y", datatype: "FP32", shape: [2], data: [1, 2] }],
+});
 
 /** A 200 with this body and headers, Content-Length set. */
 const answer =
@@ -24,8 +35,13 @@ const answer =
 
 /** A binary-extension answer: the JSON header, then `tail`; the header length as `declared` says (default: true). */
 function binaryAnswer(tail: Buffer, declared?: string): (turn: RestTurn) => void {
-  const header = JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [2], parameters: { binary_data_size: 8 } }] });
-  return answer(Buffer.concat([Buffer.from(header), tail]), { "inference-header-content-length": declared ?? String(Buffer.byteLength(header)) });
+  const header = JSON.stringify({
+    model_name: MODEL,
+    outputs: [{ name: "y", datatype: "FP32", shape: [2], parameters: { binary_data_size: 8 } }],
+  });
+  return answer(Buffer.concat([Buffer.from(header), tail]), {
+    "inference-header-content-length": declared ?? String(Buffer.byteLength(header)),
+  });
 }
 const EIGHT_BYTES = Buffer.from(new Float32Array([1, 2]).buffer);
 
@@ -58,7 +74,13 @@ const ROWS: Row[] = [
     fault: "connection refused",
     outcome: "ConnectionError (unavailable, retryable) naming the URL and ECONNREFUSED, after the retries",
     attempts: 0,
-    error: { type: ConnectionError, code: "unavailable", retryable: true, attempts: 3, message: ["{url}" + inferUrl, "ECONNREFUSED"] },
+    error: {
+      type: ConnectionError,
+      code: "unavailable",
+      retryable: true,
+      attempts: 3,
+      message: ["{url}" + inferUrl, "ECONNREFUSED"],
+    },
   },
   {
     fault: "reset before the response, every time",
@@ -66,7 +88,13 @@ const ROWS: Row[] = [
     server: ({ socket }) => socket.resetAndDestroy(),
     attempts: 3,
     // The connection was made: "could not connect" would send the reader to check the address.
-    error: { type: ConnectionError, code: "unavailable", retryable: true, message: ["{url}" + inferUrl, "ECONNRESET"], absent: ["could not connect"] },
+    error: {
+      type: ConnectionError,
+      code: "unavailable",
+      retryable: true,
+      message: ["{url}" + inferUrl, "ECONNRESET"],
+      absent: ["could not connect"],
+    },
   },
   {
     fault: "reset before the response, once",
@@ -111,7 +139,10 @@ const ROWS: Row[] = [
     fault: "server closes before the declared Content-Length (FIN)",
     outcome: "ConnectionError (unavailable, retryable)",
     server: ({ socket }) => {
-      raw(socket, `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${JSON_OK.length + 100}\r\n\r\n${JSON_OK}`);
+      raw(
+        socket,
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${JSON_OK.length + 100}\r\n\r\n${JSON_OK}`,
+      );
       setTimeout(() => socket.end(), 10);
     },
     attempts: 3,
@@ -122,63 +153,112 @@ const ROWS: Row[] = [
     outcome: "ProtocolError (internal) naming the output, not retried",
     server: binaryAnswer(EIGHT_BYTES.subarray(0, 5)),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, '"y"'] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, '"y"'],
+    },
   },
   {
     fault: "inference-header-content-length larger than the body",
     outcome: "ProtocolError (internal) naming the header, not retried",
     server: binaryAnswer(EIGHT_BYTES, "100000"),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "100000"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "100000"],
+    },
   },
   {
     fault: "inference-header-content-length negative",
     outcome: "ProtocolError (internal) naming the header, not retried",
     server: binaryAnswer(EIGHT_BYTES, "-5"),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "-5"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "-5"],
+    },
   },
   {
     fault: "inference-header-content-length not a number",
     outcome: "ProtocolError (internal) naming the header, not retried",
     server: binaryAnswer(EIGHT_BYTES, "abc"),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "abc"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "inference-header-content-length", "abc"],
+    },
   },
   {
     fault: "malformed JSON",
     outcome: "ProtocolError (internal) saying it is not JSON, not retried",
     server: answer(`{"model_name": "${MODEL}", "outputs": [`),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, /JSON/] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, /JSON/],
+    },
   },
   {
     fault: "valid JSON of the wrong shape (outputs is not a list)",
     outcome: "ProtocolError (internal) naming the field, not retried",
     server: answer(JSON.stringify({ model_name: MODEL, outputs: "y" })),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "outputs"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "outputs"],
+    },
   },
   {
     fault: "data length contradicting shape",
     outcome: "ProtocolError (internal) naming the tensor, expected and got, not retried",
-    server: answer(JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [3], data: [1, 2] }] })),
+    server: answer(
+      JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP32", shape: [3], data: [1, 2] }] }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, '"y"', "3", "2"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, '"y"', "3", "2"],
+    },
   },
   {
     fault: "unknown datatype",
     outcome: "ProtocolError (internal) naming the datatype, not retried",
-    server: answer(JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP33", shape: [2], data: [1, 2] }] })),
+    server: answer(
+      JSON.stringify({ model_name: MODEL, outputs: [{ name: "y", datatype: "FP33", shape: [2], data: [1, 2] }] }),
+    ),
     attempts: 1,
-    error: { type: ProtocolError, code: "internal", model: MODEL, message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "FP33"] },
+    error: {
+      type: ProtocolError,
+      code: "internal",
+      model: MODEL,
+      message: [`of model "${MODEL}" to POST {url}${inferUrl}`, "FP33"],
+    },
   },
   {
     fault: "503 storm without Retry-After",
     outcome: "HttpError 503 (unavailable) with the server's message and the URL, after 3 attempts",
     server: answer(JSON.stringify({ error: "overloaded" }), { "content-type": "application/json" }, 503),
     attempts: 3,
-    error: { type: HttpError, code: "unavailable", status: 503, message: ["overloaded", "HTTP 503", "{url}" + inferUrl] },
+    error: {
+      type: HttpError,
+      code: "unavailable",
+      status: 503,
+      message: ["overloaded", "HTTP 503", "{url}" + inferUrl],
+    },
   },
   {
     fault: "503 twice without Retry-After, then 200",
@@ -202,7 +282,8 @@ const ROWS: Row[] = [
   {
     fault: "503 with Retry-After in seconds (1), then 200",
     outcome: "success by retry, after waiting the second the server asked for",
-    server: (turn) => answer(turn.attempt === 1 ? "busy" : JSON_OK, { "retry-after": "1" }, turn.attempt === 1 ? 503 : 200)(turn),
+    server: (turn) =>
+      answer(turn.attempt === 1 ? "busy" : JSON_OK, { "retry-after": "1" }, turn.attempt === 1 ? 503 : 200)(turn),
     attempts: 2,
     atLeastMs: 950,
   },
@@ -210,14 +291,23 @@ const ROWS: Row[] = [
     fault: "503 with Retry-After as an HTTP date, then 200",
     outcome: "success by retry, after waiting until that date",
     server: (turn) =>
-      answer(turn.attempt === 1 ? "busy" : JSON_OK, { "retry-after": new Date(Date.now() + 1600).toUTCString() }, turn.attempt === 1 ? 503 : 200)(turn),
+      answer(
+        turn.attempt === 1 ? "busy" : JSON_OK,
+        { "retry-after": new Date(Date.now() + 1600).toUTCString() },
+        turn.attempt === 1 ? 503 : 200,
+      )(turn),
     attempts: 2,
     atLeastMs: 500,
   },
   {
     fault: "503 with a garbage Retry-After, then 200",
     outcome: "success by retry (garbage ignored, backoff applies)",
-    server: (turn) => answer(turn.attempt === 1 ? "busy" : JSON_OK, { "retry-after": "soon-ish" }, turn.attempt === 1 ? 503 : 200)(turn),
+    server: (turn) =>
+      answer(
+        turn.attempt === 1 ? "busy" : JSON_OK,
+        { "retry-after": "soon-ish" },
+        turn.attempt === 1 ? 503 : 200,
+      )(turn),
     attempts: 2,
   },
   {
@@ -282,7 +372,11 @@ const ROWS: Row[] = [
     server: answer(Buffer.alloc(64 * 1024, 0x20)),
     options: { maxResponseBytes: 1024 },
     attempts: 1,
-    error: { type: KServeError, code: "resource_exhausted", message: ["maxResponseBytes", "limit 1024", "{url}" + inferUrl] },
+    error: {
+      type: KServeError,
+      code: "resource_exhausted",
+      message: ["maxResponseBytes", "limit 1024", "{url}" + inferUrl],
+    },
   },
   {
     fault: "response larger than maxResponseBytes (chunked, no length)",
@@ -301,7 +395,18 @@ const ROWS: Row[] = [
 describe.each(CLIENTS)("REST fault matrix, %s HttpClient", (_name, makeClient) => {
   it.each(ROWS)("$fault → $outcome", async (row) => {
     await faultCase((c) =>
-      runRow(c, row, restServer, (url) => makeClient(c, url, { timeoutMs: DEADLINE_MS, retry: FAST_RETRY, ...row.options }).infer(MODEL, { inputs: [input()] }, { binary: "never" }), "connections"),
+      runRow(
+        c,
+        row,
+        restServer,
+        (url) =>
+          makeClient(c, url, { timeoutMs: DEADLINE_MS, retry: FAST_RETRY, ...row.options }).infer(
+            MODEL,
+            { inputs: [input()] },
+            { binary: "never" },
+          ),
+        "connections",
+      ),
     );
   });
 
@@ -314,7 +419,11 @@ describe.each(CLIENTS)("REST fault matrix, %s HttpClient", (_name, makeClient) =
         res.end();
       });
       c.defer(() => origin.close());
-      const client = makeClient(c, origin.url, { timeoutMs: DEADLINE_MS, retry: FAST_RETRY, auth: { bearer: "s3cret-token" } });
+      const client = makeClient(c, origin.url, {
+        timeoutMs: DEADLINE_MS,
+        retry: FAST_RETRY,
+        auth: { bearer: "s3cret-token" },
+      });
       const settled = await c.timed(DEADLINE_MS, () => client.infer(MODEL, { inputs: [input()] }, { binary: "never" }));
       expect(settled.ok).toBe(false);
       const error = settled.error as HttpError;

@@ -4,7 +4,12 @@
  * closes every connection it accepted when closed, so a case leaves nothing open on the server side.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createH2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
+import {
+  createServer as createH2Server,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from "node:http2";
 import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 
 export interface ScriptedServer {
@@ -103,7 +108,12 @@ export async function grpcServer(script: (turn: GrpcTurn) => void): Promise<Scri
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
     stream.on("end", () => {
-      requests.push({ method: String(headers[":method"]), path: String(headers[":path"]), headers, body: Buffer.concat(chunks) });
+      requests.push({
+        method: String(headers[":method"]),
+        path: String(headers[":path"]),
+        headers,
+        body: Buffer.concat(chunks),
+      });
       const session = stream.session as ServerHttp2Session;
       script({ attempt: requests.length, stream, headers, session, socket: sockets.get(session.socket.remotePort!)! });
     });

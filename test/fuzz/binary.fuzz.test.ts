@@ -6,7 +6,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, elementByteSize, isDatatype, isKServeError, ProtocolError, tensorToBytes } from "../../src/tensor/index.js";
+import {
+  decodeTensorBody,
+  elementByteSize,
+  isDatatype,
+  isKServeError,
+  ProtocolError,
+  tensorToBytes,
+} from "../../src/tensor/index.js";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { concat } from "../helpers.js";
 import {
@@ -38,7 +45,12 @@ interface RealBody {
 function real(name: string, side: "request" | "response", key: Key): RealBody {
   const message = kserveFixture(name)[side];
   const length = message.headers["inference-header-content-length"];
-  return { name: `${name} ${side}`, key, bytes: bodyBytes(message.body), headerLength: length === undefined ? undefined : Number(length) };
+  return {
+    name: `${name} ${side}`,
+    key,
+    bytes: bodyBytes(message.body),
+    headerLength: length === undefined ? undefined : Number(length),
+  };
 }
 
 /** Every captured body the framing decoder reads: binary answers, binary requests (the mock server's side), JSON ones. */
@@ -54,7 +66,8 @@ const BODIES: RealBody[] = [
 ];
 
 /** The header length `decodeTensorBody` is told, as the client passes it: the header's text, or absent. */
-const lengthFor = (body: RealBody, bytes: Uint8Array) => headerLengthValue(body.headerLength ?? bytes.length, bytes.length);
+const lengthFor = (body: RealBody, bytes: Uint8Array) =>
+  headerLengthValue(body.headerLength ?? bytes.length, bytes.length);
 
 function decode(bytes: Uint8Array, key: Key, headerLength: string | number | undefined) {
   const decoded = resultOrKServeError(() => decodeTensorBody(bytes, { key, headerLength }));
@@ -74,17 +87,28 @@ describe(`decodeTensorBody (binary framing), ${RUNS} cases per property`, () => 
 
   it("arbitrary bytes with arbitrary header lengths", { timeout: TIMEOUT }, () => {
     fc.assert(
-      fc.property(arbitraryBytes, fc.constantFrom<Key>("inputs", "outputs"), fc.option(fc.oneof(fc.nat(100), fc.string({ maxLength: 6 }))), (bytes, key, headerLength) => {
-        decode(bytes, key, headerLength ?? undefined);
-      }),
+      fc.property(
+        arbitraryBytes,
+        fc.constantFrom<Key>("inputs", "outputs"),
+        fc.option(fc.oneof(fc.nat(100), fc.string({ maxLength: 6 }))),
+        (bytes, key, headerLength) => {
+          decode(bytes, key, headerLength ?? undefined);
+        },
+      ),
       runs(),
     );
   });
 
-  it("byte-level mutations of real bodies (bit flips, overwrites, insertions, deletions, cuts)", { timeout: TIMEOUT }, () => {
-    const arb = fc.constantFrom(...BODIES).chain((body) =>
-      mutatedBytes(body.bytes).chain((bytes) => fc.tuple(fc.constant(body), fc.constant(bytes), lengthFor(body, bytes))),
-    );
+  it("byte-level mutations of real bodies (bit flips, overwrites, insertions, deletions, cuts)", {
+    timeout: TIMEOUT,
+  }, () => {
+    const arb = fc
+      .constantFrom(...BODIES)
+      .chain((body) =>
+        mutatedBytes(body.bytes).chain((bytes) =>
+          fc.tuple(fc.constant(body), fc.constant(bytes), lengthFor(body, bytes)),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([body, bytes, headerLength]) => {
         decode(bytes, body.key, headerLength);
@@ -94,9 +118,13 @@ describe(`decodeTensorBody (binary framing), ${RUNS} cases per property`, () => 
   });
 
   it("real bodies cut at every position class, with their header length kept or altered", { timeout: TIMEOUT }, () => {
-    const arb = fc.constantFrom(...BODIES).chain((body) =>
-      truncations(body.bytes).chain((bytes) => fc.tuple(fc.constant(body), fc.constant(bytes), lengthFor(body, bytes))),
-    );
+    const arb = fc
+      .constantFrom(...BODIES)
+      .chain((body) =>
+        truncations(body.bytes).chain((bytes) =>
+          fc.tuple(fc.constant(body), fc.constant(bytes), lengthFor(body, bytes)),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([body, bytes, headerLength]) => {
         decode(bytes, body.key, headerLength);
@@ -105,7 +133,9 @@ describe(`decodeTensorBody (binary framing), ${RUNS} cases per property`, () => 
     );
   });
 
-  it("token-level mutations of real JSON headers (swapped tokens, respelled numbers), tail kept", { timeout: TIMEOUT }, () => {
+  it("token-level mutations of real JSON headers (swapped tokens, respelled numbers), tail kept", {
+    timeout: TIMEOUT,
+  }, () => {
     const arb = fc.constantFrom(...BODIES).chain((body) => {
       const end = body.headerLength ?? body.bytes.length;
       const header = new TextDecoder().decode(body.bytes.subarray(0, end));
@@ -115,7 +145,12 @@ describe(`decodeTensorBody (binary framing), ${RUNS} cases per property`, () => 
         const bytes = concat([head, tail]);
         // Mostly the framing the mutated header really has; sometimes the stale or an arbitrary one.
         const length = fc.oneof(
-          { weight: 3, arbitrary: fc.constant(tail.length > 0 || body.headerLength !== undefined ? String(head.length) : undefined) },
+          {
+            weight: 3,
+            arbitrary: fc.constant(
+              tail.length > 0 || body.headerLength !== undefined ? String(head.length) : undefined,
+            ),
+          },
           { weight: 1, arbitrary: headerLengthValue(end, bytes.length) },
         );
         return fc.tuple(fc.constant(body), fc.constant(bytes), length);
@@ -129,7 +164,9 @@ describe(`decodeTensorBody (binary framing), ${RUNS} cases per property`, () => 
     );
   });
 
-  it("generated bodies: binary_data_size, shape, datatype and tail in agreement or not; a success returns the tail's bytes", { timeout: TIMEOUT }, () => {
+  it("generated bodies: binary_data_size, shape, datatype and tail in agreement or not; a success returns the tail's bytes", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(
       fc.property(generatedBody, ({ bytes, headerLength, sections }) => {
         const decoded = decode(bytes, "outputs", headerLength);
@@ -172,7 +209,9 @@ describe("decodeTensorBody on declared huge shapes: a ProtocolError at once, not
     { datatype: "FP16", shape: [-1], size: 2 },
   ];
   it.each(cases)("$datatype $shape with a $size-byte section", ({ datatype, shape, size }) => {
-    const header = utf8.encode(JSON.stringify({ outputs: [{ name: "o", datatype, shape, parameters: { binary_data_size: size } }] }));
+    const header = utf8.encode(
+      JSON.stringify({ outputs: [{ name: "o", datatype, shape, parameters: { binary_data_size: size } }] }),
+    );
     const bytes = concat([header, new Uint8Array(size)]);
     const before = process.memoryUsage().arrayBuffers;
     const started = performance.now();
@@ -221,10 +260,16 @@ interface EntryPlan {
 const entryPlan: fc.Arbitrary<EntryPlan> = fc.record({
   name: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("output-0", "o", "é") }, fc.constantFrom("", null, 7, ["o"])),
   datatype: datatypeText,
-  shape: fc.oneof({ weight: 10, arbitrary: fc.array(dimension, { maxLength: 3 }) }, fc.constantFrom(null, "3", {}, [[3]], 3)),
+  shape: fc.oneof(
+    { weight: 10, arbitrary: fc.array(dimension, { maxLength: 3 }) },
+    fc.constantFrom(null, "3", {}, [[3]], 3),
+  ),
   binary: fc.boolean(),
   sizeDelta: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, fc.integer({ min: -9, max: 9 })),
-  oddSize: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, fc.constantFrom(-1, 1.5, "24", null, true, 2 ** 53, 1e300, [], {})),
+  oddSize: fc.oneof(
+    { weight: 12, arbitrary: fc.constant(undefined) },
+    fc.constantFrom(-1, 1.5, "24", null, true, 2 ** 53, 1e300, [], {}),
+  ),
   alsoData: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, fc.constant(true)),
   seed: fc.uint8Array({ maxLength: 64 }),
   strings: fc.array(fc.uint8Array({ maxLength: 6 }), { maxLength: 8 }),
@@ -244,11 +289,15 @@ function bytesSection(count: number, strings: Uint8Array[]): Uint8Array {
 
 function plannedSection(plan: EntryPlan): { bytes: Uint8Array; right: boolean } {
   const shape = plan.shape;
-  const count = Array.isArray(shape) && shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0) ? (shape as number[]).reduce((a, b) => a * b, 1) : -1;
+  const count =
+    Array.isArray(shape) && shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)
+      ? (shape as number[]).reduce((a, b) => a * b, 1)
+      : -1;
   const datatype = plan.datatype;
   let right: Uint8Array | undefined;
   if (isDatatype(datatype) && count >= 0 && count <= 256) {
-    right = datatype === "BYTES" ? bytesSection(count, plan.strings) : repeat(plan.seed, count * elementByteSize(datatype)!);
+    right =
+      datatype === "BYTES" ? bytesSection(count, plan.strings) : repeat(plan.seed, count * elementByteSize(datatype)!);
     // BOOL bytes must be 0 or 1.
     if (datatype === "BOOL") right = right.map((b) => b & 1);
   }
@@ -267,23 +316,36 @@ function repeat(seed: Uint8Array, length: number): Uint8Array {
 const generatedBody: fc.Arbitrary<GeneratedBody> = fc
   .record({
     plans: fc.array(entryPlan, { maxLength: 4 }),
-    tailExtra: fc.oneof({ weight: 8, arbitrary: fc.constant(new Uint8Array(0)) }, fc.uint8Array({ minLength: 1, maxLength: 4 })),
-    lengthMode: fc.oneof({ weight: 6, arbitrary: fc.constant("right" as const) }, fc.constantFrom("absent" as const, "off" as const, "text" as const)),
+    tailExtra: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(new Uint8Array(0)) },
+      fc.uint8Array({ minLength: 1, maxLength: 4 }),
+    ),
+    lengthMode: fc.oneof(
+      { weight: 6, arbitrary: fc.constant("right" as const) },
+      fc.constantFrom("absent" as const, "off" as const, "text" as const),
+    ),
     lengthOff: fc.integer({ min: -4, max: 4 }),
-    fields: fc.dictionary(fc.constantFrom("model_name", "id", "parameters", "__proto__", "model_version"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    fields: fc.dictionary(
+      fc.constantFrom("model_name", "id", "parameters", "__proto__", "model_version"),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 3 },
+    ),
   })
   .map(({ plans, tailExtra, lengthMode, lengthOff, fields }) => {
     const sections: (Uint8Array | undefined)[] = [];
     let consistent = tailExtra.length === 0 && lengthMode === "right";
     const outputs = plans.map((plan) => {
-      const shapeOk = Array.isArray(plan.shape) && plan.shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0 && !Object.is(d, -0));
+      const shapeOk =
+        Array.isArray(plan.shape) &&
+        plan.shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0 && !Object.is(d, -0));
       const nameOk = typeof plan.name === "string" && plan.name !== "";
       if (!plan.binary) {
         // A JSON tensor: one zero per element, or a deliberately wrong count.
         const count = shapeOk ? (plan.shape as number[]).reduce((a, b) => a * b, 1) : 1;
         const n = count <= 256 ? Math.max(0, count + plan.sizeDelta) : 1;
         const zero = plan.datatype === "BYTES" ? "" : plan.datatype === "BOOL" ? false : 0;
-        if (!(nameOk && shapeOk && isDatatype(plan.datatype) && plan.sizeDelta === 0 && count <= 256)) consistent = false;
+        if (!(nameOk && shapeOk && isDatatype(plan.datatype) && plan.sizeDelta === 0 && count <= 256))
+          consistent = false;
         sections.push(undefined);
         return { name: plan.name, datatype: plan.datatype, shape: plan.shape, data: new Array(n).fill(zero) };
       }
@@ -291,13 +353,25 @@ const generatedBody: fc.Arbitrary<GeneratedBody> = fc
       const size = plan.oddSize === undefined ? bytes.length : plan.oddSize;
       if (!(nameOk && shapeOk && right && plan.oddSize === undefined && !plan.alsoData)) consistent = false;
       sections.push(bytes);
-      return { name: plan.name, datatype: plan.datatype, shape: plan.shape, parameters: { binary_data_size: size }, ...(plan.alsoData ? { data: [0] } : {}) };
+      return {
+        name: plan.name,
+        datatype: plan.datatype,
+        shape: plan.shape,
+        parameters: { binary_data_size: size },
+        ...(plan.alsoData ? { data: [0] } : {}),
+      };
     });
     const header = utf8.encode(JSON.stringify({ ...fields, outputs }));
     const tail = concat([...sections.filter((s): s is Uint8Array => s !== undefined), tailExtra]);
     const bytes = concat([header, tail]);
     const headerLength =
-      lengthMode === "right" ? String(header.length) : lengthMode === "absent" ? undefined : lengthMode === "off" ? header.length + lengthOff : `${header.length}x`;
+      lengthMode === "right"
+        ? String(header.length)
+        : lengthMode === "absent"
+          ? undefined
+          : lengthMode === "off"
+            ? header.length + lengthOff
+            : `${header.length}x`;
     // Without a tail, the right length and no length at all are both right.
     return { bytes, headerLength, sections, consistent };
   });

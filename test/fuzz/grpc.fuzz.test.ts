@@ -13,9 +13,29 @@ import { describe, expect, it } from "vitest";
 import { createGrpcClient } from "../../src/grpc/client.js";
 import { fromModelInferResponse } from "../../src/grpc/convert.js";
 import { GRPCInferenceService, ModelInferResponseSchema, type ModelInferResponse } from "../../src/grpc/protobuf.js";
-import { DATATYPES, elementByteSize, isDatatype, isKServeError, ProtocolError, Tensor, tensorToBytes } from "../../src/tensor/index.js";
+import {
+  DATATYPES,
+  elementByteSize,
+  isDatatype,
+  isKServeError,
+  ProtocolError,
+  Tensor,
+  tensorToBytes,
+} from "../../src/tensor/index.js";
 import { concat } from "../helpers.js";
-import { arbitraryBytes, caught, datatypeText, expectWellFormed, mutatedBytes, RUNS, resultOrKServeError, resultOrKServeErrorAsync, runs, TIMEOUT, truncations } from "./support.js";
+import {
+  arbitraryBytes,
+  caught,
+  datatypeText,
+  expectWellFormed,
+  mutatedBytes,
+  RUNS,
+  resultOrKServeError,
+  resultOrKServeErrorAsync,
+  runs,
+  TIMEOUT,
+  truncations,
+} from "./support.js";
 
 type ResponseInit = MessageInitShape<typeof ModelInferResponseSchema>;
 type OutputInit = NonNullable<ResponseInit["outputs"]>[number];
@@ -27,7 +47,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Shape entries as int64: mostly small, sometimes negative, huge, or past what a double holds exactly. */
 const dim64: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 10, arbitrary: fc.bigInt({ min: 0n, max: 4n }) },
-  { weight: 1, arbitrary: fc.constantFrom(-1n, INT64_MIN, INT64_MAX, 2n ** 53n - 1n, 2n ** 53n, 10n ** 12n, 2n ** 31n, 2n ** 32n) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1n, INT64_MIN, INT64_MAX, 2n ** 53n - 1n, 2n ** 53n, 10n ** 12n, 2n ** 31n, 2n ** 32n),
+  },
 );
 
 const contentsFields: fc.Arbitrary<ContentsInit> = fc.record(
@@ -46,13 +69,21 @@ const contentsFields: fc.Arbitrary<ContentsInit> = fc.record(
 
 const parameterValue = fc.oneof(
   fc.boolean().map((value) => ({ parameterChoice: { case: "boolParam" as const, value } })),
-  fc.bigInt({ min: INT64_MIN, max: INT64_MAX }).map((value) => ({ parameterChoice: { case: "int64Param" as const, value } })),
-  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((value) => ({ parameterChoice: { case: "uint64Param" as const, value } })),
+  fc
+    .bigInt({ min: INT64_MIN, max: INT64_MAX })
+    .map((value) => ({ parameterChoice: { case: "int64Param" as const, value } })),
+  fc
+    .bigInt({ min: 0n, max: 2n ** 64n - 1n })
+    .map((value) => ({ parameterChoice: { case: "uint64Param" as const, value } })),
   fc.string({ maxLength: 6 }).map((value) => ({ parameterChoice: { case: "stringParam" as const, value } })),
   fc.double().map((value) => ({ parameterChoice: { case: "doubleParam" as const, value } })),
   fc.constant({}),
 );
-const parameters = fc.dictionary(fc.constantFrom("binary_data_size", "content_type", "__proto__", "x", ""), parameterValue, { maxKeys: 2 });
+const parameters = fc.dictionary(
+  fc.constantFrom("binary_data_size", "content_type", "__proto__", "x", ""),
+  parameterValue,
+  { maxKeys: 2 },
+);
 
 /** The raw bytes an output of this datatype and shape needs, from `seed` (BYTES: length-prefixed elements). */
 function rightRaw(datatype: string, shape: bigint[], seed: Uint8Array, strings: Uint8Array[]): Uint8Array | undefined {
@@ -79,7 +110,7 @@ function rightRaw(datatype: string, shape: bigint[], seed: Uint8Array, strings: 
 /** The typed contents field and values that carry an output of this datatype and shape (undefined for FP16/BF16). */
 function rightContents(datatype: string, count: number, seed: number[]): ContentsInit | undefined {
   const v = (i: number) => seed[i % Math.max(1, seed.length)] ?? i;
-  const list = <T,>(f: (x: number) => T) => Array.from({ length: count }, (_, i) => f(v(i)));
+  const list = <T>(f: (x: number) => T) => Array.from({ length: count }, (_, i) => f(v(i)));
   switch (datatype) {
     case "BOOL":
       return { boolContents: list((x) => (x & 1) === 1) };
@@ -114,7 +145,11 @@ interface Plan {
 }
 
 const outputPlan = fc.record({
-  name: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("output-0", "o", "é") }, fc.constantFrom("", " "), fc.string({ maxLength: 4 })),
+  name: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("output-0", "o", "é") },
+    fc.constantFrom("", " "),
+    fc.string({ maxLength: 4 }),
+  ),
   datatype: datatypeText,
   shape: fc.array(dim64, { maxLength: 3 }),
   parameters,
@@ -143,7 +178,13 @@ const responsePlan: fc.Arbitrary<Plan> = fc
       const base: OutputInit = { name: o.name, datatype: o.datatype, shape: o.shape, parameters: o.parameters };
       if (useRaw) {
         const right = rightRaw(o.datatype, o.shape, o.seed, o.strings) ?? o.seed;
-        raw.push(o.mode === "raw-off" ? (o.off < 0 ? right.subarray(0, Math.max(0, right.length + o.off)) : concat([right, new Uint8Array(o.off)])) : right);
+        raw.push(
+          o.mode === "raw-off"
+            ? o.off < 0
+              ? right.subarray(0, Math.max(0, right.length + o.off))
+              : concat([right, new Uint8Array(o.off)])
+            : right,
+        );
         // A message may carry both forms; the raw one is what counts.
         return o.mode === "contents-any" ? { ...base, contents: o.anyContents } : base;
       }
@@ -234,14 +275,32 @@ const REAL_ANSWERS: Uint8Array[] = [
       modelName: "iris-classifier",
       outputs: [
         { name: "output-0", datatype: "INT64", shape: [2n], contents: { int64Contents: [0n, 1n] } },
-        { name: "p", datatype: "FP32", shape: [1n, 2n], contents: { fp32Contents: [0.25, 0.75] }, parameters: { k: { parameterChoice: { case: "boolParam", value: true } } } },
-        { name: "s", datatype: "BYTES", shape: [2n], contents: { bytesContents: [Uint8Array.of(0x61), new Uint8Array(0)] } },
+        {
+          name: "p",
+          datatype: "FP32",
+          shape: [1n, 2n],
+          contents: { fp32Contents: [0.25, 0.75] },
+          parameters: { k: { parameterChoice: { case: "boolParam", value: true } } },
+        },
+        {
+          name: "s",
+          datatype: "BYTES",
+          shape: [2n],
+          contents: { bytesContents: [Uint8Array.of(0x61), new Uint8Array(0)] },
+        },
       ],
     }),
   ),
   ...DATATYPES.map((datatype) => {
     const raw = rightRaw(datatype, [2n, 2n], Uint8Array.of(1, 0, 3, 0x80), [Uint8Array.of(0x62)])!;
-    return toBinary(ModelInferResponseSchema, create(ModelInferResponseSchema, { modelName: "m", outputs: [{ name: "o", datatype, shape: [2n, 2n] }], rawOutputContents: [raw] }));
+    return toBinary(
+      ModelInferResponseSchema,
+      create(ModelInferResponseSchema, {
+        modelName: "m",
+        outputs: [{ name: "o", datatype, shape: [2n, 2n] }],
+        rawOutputContents: [raw],
+      }),
+    );
   }),
 ];
 
@@ -259,7 +318,11 @@ function decodeWire(bytes: Uint8Array): ModelInferResponse | undefined {
 
 describe(`fromModelInferResponse (gRPC response conversion), ${RUNS} cases per property`, () => {
   it("converts every unmutated real answer", () => {
-    for (const bytes of REAL_ANSWERS) checkResult(fromBinary(ModelInferResponseSchema, bytes), fromModelInferResponse("m", fromBinary(ModelInferResponseSchema, bytes)).outputs);
+    for (const bytes of REAL_ANSWERS)
+      checkResult(
+        fromBinary(ModelInferResponseSchema, bytes),
+        fromModelInferResponse("m", fromBinary(ModelInferResponseSchema, bytes)).outputs,
+      );
   });
 
   it("generated messages: arbitrary datatypes, shapes, raw contents and typed contents", { timeout: TIMEOUT }, () => {
@@ -274,7 +337,12 @@ describe(`fromModelInferResponse (gRPC response conversion), ${RUNS} cases per p
   it("generated messages after a trip over the wire (proto3 defaults, float32 rounding)", { timeout: TIMEOUT }, () => {
     fc.assert(
       fc.property(responsePlan, ({ init }) => {
-        convert(fromBinary(ModelInferResponseSchema, toBinary(ModelInferResponseSchema, create(ModelInferResponseSchema, init))));
+        convert(
+          fromBinary(
+            ModelInferResponseSchema,
+            toBinary(ModelInferResponseSchema, create(ModelInferResponseSchema, init)),
+          ),
+        );
       }),
       runs(),
     );
@@ -306,7 +374,9 @@ describe(`fromModelInferResponse (gRPC response conversion), ${RUNS} cases per p
     expect(converted).toBeGreaterThan(0);
   });
 
-  it("through createGrpcClient(...).infer with a transport answering the generated message", { timeout: TIMEOUT }, async () => {
+  it("through createGrpcClient(...).infer with a transport answering the generated message", {
+    timeout: TIMEOUT,
+  }, async () => {
     let answer: ResponseInit = {};
     const transport = createRouterTransport(({ service }) => {
       service(GRPCInferenceService, { modelInfer: () => answer });

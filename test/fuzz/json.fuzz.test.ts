@@ -7,23 +7,59 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, isDatatype, isKServeError, parseJson, ProtocolError, type Tensor, tensorFromJson } from "../../src/tensor/index.js";
+import {
+  decodeTensorBody,
+  isDatatype,
+  isKServeError,
+  parseJson,
+  ProtocolError,
+  type Tensor,
+  tensorFromJson,
+} from "../../src/tensor/index.js";
 import { parseJsonText } from "../../src/tensor/json.js";
 import { PackedIntegers, unpackAll } from "../../src/tensor/packed.js";
 import { bf16FromNumber, fp16FromNumber } from "../../src/tensor/float16.js";
 import { kserveFixture } from "../fixtures.js";
-import { arbitraryText, datatypeText, expectWellFormed, mutatedJsonText, NUMBER_TOKENS, RUNS, resultOrKServeError, runs, TIMEOUT, utf8 } from "./support.js";
+import {
+  arbitraryText,
+  datatypeText,
+  expectWellFormed,
+  mutatedJsonText,
+  NUMBER_TOKENS,
+  RUNS,
+  resultOrKServeError,
+  runs,
+  TIMEOUT,
+  utf8,
+} from "./support.js";
 
 const FIXTURES = [
-  "v1-explain-unsupported", "v1-list-models", "v1-model-ready", "v1-predict", "v1-unknown-model", "v2-binary-without-header",
-  "v2-fp16-json-rejected", "v2-infer-binary-in-json-out", "v2-infer-json", "v2-live", "v2-missing-inputs-422", "v2-model-error-500",
-  "v2-model-metadata", "v2-model-ready", "v2-ready", "v2-server-metadata", "v2-unknown-model", "v2-versioned-path-501",
+  "v1-explain-unsupported",
+  "v1-list-models",
+  "v1-model-ready",
+  "v1-predict",
+  "v1-unknown-model",
+  "v2-binary-without-header",
+  "v2-fp16-json-rejected",
+  "v2-infer-binary-in-json-out",
+  "v2-infer-json",
+  "v2-live",
+  "v2-missing-inputs-422",
+  "v2-model-error-500",
+  "v2-model-metadata",
+  "v2-model-ready",
+  "v2-ready",
+  "v2-server-metadata",
+  "v2-unknown-model",
+  "v2-versioned-path-501",
 ];
 
 /** Every JSON text captured from KServe 0.14.1, requests and answers. */
 const TEXTS = FIXTURES.flatMap((name) => {
   const { request, response } = kserveFixture(name);
-  return [request.body, response.body].flatMap((body) => (body !== undefined && body !== null && "text" in body && body.text.trim() !== "" ? [body.text] : []));
+  return [request.body, response.body].flatMap((body) =>
+    body !== undefined && body !== null && "text" in body && body.text.trim() !== "" ? [body.text] : [],
+  );
 });
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -49,26 +85,36 @@ function depth(value: unknown): number {
 function differs(ours: unknown, theirs: unknown, path = "$"): string | undefined {
   if (typeof ours === "bigint") {
     if (ours >= -MAX_SAFE && ours <= MAX_SAFE) return `${path}: safe integer ${ours} came back as a bigint`;
-    return typeof theirs === "number" && Number(ours) === theirs ? undefined : `${path}: ${ours}n versus ${String(theirs)}`;
+    return typeof theirs === "number" && Number(ours) === theirs
+      ? undefined
+      : `${path}: ${ours}n versus ${String(theirs)}`;
   }
-  if (typeof ours === "number") return Object.is(ours, theirs) ? undefined : `${path}: ${ours} versus ${String(theirs)}`;
-  if (ours === null || typeof ours !== "object") return ours === theirs ? undefined : `${path}: ${String(ours)} versus ${String(theirs)}`;
+  if (typeof ours === "number")
+    return Object.is(ours, theirs) ? undefined : `${path}: ${ours} versus ${String(theirs)}`;
+  if (ours === null || typeof ours !== "object")
+    return ours === theirs ? undefined : `${path}: ${String(ours)} versus ${String(theirs)}`;
   if (ours instanceof PackedIntegers) return `${path}: PackedIntegers escaped parseJson`;
   if (Array.isArray(ours)) {
-    if (!Array.isArray(theirs) || theirs.length !== ours.length) return `${path}: array versus ${JSON.stringify(theirs)?.slice(0, 40)}`;
+    if (!Array.isArray(theirs) || theirs.length !== ours.length)
+      return `${path}: array versus ${JSON.stringify(theirs)?.slice(0, 40)}`;
     for (let i = 0; i < ours.length; i++) {
       const d = differs(ours[i], theirs[i], `${path}[${i}]`);
       if (d !== undefined) return d;
     }
     return undefined;
   }
-  if (theirs === null || typeof theirs !== "object" || Array.isArray(theirs)) return `${path}: object versus ${String(theirs)}`;
+  if (theirs === null || typeof theirs !== "object" || Array.isArray(theirs))
+    return `${path}: object versus ${String(theirs)}`;
   const a = Object.keys(ours);
   const b = Object.keys(theirs);
   if (a.join("\u0000") !== b.join("\u0000")) return `${path}: keys ${JSON.stringify(a)} versus ${JSON.stringify(b)}`;
   if (Object.getPrototypeOf(ours) !== Object.prototype) return `${path}: the object's prototype was changed`;
   for (const key of a) {
-    const d = differs((ours as Record<string, unknown>)[key], (theirs as Record<string, unknown>)[key], `${path}.${key}`);
+    const d = differs(
+      (ours as Record<string, unknown>)[key],
+      (theirs as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
     if (d !== undefined) return d;
   }
   return undefined;
@@ -96,12 +142,19 @@ function agreesWithJsonParse(text: string): void {
     if (!isKServeError(error)) throw error;
     expect(error).toBeInstanceOf(ProtocolError);
     // Refusing what JSON.parse accepts is only allowed for nesting past the documented 512 levels.
-    if (native) expect(depth(theirs), `parseJson refused JSON that JSON.parse reads: ${(error as Error).message}`).toBeGreaterThan(512);
+    if (native)
+      expect(
+        depth(theirs),
+        `parseJson refused JSON that JSON.parse reads: ${(error as Error).message}`,
+      ).toBeGreaterThan(512);
     return;
   }
   if (!native) {
     // Beyond JSON, only the bare NaN / Infinity tokens Triton writes are accepted.
-    expect(/NaN|Infinity/.test(text), `parseJson accepted text JSON.parse refuses: ${JSON.stringify(text.slice(0, 80))}`).toBe(true);
+    expect(
+      /NaN|Infinity/.test(text),
+      `parseJson accepted text JSON.parse refuses: ${JSON.stringify(text.slice(0, 80))}`,
+    ).toBe(true);
     return;
   }
   const d = differs(ours, theirs);
@@ -117,29 +170,65 @@ function agreesWithJsonParse(text: string): void {
 type Model = { n: number } | { big: bigint } | string | boolean | null | Model[] | { obj: [string, Model][] };
 
 const INTERESTING_BIGINTS = [
-  0n, 1n, -1n, MAX_SAFE, MAX_SAFE + 1n, MAX_SAFE + 2n, -MAX_SAFE, -MAX_SAFE - 1n, -MAX_SAFE - 2n, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n),
-  -(2n ** 63n) - 1n, 2n ** 64n - 1n, 2n ** 64n, -(2n ** 64n), 10n ** 15n, 10n ** 15n - 1n, 10n ** 16n, 10n ** 19n, 10n ** 20n - 1n, 10n ** 20n, 10n ** 25n,
+  0n,
+  1n,
+  -1n,
+  MAX_SAFE,
+  MAX_SAFE + 1n,
+  MAX_SAFE + 2n,
+  -MAX_SAFE,
+  -MAX_SAFE - 1n,
+  -MAX_SAFE - 2n,
+  2n ** 63n - 1n,
+  2n ** 63n,
+  -(2n ** 63n),
+  -(2n ** 63n) - 1n,
+  2n ** 64n - 1n,
+  2n ** 64n,
+  -(2n ** 64n),
+  10n ** 15n,
+  10n ** 15n - 1n,
+  10n ** 16n,
+  10n ** 19n,
+  10n ** 20n - 1n,
+  10n ** 20n,
+  10n ** 25n,
 ];
 
-const bigLeaf = fc.oneof(
-  fc.constantFrom(...INTERESTING_BIGINTS),
-  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
-  fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }),
-  fc.bigInt({ min: -(2n ** 20n), max: 2n ** 20n }),
-).map((big) => ({ big }));
+const bigLeaf = fc
+  .oneof(
+    fc.constantFrom(...INTERESTING_BIGINTS),
+    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+    fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }),
+    fc.bigInt({ min: -(2n ** 20n), max: 2n ** 20n }),
+  )
+  .map((big) => ({ big }));
 
-const numberLeaf = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 0.1, 1e21, 1e-7, 2 ** 53, 2 ** 60, -(2 ** 63), 5e-324)).map((n) => ({ n }));
+const numberLeaf = fc
+  .oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 0.1, 1e21, 1e-7, 2 ** 53, 2 ** 60, -(2 ** 63), 5e-324))
+  .map((n) => ({ n }));
 
 const { model } = fc.letrec<{ model: Model; leaf: Model }>((tie) => ({
-  leaf: fc.oneof({ weight: 3, arbitrary: bigLeaf }, { weight: 2, arbitrary: numberLeaf }, fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null)),
+  leaf: fc.oneof(
+    { weight: 3, arbitrary: bigLeaf },
+    { weight: 2, arbitrary: numberLeaf },
+    fc.string({ maxLength: 6 }),
+    fc.boolean(),
+    fc.constant(null),
+  ),
   model: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     { weight: 3, arbitrary: tie("leaf") },
     { weight: 2, arbitrary: fc.array(bigLeaf, { maxLength: 40 }) }, // all-integer arrays: the packed fast path
     fc.array(tie("model"), { maxLength: 5 }),
-    fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom("__proto__", "0", "constructor")), tie("model")), { maxLength: 4 }).map((entries) => ({
-      obj: entries.filter(([k], i) => entries.findIndex(([k2]) => k2 === k) === i),
-    })),
+    fc
+      .array(
+        fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom("__proto__", "0", "constructor")), tie("model")),
+        { maxLength: 4 },
+      )
+      .map((entries) => ({
+        obj: entries.filter(([k], i) => entries.findIndex(([k2]) => k2 === k) === i),
+      })),
   ),
 }));
 
@@ -172,14 +261,16 @@ function write(m: Model, ws: () => string): [string, unknown] {
   return [literal, /^-?\d+$/.test(literal) && !Number.isSafeInteger(x) ? BigInt(literal) : x];
 }
 
-const writtenDocument = fc.tuple(model, fc.array(fc.constantFrom(...WS), { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 0, 4090, 5000)).map(([m, spaces, pad]) => {
-  let k = 0;
-  const ws = () => spaces[k++ % spaces.length]!;
-  const [text, expected] = write(m, ws);
-  // A long string first pushes the integers past the 4 KiB the fast path peeks at, where JSON.parse runs first.
-  if (pad === 0) return { text, expected };
-  return { text: `{"pad":"${"p".repeat(pad)}","v":${text}}`, expected: { pad: "p".repeat(pad), v: expected } };
-});
+const writtenDocument = fc
+  .tuple(model, fc.array(fc.constantFrom(...WS), { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 0, 4090, 5000))
+  .map(([m, spaces, pad]) => {
+    let k = 0;
+    const ws = () => spaces[k++ % spaces.length]!;
+    const [text, expected] = write(m, ws);
+    // A long string first pushes the integers past the 4 KiB the fast path peeks at, where JSON.parse runs first.
+    if (pad === 0) return { text, expected };
+    return { text: `{"pad":"${"p".repeat(pad)}","v":${text}}`, expected: { pad: "p".repeat(pad), v: expected } };
+  });
 
 /** Exact equality for the model check: numbers by Object.is, bigints by value, containers element by element. */
 function exactlyEqual(a: unknown, b: unknown): boolean {
@@ -188,11 +279,18 @@ function exactlyEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && exactlyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k, i) => k === kb[i] && exactlyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
-  it("arbitrary text: a result or a ProtocolError, and the same value as JSON.parse where that reads it", { timeout: TIMEOUT }, () => {
+  it("arbitrary text: a result or a ProtocolError, and the same value as JSON.parse where that reads it", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(fc.property(arbitraryText, agreesWithJsonParse), runs());
   });
 
@@ -211,7 +309,9 @@ describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
     fc.assert(fc.property(fc.constantFrom(...TEXTS).chain(mutatedJsonText), agreesWithJsonParse), runs());
   });
 
-  it("documents with integers of every size: each integer comes back exact (bigint beyond 2^53), packed or not", { timeout: TIMEOUT }, () => {
+  it("documents with integers of every size: each integer comes back exact (bigint beyond 2^53), packed or not", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(
       fc.property(writtenDocument, ({ text, expected }) => {
         const value = resultOrKServeError(() => parseJson(text));
@@ -225,11 +325,16 @@ describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
 
   it("nesting at and past the limit, and far past it, never overflows the stack; both parsing paths draw the limit alike", () => {
     for (const n of [511, 512, 513, 514, 1000, 5000, 100_000]) {
-      for (const [open, close] of [["[", "]"], ['{"a":', "}"]] as const) {
+      for (const [open, close] of [
+        ["[", "]"],
+        ['{"a":', "}"],
+      ] as const) {
         for (const inner of ["1", '"s"', "[]"]) {
           const text = `${open.repeat(n)}${inner}${close.repeat(n)}`;
           // A long integer first sends the same nesting to the exact parser rather than JSON.parse.
-          const outcomes = [text, `[12345678901234567890,${text}]`, `[1,${text}]`].map((t) => resultOrKServeError(() => parseJson(t)) !== undefined);
+          const outcomes = [text, `[12345678901234567890,${text}]`, `[1,${text}]`].map(
+            (t) => resultOrKServeError(() => parseJson(t)) !== undefined,
+          );
           expect(outcomes[1], `${n} × ${open} around ${inner}`).toBe(outcomes[2]);
           if (n <= 511) expect(outcomes).toEqual([true, true, true]);
           if (n >= 514) expect(outcomes).toEqual([false, false, false]);
@@ -245,9 +350,20 @@ describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
 
 /** A data element literal: the number tokens of the support module, bigints, and non-numbers. */
 const elementLiteral = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...NUMBER_TOKENS.filter((t) => /^-?(\d+(\.\d+)?([eE][+-]?\d+)?|Infinity)$|^NaN$/.test(t))) },
-  { weight: 3, arbitrary: fc.oneof(fc.integer({ min: -300, max: 300 }), fc.constantFrom(...INTERESTING_BIGINTS)).map(String) },
-  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? "-0.0" : String(x))) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      ...NUMBER_TOKENS.filter((t) => /^-?(\d+(\.\d+)?([eE][+-]?\d+)?|Infinity)$|^NaN$/.test(t)),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.oneof(fc.integer({ min: -300, max: 300 }), fc.constantFrom(...INTERESTING_BIGINTS)).map(String),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? "-0.0" : String(x))),
+  },
   { weight: 1, arbitrary: fc.constantFrom("true", "false", "null", '"a"', '""', "[]", "{}", "[1]") },
 );
 
@@ -273,12 +389,22 @@ const tensorText: fc.Arbitrary<TensorText> = fc
       data = `[[${literals.slice(0, n / 2).join(",")}],[${literals.slice(n / 2).join(",")}]]`;
     } else if (shapeMode === "wrong") shape = [Math.max(0, n + extra)];
     else if (shapeMode === "scalar" && n === 1) shape = [];
-    return { text: `{"name":"t","datatype":${JSON.stringify(datatype)},"shape":${JSON.stringify(shape)},"data":${data}}`, datatype, literals };
+    return {
+      text: `{"name":"t","datatype":${JSON.stringify(datatype)},"shape":${JSON.stringify(shape)},"data":${data}}`,
+      datatype,
+      literals,
+    };
   });
 
 const INTEGER_RANGE: Record<string, [bigint, bigint]> = {
-  INT8: [-128n, 127n], INT16: [-32768n, 32767n], INT32: [-(2n ** 31n), 2n ** 31n - 1n], INT64: [-(2n ** 63n), 2n ** 63n - 1n],
-  UINT8: [0n, 255n], UINT16: [0n, 65535n], UINT32: [0n, 2n ** 32n - 1n], UINT64: [0n, 2n ** 64n - 1n],
+  INT8: [-128n, 127n],
+  INT16: [-32768n, 32767n],
+  INT32: [-(2n ** 31n), 2n ** 31n - 1n],
+  INT64: [-(2n ** 63n), 2n ** 63n - 1n],
+  UINT8: [0n, 255n],
+  UINT16: [0n, 65535n],
+  UINT32: [0n, 2n ** 32n - 1n],
+  UINT64: [0n, 2n ** 64n - 1n],
 };
 
 /** A literal JSON (plus the bare NaN / ±Infinity tokens) spells as a number. */
@@ -319,21 +445,33 @@ function checkElements(tensor: Tensor, datatype: string, literals: string[]): vo
     const want = expectedElement(datatype, literals[i]!);
     expect(want, `${datatype} accepted ${literals[i]} at data[${i}]`).not.toBeUndefined();
     const got = data[i]!;
-    if (typeof want === "bigint") expect(BigInt(got) === want, `${datatype} data[${i}] ${literals[i]} became ${got}`).toBe(true);
-    else expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${datatype} data[${i}] ${literals[i]} became ${got}`).toBe(true);
+    if (typeof want === "bigint")
+      expect(BigInt(got) === want, `${datatype} data[${i}] ${literals[i]} became ${got}`).toBe(true);
+    else
+      expect(
+        Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)),
+        `${datatype} data[${i}] ${literals[i]} became ${got}`,
+      ).toBe(true);
   }
 }
 
 describe(`tensorFromJson and the JSON path of decodeTensorBody, ${RUNS} cases per property`, () => {
-  it("respelled data literals: every accepted element is the literal's exact value, every refused one a ProtocolError; both paths agree", { timeout: TIMEOUT }, () => {
+  it("respelled data literals: every accepted element is the literal's exact value, every refused one a ProtocolError; both paths agree", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(
       fc.property(tensorText, ({ text, datatype, literals }) => {
         const parsed = resultOrKServeError(() => parseJson(text));
         const direct = parsed === undefined ? undefined : resultOrKServeError(() => tensorFromJson(parsed));
         // The same tensor inside a response body goes through the packed-integer path instead.
-        const body = resultOrKServeError(() => decodeTensorBody(utf8.encode(`{"model_name":"m","outputs":[${text}]}`), { key: "outputs" }));
+        const body = resultOrKServeError(() =>
+          decodeTensorBody(utf8.encode(`{"model_name":"m","outputs":[${text}]}`), { key: "outputs" }),
+        );
         const viaBody = body?.tensors[0];
-        expect(direct === undefined, `tensorFromJson ${direct ? "accepted" : "refused"} but decodeTensorBody did not: ${text}`).toBe(viaBody === undefined);
+        expect(
+          direct === undefined,
+          `tensorFromJson ${direct ? "accepted" : "refused"} but decodeTensorBody did not: ${text}`,
+        ).toBe(viaBody === undefined);
         if (direct === undefined || viaBody === undefined) {
           // Refused: then some literal must not fit, or the shape must not match the data.
           return;
@@ -351,8 +489,15 @@ describe(`tensorFromJson and the JSON path of decodeTensorBody, ${RUNS} cases pe
   it("data that fits is never refused (the refusals above are not blanket ones)", { timeout: TIMEOUT }, () => {
     fc.assert(
       fc.property(tensorText, ({ text, datatype, literals }) => {
-        const shapeMatches = /"shape":\[(\d+)\]/.exec(text)?.[1] === String(literals.length) || /"shape":\[2,/.test(text) || /"shape":\[\]/.test(text);
-        const fits = shapeMatches && isDatatype(datatype) && datatype !== "BYTES" && literals.every((l) => expectedElement(datatype, l) !== undefined);
+        const shapeMatches =
+          /"shape":\[(\d+)\]/.exec(text)?.[1] === String(literals.length) ||
+          /"shape":\[2,/.test(text) ||
+          /"shape":\[\]/.test(text);
+        const fits =
+          shapeMatches &&
+          isDatatype(datatype) &&
+          datatype !== "BYTES" &&
+          literals.every((l) => expectedElement(datatype, l) !== undefined);
         if (!fits) return;
         const tensor = tensorFromJson(parseJson(text));
         checkElements(tensor, datatype, literals);

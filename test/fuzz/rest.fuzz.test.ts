@@ -45,27 +45,65 @@ const { value: predictionValue } = fc.letrec<{ value: unknown; leaf: unknown }>(
     fc.boolean(),
     fc.constantFrom(null, "a", 9007199254740993n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 64n, 1e308, -0),
   ),
-  value: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("value"), { maxLength: 4 }), fc.array(fc.array(tie("leaf"), { minLength: 2, maxLength: 2 }), { maxLength: 3 })),
+  value: fc.oneof(
+    { depthSize: "small" },
+    tie("leaf"),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.array(fc.array(tie("leaf"), { minLength: 2, maxLength: 2 }), { maxLength: 3 }),
+  ),
 }));
 
 /** A V1 answer as a server writes it: bigints digit for digit, NaN and Infinity as bare tokens. */
 function writeV1(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : value === Infinity ? "Infinity" : value === -Infinity ? "-Infinity" : JSON.stringify(value);
+  if (typeof value === "number")
+    return Number.isNaN(value)
+      ? "NaN"
+      : value === Infinity
+        ? "Infinity"
+        : value === -Infinity
+          ? "-Infinity"
+          : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(writeV1).join(",")}]`;
-  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${writeV1(v)}`).join(",")}}`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${writeV1(v)}`)
+      .join(",")}}`;
   return JSON.stringify(value);
 }
 
 const generatedV1Answer = fc
-  .record({ predictions: fc.option(predictionValue, { nil: undefined }), outputs: fc.option(fc.dictionary(fc.constantFrom("a", "b", "__proto__"), predictionValue, { maxKeys: 2 }), { nil: undefined }) })
+  .record({
+    predictions: fc.option(predictionValue, { nil: undefined }),
+    outputs: fc.option(fc.dictionary(fc.constantFrom("a", "b", "__proto__"), predictionValue, { maxKeys: 2 }), {
+      nil: undefined,
+    }),
+  })
   .map((answer) => writeV1(Object.fromEntries(Object.entries(answer).filter(([, v]) => v !== undefined))));
 
 /** Bodies for V1 answers: captured ones mutated, generated ones, arbitrary bytes. */
 const v1Body: fc.Arbitrary<Uint8Array> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...V1_ANSWERS).chain(mutatedJsonText).map((t) => utf8.encode(t)) },
-  { weight: 2, arbitrary: fc.constantFrom(...V1_ANSWERS).map((t) => utf8.encode(t)).chain(mutatedBytes) },
-  { weight: 1, arbitrary: fc.constantFrom(...V1_ANSWERS).map((t) => utf8.encode(t)).chain(truncations) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom(...V1_ANSWERS)
+      .chain(mutatedJsonText)
+      .map((t) => utf8.encode(t)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom(...V1_ANSWERS)
+      .map((t) => utf8.encode(t))
+      .chain(mutatedBytes),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...V1_ANSWERS)
+      .map((t) => utf8.encode(t))
+      .chain(truncations),
+  },
   { weight: 3, arbitrary: generatedV1Answer.map((t) => utf8.encode(t)) },
   { weight: 1, arbitrary: arbitraryBytes },
 );
@@ -99,10 +137,22 @@ const status = fc.oneof(
 );
 
 const errorBody: fc.Arbitrary<Uint8Array> = fc.oneof(
-  fc.constantFrom(
-    text("v1-explain-unsupported"), text("v1-unknown-model"), text("v2-missing-inputs-422"), text("v2-model-error-500"), text("v2-unknown-model"),
-    text("v2-versioned-path-501"), "", "  ", "<html>502 Bad Gateway</html>", '{"detail":[{"loc":["body",0],"msg":"x"},3,null,{"x":1}]}', '{"detail":{"a":1}}',
-  ).chain((t) => fc.oneof(fc.constant(t), mutatedJsonText(t))).map((t) => utf8.encode(t)),
+  fc
+    .constantFrom(
+      text("v1-explain-unsupported"),
+      text("v1-unknown-model"),
+      text("v2-missing-inputs-422"),
+      text("v2-model-error-500"),
+      text("v2-unknown-model"),
+      text("v2-versioned-path-501"),
+      "",
+      "  ",
+      "<html>502 Bad Gateway</html>",
+      '{"detail":[{"loc":["body",0],"msg":"x"},3,null,{"x":1}]}',
+      '{"detail":{"a":1}}',
+    )
+    .chain((t) => fc.oneof(fc.constant(t), mutatedJsonText(t)))
+    .map((t) => utf8.encode(t)),
   deepErrorBody.map((t) => utf8.encode(t)),
 );
 
@@ -123,7 +173,9 @@ describe(`V1 answers, ${RUNS} cases per property`, () => {
     expect(decodeModels(utf8.encode(MODELS), "GET /v1/models")).toEqual(["iris-classifier"]);
   });
 
-  it("decodeV1Answer and tensor(): mutated, generated and arbitrary bodies, any tensor options", { timeout: TIMEOUT }, () => {
+  it("decodeV1Answer and tensor(): mutated, generated and arbitrary bodies, any tensor options", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(
       fc.property(v1Body, tensorOptions, (body, options) => {
         const answer = resultOrKServeError(() => decodeV1Answer(body, "POST /v1/models/m:predict"));
@@ -139,9 +191,24 @@ describe(`V1 answers, ${RUNS} cases per property`, () => {
 
   it("decodeReady and decodeModels: mutated and arbitrary bodies", { timeout: TIMEOUT }, () => {
     const body = fc.oneof(
-      fc.constantFrom(READY, MODELS).chain(mutatedJsonText).map((t) => utf8.encode(t)),
-      fc.constantFrom(READY, MODELS).map((t) => utf8.encode(t)).chain(mutatedBytes),
-      fc.constantFrom('{"ready":"TRUE"}', '{"ready":"yes"}', '{"ready":1}', '{"models":[1]}', '{"models":null}', '{"ready":"\\u0130"}').map((t) => utf8.encode(t)),
+      fc
+        .constantFrom(READY, MODELS)
+        .chain(mutatedJsonText)
+        .map((t) => utf8.encode(t)),
+      fc
+        .constantFrom(READY, MODELS)
+        .map((t) => utf8.encode(t))
+        .chain(mutatedBytes),
+      fc
+        .constantFrom(
+          '{"ready":"TRUE"}',
+          '{"ready":"yes"}',
+          '{"ready":1}',
+          '{"models":[1]}',
+          '{"models":null}',
+          '{"ready":"\\u0130"}',
+        )
+        .map((t) => utf8.encode(t)),
       arbitraryBytes,
     );
     fc.assert(
@@ -204,25 +271,31 @@ const v2Response: fc.Arbitrary<HttpResponse> = fc
       },
       { weight: 1, arbitrary: arbitraryBytes },
     );
-    return body.chain((bytes) => fc.tuple(fc.constant(bytes), headerLengthValue(answer.headerLength ?? bytes.length, bytes.length), fc.boolean()));
+    return body.chain((bytes) =>
+      fc.tuple(fc.constant(bytes), headerLengthValue(answer.headerLength ?? bytes.length, bytes.length), fc.boolean()),
+    );
   })
   .map(([body, headerLength, sendLength]) => ({
     status: 200,
-    headers: sendLength && headerLength !== undefined ? { "inference-header-content-length": String(headerLength) } : {},
+    headers:
+      sendLength && headerLength !== undefined ? { "inference-header-content-length": String(headerLength) } : {},
     body,
   }));
 
 describe(`V2 inference answers, ${RUNS} cases per property`, () => {
   it("decodes the unmutated captured answers", () => {
     for (const answer of V2_ANSWERS) {
-      const headers: Record<string, string> = answer.headerLength === undefined ? {} : { "inference-header-content-length": String(answer.headerLength) };
+      const headers: Record<string, string> =
+        answer.headerLength === undefined ? {} : { "inference-header-content-length": String(answer.headerLength) };
       const { result } = decodeInferResponse("iris-classifier", { status: 200, headers, body: answer.body });
       expect(result.modelName).toBe("iris-classifier");
       for (const tensor of result.outputs) expectWellFormed(tensor);
     }
   });
 
-  it("decodeInferResponse: mutated, cut and arbitrary bodies with header lengths kept, altered or missing", { timeout: TIMEOUT }, () => {
+  it("decodeInferResponse: mutated, cut and arbitrary bodies with header lengths kept, altered or missing", {
+    timeout: TIMEOUT,
+  }, () => {
     fc.assert(
       fc.property(v2Response, (response) => {
         const decoded = resultOrKServeError(() => decodeInferResponse("m", response));
@@ -246,7 +319,11 @@ describe(`V2 inference answers, ${RUNS} cases per property`, () => {
       () => v2.modelReady("m"),
     ];
     const metadata = fc
-      .constantFrom(text("v2-model-metadata"), text("v2-server-metadata"), '{"name":"m","inputs":[{"name":"x","datatype":"FP32","shape":[-1,4]}]}')
+      .constantFrom(
+        text("v2-model-metadata"),
+        text("v2-server-metadata"),
+        '{"name":"m","inputs":[{"name":"x","datatype":"FP32","shape":[-1,4]}]}',
+      )
       .chain(mutatedJsonText)
       .map((t) => ({ status: 200, headers: {}, body: utf8.encode(t) }));
     const answer = fc.oneof(

@@ -8,7 +8,14 @@
  */
 import fc from "fast-check";
 import { expect } from "vitest";
-import { DATATYPES, type Datatype, elementByteSize, isDatatype, isKServeError, Tensor } from "../../src/tensor/index.js";
+import {
+  DATATYPES,
+  type Datatype,
+  elementByteSize,
+  isDatatype,
+  isKServeError,
+  Tensor,
+} from "../../src/tensor/index.js";
 
 /** Each datatype's in-memory kind, written out here rather than taken from the code under test. */
 const DATA_KIND: Record<Exclude<Datatype, "BYTES">, abstract new (...args: never[]) => ArrayBufferView> = {
@@ -120,7 +127,8 @@ export function expectWellFormed(tensor: Tensor): void {
     expect(data).toBeInstanceOf(DATA_KIND[tensor.datatype]);
     expect((data as unknown as ArrayBufferView).byteLength).toBe(count * elementByteSize(tensor.datatype)!);
   }
-  if (tensor.datatype === "BOOL") for (let i = 0; i < data.length; i++) expect(data[i] === 0 || data[i] === 1).toBe(true);
+  if (tensor.datatype === "BOOL")
+    for (let i = 0; i < data.length; i++) expect(data[i] === 0 || data[i] === 1).toBe(true);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -129,7 +137,23 @@ export function expectWellFormed(tensor: Tensor): void {
 /** Datatype strings: every real one, near misses (case, spaces, Triton-only names) and arbitrary text. */
 export const datatypeText: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...DATATYPES) },
-  { weight: 2, arbitrary: fc.constantFrom("fp32", "Fp32", " FP32", "FP32 ", "INT128", "FP8", "STRING", "BYTE", "", "__proto__", "constructor", "toString") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "fp32",
+      "Fp32",
+      " FP32",
+      "FP32 ",
+      "INT128",
+      "FP8",
+      "STRING",
+      "BYTE",
+      "",
+      "__proto__",
+      "constructor",
+      "toString",
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 
@@ -139,25 +163,105 @@ export const datatypeText: fc.Arbitrary<string> = fc.oneof(
  */
 export const dimension: fc.Arbitrary<number> = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 4 }) },
-  { weight: 1, arbitrary: fc.constantFrom(1e12, 2 ** 32, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 1e300, -1, -0, 0.5, NaN, Infinity) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(1e12, 2 ** 32, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 1e300, -1, -0, 0.5, NaN, Infinity),
+  },
 );
 
 /** Number spellings that stress an exact JSON parser and every range check after it. */
 export const NUMBER_TOKENS = [
-  "0", "-0", "-0.0", "1", "-1", "2", "3", "24", "48", "166", "0.5", "1.5", "-1.5", "1e3", "1E+2", "1e-7", "1e400", "-1e400",
-  "255", "256", "-129", "65536", "2147483648", "4294967296", "-2147483649",
-  "9007199254740991", "9007199254740992", "9007199254740993", "-9007199254740993",
-  "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-  "18446744073709551615", "18446744073709551616", "99999999999999999999999999", "1000000000000", "1e12",
-  "NaN", "Infinity", "-Infinity", "00", "01", "-", "1.", ".5", "1e", "+1", "0x10",
+  "0",
+  "-0",
+  "-0.0",
+  "1",
+  "-1",
+  "2",
+  "3",
+  "24",
+  "48",
+  "166",
+  "0.5",
+  "1.5",
+  "-1.5",
+  "1e3",
+  "1E+2",
+  "1e-7",
+  "1e400",
+  "-1e400",
+  "255",
+  "256",
+  "-129",
+  "65536",
+  "2147483648",
+  "4294967296",
+  "-2147483649",
+  "9007199254740991",
+  "9007199254740992",
+  "9007199254740993",
+  "-9007199254740993",
+  "9223372036854775807",
+  "9223372036854775808",
+  "-9223372036854775808",
+  "-9223372036854775809",
+  "18446744073709551615",
+  "18446744073709551616",
+  "99999999999999999999999999",
+  "1000000000000",
+  "1e12",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "00",
+  "01",
+  "-",
+  "1.",
+  ".5",
+  "1e",
+  "+1",
+  "0x10",
 ];
 
 /** JSON tokens to insert or swap in: punctuation, literals, datatypes, field names of the protocol. */
 const OTHER_TOKENS = [
-  "{", "}", "[", "]", ",", ":", "null", "true", "false", '""', '"x"', "[]", "{}", "[[1]]",
-  '"FP32"', '"INT64"', '"BYTES"', '"BOOL"', '"FP16"', '"BF16"', '"UINT64"', '"INT8"', '"NOPE"',
-  '"outputs"', '"inputs"', '"data"', '"shape"', '"datatype"', '"name"', '"parameters"', '"binary_data_size"',
-  '"predictions"', '"model_name"', '"__proto__"', '"\\u0000"', '"\\ud800"', '"\\x"', '"\u00e9"',
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  "null",
+  "true",
+  "false",
+  '""',
+  '"x"',
+  "[]",
+  "{}",
+  "[[1]]",
+  '"FP32"',
+  '"INT64"',
+  '"BYTES"',
+  '"BOOL"',
+  '"FP16"',
+  '"BF16"',
+  '"UINT64"',
+  '"INT8"',
+  '"NOPE"',
+  '"outputs"',
+  '"inputs"',
+  '"data"',
+  '"shape"',
+  '"datatype"',
+  '"name"',
+  '"parameters"',
+  '"binary_data_size"',
+  '"predictions"',
+  '"model_name"',
+  '"__proto__"',
+  '"\\u0000"',
+  '"\\ud800"',
+  '"\\x"',
+  '"\u00e9"',
 ];
 
 const TOKEN = /"(?:[^"\\]|\\.)*"|-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|NaN|true|false|null|[{}[\]:,]|\s+/gy;
@@ -196,9 +300,24 @@ const tokenEdit: fc.Arbitrary<TokenEdit> = fc.oneof(
   fc.record({ kind: fc.constant("swap" as const), a: fc.nat(), b: fc.nat() }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("duplicate" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), token: fc.constantFrom(...OTHER_TOKENS, ...NUMBER_TOKENS) }),
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("number" as const), nth: fc.nat(), token: fc.constantFrom(...NUMBER_TOKENS) }) },
-  fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), token: fc.constantFrom(...OTHER_TOKENS, ...NUMBER_TOKENS) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    token: fc.constantFrom(...OTHER_TOKENS, ...NUMBER_TOKENS),
+  }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("number" as const),
+      nth: fc.nat(),
+      token: fc.constantFrom(...NUMBER_TOKENS),
+    }),
+  },
+  fc.record({
+    kind: fc.constant("replace" as const),
+    at: fc.nat(),
+    token: fc.constantFrom(...OTHER_TOKENS, ...NUMBER_TOKENS),
+  }),
 );
 
 function applyTokenEdit(tokens: string[], edit: TokenEdit): void {
@@ -253,8 +372,16 @@ type ByteEdit =
 
 const byteEdit: fc.Arbitrary<ByteEdit> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.nat(7) }) },
-  fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: fc.constantFrom(0, 1, 0x22, 0x2c, 0x30, 0x5b, 0x5d, 0x7b, 0x7d, 0x7f, 0x80, 0xc0, 0xff) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant("set" as const),
+    at: fc.nat(),
+    value: fc.constantFrom(0, 1, 0x22, 0x2c, 0x30, 0x5b, 0x5d, 0x7b, 0x7d, 0x7f, 0x80, 0xc0, 0xff),
+  }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
 );
@@ -307,7 +434,18 @@ export function truncations(bytes: Uint8Array): fc.Arbitrary<Uint8Array> {
 /** Arbitrary bytes, skewed towards what JSON decoders look at first (braces, quotes, digits, UTF-8 lead bytes). */
 export const arbitraryBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 96 }),
-  fc.array(fc.constantFrom(...Array.from('{}[]",:0123456789-.eE \ntrufalsnNI\\', (c) => c.charCodeAt(0)), 0x80, 0xc3, 0xa9, 0xff), { maxLength: 96 }).map((a) => Uint8Array.from(a)),
+  fc
+    .array(
+      fc.constantFrom(
+        ...Array.from('{}[]",:0123456789-.eE \ntrufalsnNI\\', (c) => c.charCodeAt(0)),
+        0x80,
+        0xc3,
+        0xa9,
+        0xff,
+      ),
+      { maxLength: 96 },
+    )
+    .map((a) => Uint8Array.from(a)),
 );
 
 /** Arbitrary text, JSON-ish or not. */
@@ -326,7 +464,25 @@ export function headerLengthValue(right: number, bodyLength: number): fc.Arbitra
     { weight: 1, arbitrary: fc.integer({ min: -2, max: bodyLength + 2 }) },
     {
       weight: 2,
-      arbitrary: fc.constantFrom("", "0", "-1", "-166", " 166", "166 ", "1e2", "0x10", "abc", "NaN", "Infinity", "1.5", "+166", "99999999999999999999", String(bodyLength), String(bodyLength + 1), "\u0661\u0666\u0666"),
+      arbitrary: fc.constantFrom(
+        "",
+        "0",
+        "-1",
+        "-166",
+        " 166",
+        "166 ",
+        "1e2",
+        "0x10",
+        "abc",
+        "NaN",
+        "Infinity",
+        "1.5",
+        "+166",
+        "99999999999999999999",
+        String(bodyLength),
+        String(bodyLength + 1),
+        "\u0661\u0666\u0666",
+      ),
     },
   );
 }

@@ -6,7 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ConnectionError } from "../../src/core/errors.js";
 import { createGrpcClient } from "kserve-client/grpc";
-import { createNodeGrpcTransport, type NodeGrpcTransport, type NodeGrpcTransportOptions } from "../../src/node/grpc-transport.js";
+import {
+  createNodeGrpcTransport,
+  type NodeGrpcTransport,
+  type NodeGrpcTransportOptions,
+} from "../../src/node/grpc-transport.js";
 import { Tensor } from "../../src/tensor/index.js";
 import { createTestPki, startOpensslServer, type TestPki } from "../node/tls.js";
 import { rejection, thrown } from "../helpers.js";
@@ -43,7 +47,9 @@ const iris = { inputs: [Tensor.fp32("input-0", [2, 4], [5.1, 3.5, 1.4, 0.2, 6.7,
 describe("TLS with authority", () => {
   it("connects to 127.0.0.1 and presents the authority as :authority and SNI; the certificate checks against it", async () => {
     tlsServer.seen.length = 0;
-    const c = createGrpcClient({ transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: VHOST, tls: { ca: pki.ca } }) });
+    const c = createGrpcClient({
+      transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: VHOST, tls: { ca: pki.ca } }),
+    });
     const res = await c.infer("iris-classifier", iris);
     expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 2n]);
     await expect(c.serverLive()).resolves.toBe(true);
@@ -56,7 +62,13 @@ describe("TLS with authority", () => {
 
   it("an authority with a port is sent whole as :authority, and without the port as SNI", async () => {
     tlsServer.seen.length = 0;
-    const c = createGrpcClient({ transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: `${VHOST}:443`, tls: { ca: pki.ca } }) });
+    const c = createGrpcClient({
+      transport: transport({
+        baseUrl: `https://127.0.0.1:${tlsServer.port}`,
+        authority: `${VHOST}:443`,
+        tls: { ca: pki.ca },
+      }),
+    });
     await expect(c.serverReady()).resolves.toBe(true);
     expect(tlsServer.seen.at(-1)).toMatchObject({ authority: `${VHOST}:443`, servername: VHOST });
   });
@@ -64,7 +76,11 @@ describe("TLS with authority", () => {
   it("an authority the certificate does not name fails with a non-retryable ConnectionError about the certificate", async () => {
     const counter = attemptCounter();
     const c = createGrpcClient({
-      transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: "other.example.com", tls: { ca: pki.ca } }),
+      transport: transport({
+        baseUrl: `https://127.0.0.1:${tlsServer.port}`,
+        authority: "other.example.com",
+        tls: { ca: pki.ca },
+      }),
       interceptors: [counter.interceptor],
       retry: { initialDelayMs: 5 },
     });
@@ -92,13 +108,23 @@ describe("TLS with authority", () => {
   });
 
   it("without authority, https://127.0.0.1 does not match a certificate for the virtual host", async () => {
-    const error = await rejection(createGrpcClient({ transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, tls: { ca: pki.ca } }) }).serverLive());
+    const error = await rejection(
+      createGrpcClient({
+        transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, tls: { ca: pki.ca } }),
+      }).serverLive(),
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(false);
   });
 
   it("rejectUnauthorized: false accepts the certificate without the CA", async () => {
-    const c = createGrpcClient({ transport: transport({ baseUrl: `https://127.0.0.1:${tlsServer.port}`, authority: "other.example.com", tls: { rejectUnauthorized: false } }) });
+    const c = createGrpcClient({
+      transport: transport({
+        baseUrl: `https://127.0.0.1:${tlsServer.port}`,
+        authority: "other.example.com",
+        tls: { rejectUnauthorized: false },
+      }),
+    });
     await expect(c.serverLive()).resolves.toBe(true);
     expect(tlsServer.seen.at(-1)).toMatchObject({ authority: "other.example.com", servername: "other.example.com" });
   });
@@ -112,7 +138,13 @@ describe("mutual TLS", () => {
   afterAll(() => mtlsServer?.close());
 
   it("presents the client certificate from tls: { cert, key }", async () => {
-    const c = createGrpcClient({ transport: transport({ baseUrl: mtlsServer.url, authority: VHOST, tls: { ca: pki.ca, ...pki.issue(["model-caller"], "client") } }) });
+    const c = createGrpcClient({
+      transport: transport({
+        baseUrl: mtlsServer.url,
+        authority: VHOST,
+        tls: { ca: pki.ca, ...pki.issue(["model-caller"], "client") },
+      }),
+    });
     await expect(c.serverLive()).resolves.toBe(true);
   });
 
@@ -141,7 +173,11 @@ describe("mutual TLS", () => {
     try {
       const counter = attemptCounter();
       const c = createGrpcClient({
-        transport: transport({ baseUrl: `https://127.0.0.1:${server.port}`, authority: VHOST, tls: { ca: pki.ca, ...stranger.issue(["model-caller"], "client") } }),
+        transport: transport({
+          baseUrl: `https://127.0.0.1:${server.port}`,
+          authority: VHOST,
+          tls: { ca: pki.ca, ...stranger.issue(["model-caller"], "client") },
+        }),
         interceptors: [counter.interceptor],
         retry: { initialDelayMs: 5 },
       });

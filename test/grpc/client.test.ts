@@ -75,7 +75,10 @@ describe("every RPC", () => {
   });
 
   it("infer with requested outputs returns only those", async () => {
-    const res = await client().infer("echo", { inputs: [Tensor.int32("a", [1], [1]), Tensor.int32("b", [1], [2])], outputs: [{ name: "b" }] });
+    const res = await client().infer("echo", {
+      inputs: [Tensor.int32("a", [1], [1]), Tensor.int32("b", [1], [2])],
+      outputs: [{ name: "b" }],
+    });
     expect(res.outputs.map((t) => t.name)).toEqual(["b"]);
   });
 
@@ -129,7 +132,12 @@ describe("every datatype round trips through echo exactly", () => {
     }
     expect(Array.from(res.output("int64", "INT64").data)).toEqual([-(2n ** 63n), -1n, 2n ** 63n - 1n]);
     expect(Array.from(res.output("uint64", "UINT64").data)).toEqual([0n, 2n ** 63n, 2n ** 64n - 1n]);
-    expect(res.output("bytes").data).toEqual([new TextEncoder().encode("hello"), new Uint8Array(0), new Uint8Array([0xff, 0xfe, 0x00, 0x80]), new TextEncoder().encode("ünïcode")]);
+    expect(res.output("bytes").data).toEqual([
+      new TextEncoder().encode("hello"),
+      new Uint8Array(0),
+      new Uint8Array([0xff, 0xfe, 0x00, 0x80]),
+      new TextEncoder().encode("ünïcode"),
+    ]);
   });
 
   it.each(tensors.map((t) => [t.datatype, t] as const))("%s on its own", async (_datatype, sent) => {
@@ -143,7 +151,10 @@ describe("every datatype round trips through echo exactly", () => {
 describe("REST and gRPC agree", () => {
   it.each(["never", "always"] as const)("on the same iris request (REST binary %s)", async (binary) => {
     const rest = createV2Client({ baseUrl: mock.url, httpClient: createFetchHttpClient(), binary });
-    const [overRest, overGrpc] = await Promise.all([rest.infer("iris-classifier", irisRequest()), client().infer("iris-classifier", irisRequest())]);
+    const [overRest, overGrpc] = await Promise.all([
+      rest.infer("iris-classifier", irisRequest()),
+      client().infer("iris-classifier", irisRequest()),
+    ]);
     const a = overRest.output("output-0");
     const b = overGrpc.output("output-0", "INT64");
     expect(b.datatype).toBe(a.datatype);
@@ -188,7 +199,11 @@ describe("errors", () => {
   it("a model failure (status 500 → INTERNAL) is internal and not retried", async () => {
     const counter = attemptCounter();
     mock.models.get("faulty")!.faults.push({ status: 500, body: "the model broke" });
-    const error = await rejection(client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5 } }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5 } }).infer("faulty", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(error).toBeInstanceOf(KServeError);
     expect((error as KServeError).code).toBe("internal");
     expect((error as KServeError).message).toContain("the model broke");
@@ -199,7 +214,9 @@ describe("errors", () => {
   it("UNAVAILABLE twice, then success: retried, three attempts", async () => {
     const counter = attemptCounter();
     mock.models.get("faulty")!.faults.push({ status: 503 }, { status: 503 });
-    const res = await client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5 } }).infer("faulty", { inputs: [Tensor.int32("x", [2], [7, 8])] });
+    const res = await client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5 } }).infer("faulty", {
+      inputs: [Tensor.int32("x", [2], [7, 8])],
+    });
     expect(Array.from(res.output("x", "INT32").data)).toEqual([7, 8]);
     expect(counter.count).toBe(3);
   });
@@ -207,23 +224,36 @@ describe("errors", () => {
   it("UNAVAILABLE more often than the retries allow: the server's error after maxRetries + 1 attempts", async () => {
     const counter = attemptCounter();
     mock.models.get("faulty")!.faults.push({ status: 503 }, { status: 503 }, { status: 503 });
-    const error = await rejection(client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5, maxRetries: 1 } }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      client({ interceptors: [counter.interceptor], retry: { initialDelayMs: 5, maxRetries: 1 } }).infer("faulty", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(isKServeError(error) && error.code).toBe("unavailable");
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(counter.count).toBe(2);
     // It says it was retried: the server's message, then the count; `attempts` set.
-    expect(error).toMatchObject({ grpcCode: 14, attempts: 2, rawMessage: 'fault: status 503 (gRPC UNAVAILABLE from ModelInfer of model "faulty"). Failed after 2 attempts.' });
+    expect(error).toMatchObject({
+      grpcCode: 14,
+      attempts: 2,
+      rawMessage: 'fault: status 503 (gRPC UNAVAILABLE from ModelInfer of model "faulty"). Failed after 2 attempts.',
+    });
     mock.models.get("faulty")!.faults.length = 0;
   });
 
   it("a deadline that ends the retries: a TimeoutError naming the attempts and the last error", async () => {
     mock.models.get("faulty")!.faults.push({ status: 503, body: "overloaded" }, { hang: true });
-    const error = await rejection(client({ timeoutMs: 500, retry: { initialDelayMs: 5 } }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      client({ timeoutMs: 500, retry: { initialDelayMs: 5 } }).infer("faulty", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({
       code: "deadline_exceeded",
       attempts: 2,
-      rawMessage: 'No answer from gRPC ModelInfer within 500 ms, after 2 attempts (last: overloaded (gRPC UNAVAILABLE from ModelInfer of model "faulty")).',
+      rawMessage:
+        'No answer from gRPC ModelInfer within 500 ms, after 2 attempts (last: overloaded (gRPC UNAVAILABLE from ModelInfer of model "faulty")).',
     });
     mock.models.get("faulty")!.faults.length = 0;
   });
@@ -231,14 +261,21 @@ describe("errors", () => {
   it("an error after a single attempt does not mention attempts", async () => {
     mock.models.get("faulty")!.faults.push({ status: 500, body: "the model broke" });
     const error = await rejection(client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
-    expect(error).toMatchObject({ code: "internal", rawMessage: 'the model broke (gRPC INTERNAL from ModelInfer of model "faulty")' });
+    expect(error).toMatchObject({
+      code: "internal",
+      rawMessage: 'the model broke (gRPC INTERNAL from ModelInfer of model "faulty")',
+    });
     expect(error).not.toHaveProperty("attempts");
   });
 
   it("retry: false fails on the first UNAVAILABLE", async () => {
     const counter = attemptCounter();
     mock.models.get("faulty")!.faults.push({ status: 503 });
-    const error = await rejection(client({ interceptors: [counter.interceptor], retry: false }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      client({ interceptors: [counter.interceptor], retry: false }).infer("faulty", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(isKServeError(error) && error.code).toBe("unavailable");
     expect(counter.count).toBe(1);
     expect(mock.models.get("faulty")!.faults).toEqual([]);
@@ -247,7 +284,9 @@ describe("errors", () => {
   it("a hanging server past timeoutMs is a TimeoutError (deadline_exceeded)", async () => {
     mock.models.get("faulty")!.faults.push({ hang: true });
     const started = Date.now();
-    const error = await rejection(client({ timeoutMs: 300 }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      client({ timeoutMs: 300 }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }),
+    );
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).code).toBe("deadline_exceeded");
@@ -257,7 +296,9 @@ describe("errors", () => {
 
   it("a per-call timeoutMs works too", async () => {
     mock.models.get("faulty")!.faults.push({ hang: true });
-    const error = await rejection(client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }, { timeoutMs: 200 }));
+    const error = await rejection(
+      client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }, { timeoutMs: 200 }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).code).toBe("deadline_exceeded");
   });
@@ -268,7 +309,9 @@ describe("errors", () => {
     const timer = setTimeout(() => controller.abort(new Error("user gave up")), 100);
     try {
       const started = Date.now();
-      const error = await rejection(client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }, { signal: controller.signal }));
+      const error = await rejection(
+        client().infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }, { signal: controller.signal }),
+      );
       expect(error).toBeInstanceOf(AbortError);
       expect((error as AbortError).code).toBe("canceled");
       expect(Date.now() - started).toBeLessThan(5000);
@@ -279,7 +322,9 @@ describe("errors", () => {
 
   it("an already aborted signal fails before anything is sent", async () => {
     const counter = attemptCounter();
-    const error = await rejection(client({ interceptors: [counter.interceptor] }).serverLive({ signal: AbortSignal.abort() }));
+    const error = await rejection(
+      client({ interceptors: [counter.interceptor] }).serverLive({ signal: AbortSignal.abort() }),
+    );
     expect(error).toBeInstanceOf(AbortError);
     expect(counter.count).toBe(0);
   });
@@ -287,7 +332,11 @@ describe("errors", () => {
   it("connection refused is a ConnectionError (unavailable), retried per the policy", async () => {
     const port = await closedPort();
     const counter = attemptCounter();
-    const c = createGrpcClient({ transport: newTransport(`http://127.0.0.1:${port}`), interceptors: [counter.interceptor], retry: { initialDelayMs: 5, maxRetries: 2 } });
+    const c = createGrpcClient({
+      transport: newTransport(`http://127.0.0.1:${port}`),
+      interceptors: [counter.interceptor],
+      retry: { initialDelayMs: 5, maxRetries: 2 },
+    });
     const error = await rejection(c.serverLive());
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).code).toBe("unavailable");
@@ -297,7 +346,11 @@ describe("errors", () => {
     expect((error as ConnectionError).rawMessage).toMatch(/ECONNREFUSED.*\. Failed after 3 attempts\.$/);
 
     const once = attemptCounter();
-    const noRetry = createGrpcClient({ transport: newTransport(`http://127.0.0.1:${port}`), interceptors: [once.interceptor], retry: false });
+    const noRetry = createGrpcClient({
+      transport: newTransport(`http://127.0.0.1:${port}`),
+      interceptors: [once.interceptor],
+      retry: false,
+    });
     expect(await rejection(noRetry.serverLive())).toBeInstanceOf(ConnectionError);
     expect(once.count).toBe(1);
   });
@@ -331,7 +384,11 @@ describe("auth", () => {
     server.seen.length = 0;
     server.models.get("faulty")!.faults.push({ status: 503 }, { status: 503 });
     let calls = 0;
-    const c = createGrpcClient({ transport: serverTransport, auth: () => ({ Authorization: `Bearer t${++calls}` }), retry: { initialDelayMs: 5 } });
+    const c = createGrpcClient({
+      transport: serverTransport,
+      auth: () => ({ Authorization: `Bearer t${++calls}` }),
+      retry: { initialDelayMs: 5 },
+    });
     await c.infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] });
     expect(calls).toBe(3);
     expect(inferSeen().map((r) => r.authorization)).toEqual(["Bearer t1", "Bearer t2", "Bearer t3"]);
@@ -339,21 +396,32 @@ describe("auth", () => {
 
   it("basic auth is sent as a Basic header", async () => {
     server.seen.length = 0;
-    await createGrpcClient({ transport: serverTransport, auth: { basic: { username: "u", password: "p" } } }).serverReady();
+    await createGrpcClient({
+      transport: serverTransport,
+      auth: { basic: { username: "u", password: "p" } },
+    }).serverReady();
     expect(server.seen.at(-1)!.authorization).toBe(`Basic ${Buffer.from("u:p").toString("base64")}`);
   });
 
   it("the token never appears in the error's message or JSON", async () => {
     const token = "s3cr3t-token-value";
     server.models.get("faulty")!.faults.push({ status: 500, body: "model failed" });
-    const error = await rejection(createGrpcClient({ transport: serverTransport, auth: { bearer: token } }).infer("faulty", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const error = await rejection(
+      createGrpcClient({ transport: serverTransport, auth: { bearer: token } }).infer("faulty", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(error).toBeInstanceOf(KServeError);
     const e = error as KServeError;
     expect(e.code).toBe("internal");
     expect(e.message).not.toContain(token);
     expect(JSON.stringify(e)).not.toContain(token);
     expect(String(e.stack)).not.toContain(token);
-    const notFound = await rejection(createGrpcClient({ transport: serverTransport, auth: { bearer: token } }).infer("nope", { inputs: [Tensor.int32("x", [1], [1])] }));
+    const notFound = await rejection(
+      createGrpcClient({ transport: serverTransport, auth: { bearer: token } }).infer("nope", {
+        inputs: [Tensor.int32("x", [1], [1])],
+      }),
+    );
     expect(JSON.stringify(notFound)).not.toContain(token);
     expect((notFound as Error).message).not.toContain(token);
   });
@@ -364,7 +432,11 @@ describe("auth", () => {
       seenHeaders.push(req.header.get("x-tenant"), req.header.get("x-call"));
       return next(req);
     };
-    await createGrpcClient({ transport: serverTransport, headers: { "X-Tenant": "a" }, interceptors: [spy] }).serverLive({ headers: { "X-Call": "b" } });
+    await createGrpcClient({
+      transport: serverTransport,
+      headers: { "X-Tenant": "a" },
+      interceptors: [spy],
+    }).serverLive({ headers: { "X-Call": "b" } });
     expect(seenHeaders).toEqual(["a", "b"]);
   });
 

@@ -20,7 +20,10 @@ describe("kserve-client/grpc", () => {
   it("codeForGrpcStatus is each status's name in connect's Code enum, in snake_case; OK and non-statuses are unknown", () => {
     for (let status = -1; status <= 18; status++) {
       const name = status > 0 ? (Code as unknown as Record<number, string | undefined>)[status] : undefined;
-      const expected = name === undefined ? "unknown" : name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase());
+      const expected =
+        name === undefined
+          ? "unknown"
+          : name.replace(/[A-Z]/g, (letter, at: number) => (at === 0 ? "" : "_") + letter.toLowerCase());
       expect(node.codeForGrpcStatus(status), String(status)).toBe(expected);
       expect(universal.codeForGrpcStatus(status), String(status)).toBe(expected);
     }
@@ -30,7 +33,11 @@ describe("kserve-client/grpc", () => {
 
 describe("kserve-client/grpc/descriptors", () => {
   it("exports the service and the ModelInfer messages, the very descriptors the client uses", () => {
-    expect(Object.keys(descriptors).sort()).toEqual(["GRPCInferenceService", "ModelInferRequestSchema", "ModelInferResponseSchema"]);
+    expect(Object.keys(descriptors).sort()).toEqual([
+      "GRPCInferenceService",
+      "ModelInferRequestSchema",
+      "ModelInferResponseSchema",
+    ]);
     expect(descriptors.GRPCInferenceService).toBe(GRPCInferenceService);
     expect(descriptors.ModelInferRequestSchema).toBe(ModelInferRequestSchema);
     expect(descriptors.ModelInferResponseSchema).toBe(ModelInferResponseSchema);

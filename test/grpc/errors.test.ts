@@ -36,7 +36,13 @@ describe("codeForGrpcStatus", () => {
 
 describe("fromConnectError", () => {
   it("keeps the server's message, its code and grpcCode, the model and x-request-id", () => {
-    const error = fromConnectError(new ConnectError("Model with name iris does not exist.", Code.NotFound, { "grpc-status": "5", "x-request-id": "rid-1" }), place);
+    const error = fromConnectError(
+      new ConnectError("Model with name iris does not exist.", Code.NotFound, {
+        "grpc-status": "5",
+        "x-request-id": "rid-1",
+      }),
+      place,
+    );
     expect(error).toBeInstanceOf(KServeError);
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(error.code).toBe("not_found");
@@ -64,10 +70,17 @@ describe("fromConnectError", () => {
   });
 
   it("recognises KServe 0.14's UNKNOWN ModelNotFound as not_found, keeping the server's text", () => {
-    const error = fromConnectError(new ConnectError("Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.", Code.Unknown, fromServer), {
-      rpc: "ModelInfer",
-      model: "X",
-    });
+    const error = fromConnectError(
+      new ConnectError(
+        "Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.",
+        Code.Unknown,
+        fromServer,
+      ),
+      {
+        rpc: "ModelInfer",
+        model: "X",
+      },
+    );
     expect(error.code).toBe("not_found");
     expect(error.grpcCode).toBe(Code.Unknown);
     expect(error.rawMessage).toContain("Model with name X does not exist.");
@@ -86,7 +99,10 @@ describe("fromConnectError", () => {
     ["ValueError", "internal"],
     ["some.other.Exception", "internal"],
   ] as const)("recognises KServe 0.14's UNKNOWN %s as %s", (exception, code) => {
-    const error = fromConnectError(new ConnectError(`Unexpected <class '${exception}'>: it went wrong`, Code.Unknown, fromServer), place);
+    const error = fromConnectError(
+      new ConnectError(`Unexpected <class '${exception}'>: it went wrong`, Code.Unknown, fromServer),
+      place,
+    );
     expect(error.code).toBe(code);
     expect(error.rawMessage).toContain("it went wrong");
   });
@@ -96,11 +112,18 @@ describe("fromConnectError", () => {
     expect(error.code).toBe("unknown");
     expect(error.rawMessage).toContain("something else");
     // The pattern is only for UNKNOWN: the same text under another status keeps that status.
-    expect(fromConnectError(new ConnectError("Unexpected <class 'kserve.errors.ModelNotFound'>: x", Code.Internal, fromServer), place).code).toBe("internal");
+    expect(
+      fromConnectError(
+        new ConnectError("Unexpected <class 'kserve.errors.ModelNotFound'>: x", Code.Internal, fromServer),
+        place,
+      ).code,
+    ).toBe("internal");
   });
 
   it("recogniseKServeUnknown parses the class and message, and ignores other text", () => {
-    expect(recogniseKServeUnknown("Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist.")).toEqual({
+    expect(
+      recogniseKServeUnknown("Unexpected <class 'kserve.errors.ModelNotFound'>: Model with name X does not exist."),
+    ).toEqual({
       code: "not_found",
       exception: "kserve.errors.ModelNotFound",
       message: "Model with name X does not exist.",
@@ -109,7 +132,10 @@ describe("fromConnectError", () => {
   });
 
   it("UNAVAILABLE sent by the server is a server status, not a ConnectionError", () => {
-    const error = fromConnectError(new ConnectError("model not ready", Code.Unavailable, { "grpc-status": "14" }), place);
+    const error = fromConnectError(
+      new ConnectError("model not ready", Code.Unavailable, { "grpc-status": "14" }),
+      place,
+    );
     expect(error).not.toBeInstanceOf(ConnectionError);
     expect(error.code).toBe("unavailable");
     expect(error.grpcCode).toBe(14);
@@ -117,7 +143,10 @@ describe("fromConnectError", () => {
 
   it("UNAVAILABLE with no grpc-status (the connection failed) is a retryable ConnectionError", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
-    const error = fromConnectError(new ConnectError("connect ECONNREFUSED 127.0.0.1:1", Code.Unavailable, undefined, undefined, refused), place);
+    const error = fromConnectError(
+      new ConnectError("connect ECONNREFUSED 127.0.0.1:1", Code.Unavailable, undefined, undefined, refused),
+      place,
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(true);
     expect(error.code).toBe("unavailable");
@@ -125,59 +154,89 @@ describe("fromConnectError", () => {
     expect(error.rawMessage).toContain("ECONNREFUSED");
   });
 
-  it.each(["ERR_TLS_CERT_ALTNAME_INVALID", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "CERT_HAS_EXPIRED"])(
+  it.each([
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "CERT_HAS_EXPIRED",
+  ])(
     "with the Node build's certificate check, a TLS failure (%s) in the cause chain is a non-retryable ConnectionError",
     (code) => {
       const tls = Object.assign(new Error(`tls says ${code}`), { code });
       const wrapped = new Error("session failed", { cause: tls });
-      const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, wrapped), place, certificateFailure);
+      const error = fromConnectError(
+        new ConnectError("session failed", Code.Unavailable, undefined, undefined, wrapped),
+        place,
+        certificateFailure,
+      );
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as ConnectionError).retryable).toBe(false);
       expect(error.rawMessage).toBe(
         `gRPC ModelInfer of model "iris": the server's TLS certificate does not verify: session failed (${code}). ` +
           "Check `authority`, or trust the server's CA with createNodeGrpcTransport({ tls: { ca } }).",
       );
-      expect([error.model, error.grpcCode, (error as ConnectionError).cause]).toEqual(["iris", Code.Unavailable, expect.any(ConnectError)]);
+      expect([error.model, error.grpcCode, (error as ConnectionError).cause]).toEqual([
+        "iris",
+        Code.Unavailable,
+        expect.any(ConnectError),
+      ]);
     },
   );
 
   it("the universal build, which never meets Node's TLS errors, keeps a failed connection retryable", () => {
     const tls = Object.assign(new Error("tls says CERT_HAS_EXPIRED"), { code: "CERT_HAS_EXPIRED" });
-    const error = fromConnectError(new ConnectError("session failed", Code.Unavailable, undefined, undefined, tls), place);
+    const error = fromConnectError(
+      new ConnectError("session failed", Code.Unavailable, undefined, undefined, tls),
+      place,
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(true);
   });
 
   it("the certificate check leaves other failures to the universal mapping", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    expect(certificateFailure(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place, "ModelInfer")).toBeUndefined();
+    expect(
+      certificateFailure(
+        new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset),
+        place,
+        "ModelInfer",
+      ),
+    ).toBeUndefined();
   });
 
   it("a non-TLS error code in the cause chain does not make it non-retryable", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-    const error = fromConnectError(new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset), place, certificateFailure);
+    const error = fromConnectError(
+      new ConnectError("socket hang up", Code.Unavailable, undefined, undefined, reset),
+      place,
+      certificateFailure,
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(true);
   });
 
-  it.each(["Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", "The Internet connection appears to be offline.", "fetch failed",
+  it.each([
+    "Failed to fetch",
+    "NetworkError when attempting to fetch resource.",
+    "Load failed",
+    "The Internet connection appears to be offline.",
+    "fetch failed",
     // Deno before 1.46, then since: with the addresses once connected, and with no URL at all through a proxy.
     "error sending request for url (http://127.0.0.1:1/): connection refused",
     "error sending request for url (http://127.0.0.1:1/): client error (Connect): tcp connect error: Connection refused (os error 111)",
     "error sending request from 127.0.0.1:50472 for http://127.0.0.1:4444/ (127.0.0.1:4444): client error (SendRequest): connection error: Connection reset by peer (os error 104)",
     "client error (Connect)",
-  ])(
-    "gRPC-web's failed fetch (%s), reported by connect as UNKNOWN, is a retryable ConnectionError",
-    (words) => {
-      const failed = new TypeError(words);
-      const error = fromConnectError(new ConnectError(words, Code.Unknown, undefined, undefined, failed), place);
-      expect(error).toBeInstanceOf(ConnectionError);
-      expect((error as ConnectionError).retryable).toBe(true);
-      expect(error.code).toBe("unavailable");
-      // One period at the end, also after words that end with one (KServeError writes a sentence's end once).
-      expect(error.rawMessage).toBe(`gRPC ModelInfer of model "iris": could not reach the server: ${words.replace(/\.$/, "")}.`);
-    },
-  );
+  ])("gRPC-web's failed fetch (%s), reported by connect as UNKNOWN, is a retryable ConnectionError", (words) => {
+    const failed = new TypeError(words);
+    const error = fromConnectError(new ConnectError(words, Code.Unknown, undefined, undefined, failed), place);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).retryable).toBe(true);
+    expect(error.code).toBe("unavailable");
+    // One period at the end, also after words that end with one (KServeError writes a sentence's end once).
+    expect(error.rawMessage).toBe(
+      `gRPC ModelInfer of model "iris": could not reach the server: ${words.replace(/\.$/, "")}.`,
+    );
+  });
 
   it.each([
     "Cannot read properties of undefined (reading 'x')",
@@ -196,7 +255,9 @@ describe("fromConnectError", () => {
   it("keeps the cause's words of undici's failed fetch", () => {
     const failed = new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") });
     const error = fromConnectError(new ConnectError("fetch failed", Code.Unknown, undefined, undefined, failed), place);
-    expect(error.rawMessage).toBe('gRPC ModelInfer of model "iris": could not reach the server: fetch failed (connect ECONNREFUSED 127.0.0.1:1).');
+    expect(error.rawMessage).toBe(
+      'gRPC ModelInfer of model "iris": could not reach the server: fetch failed (connect ECONNREFUSED 127.0.0.1:1).',
+    );
   });
 
   it("an empty message still says what happened", () => {
@@ -211,7 +272,11 @@ describe("notGrpcServer (the Node build): a server that does not speak HTTP/2", 
   const protocolError = () => Object.assign(new Error("Protocol error"), { code: "ERR_HTTP2_ERROR", errno: -505 });
 
   it("Node's 'Protocol error' (-505: the first bytes were not an HTTP/2 frame) is a non-retryable ConnectionError naming the REST port", () => {
-    const error = fromConnectError(new ConnectError("Protocol error", Code.Internal, undefined, undefined, protocolError()), place, nodeGrpcFailures);
+    const error = fromConnectError(
+      new ConnectError("Protocol error", Code.Internal, undefined, undefined, protocolError()),
+      place,
+      nodeGrpcFailures,
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ code: "unavailable", retryable: false, model: "iris", grpcCode: Code.Internal });
     expect(error.rawMessage).toBe(
@@ -222,16 +287,26 @@ describe("notGrpcServer (the Node build): a server that does not speak HTTP/2", 
   });
 
   it("a TLS server that refuses HTTP/2 (ALPN) too", () => {
-    const alert = Object.assign(new Error("tlsv1 alert no application protocol"), { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" });
-    const error = fromConnectError(new ConnectError(alert.message, Code.Unavailable, undefined, undefined, alert), place, nodeGrpcFailures);
+    const alert = Object.assign(new Error("tlsv1 alert no application protocol"), {
+      code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+    });
+    const error = fromConnectError(
+      new ConnectError(alert.message, Code.Unavailable, undefined, undefined, alert),
+      place,
+      nodeGrpcFailures,
+    );
     expect(error).toMatchObject({ retryable: false });
     expect(error.rawMessage).toContain('over TLS it refused HTTP/2 (ALPN "h2")');
   });
 
   it("leaves other HTTP/2 errors, and other errnos, to the universal mapping", () => {
     const other = Object.assign(new Error("Protocol error"), { code: "ERR_HTTP2_ERROR", errno: -902 });
-    expect(notGrpcServer(new ConnectError("x", Code.Internal, undefined, undefined, other), place, "ModelInfer")).toBeUndefined();
+    expect(
+      notGrpcServer(new ConnectError("x", Code.Internal, undefined, undefined, other), place, "ModelInfer"),
+    ).toBeUndefined();
     const goaway = Object.assign(new Error("goaway"), { code: "ERR_HTTP2_GOAWAY_SESSION" });
-    expect(notGrpcServer(new ConnectError("x", Code.Unavailable, undefined, undefined, goaway), place, "ModelInfer")).toBeUndefined();
+    expect(
+      notGrpcServer(new ConnectError("x", Code.Unavailable, undefined, undefined, goaway), place, "ModelInfer"),
+    ).toBeUndefined();
   });
 });

@@ -32,8 +32,16 @@ function call<T>(fn: (callback: Callback<T>) => void): Promise<T> {
 
 beforeAll(async () => {
   mock = await startMockKServe();
-  const definition = protoLoader.loadSync(PROTO, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as { inference: { GRPCInferenceService: new (address: string, credentials: grpc.ChannelCredentials) => InferenceClient } };
+  const definition = protoLoader.loadSync(PROTO, {
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    inference: { GRPCInferenceService: new (address: string, credentials: grpc.ChannelCredentials) => InferenceClient };
+  };
   client = new loaded.inference.GRPCInferenceService(new URL(mock.grpcUrl!).host, grpc.credentials.createInsecure());
 });
 
@@ -48,7 +56,9 @@ describe("@grpc/grpc-js against the mock", () => {
   });
 
   it("ModelReady", async () => {
-    await expect(call<{ ready: boolean }>((cb) => client.ModelReady({ name: "iris-classifier" }, cb))).resolves.toEqual({ ready: true });
+    await expect(call<{ ready: boolean }>((cb) => client.ModelReady({ name: "iris-classifier" }, cb))).resolves.toEqual(
+      { ready: true },
+    );
   });
 
   it("ModelInfer on iris with raw_input_contents answers raw_output_contents with the expected classes", async () => {

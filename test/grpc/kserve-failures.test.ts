@@ -50,20 +50,36 @@ const recorded = readdirSync(fileURLToPath(new URL("../fixtures/kserve-0.14.1/",
 /** The error the REST client gives for a recorded answer: a client on an HttpClient that plays the recording. */
 async function restError(name: string): Promise<KServeError> {
   const { request, response } = kserveFixture(name);
-  const httpClient: HttpClient = async () => ({ status: response.status, headers: response.headers, body: bodyBytes(response.body) });
+  const httpClient: HttpClient = async () => ({
+    status: response.status,
+    headers: response.headers,
+    body: bodyBytes(response.body),
+  });
   const options = { baseUrl: "http://kserve.test", httpClient, retry: false } as const;
   const model = /\/models\/([^/:]+)/.exec(request.path)![1]!;
   const input = Tensor.fp32("input-0", [1, 4], [1, 2, 3, 4]);
   const error = request.path.startsWith("/v1/")
-    ? await rejection(createV1Client(options)[request.path.endsWith(":explain") ? "explain" : "predict"](model, { instances: [[1, 2, 3, 4]] }))
-    : await rejection(createV2Client(options).infer(model, { inputs: [input] }, /\/versions\/(\w+)\//.test(request.path) ? { version: "1" } : {}));
+    ? await rejection(
+        createV1Client(options)[request.path.endsWith(":explain") ? "explain" : "predict"](model, {
+          instances: [[1, 2, 3, 4]],
+        }),
+      )
+    : await rejection(
+        createV2Client(options).infer(
+          model,
+          { inputs: [input] },
+          /\/versions\/(\w+)\//.test(request.path) ? { version: "1" } : {},
+        ),
+      );
   expect(isKServeError(error), String(error)).toBe(true);
   return error as KServeError;
 }
 
 /** The same failure as KServe 0.14.1 reports it over gRPC, read by the gRPC client's mapping. */
 function grpcError(exception: string, message: string, model: string): KServeError {
-  const sent = new ConnectError(`Unexpected <class '${exception}'>: ${message}`, Code.Unknown, { "grpc-status": String(Code.Unknown) });
+  const sent = new ConnectError(`Unexpected <class '${exception}'>: ${message}`, Code.Unknown, {
+    "grpc-status": String(Code.Unknown),
+  });
   return fromConnectError(sent, { rpc: "ModelInfer", model });
 }
 
@@ -89,7 +105,13 @@ describe("each error answer recorded from KServe 0.14.1 has one code, over REST 
   it("a model that fails on its input (InferenceError) is internal on both, as the README promises", async () => {
     const rest = await restError("v2-model-error-500");
     expect(rest.code).toBe("internal");
-    expect(grpcError("kserve.errors.InferenceError", "X has 3 features, but SVC is expecting 4 features as input.", "iris-classifier").code).toBe("internal");
+    expect(
+      grpcError(
+        "kserve.errors.InferenceError",
+        "X has 3 features, but SVC is expecting 4 features as input.",
+        "iris-classifier",
+      ).code,
+    ).toBe("internal");
   });
 });
 
@@ -99,7 +121,10 @@ describe("the mock KServe's gRPC errors agree with its REST answers, in both sty
   let old: MockKServe;
   const transports: NodeGrpcTransport[] = [];
   beforeAll(async () => {
-    [mock, old] = await Promise.all([startMockKServe({ cluster: false }), startMockKServe({ cluster: false, grpcErrors: "kserve-0.14" })]);
+    [mock, old] = await Promise.all([
+      startMockKServe({ cluster: false }),
+      startMockKServe({ cluster: false, grpcErrors: "kserve-0.14" }),
+    ]);
   });
   afterAll(async () => {
     for (const transport of transports) transport.close();
@@ -112,7 +137,9 @@ describe("the mock KServe's gRPC errors agree with its REST answers, in both sty
     transports.push(transport);
     const faults = server.models.get("faulty")!.faults;
     faults.push({ status, body: JSON.stringify({ error: `fault ${status}` }) });
-    const rest = (await rejection(createV2Client({ baseUrl: server.url, retry: false }).infer("faulty", x()))) as KServeError;
+    const rest = (await rejection(
+      createV2Client({ baseUrl: server.url, retry: false }).infer("faulty", x()),
+    )) as KServeError;
     faults.push({ status, body: `fault ${status}` });
     const grpc = (await rejection(createGrpcClient({ transport, retry: false }).infer("faulty", x()))) as KServeError;
     return { rest, grpc };
@@ -139,13 +166,19 @@ describe("the mock KServe's gRPC errors agree with its REST answers, in both sty
     transports.push(transport);
     const grpc = createGrpcClient({ transport, retry: false });
     const rest = createV2Client({ baseUrl: old.url, retry: false });
-    const unknown = [await rejection(rest.infer("no-such-model", x())), await rejection(grpc.infer("no-such-model", x()))] as KServeError[];
+    const unknown = [
+      await rejection(rest.infer("no-such-model", x())),
+      await rejection(grpc.infer("no-such-model", x())),
+    ] as KServeError[];
     expect(unknown.map((e) => e.code)).toEqual(["not_found", "not_found"]);
     expect(unknown[1]!.rawMessage).toContain("kserve.errors.ModelNotFound");
     const faulty = old.models.get("faulty")!;
     faulty.ready = false;
     try {
-      const notReady = [await rejection(rest.infer("faulty", x())), await rejection(grpc.infer("faulty", x()))] as KServeError[];
+      const notReady = [
+        await rejection(rest.infer("faulty", x())),
+        await rejection(grpc.infer("faulty", x())),
+      ] as KServeError[];
       expect(notReady.map((e) => e.code)).toEqual(["unavailable", "unavailable"]);
       expect(notReady[1]!.rawMessage).toContain("kserve.errors.ModelNotReady");
     } finally {

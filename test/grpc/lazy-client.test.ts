@@ -17,7 +17,14 @@ describe("createGrpcClient (Node build)", () => {
       [CHECK_CREDENTIALS_IN_CLEAR]: (logger: unknown) => checks.push(logger),
       unary: async (method: { output: typeof ServerLiveResponseSchema }) => {
         calls++;
-        return { stream: false, service: GRPCInferenceService, method, header: new Headers(), trailer: new Headers(), message: create(method.output, { live: true }) };
+        return {
+          stream: false,
+          service: GRPCInferenceService,
+          method,
+          header: new Headers(),
+          trailer: new Headers(),
+          message: create(method.output, { live: true }),
+        };
       },
       stream: () => Promise.reject(new Error("not used")),
     } as unknown as GrpcClientOptions["transport"];

@@ -1,5 +1,13 @@
 /** Small gRPC servers on loopback for tests that need to see what the server saw (headers, :authority, SNI). */
-import { createServer, createSecureServer, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2SecureServer, type ServerHttp2Session } from "node:http2";
+import {
+  createServer,
+  createSecureServer,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2SecureServer,
+  type ServerHttp2Session,
+} from "node:http2";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Interceptor } from "@connectrpc/connect";
@@ -31,7 +39,12 @@ export interface TestGrpcServer {
 export async function startGrpcServer(tls?: { cert: string; key: string; clientCa?: string }): Promise<TestGrpcServer> {
   const models = createFakeModels();
   const seen: SeenRequest[] = [];
-  const adapter = connectNodeAdapter({ routes: grpcInferenceRoutes(models), grpc: true, grpcWeb: false, connect: false });
+  const adapter = connectNodeAdapter({
+    routes: grpcInferenceRoutes(models),
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+  });
   const handler = (req: Http2ServerRequest, res: Http2ServerResponse) => {
     const socket = req.socket as Partial<TLSSocket>;
     seen.push({
@@ -42,7 +55,18 @@ export async function startGrpcServer(tls?: { cert: string; key: string; clientC
     });
     adapter(req, res);
   };
-  const server: Http2Server | Http2SecureServer = tls === undefined ? createServer(handler) : createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: false, ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }) }, handler);
+  const server: Http2Server | Http2SecureServer =
+    tls === undefined
+      ? createServer(handler)
+      : createSecureServer(
+          {
+            cert: tls.cert,
+            key: tls.key,
+            allowHTTP1: false,
+            ...(tls.clientCa === undefined ? {} : { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+          },
+          handler,
+        );
   const sessions = new Set<ServerHttp2Session>();
   server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);

@@ -5,7 +5,14 @@
  */
 import { toBinary, create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createServer, constants, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream, type ServerHttp2Session } from "node:http2";
+import {
+  createServer,
+  constants,
+  type Http2Server,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+  type ServerHttp2Session,
+} from "node:http2";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcClient } from "kserve-client/grpc";
@@ -71,18 +78,27 @@ const frame = (payload: Uint8Array, flags = 0) => {
   bytes.set(payload, 5);
   return bytes;
 };
-const live = (value: boolean) => frame(toBinary(ServerLiveResponseSchema, create(ServerLiveResponseSchema, { live: value })));
+const live = (value: boolean) =>
+  frame(toBinary(ServerLiveResponseSchema, create(ServerLiveResponseSchema, { live: value })));
 const grpcHeaders = { ":status": 200, "content-type": "application/grpc+proto" };
 
 /** A proper answer: headers, one message, trailers. */
-const answer = (message: Uint8Array, trailers: Record<string, string> = { "grpc-status": "0" }, headers: Record<string, string | number> = {}): Script => (stream) => {
-  stream.respond({ ...grpcHeaders, ...headers }, { waitForTrailers: true });
-  stream.on("wantTrailers", () => stream.sendTrailers(trailers));
-  stream.end(message);
-};
+const answer =
+  (
+    message: Uint8Array,
+    trailers: Record<string, string> = { "grpc-status": "0" },
+    headers: Record<string, string | number> = {},
+  ): Script =>
+  (stream) => {
+    stream.respond({ ...grpcHeaders, ...headers }, { waitForTrailers: true });
+    stream.on("wantTrailers", () => stream.sendTrailers(trailers));
+    stream.end(message);
+  };
 
-const callLive = (t: NodeGrpcTransport, options: { signal?: AbortSignal; timeoutMs?: number; headers?: Record<string, string> } = {}) =>
-  createClient(GRPCInferenceService, t).serverLive({}, options);
+const callLive = (
+  t: NodeGrpcTransport,
+  options: { signal?: AbortSignal; timeoutMs?: number; headers?: Record<string, string> } = {},
+) => createClient(GRPCInferenceService, t).serverLive({}, options);
 
 async function failure(promise: Promise<unknown>): Promise<ConnectError> {
   const error = await promise.then(
@@ -95,12 +111,19 @@ async function failure(promise: Promise<unknown>): Promise<ConnectError> {
 
 describe("as a connect Transport (createClient from @connectrpc/connect)", () => {
   it("sends a well-formed gRPC request and reads the answer, its headers and trailers", async () => {
-    const server = await scripted(answer(live(true), { "grpc-status": "0", "x-trailer": "t" }, { "x-request-id": "r-7" }));
+    const server = await scripted(
+      answer(live(true), { "grpc-status": "0", "x-trailer": "t" }, { "x-request-id": "r-7" }),
+    );
     let header: Headers | undefined;
     let trailer: Headers | undefined;
     const response = await createClient(GRPCInferenceService, transport(server.url)).serverLive(
       {},
-      { headers: { "x-caller": "yes", "content-type": "text/plain", te: "no" }, timeoutMs: 5000, onHeader: (h) => (header = h), onTrailer: (t) => (trailer = t) },
+      {
+        headers: { "x-caller": "yes", "content-type": "text/plain", te: "no" },
+        timeoutMs: 5000,
+        onHeader: (h) => (header = h),
+        onTrailer: (t) => (trailer = t),
+      },
     );
     expect(response.live).toBe(true);
     const seen = server.seen[0]!;
@@ -143,7 +166,10 @@ describe("as a connect Transport (createClient from @connectrpc/connect)", () =>
 describe("answers that are errors", () => {
   it("a trailers-only answer: the status and percent-decoded message from the headers, with metadata", async () => {
     const server = await scripted((stream) =>
-      stream.respond({ ...grpcHeaders, "grpc-status": "5", "grpc-message": "model%20%22x%22%20not%20found", "x-request-id": "r-9" }, { endStream: true }),
+      stream.respond(
+        { ...grpcHeaders, "grpc-status": "5", "grpc-message": "model%20%22x%22%20not%20found", "x-request-id": "r-9" },
+        { endStream: true },
+      ),
     );
     const error = await failure(callLive(transport(server.url)));
     expect(error.code).toBe(Code.NotFound);
@@ -152,7 +178,9 @@ describe("answers that are errors", () => {
   });
 
   it("an error status in the trailers after headers", async () => {
-    const server = await scripted(answer(new Uint8Array(0), { "grpc-status": "3", "grpc-message": "bad shape", "grpc-retry-pushback-ms": "10" }));
+    const server = await scripted(
+      answer(new Uint8Array(0), { "grpc-status": "3", "grpc-message": "bad shape", "grpc-retry-pushback-ms": "10" }),
+    );
     const error = await failure(callLive(transport(server.url)));
     expect(error.code).toBe(Code.InvalidArgument);
     expect(error.rawMessage).toBe("bad shape");
@@ -166,13 +194,17 @@ describe("answers that are errors", () => {
     });
     const t = transport(server.url);
     expect((await failure(callLive(t))).code).toBe(Code.Unimplemented);
-    const error = await createGrpcClient({ transport: t, retry: false }).serverLive().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await createGrpcClient({ transport: t, retry: false })
+      .serverLive()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(KServeError);
     expect(error).toMatchObject({ code: "unimplemented", grpcCode: Code.Unimplemented });
-    expect((error as KServeError).message).toContain("HTTP 404 instead of a gRPC answer: check that baseUrl is the server's gRPC port");
+    expect((error as KServeError).message).toContain(
+      "HTTP 404 instead of a gRPC answer: check that baseUrl is the server's gRPC port",
+    );
   });
 
   it("HTTP 503 from a proxy is UNAVAILABLE, and the SDK client retries it", async () => {
@@ -212,12 +244,18 @@ describe("answers that are errors", () => {
 
   it("a compressed message (never offered) is a protocol error", async () => {
     const server = await scripted(answer(frame(new Uint8Array([8, 1]), 1)));
-    expect(await failure(callLive(transport(server.url)))).toMatchObject({ code: Code.Internal, rawMessage: expect.stringContaining("compressed") });
+    expect(await failure(callLive(transport(server.url)))).toMatchObject({
+      code: Code.Internal,
+      rawMessage: expect.stringContaining("compressed"),
+    });
   });
 
   it("bytes that do not decode as the answer message are a protocol error naming the type", async () => {
     const server = await scripted(answer(frame(new Uint8Array([0xff, 0xff, 0xff]))));
-    expect(await failure(callLive(transport(server.url)))).toMatchObject({ code: Code.Internal, rawMessage: expect.stringContaining("inference.ServerLiveResponse") });
+    expect(await failure(callLive(transport(server.url)))).toMatchObject({
+      code: Code.Internal,
+      rawMessage: expect.stringContaining("inference.ServerLiveResponse"),
+    });
   });
 
   it("an answer larger than readMaxBytes is RESOURCE_EXHAUSTED, and the stream is cancelled while reading", async () => {
@@ -235,7 +273,9 @@ describe("answers that are errors", () => {
     });
     const t = transport(server.url);
     expect((await failure(callLive(t))).code).toBe(Code.Unavailable);
-    expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(true);
+    expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(
+      true,
+    );
   });
 
   it("a trailers-only status stays the answer when the server resets the stream right after it", async () => {
@@ -243,7 +283,10 @@ describe("answers that are errors", () => {
       stream.respond({ ...grpcHeaders, "grpc-status": "8", "grpc-message": "too big" });
       setTimeout(() => stream.close(constants.NGHTTP2_ENHANCE_YOUR_CALM), 5);
     });
-    expect(await failure(callLive(transport(server.url)))).toMatchObject({ code: Code.ResourceExhausted, rawMessage: "too big" });
+    expect(await failure(callLive(transport(server.url)))).toMatchObject({
+      code: Code.ResourceExhausted,
+      rawMessage: "too big",
+    });
   });
 
   it("a connection that dies mid-answer is UNAVAILABLE (not INTERNAL or CANCELED), and the SDK client retries it", async () => {
@@ -256,7 +299,9 @@ describe("answers that are errors", () => {
     });
     const t = transport(server.url);
     expect((await failure(callLive(t))).code).toBe(Code.Unavailable);
-    expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(true);
+    expect(await createGrpcClient({ transport: t, retry: { initialDelayMs: 1, maxDelayMs: 2 } }).serverLive()).toBe(
+      true,
+    );
   });
 
   it("a stream reset after the headers, before the trailers, is an error, not a truncated success", async () => {
@@ -306,11 +351,15 @@ describe("deadlines and cancellation", () => {
     const url = server.url;
     await server.close();
     open.splice(open.indexOf(server), 1);
-    const error = await createGrpcClient({ transport: transport(url), retry: false }).serverLive().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await createGrpcClient({ transport: transport(url), retry: false })
+      .serverLive()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ConnectionError);
-    expect(JSON.stringify((error as ConnectionError).cause, Object.getOwnPropertyNames((error as { cause: object }).cause))).toContain("ECONNREFUSED");
+    expect(
+      JSON.stringify((error as ConnectionError).cause, Object.getOwnPropertyNames((error as { cause: object }).cause)),
+    ).toContain("ECONNREFUSED");
   });
 });

@@ -22,7 +22,11 @@ interface Violation {
 function cruise(cwd: string): Violation[] {
   let out: string;
   try {
-    out = execFileSync(depcruise, ["src", "--config", config, "--output-type", "json"], { cwd, encoding: "utf8", timeout: 60_000 });
+    out = execFileSync(depcruise, ["src", "--config", config, "--output-type", "json"], {
+      cwd,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
   } catch (error) {
     out = (error as { stdout: string }).stdout; // exits non-zero when it finds violations
   }
@@ -71,14 +75,17 @@ describe("dependency rules", () => {
       "src/core/a.ts": 'import { b } from "./b.js";\nexport const a = () => b;\n',
       "src/core/b.ts": 'import { a } from "./a.js";\nexport const b = () => a;\n',
       "src/core/missing.ts": 'import { z } from "./does-not-exist.js";\nexport const q = z;\n',
-      "src/deploy/cluster.node.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
-      "src/deploy/universal.ts": 'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
+      "src/deploy/cluster.node.ts":
+        'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
+      "src/deploy/universal.ts":
+        'import { KubeConfig } from "@kubernetes/client-node";\nimport { readFileSync } from "node:fs";\nexport const k = [KubeConfig, readFileSync];\n',
       "src/deploy/d.ts": "export const d = 1;\n",
       "src/errors/e.ts": "export const e = 1;\n",
       "src/errors/imports-tensor.ts": 'import { x } from "../tensor/sibling.js";\nexport const e2 = x;\n',
       "src/tensor/imports-errors.ts": 'import { e } from "../errors/e.js";\nexport const t2 = e;\n',
       "src/core/imports-deploy.ts": 'import { d } from "../deploy/d.js";\nexport const c4 = d;\n',
-      "src/core/imports-allowed.ts": 'import { e } from "../errors/e.js";\nimport { x } from "../tensor/sibling.js";\nimport { i } from "../internal/i.js";\nexport const c5 = [e, x, i];\n',
+      "src/core/imports-allowed.ts":
+        'import { e } from "../errors/e.js";\nimport { x } from "../tensor/sibling.js";\nimport { i } from "../internal/i.js";\nexport const c5 = [e, x, i];\n',
       "src/internal/i.ts": 'import { e } from "../errors/e.js";\nexport const i = e;\n',
       "src/internal/imports-core.ts": 'import { c } from "../core/c.js";\nexport const i2 = c;\n',
       "src/v2/index.ts": 'export { i } from "../internal/i.js";\n',

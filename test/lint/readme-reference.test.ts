@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const mentioned = (name: string) => new RegExp(`\`[^\`\\n]*\\b${name.replace(/[$]/g, "\\$")}\\b[^\`\\n]*\``).test(readme);
+const mentioned = (name: string) =>
+  new RegExp(`\`[^\`\\n]*\\b${name.replace(/[$]/g, "\\$")}\\b[^\`\\n]*\``).test(readme);
 
 const entries = {
   "kserve-client": () => import("kserve-client"),
@@ -29,7 +30,10 @@ describe("README.md names", () => {
 
   it("every method of the V2 and V1 clients", async () => {
     const { createV1Client, createV2Client } = await import("kserve-client");
-    const methods = [...Object.keys(createV2Client({ baseUrl: "http://127.0.0.1:1" })), ...Object.keys(createV1Client({ baseUrl: "http://127.0.0.1:1" }))];
+    const methods = [
+      ...Object.keys(createV2Client({ baseUrl: "http://127.0.0.1:1" })),
+      ...Object.keys(createV1Client({ baseUrl: "http://127.0.0.1:1" })),
+    ];
     expect(methods.length).toBeGreaterThan(10);
     expect(methods.filter((name) => !mentioned(name))).toEqual([]);
   });

@@ -65,7 +65,13 @@ describe("toHeaders", () => {
     return seen;
   };
   it("drops pseudo-headers and undefined values, keeps repeated values and numbers", () => {
-    const headers = toHeaders({ ":status": 200, "content-type": "application/grpc", "set-cookie": ["a=1", "b=2"], "content-length": 12, gone: undefined });
+    const headers = toHeaders({
+      ":status": 200,
+      "content-type": "application/grpc",
+      "set-cookie": ["a=1", "b=2"],
+      "content-length": 12,
+      gone: undefined,
+    });
     expect(names(headers)).toEqual(["content-length", "content-type", "set-cookie"]);
     expect(headers.get("content-length")).toBe("12");
     expect(headers.getSetCookie()).toEqual(["a=1", "b=2"]);
@@ -79,19 +85,30 @@ describe("statusError", () => {
     expect(statusError(new Headers({ "grpc-status": "0" }), metadata)).toBeUndefined();
   });
   it("a status with its percent-decoded message and the metadata", () => {
-    const error = statusError(new Headers({ "grpc-status": "5", "grpc-message": "Model%20%22x%22%20not%20found" }), metadata);
+    const error = statusError(
+      new Headers({ "grpc-status": "5", "grpc-message": "Model%20%22x%22%20not%20found" }),
+      metadata,
+    );
     expect(error).toBeInstanceOf(ConnectError);
     expect(error?.code).toBe(Code.NotFound);
     expect(error?.rawMessage).toBe('Model "x" not found');
     expect(error?.metadata.get("x-request-id")).toBe("r-1");
   });
   it("a message that is not valid percent-encoding is shown as sent", () => {
-    expect(statusError(new Headers({ "grpc-status": "13", "grpc-message": "50% done" }), metadata)?.rawMessage).toBe("50% done");
+    expect(statusError(new Headers({ "grpc-status": "13", "grpc-message": "50% done" }), metadata)?.rawMessage).toBe(
+      "50% done",
+    );
   });
   it("no grpc-status, or one that is not a code, is a protocol error (INTERNAL)", () => {
-    expect(statusError(new Headers(), metadata)).toMatchObject({ code: Code.Internal, rawMessage: expect.stringContaining("no grpc-status") });
+    expect(statusError(new Headers(), metadata)).toMatchObject({
+      code: Code.Internal,
+      rawMessage: expect.stringContaining("no grpc-status"),
+    });
     for (const status of ["17", "-1", "abc", "1.5"]) {
-      expect(statusError(new Headers({ "grpc-status": status }), metadata)).toMatchObject({ code: Code.Internal, rawMessage: expect.stringContaining("invalid grpc-status") });
+      expect(statusError(new Headers({ "grpc-status": status }), metadata)).toMatchObject({
+        code: Code.Internal,
+        rawMessage: expect.stringContaining("invalid grpc-status"),
+      });
     }
   });
 });
@@ -112,7 +129,15 @@ describe("readUnaryMessage", () => {
   });
   it("joins an envelope split over chunks (even inside the prefix)", () => {
     const whole = envelope(0, [1, 2, 3, 4, 5, 6]);
-    expect(Array.from(readUnaryMessage([whole.subarray(0, 2), whole.subarray(2, 7), whole.subarray(7)], whole.length, 100) as Uint8Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      Array.from(
+        readUnaryMessage(
+          [whole.subarray(0, 2), whole.subarray(2, 7), whole.subarray(7)],
+          whole.length,
+          100,
+        ) as Uint8Array,
+      ),
+    ).toEqual([1, 2, 3, 4, 5, 6]);
   });
   it("an empty message (all defaults) is fine", () => {
     expect((readUnaryMessage([envelope(0, [])], 5, 100) as Uint8Array).length).toBe(0);
@@ -131,7 +156,10 @@ describe("readUnaryMessage", () => {
     expect(error).toMatchObject({ code, rawMessage: expect.stringContaining(text) });
   });
   it("a message larger than readMaxBytes is RESOURCE_EXHAUSTED", () => {
-    expect(readUnaryMessage([envelope(0, [1, 2, 3, 4])], 9, 3)).toMatchObject({ code: Code.ResourceExhausted, rawMessage: expect.stringContaining("readMaxBytes 3") });
+    expect(readUnaryMessage([envelope(0, [1, 2, 3, 4])], 9, 3)).toMatchObject({
+      code: Code.ResourceExhausted,
+      rawMessage: expect.stringContaining("readMaxBytes 3"),
+    });
     expect(readUnaryMessage([envelope(0, [1, 2, 3])], 8, 3)).toBeInstanceOf(Uint8Array);
   });
 });

@@ -89,7 +89,6 @@ afterAll(async () => {
 
 const request = httpRequest;
 
-
 describe("createNodeHttpClient over HTTP", () => {
   it("sends chunk lists with a declared length and returns lower-case headers", async () => {
     const res = await client()(
@@ -131,7 +130,9 @@ describe("createNodeHttpClient over HTTP", () => {
 
   it("rejects with the signal's reason when aborted", async () => {
     const reason = new Error("deadline");
-    const error = await rejection(client()(request(`http://127.0.0.1:${httpPort}/`, { signal: AbortSignal.abort(reason) })));
+    const error = await rejection(
+      client()(request(`http://127.0.0.1:${httpPort}/`, { signal: AbortSignal.abort(reason) })),
+    );
     expect(error).toBe(reason);
   });
 });
@@ -144,7 +145,9 @@ describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certifi
   });
 
   it("refuses a certificate for another name, saying what to check, and does not mark it retryable", async () => {
-    const error = await rejection(client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${httpsPort}/`, { host: "other.example.com" })));
+    const error = await rejection(
+      client({ tls: { ca: pki.ca } })(request(`https://127.0.0.1:${httpsPort}/`, { host: "other.example.com" })),
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).retryable).toBe(false);
     expect((error as KServeError).message).toContain("ERR_TLS_CERT_ALTNAME_INVALID");
@@ -154,30 +157,44 @@ describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certifi
   it("refuses a server whose CA is not trusted (verification is on by default)", async () => {
     const error = await rejection(client()(request(`https://127.0.0.1:${httpsPort}/`, { host: VHOST })));
     expect(isKServeError(error)).toBe(true);
-    expect((error as KServeError).message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED/);
+    expect((error as KServeError).message).toMatch(
+      /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED/,
+    );
   });
 
   it("rejectUnauthorized: false skips verification when asked to", async () => {
-    const res = await client({ tls: { rejectUnauthorized: false } })(request(`https://127.0.0.1:${httpsPort}/`, { host: "any.example.com" }));
+    const res = await client({ tls: { rejectUnauthorized: false } })(
+      request(`https://127.0.0.1:${httpsPort}/`, { host: "any.example.com" }),
+    );
     expect(res.status).toBe(200);
   });
 
   it("mutual TLS: presents the client certificate", async () => {
     const id = pki.issue(["model-caller"], "client");
-    const res = await client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST }));
+    const res = await client({ tls: { ca: pki.ca, ...id } })(
+      request(`https://127.0.0.1:${mtlsPort}/`, { host: VHOST }),
+    );
     expect(res.status).toBe(200);
     expect(seen.at(-1)!.clientCertCN).toBe("model-caller");
   });
 
   it.each([
     // Node's server; OpenSSL's, since Node's closes without an alert for a certificate it does not trust.
-    ["no client certificate", async () => ({ port: mtlsPort, id: {}, close: () => {} }), "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"],
+    [
+      "no client certificate",
+      async () => ({ port: mtlsPort, id: {}, close: () => {} }),
+      "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+    ],
     [
       "one from a CA the server does not trust",
       async () => {
         const stranger = createTestPki();
         const server = await startOpensslServer(pki.issue([VHOST]), pki.ca);
-        return { port: server.port, id: stranger.issue(["model-caller"], "client"), close: () => (server.close(), stranger.dispose()) };
+        return {
+          port: server.port,
+          id: stranger.issue(["model-caller"], "client"),
+          close: () => (server.close(), stranger.dispose()),
+        };
       },
       "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA",
     ],
@@ -186,7 +203,9 @@ describe("createNodeHttpClient over HTTPS: host drives Host, SNI and the certifi
     const { port, id, close } = await setup();
     let error: unknown;
     try {
-      error = await rejection(client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${port}/`, { host: VHOST })));
+      error = await rejection(
+        client({ tls: { ca: pki.ca, ...id } })(request(`https://127.0.0.1:${port}/`, { host: VHOST })),
+      );
     } finally {
       close();
     }
@@ -240,7 +259,9 @@ describe("waiting for a connection", () => {
     try {
       const controller = new AbortController();
       controller.abort(new Error("before"));
-      expect(await rejection(client(httpRequest(`${url}/fast`, { signal: controller.signal })))).toMatchObject({ message: "before" });
+      expect(await rejection(client(httpRequest(`${url}/fast`, { signal: controller.signal })))).toMatchObject({
+        message: "before",
+      });
     } finally {
       await client.close();
     }
@@ -263,10 +284,16 @@ describe("waiting for a connection", () => {
 describe("http2Only: undici's sign that the server speaks only HTTP/2", () => {
   /** undici's HTTPParserError as it reports an answer that is not HTTP/1.1: the unparsed bytes, decoded as UTF-8. */
   const parserError = (bytes: number[]) =>
-    Object.assign(new Error("Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)"), { name: "HTTPParserError", code: undefined, data: Buffer.from(bytes).toString() });
+    Object.assign(new Error("Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)"), {
+      name: "HTTPParserError",
+      code: undefined,
+      data: Buffer.from(bytes).toString(),
+    });
   const SETTINGS = [0, 0, 0, 4, 0, 0, 0, 0, 0];
   // grpc-go's and grpcio's SETTINGS carry values (bytes past 0x7f too); a GOAWAY with a long debug text has a length byte past 0x7f.
-  const SETTINGS_WITH_VALUES = [0, 0, 0x12, 4, 0, 0, 0, 0, 0, 0, 3, 0x7f, 0xff, 0xff, 0xff, 0, 4, 0, 0x40, 0, 0, 0, 6, 0, 0, 0x40, 0];
+  const SETTINGS_WITH_VALUES = [
+    0, 0, 0x12, 4, 0, 0, 0, 0, 0, 0, 3, 0x7f, 0xff, 0xff, 0xff, 0, 4, 0, 0x40, 0, 0, 0, 6, 0, 0, 0x40, 0,
+  ];
   const GOAWAY = [0, 0, 0xc8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 
   it.each([
@@ -278,7 +305,13 @@ describe("http2Only: undici's sign that the server speaks only HTTP/2", () => {
   });
 
   it("recognises a TLS server that refuses HTTP/1.1 in the handshake", () => {
-    expect(http2Only(Object.assign(new Error("tlsv1 alert no application protocol"), { code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" }))).toContain("refused HTTP/1.1");
+    expect(
+      http2Only(
+        Object.assign(new Error("tlsv1 alert no application protocol"), {
+          code: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+        }),
+      ),
+    ).toContain("refused HTTP/1.1");
   });
 
   it.each([
@@ -292,7 +325,13 @@ describe("http2Only: undici's sign that the server speaks only HTTP/2", () => {
   });
 
   it("leaves alone other failures", () => {
-    for (const error of [undefined, null, "text", new Error("other side closed"), Object.assign(new Error("reset"), { code: "ECONNRESET" })]) {
+    for (const error of [
+      undefined,
+      null,
+      "text",
+      new Error("other side closed"),
+      Object.assign(new Error("reset"), { code: "ECONNRESET" }),
+    ]) {
       expect(http2Only(error)).toBeUndefined();
     }
   });

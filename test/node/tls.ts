@@ -17,7 +17,19 @@ export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), "kc-pki-"));
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=kserve-client test CA");
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=kserve-client test CA",
+  );
   let serial = 0;
   return {
     ca: readFileSync(join(dir, "ca.pem"), "utf8"),
@@ -29,7 +41,23 @@ export function createTestPki(): TestPki {
         `extendedKeyUsage=${usage === "server" ? "serverAuth" : "clientAuth"}`,
       ].filter(Boolean);
       writeFileSync(join(dir, `${id}.ext`), `${ext.join("\n")}\n`);
-      openssl("x509", "-req", "-in", `${id}.csr`, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${id}.pem`, "-days", "1", "-extfile", `${id}.ext`);
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        `${id}.csr`,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        `${id}.pem`,
+        "-days",
+        "1",
+        "-extfile",
+        `${id}.ext`,
+      );
       return { cert: readFileSync(join(dir, `${id}.pem`), "utf8"), key: readFileSync(join(dir, `${id}.key`), "utf8") };
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
@@ -42,7 +70,11 @@ export function createTestPki(): TestPki {
  * with the TLS alert servers such as Envoy and nginx send (unknown_ca). `alpn: "h2"` lets an HTTP/2 client get
  * that far.
  */
-export async function startOpensslServer(identity: { cert: string; key: string }, clientCa: string, options: { alpn?: string } = {}): Promise<{ port: number; close(): void }> {
+export async function startOpensslServer(
+  identity: { cert: string; key: string },
+  clientCa: string,
+  options: { alpn?: string } = {},
+): Promise<{ port: number; close(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "kc-s-server-"));
   writeFileSync(join(dir, "cert.pem"), identity.cert);
   writeFileSync(join(dir, "key.pem"), identity.key);
@@ -52,10 +84,30 @@ export async function startOpensslServer(identity: { cert: string; key: string }
   await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
   const port = (probe.address() as { port: number }).port;
   await new Promise((done) => probe.close(done));
-  const server = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", "cert.pem", "-key", "key.pem", "-CAfile", "ca.pem", "-Verify", "1", "-verify_return_error", "-www", "-quiet", ...(options.alpn === undefined ? [] : ["-alpn", options.alpn])], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server = spawn(
+    "openssl",
+    [
+      "s_server",
+      "-accept",
+      `127.0.0.1:${port}`,
+      "-cert",
+      "cert.pem",
+      "-key",
+      "key.pem",
+      "-CAfile",
+      "ca.pem",
+      "-Verify",
+      "1",
+      "-verify_return_error",
+      "-www",
+      "-quiet",
+      ...(options.alpn === undefined ? [] : ["-alpn", options.alpn]),
+    ],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   server.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -67,7 +119,8 @@ export async function startOpensslServer(identity: { cert: string; key: string }
       socket.once("error", () => done(false));
     });
     if (up) break;
-    if (server.exitCode !== null || Date.now() - started > 5000) throw new Error(`openssl s_server did not start: ${output}`);
+    if (server.exitCode !== null || Date.now() - started > 5000)
+      throw new Error(`openssl s_server did not start: ${output}`);
     await new Promise((done) => setTimeout(done, 50));
   }
   return {

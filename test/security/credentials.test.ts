@@ -16,7 +16,14 @@ const PASSWORD = "pw-SECRET-91c2";
 const API_KEY = 'key"SECRET/55e0';
 const MODEL_TOKEN = "mt-SECRET-0b7d";
 const INTERCEPTOR_TOKEN = "it/SECRET-3c5e";
-const SECRETS = [TOKEN, PASSWORD, API_KEY, MODEL_TOKEN, INTERCEPTOR_TOKEN, Buffer.from(`svc:${PASSWORD}`).toString("base64")];
+const SECRETS = [
+  TOKEN,
+  PASSWORD,
+  API_KEY,
+  MODEL_TOKEN,
+  INTERCEPTOR_TOKEN,
+  Buffer.from(`svc:${PASSWORD}`).toString("base64"),
+];
 const AUTHS: [string, Auth][] = [
   ["bearer", { bearer: TOKEN }],
   ["basic", { basic: { username: "svc", password: PASSWORD } }],
@@ -101,12 +108,24 @@ const input = Tensor.fp32("input-0", [1, 4], [6.8, 2.8, 4.8, 1.4]);
 describe.each(HTTP_CLIENTS)("credentials with the %s HttpClient", (_, transport) => {
   describe.each(AUTHS)("auth as %s", (_, auth) => {
     const lines: string[] = [];
-    const logger = { debug: (message: string, fields: Record<string, unknown>) => void lines.push(message, inspect(fields, { depth: 6 })) };
+    const logger = {
+      debug: (message: string, fields: Record<string, unknown>) =>
+        void lines.push(message, inspect(fields, { depth: 6 })),
+    };
 
     it.each([400, 401, 403, 500, 503])("an answer %i that echoes them", async (status) => {
       const baseUrl = await serve(echoing(status));
-      const client = createV2Client({ baseUrl, auth, logger, retry: { maxRetries: 1, initialDelayMs: 1 }, ...transport });
-      const error = await client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e);
+      const client = createV2Client({
+        baseUrl,
+        auth,
+        logger,
+        retry: { maxRetries: 1, initialDelayMs: 1 },
+        ...transport,
+      });
+      const error = await client.infer("iris", { inputs: [input] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeDefined();
       // The echo reached the SDK (so the test would see a leak), and was taken out.
       expect(exposed(error)).toContain("credential rejected");
@@ -114,20 +133,30 @@ describe.each(HTTP_CLIENTS)("credentials with the %s HttpClient", (_, transport)
       expectNoSecret(lines.join("\n"));
       // The body as kept (inspect and JSON double the backslashes of an escaped echo, so check it as it is).
       const body = (error as { body?: string }).body ?? "";
-      for (const secret of SECRETS) expect(body).not.toContain(JSON.stringify(secret).slice(1, -1).replace(/\//g, "\\/"));
+      for (const secret of SECRETS)
+        expect(body).not.toContain(JSON.stringify(secret).slice(1, -1).replace(/\//g, "\\/"));
     });
 
     it("a refused connection, a deadline, and a V1 call", async () => {
       const refused = await createV2Client({ baseUrl: refusedUrl, auth, logger, retry: false, ...transport })
         .serverLive()
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       const hanging = await serve(() => {});
       const late = await createV2Client({ baseUrl: hanging, auth, logger, timeoutMs: 100, ...transport })
         .serverReady()
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       const v1 = await createV1Client({ baseUrl: await serve(echoing(401)), auth, logger, retry: false, ...transport })
         .predict("iris", { instances: [[6.8, 2.8, 4.8, 1.4]] })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       for (const error of [refused, late, v1]) {
         expect(error).toBeInstanceOf(Error);
         expectNoSecret(exposed(error));
@@ -141,25 +170,50 @@ describe.each(HTTP_CLIENTS)("credentials with the %s HttpClient", (_, transport)
 describe.each(HTTP_CLIENTS)("credentials an interceptor adds, with the %s HttpClient", (_, transport) => {
   it.each([401, 503])("an answer %i that echoes them", async (status) => {
     const lines: string[] = [];
-    const logger = { debug: (message: string, fields: Record<string, unknown>) => void lines.push(message, inspect(fields, { depth: 6 })) };
+    const logger = {
+      debug: (message: string, fields: Record<string, unknown>) =>
+        void lines.push(message, inspect(fields, { depth: 6 })),
+    };
     const client = createV2Client({
       baseUrl: await serve(echoing(status)),
       logger,
       retry: { maxRetries: 1, initialDelayMs: 1 },
       // Passes its own response object on, not the one it got: the SDK must not depend on seeing that one.
-      interceptors: [(next) => async (request) => ({ ...(await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${INTERCEPTOR_TOKEN}` } })) })],
+      interceptors: [
+        (next) => async (request) => ({
+          ...(await next({
+            ...request,
+            headers: { ...request.headers, authorization: `Bearer ${INTERCEPTOR_TOKEN}` },
+          })),
+        }),
+      ],
       ...transport,
     });
-    const error = await client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e);
+    const error = await client.infer("iris", { inputs: [input] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(exposed(error)).toContain("credential rejected");
     expectNoSecret(exposed(error));
     expectNoSecret(lines.join("\n"));
   });
 
   it.each([
-    ["passes the request on spread", (request: HttpRequest, authorization: string) => ({ ...request, headers: { ...request.headers, authorization } })],
+    [
+      "passes the request on spread",
+      (request: HttpRequest, authorization: string) => ({ ...request, headers: { ...request.headers, authorization } }),
+    ],
     // Builds a request of its own: what it sent is known from the latest 1024 credentials the client saw.
-    ["builds a new request", (request: HttpRequest, authorization: string) => ({ method: request.method, url: request.url, headers: { ...request.headers, authorization }, body: request.body, maxResponseBytes: request.maxResponseBytes })],
+    [
+      "builds a new request",
+      (request: HttpRequest, authorization: string) => ({
+        method: request.method,
+        url: request.url,
+        headers: { ...request.headers, authorization },
+        body: request.body,
+        maxResponseBytes: request.maxResponseBytes,
+      }),
+    ],
   ])("one that signs each request, 40 calls at once, and %s", async (_, signed) => {
     let n = 0;
     const client = createV2Client({
@@ -168,7 +222,14 @@ describe.each(HTTP_CLIENTS)("credentials an interceptor adds, with the %s HttpCl
       interceptors: [(next) => (request) => next(signed(request, `Bearer sig-${String(++n).padStart(4, "0")}-SECRET`))],
       ...transport,
     });
-    const errors = await Promise.all(Array.from({ length: 40 }, () => client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e)));
+    const errors = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        client.infer("iris", { inputs: [input] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     for (const error of errors) {
       expect(exposed(error)).toContain("credential rejected");
       expect(exposed(error)).not.toMatch(/sig-\d{4}-SECRET/);
@@ -195,7 +256,12 @@ describe.each(HTTP_CLIENTS)("credentials echoed in other encodings, with the %s 
       res.end(`{"error":${asciiJson(`credential rejected: ${echoOf(req.headers)}`, upper)}}`);
     });
     for (const auth of [{ basic: { username: "svc", password } }, { bearer: token }]) {
-      const error = await createV2Client({ baseUrl, auth, retry: false, ...transport }).serverLive().then(() => undefined, (e: unknown) => e);
+      const error = await createV2Client({ baseUrl, auth, retry: false, ...transport })
+        .serverLive()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       // The body as kept, not as inspect or JSON would show it (both double each backslash).
       const shown = `${exposed(error)}\n${(error as { body?: string }).body}`;
       expect(shown).toContain("credential rejected");
@@ -213,7 +279,12 @@ describe.each(HTTP_CLIENTS)("credentials echoed in other encodings, with the %s 
       res.writeHead(302, { location: `https://elsewhere.example/login?token=${encodeURIComponent(sent)}` });
       res.end();
     });
-    const error = await createV2Client({ baseUrl, auth: { bearer: token }, retry: false, ...transport }).serverLive().then(() => undefined, (e: unknown) => e);
+    const error = await createV2Client({ baseUrl, auth: { bearer: token }, retry: false, ...transport })
+      .serverLive()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     const shown = exposed(error);
     expect(shown).toContain("elsewhere.example/login?token=[redacted]");
     expect(shown).not.toContain(encodeURIComponent(token));
@@ -233,17 +304,31 @@ describe.each(AUTHS)("credentials over gRPC, auth as %s", (_, auth) => {
       const sent = echoOf(headers);
       // Trailers-only: the status and its message in the one HEADERS frame, as servers answer a refused call.
       stream.respond(
-        { ":status": 200, "content-type": "application/grpc+proto", "grpc-status": String(status), "grpc-message": encodeURIComponent(`credential rejected: ${sent}`), "x-echo-credential": sent },
+        {
+          ":status": 200,
+          "content-type": "application/grpc+proto",
+          "grpc-status": String(status),
+          "grpc-message": encodeURIComponent(`credential rejected: ${sent}`),
+          "x-echo-credential": sent,
+        },
         { endStream: true },
       );
     });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-    const transport = createNodeGrpcTransport({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const transport = createNodeGrpcTransport({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
     const lines: string[] = [];
-    const logger = { debug: (message: string, fields: Record<string, unknown>) => void lines.push(message, inspect(fields, { depth: 6 })) };
+    const logger = {
+      debug: (message: string, fields: Record<string, unknown>) =>
+        void lines.push(message, inspect(fields, { depth: 6 })),
+    };
     try {
       const client = createGrpcClient({ transport, auth, logger, retry: { maxRetries: 1, initialDelayMs: 1 } });
-      const error = await client.infer("iris", { inputs: [input] }).then(() => undefined, (e: unknown) => e);
+      const error = await client.infer("iris", { inputs: [input] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((error as { code?: string }).code).toBe(code);
       expect(exposed(error)).toContain("credential rejected");
       expectNoSecret(exposed(error));
@@ -258,9 +343,16 @@ describe.each(AUTHS)("credentials over gRPC, auth as %s", (_, auth) => {
 describe("sentCredentials and scrubSecrets", () => {
   it("takes credential headers' values and their tokens, and any header the auth provider set", async () => {
     const { sentCredentials } = await import("../../src/core/errors.js");
-    expect(sentCredentials(Object.entries({ authorization: "Bearer abcdef", "content-type": "application/json", "x-model-key": "k-123456" }), ["X-Model-Key"]).sort()).toEqual(
-      ["Bearer abcdef", "abcdef", "k-123456"].sort(),
-    );
+    expect(
+      sentCredentials(
+        Object.entries({
+          authorization: "Bearer abcdef",
+          "content-type": "application/json",
+          "x-model-key": "k-123456",
+        }),
+        ["X-Model-Key"],
+      ).sort(),
+    ).toEqual(["Bearer abcdef", "abcdef", "k-123456"].sort());
     const basic = `Basic ${Buffer.from("svc:pw-ü-1234").toString("base64")}`;
     expect(sentCredentials([["authorization", basic]])).toEqual([basic, basic.slice(6), "svc:pw-ü-1234", "pw-ü-1234"]);
     // Not base64 after all: the token is what there is.
@@ -271,7 +363,9 @@ describe("sentCredentials and scrubSecrets", () => {
 
   it("replaces every occurrence, the longest secret first", async () => {
     const { scrubSecrets } = await import("../../src/core/errors.js");
-    expect(scrubSecrets("got Bearer abcdef; token abcdef; again abcdef", ["abcdef", "Bearer abcdef"])).toBe("got [redacted]; token [redacted]; again [redacted]");
+    expect(scrubSecrets("got Bearer abcdef; token abcdef; again abcdef", ["abcdef", "Bearer abcdef"])).toBe(
+      "got [redacted]; token [redacted]; again [redacted]",
+    );
     expect(scrubSecrets("nothing here", ["abcdef"])).toBe("nothing here");
   });
 });

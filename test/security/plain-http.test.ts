@@ -6,7 +6,14 @@ import { isLoopback } from "../../src/core/request-context.js";
 function logger() {
   const warnings: [string, Record<string, unknown>][] = [];
   const debug: [string, Record<string, unknown>][] = [];
-  return { warnings, debug, logger: { warn: (m: string, f: Record<string, unknown>) => void warnings.push([m, f]), debug: (m: string, f: Record<string, unknown>) => void debug.push([m, f]) } };
+  return {
+    warnings,
+    debug,
+    logger: {
+      warn: (m: string, f: Record<string, unknown>) => void warnings.push([m, f]),
+      debug: (m: string, f: Record<string, unknown>) => void debug.push([m, f]),
+    },
+  };
 }
 
 describe("auth with plain HTTP", () => {
@@ -15,7 +22,11 @@ describe("auth with plain HTTP", () => {
     ["V1", createV1Client],
   ] as const)("warns once when a %s client is made for a remote http:// baseUrl with auth", (_, create) => {
     const log = logger();
-    create({ baseUrl: "http://istio-ingressgateway.istio-system:80/", auth: { bearer: "t0ken-value" }, logger: log.logger });
+    create({
+      baseUrl: "http://istio-ingressgateway.istio-system:80/",
+      auth: { bearer: "t0ken-value" },
+      logger: log.logger,
+    });
     expect(log.warnings).toHaveLength(1);
     const [message, fields] = log.warnings[0]!;
     expect(message).toContain("http://istio-ingressgateway.istio-system");
@@ -25,15 +36,18 @@ describe("auth with plain HTTP", () => {
     expect(fields).toEqual({ baseUrl: "http://istio-ingressgateway.istio-system" });
   });
 
-  it.each(["https://iris.example.com", "http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://model.localhost"])(
-    "says nothing for %s",
-    (baseUrl) => {
-      const log = logger();
-      createV2Client({ baseUrl, auth: { basic: { username: "u", password: "p" } }, logger: log.logger });
-      expect(log.warnings).toEqual([]);
-      expect(log.debug).toEqual([]);
-    },
-  );
+  it.each([
+    "https://iris.example.com",
+    "http://127.0.0.1:8080",
+    "http://localhost:8080",
+    "http://[::1]:8080",
+    "http://model.localhost",
+  ])("says nothing for %s", (baseUrl) => {
+    const log = logger();
+    createV2Client({ baseUrl, auth: { basic: { username: "u", password: "p" } }, logger: log.logger });
+    expect(log.warnings).toEqual([]);
+    expect(log.debug).toEqual([]);
+  });
 
   it("says nothing without auth", () => {
     const log = logger();
@@ -43,19 +57,49 @@ describe("auth with plain HTTP", () => {
 
   it("uses debug, marked as a warning, when the logger has no warn", () => {
     const lines: [string, Record<string, unknown>][] = [];
-    createV2Client({ baseUrl: "http://10.0.0.7:8080", auth: () => ({ "x-api-key": "k" }), logger: { debug: (m, f) => void lines.push([m, f]) } });
+    createV2Client({
+      baseUrl: "http://10.0.0.7:8080",
+      auth: () => ({ "x-api-key": "k" }),
+      logger: { debug: (m, f) => void lines.push([m, f]) },
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]![0]).toMatch(/plain HTTP/);
     expect(lines[0]![1]).toEqual({ baseUrl: "http://10.0.0.7:8080", level: "warn" });
   });
 
   it("isLoopback knows loopback names and addresses, and nothing else", () => {
-    for (const name of ["localhost", "LOCALHOST", "a.localhost", "localhost.", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopback(name), name).toBe(true);
+    for (const name of [
+      "localhost",
+      "LOCALHOST",
+      "a.localhost",
+      "localhost.",
+      "127.0.0.1",
+      "127.1.2.3",
+      "::1",
+      "[::1]",
+      "::ffff:127.0.0.1",
+    ])
+      expect(isLoopback(name), name).toBe(true);
     // As URL writes them: the IPv4-mapped form in hex, and the root's dot kept.
-    for (const url of ["http://[::ffff:127.0.0.1]:8080/", "http://[::ffff:127.9.9.9]/", "http://localhost.:8080/", "http://[0:0:0:0:0:0:0:1]/"]) {
+    for (const url of [
+      "http://[::ffff:127.0.0.1]:8080/",
+      "http://[::ffff:127.9.9.9]/",
+      "http://localhost.:8080/",
+      "http://[0:0:0:0:0:0:0:1]/",
+    ]) {
       expect(isLoopback(new URL(url).hostname), url).toBe(true);
     }
-    for (const name of ["10.0.0.1", "128.0.0.1", "localhost.example.com", "example.com", "::2", "1127.0.0.1", "::ffff:10.0.0.1", "[::ffff:a00:1]", "[::ffff:8000:1]"]) {
+    for (const name of [
+      "10.0.0.1",
+      "128.0.0.1",
+      "localhost.example.com",
+      "example.com",
+      "::2",
+      "1127.0.0.1",
+      "::ffff:10.0.0.1",
+      "[::ffff:a00:1]",
+      "[::ffff:8000:1]",
+    ]) {
       expect(isLoopback(name), name).toBe(false);
     }
   });

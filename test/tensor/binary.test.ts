@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, encodeJsonTensor, encodeTensorBody, ProtocolError, Tensor, ValidationError } from "kserve-client/tensor";
+import {
+  decodeTensorBody,
+  encodeJsonTensor,
+  encodeTensorBody,
+  ProtocolError,
+  Tensor,
+  ValidationError,
+} from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { concat, expectDatatype, thrown } from "../helpers.js";
 
@@ -121,7 +128,10 @@ describe("encodeTensorBody", () => {
       expect(JSON.parse(text).inputs[0].data).toEqual([`${"é".repeat(i % 50)}${i}`]);
       expect(body.headerLength).toBe(body.chunks[0]!.byteLength);
     });
-    const long = encodeTensorBody([Tensor.bytes("w", [1], ["x".repeat(10_000)])], { key: "inputs", binary: () => false });
+    const long = encodeTensorBody([Tensor.bytes("w", [1], ["x".repeat(10_000)])], {
+      key: "inputs",
+      binary: () => false,
+    });
     expect(JSON.parse(new TextDecoder().decode(long.chunks[0])).inputs[0].data[0]).toHaveLength(10_000);
   });
 
@@ -148,16 +158,23 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
   });
 
   it("a section that runs past the end (truncated tail)", () => {
-    const err = thrown(ProtocolError, () => decodeTensorBody(bytes.subarray(0, bytes.byteLength - 1), { key: "outputs", headerLength: good.headerLength }));
-    expect(err.details).toMatchObject({ tensor: "x", expected: `8 bytes at offset ${good.headerLength}`, received: "7 bytes left" });
+    const err = thrown(ProtocolError, () =>
+      decodeTensorBody(bytes.subarray(0, bytes.byteLength - 1), { key: "outputs", headerLength: good.headerLength }),
+    );
+    expect(err.details).toMatchObject({
+      tensor: "x",
+      expected: `8 bytes at offset ${good.headerLength}`,
+      received: "7 bytes left",
+    });
   });
 
   it("bytes left over after the last section", () => {
     const longer = new Uint8Array(bytes.byteLength + 3);
     longer.set(bytes);
-    expect(thrown(ProtocolError, () => decodeTensorBody(longer, { key: "outputs", headerLength: good.headerLength })).rawMessage).toContain(
-      "do not add up",
-    );
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(longer, { key: "outputs", headerLength: good.headerLength }))
+        .rawMessage,
+    ).toContain("do not add up");
   });
 
   it("a header length that cuts the JSON short", () => {
@@ -165,17 +182,23 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
   });
 
   it("binary_data_size without a header length", () => {
-    const jsonOnly = utf8('{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
+    const jsonOnly = utf8(
+      '{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}]}',
+    );
     expect(thrown(ProtocolError, () => decodeTensorBody(jsonOnly, { key: "outputs" })).rawMessage).toContain(
       "binary_data_size without Inference-Header-Content-Length",
     );
   });
 
   it.each([[-1], ['"8"'], [1.5], [99999999999999999999]])("binary_data_size %s", (size) => {
-    const header = utf8(`{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":${size}}}]}`);
+    const header = utf8(
+      `{"outputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":${size}}}]}`,
+    );
     const body = new Uint8Array(header.byteLength + 8);
     body.set(header);
-    const err = thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }));
+    const err = thrown(ProtocolError, () =>
+      decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }),
+    );
     expect(err.details.path).toBe("outputs[0].parameters.binary_data_size");
   });
 
@@ -183,46 +206,67 @@ describe("decodeTensorBody refuses inconsistent bodies with a ProtocolError", ()
     const header = utf8('{"outputs":[{"name":"x","shape":[3],"datatype":"FP32","parameters":{"binary_data_size":8}}]}');
     const body = new Uint8Array(header.byteLength + 8);
     body.set(header);
-    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details).toMatchObject({
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details,
+    ).toMatchObject({
       tensor: "x",
       expected: "12 bytes (3 × 4-byte FP32, shape [3])",
     });
   });
 
   it("both data and binary_data_size on one tensor", () => {
-    const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{"binary_data_size":4}}]}');
+    const header = utf8(
+      '{"outputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1],"parameters":{"binary_data_size":4}}]}',
+    );
     const body = new Uint8Array(header.byteLength + 4);
     body.set(header);
-    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).rawMessage).toContain("both");
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength }))
+        .rawMessage,
+    ).toContain("both");
   });
 
   it("an unknown datatype on a binary tensor", () => {
     const header = utf8('{"outputs":[{"name":"x","shape":[1],"datatype":"F32","parameters":{"binary_data_size":4}}]}');
     const body = new Uint8Array(header.byteLength + 4);
     body.set(header);
-    expect(thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details.path).toBe("outputs[0].datatype");
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(body, { key: "outputs", headerLength: header.byteLength })).details
+        .path,
+    ).toBe("outputs[0].datatype");
   });
 
   it("a header that is not UTF-8, not JSON, or not an object, or whose tensors are not an array", () => {
-    expect(thrown(ProtocolError, () => decodeTensorBody(new Uint8Array([0xff, 0xfe]), { key: "outputs" })).rawMessage).toContain("UTF-8");
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(new Uint8Array([0xff, 0xfe]), { key: "outputs" })).rawMessage,
+    ).toContain("UTF-8");
     thrown(ProtocolError, () => decodeTensorBody(utf8("<html>502 Bad Gateway</html>"), { key: "outputs" }));
     thrown(ProtocolError, () => decodeTensorBody(utf8("[1,2]"), { key: "outputs" }));
-    expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":{}}'), { key: "outputs" })).details.path).toBe("outputs");
+    expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":{}}'), { key: "outputs" })).details.path).toBe(
+      "outputs",
+    );
   });
 
   it("a tensor entry that is not an object", () => {
-    expect(thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path).toBe("outputs[0]");
+    expect(
+      thrown(ProtocolError, () => decodeTensorBody(utf8('{"outputs":[42]}'), { key: "outputs" })).details.path,
+    ).toBe("outputs[0]");
   });
 
   it("keeps a __proto__ field as data, never as the prototype of fields", () => {
-    const { fields } = decodeTensorBody(utf8('{"__proto__":{"polluted":true},"model_name":"m","outputs":[]}'), { key: "outputs" });
+    const { fields } = decodeTensorBody(utf8('{"__proto__":{"polluted":true},"model_name":"m","outputs":[]}'), {
+      key: "outputs",
+    });
     expect(Object.keys(fields)).toEqual(["__proto__", "model_name"]);
     expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
     expect((fields as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
 
   it("a body with no tensor array decodes to no tensors", () => {
-    expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({ fields: { model_name: "m" }, tensors: [] });
+    expect(decodeTensorBody(utf8('{"model_name":"m"}'), { key: "outputs" })).toEqual({
+      fields: { model_name: "m" },
+      tensors: [],
+    });
   });
 });
 
@@ -242,29 +286,48 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
 
   it("reads nested rows exactly", () => {
     const t = decode(out("INT64", [2, 2], "[[9007199254740993,1],[2,-9007199254740993]]")).tensors[0]!;
-    expect(t.toArray()).toEqual([[9007199254740993n, 1n], [2n, -9007199254740993n]]);
+    expect(t.toArray()).toEqual([
+      [9007199254740993n, 1n],
+      [2n, -9007199254740993n],
+    ]);
     const mixedRows = decode(out("INT64", [2, 1], "[[1],[9007199254740993]]")).tensors[0]!;
     expect(mixedRows.toArray()).toEqual([[1n], [9007199254740993n]]);
   });
 
   it("names the element that does not fit the datatype", () => {
-    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
-    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({ expected: "3 elements (shape [3])" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[1,9223372036854775808]"))).details).toMatchObject({
+      path: "outputs[0].data[1]",
+    });
+    expect(thrown(ProtocolError, () => decode(out("UINT64", [2], "[18446744073709551615,-1]"))).details).toMatchObject({
+      path: "outputs[0].data[1]",
+    });
+    expect(thrown(ProtocolError, () => decode(out("INT32", [2], "[1,9007199254740993]"))).details).toMatchObject({
+      path: "outputs[0].data[1]",
+    });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,1.5,2]"))).details).toMatchObject({
+      path: "outputs[0].data[1]",
+    });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [3], "[9007199254740993,2]"))).details).toMatchObject({
+      expected: "3 elements (shape [3])",
+    });
     // Both a negative value and one of 2^63 or more: no 64-bit type holds both.
-    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({ path: "outputs[0].data[1]" });
+    expect(thrown(ProtocolError, () => decode(out("INT64", [2], "[-1,18446744073709551615]"))).details).toMatchObject({
+      path: "outputs[0].data[1]",
+    });
   });
 
   it("gives plain arrays back everywhere but tensor data", () => {
-    const { fields, tensors } = decode(out("INT64", [1], "[9007199254740993]", ',"parameters":{"seeds":[12345678901234567890,1]}').replace(
-      '{"outputs"',
-      '{"parameters":{"ids":[12345678901234567890,2]},"outputs"',
-    ));
+    const { fields, tensors } = decode(
+      out("INT64", [1], "[9007199254740993]", ',"parameters":{"seeds":[12345678901234567890,1]}').replace(
+        '{"outputs"',
+        '{"parameters":{"ids":[12345678901234567890,2]},"outputs"',
+      ),
+    );
     expect(fields).toEqual({ parameters: { ids: [12345678901234567890n, 2] } });
     expect(tensors[0]!.parameters).toEqual({ seeds: [12345678901234567890n, 1] });
-    expect(thrown(ProtocolError, () => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe("outputs[0].shape[0]");
+    expect(thrown(ProtocolError, () => decode(out("INT64", [9007199254740993], "[]"))).details.path).toBe(
+      "outputs[0].shape[0]",
+    );
   });
 
   it("keeps floats, -0 and literals in arrays that also hold big integers", () => {
@@ -285,7 +348,9 @@ describe("decodeTensorBody with 64-bit integers beyond 2^53 in JSON", () => {
 describe("Triton's empty binary outputs", () => {
   it("decode without Inference-Header-Content-Length when every section is 0 bytes", () => {
     // Triton sends plain JSON, no header length, when all binary outputs are empty (ARCHITECTURE.md, wire facts: binary outputs).
-    const body = utf8('{"model_name":"m","outputs":[{"name":"x","shape":[0],"datatype":"FP32","parameters":{"binary_data_size":0}}]}');
+    const body = utf8(
+      '{"model_name":"m","outputs":[{"name":"x","shape":[0],"datatype":"FP32","parameters":{"binary_data_size":0}}]}',
+    );
     const { tensors } = decodeTensorBody(body, { key: "outputs" });
     expect(tensors[0]!.shape).toEqual([0]);
     expect(tensors[0]!.data).toBeInstanceOf(Float32Array);
@@ -297,9 +362,13 @@ describe("stale binary_data_size in a tensor's own parameters", () => {
   it("is not written next to JSON data, and is replaced for binary data", () => {
     const t = Tensor.fp32("x", [1], [1], { binary_data_size: 999, content_type: "np" });
     const asJson = new TextDecoder().decode(encodeTensorBody([t], { key: "inputs", binary: () => false }).chunks[0]);
-    expect(asJson).toBe('{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"content_type":"np"},"data":[1]}]}');
+    expect(asJson).toBe(
+      '{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"content_type":"np"},"data":[1]}]}',
+    );
     const asBinary = new TextDecoder().decode(encodeTensorBody([t], { key: "inputs" }).chunks[0]);
     expect(asBinary).toContain('"parameters":{"content_type":"np","binary_data_size":4}');
-    expect(encodeJsonTensor(Tensor.fp32("y", [1], [1], { binary_data_size: 4 }))).toBe('{"name":"y","shape":[1],"datatype":"FP32","data":[1]}');
+    expect(encodeJsonTensor(Tensor.fp32("y", [1], [1], { binary_data_size: 4 }))).toBe(
+      '{"name":"y","shape":[1],"datatype":"FP32","data":[1]}',
+    );
   });
 });

@@ -4,7 +4,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeTensorBody, isKServeError, parseJson, tensorFromBytes, tensorFromJson, DATATYPES } from "kserve-client/tensor";
+import {
+  decodeTensorBody,
+  isKServeError,
+  parseJson,
+  tensorFromBytes,
+  tensorFromJson,
+  DATATYPES,
+} from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { expectDatatype } from "../helpers.js";
 
@@ -48,9 +55,13 @@ describe("decoders on arbitrary and near-valid input", () => {
 
   it(`decodeTensorBody: arbitrary bytes and header lengths (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), fc.option(fc.oneof(fc.nat(80), fc.string({ maxLength: 4 }))), (bytes, headerLength) => {
-        onlyResultOrKServeError(() => decodeTensorBody(bytes, { key: "outputs", headerLength }));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.option(fc.oneof(fc.nat(80), fc.string({ maxLength: 4 }))),
+        (bytes, headerLength) => {
+          onlyResultOrKServeError(() => decodeTensorBody(bytes, { key: "outputs", headerLength }));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -60,7 +71,10 @@ describe("decoders on arbitrary and near-valid input", () => {
       name: fc.oneof(fc.string(), fc.constant("o"), fc.integer()),
       datatype: fc.oneof(fc.constantFrom(...DATATYPES), fc.string()),
       shape: fc.oneof(fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 3 }), fc.jsonValue()),
-      data: fc.oneof(fc.jsonValue(), fc.array(fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.string(), fc.constant(null)))),
+      data: fc.oneof(
+        fc.jsonValue(),
+        fc.array(fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.string(), fc.constant(null))),
+      ),
     });
     fc.assert(
       fc.property(tensorish, fc.nat(12), (entry, cut) => {
@@ -74,9 +88,14 @@ describe("decoders on arbitrary and near-valid input", () => {
 
   it(`tensorFromBytes: arbitrary bytes for every datatype (${RUNS} cases)`, () => {
     fc.assert(
-      fc.property(fc.constantFrom(...DATATYPES), fc.array(fc.nat(6), { maxLength: 3 }), fc.uint8Array({ maxLength: 48 }), (datatype, shape, bytes) => {
-        onlyResultOrKServeError(() => tensorFromBytes("o", datatype, shape, bytes));
-      }),
+      fc.property(
+        fc.constantFrom(...DATATYPES),
+        fc.array(fc.nat(6), { maxLength: 3 }),
+        fc.uint8Array({ maxLength: 48 }),
+        (datatype, shape, bytes) => {
+          onlyResultOrKServeError(() => tensorFromBytes("o", datatype, shape, bytes));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -15,7 +15,11 @@ function foreignError(name: string): Error {
 
 describe("KServeError", () => {
   it("prefixes the message with the code and keeps the raw message", () => {
-    const err = new KServeError("not_found", "Model iris does not exist.", { status: 404, requestId: "r-1", model: "iris" });
+    const err = new KServeError("not_found", "Model iris does not exist.", {
+      status: 404,
+      requestId: "r-1",
+      model: "iris",
+    });
     expect(err.message).toBe("[not_found] Model iris does not exist.");
     expect(err.rawMessage).toBe("Model iris does not exist.");
     expect(err).toMatchObject({ code: "not_found", status: 404, requestId: "r-1", model: "iris", name: "KServeError" });
@@ -31,7 +35,12 @@ describe("KServeError", () => {
   it("serialises to JSON without the cause", () => {
     const err = new KServeError("internal", "boom", { cause: { authorization: "Bearer secret" }, status: 500 });
     const json = JSON.stringify(err);
-    expect(JSON.parse(json)).toEqual({ name: "KServeError", code: "internal", message: "[internal] boom", status: 500 });
+    expect(JSON.parse(json)).toEqual({
+      name: "KServeError",
+      code: "internal",
+      message: "[internal] boom",
+      status: 500,
+    });
     expect(json).not.toContain("secret");
   });
 

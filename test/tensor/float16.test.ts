@@ -10,7 +10,12 @@ function float32Bits(x: number): number {
 }
 
 /** Nearest representable value, ties to even, found by brute force over the neighbours. */
-function nearestBits(x: number, toNumber: (bits: number) => number, all: number[], overflow: { infinity: number; value: number }): number {
+function nearestBits(
+  x: number,
+  toNumber: (bits: number) => number,
+  all: number[],
+  overflow: { infinity: number; value: number },
+): number {
   // Rounding never changes the sign, so only same-signed patterns compete (this also settles 0 versus -0).
   const signBit = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
   const candidates = all.filter((c) => (c & 0x8000) === signBit);
@@ -62,7 +67,9 @@ describe("FP16", () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, min: -70000, max: 70000 }), (x) => {
         const bits = fp16FromNumber(x);
-        const candidates = [bits, (bits + 1) & 0xffff, (bits - 1) & 0xffff].filter((b) => !Number.isNaN(fp16ToNumber(b)));
+        const candidates = [bits, (bits + 1) & 0xffff, (bits - 1) & 0xffff].filter(
+          (b) => !Number.isNaN(fp16ToNumber(b)),
+        );
         // Also the same-magnitude neighbours on the other side of zero, for values near zero.
         candidates.push(bits ^ 0x8000, 0, 0x8000, 1, 0x8001);
         const expected = nearestBits(x, fp16ToNumber, candidates, { infinity: 0x7c00, value: 2 ** 16 });

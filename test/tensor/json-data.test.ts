@@ -14,7 +14,18 @@ import { expectDatatype, thrown } from "../helpers.js";
 
 describe("encodeJsonData", () => {
   it("writes every datatype in its JSON form, flat and row-major", () => {
-    expect(encodeJsonData(Tensor.bool("b", [2, 2], [[true, false], [false, true]]))).toBe("[true,false,false,true]");
+    expect(
+      encodeJsonData(
+        Tensor.bool(
+          "b",
+          [2, 2],
+          [
+            [true, false],
+            [false, true],
+          ],
+        ),
+      ),
+    ).toBe("[true,false,false,true]");
     expect(encodeJsonData(Tensor.uint8("u", [2], [0, 255]))).toBe("[0,255]");
     expect(encodeJsonData(Tensor.int16("i", [2], [-32768, 7]))).toBe("[-32768,7]");
     expect(encodeJsonData(Tensor.uint32("u", [1], [4294967295]))).toBe("[4294967295]");
@@ -27,9 +38,9 @@ describe("encodeJsonData", () => {
   });
 
   it("writes INT64 and UINT64 digit for digit, never through Number", () => {
-    expect(encodeJsonData(Tensor.int64("i", [3], [-9223372036854775808n, 9223372036854775807n, 9007199254740993n]))).toBe(
-      "[-9223372036854775808,9223372036854775807,9007199254740993]",
-    );
+    expect(
+      encodeJsonData(Tensor.int64("i", [3], [-9223372036854775808n, 9223372036854775807n, 9007199254740993n])),
+    ).toBe("[-9223372036854775808,9223372036854775807,9007199254740993]");
     expect(encodeJsonData(Tensor.uint64("u", [1], [18446744073709551615n]))).toBe("[18446744073709551615]");
   });
 
@@ -45,7 +56,11 @@ describe("encodeJsonData", () => {
   });
 
   it.each([NaN, Infinity, -Infinity])("refuses %s with a ValidationError that suggests binary mode", (bad) => {
-    for (const t of [Tensor.fp32("x", [2], [1, bad]), Tensor.fp64("x", [2], [1, bad]), Tensor.fp16("x", [2], [1, bad])]) {
+    for (const t of [
+      Tensor.fp32("x", [2], [1, bad]),
+      Tensor.fp64("x", [2], [1, bad]),
+      Tensor.fp16("x", [2], [1, bad]),
+    ]) {
       let error: unknown;
       try {
         encodeJsonData(t);
@@ -66,7 +81,11 @@ describe("encodeJsonData", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).details).toMatchObject({ tensor: "img", path: "data[1]", expected: "UTF-8 text" });
+    expect((error as ValidationError).details).toMatchObject({
+      tensor: "img",
+      path: "data[1]",
+      expected: "UTF-8 text",
+    });
     expect((error as ValidationError).message).toContain("binary tensor extension");
   });
 });
@@ -106,7 +125,8 @@ describe("tensorFromJson", () => {
   });
 
   it("keeps INT64 and UINT64 beyond 2^53 exact end to end", () => {
-    const text = '{"outputs":[{"name":"a","shape":[2],"datatype":"INT64","data":[-9223372036854775808,9223372036854775807]},' +
+    const text =
+      '{"outputs":[{"name":"a","shape":[2],"datatype":"INT64","data":[-9223372036854775808,9223372036854775807]},' +
       '{"name":"b","shape":[1],"datatype":"UINT64","data":[18446744073709551615]}]}';
     const body = parseJson(text) as { outputs: JsonValue[] };
     const [a, b] = body.outputs.map((entry) => tensorFromJson(entry));
@@ -117,7 +137,9 @@ describe("tensorFromJson", () => {
   });
 
   it("reads null as NaN for floats (KServe, MLServer) and Triton's bare tokens", () => {
-    const body = parseJson('[{"name":"f","shape":[4],"datatype":"FP32","data":[null,NaN,Infinity,-Infinity]}]') as JsonValue[];
+    const body = parseJson(
+      '[{"name":"f","shape":[4],"datatype":"FP32","data":[null,NaN,Infinity,-Infinity]}]',
+    ) as JsonValue[];
     const floats = tensorFromJson(body[0]!);
     expectDatatype(floats, "FP32");
     expect(Array.from(floats.data)).toEqual([NaN, NaN, Infinity, -Infinity]);
@@ -126,7 +148,15 @@ describe("tensorFromJson", () => {
   });
 
   it("accepts nested data (custom models, MLServer) and flattens it", () => {
-    const t = tensorFromJson({ name: "n", shape: [2, 2], datatype: "FP64", data: [[1, 2], [3, 4]] });
+    const t = tensorFromJson({
+      name: "n",
+      shape: [2, 2],
+      datatype: "FP64",
+      data: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expectDatatype(t, "FP64");
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
   });
@@ -141,26 +171,48 @@ describe("tensorFromJson", () => {
   });
 
   it("reports server inconsistencies as ProtocolError naming tensor and place", () => {
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [3], datatype: "INT64", data: [1, 2] })).details).toMatchObject({
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [3], datatype: "INT64", data: [1, 2] })).details,
+    ).toMatchObject({
       tensor: "o",
       expected: "3 elements (shape [3])",
       received: "2",
     });
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "INT64", data: [1.5] })).details.path).toBe("data[0]");
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "UINT8", data: [256] })).details.expected).toBe(
-      "an integer in [0, 255]",
-    );
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FLOAT", data: [1] }, "outputs[2]")).details).toMatchObject({
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "INT64", data: [1.5] })).details
+        .path,
+    ).toBe("data[0]");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "UINT8", data: [256] })).details
+        .expected,
+    ).toBe("an integer in [0, 255]");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FLOAT", data: [1] }, "outputs[2]"))
+        .details,
+    ).toMatchObject({
       path: "outputs[2].datatype",
       received: '"FLOAT"',
     });
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32" }, "outputs[0]")).details.path).toBe("outputs[0].data");
-    expect(thrown(ProtocolError, () => tensorFromJson({ shape: [1], datatype: "FP32", data: [1] }, "outputs[0]")).details.path).toBe("outputs[0].name");
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [-1], datatype: "FP32", data: [] })).details.path).toBe("shape[0]");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32" }, "outputs[0]")).details
+        .path,
+    ).toBe("outputs[0].data");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ shape: [1], datatype: "FP32", data: [1] }, "outputs[0]")).details
+        .path,
+    ).toBe("outputs[0].name");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [-1], datatype: "FP32", data: [] })).details.path,
+    ).toBe("shape[0]");
     expect(thrown(ProtocolError, () => tensorFromJson([1, 2], "outputs[1]")).details.path).toBe("outputs[1]");
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: [1], parameters: [] })).details.path).toBe(
-      "parameters",
-    );
-    expect(thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: ["1"] })).details.received).toBe('"1"');
+    expect(
+      thrown(ProtocolError, () =>
+        tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: [1], parameters: [] }),
+      ).details.path,
+    ).toBe("parameters");
+    expect(
+      thrown(ProtocolError, () => tensorFromJson({ name: "o", shape: [1], datatype: "FP32", data: ["1"] })).details
+        .received,
+    ).toBe('"1"');
   });
 });

@@ -9,8 +9,12 @@ describe("parseJson", () => {
   });
 
   it("keeps integers beyond 2^53 exact as bigint, and safe ones as numbers", () => {
-    const value = parseJson('{"data":[-9223372036854775808,9223372036854775807,18446744073709551615,9007199254740993,5]}');
-    expect(value).toEqual({ data: [-9223372036854775808n, 9223372036854775807n, 18446744073709551615n, 9007199254740993n, 5] });
+    const value = parseJson(
+      '{"data":[-9223372036854775808,9223372036854775807,18446744073709551615,9007199254740993,5]}',
+    );
+    expect(value).toEqual({
+      data: [-9223372036854775808n, 9223372036854775807n, 18446744073709551615n, 9007199254740993n, 5],
+    });
   });
 
   it("keeps exact integers at the boundary as numbers", () => {
@@ -31,7 +35,16 @@ describe("parseJson", () => {
       }),
       { numRuns: 5000 },
     );
-    for (const v of [2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, -(2n ** 63n), -(2n ** 63n) - 1n, 10n ** 19n, -(10n ** 19n) + 1n]) {
+    for (const v of [
+      2n ** 63n - 1n,
+      2n ** 63n,
+      2n ** 64n - 1n,
+      2n ** 64n,
+      -(2n ** 63n),
+      -(2n ** 63n) - 1n,
+      10n ** 19n,
+      -(10n ** 19n) + 1n,
+    ]) {
       expect(parseJson(`{"a":[0,${v}]}`)).toEqual({ a: [0, v] });
     }
   });
@@ -90,7 +103,10 @@ describe("parseJson", () => {
   it("draws the nesting limit at the same depth whichever path parses the text (a long integer elsewhere sends it to the exact parser)", () => {
     // Found by fuzzing: 513 nested containers around a string were read by the JSON.parse path but refused by the
     // exact parser, so the same document was accepted or refused depending on an unrelated field.
-    for (const [open, close] of [["[", "]"], ['{"a":', "}"]] as const) {
+    for (const [open, close] of [
+      ["[", "]"],
+      ['{"a":', "}"],
+    ] as const) {
       for (const inner of ['"s"', "1", "NaN", "[1.5]"]) {
         for (const n of [512, 513, 514]) {
           const nested = `${open.repeat(n)}${inner}${close.repeat(n)}`;
@@ -113,7 +129,9 @@ describe("parseJson", () => {
     expect(() => parseJson(`[1,${"[".repeat(512)}"s"${"]".repeat(512)}]`)).not.toThrow();
     expect(() => parseJson(`[12345678901234567890,${"[".repeat(512)}"s"${"]".repeat(512)}]`)).not.toThrow();
     expect(() => parseJson(`[1,${"[".repeat(513)}"s"${"]".repeat(513)}]`)).toThrow(/nesting deeper than 512 levels/);
-    expect(() => parseJson(`[12345678901234567890,${"[".repeat(513)}"s"${"]".repeat(513)}]`)).toThrow(/nesting deeper than 512 levels/);
+    expect(() => parseJson(`[12345678901234567890,${"[".repeat(513)}"s"${"]".repeat(513)}]`)).toThrow(
+      /nesting deeper than 512 levels/,
+    );
   });
 });
 
@@ -125,14 +143,31 @@ describe("stringifyJson", () => {
   });
 
   it("behaves like JSON.stringify otherwise", () => {
-    const value = { s: 'q"\u0001', n: 1.5, t: true, z: null, u: undefined, nan: NaN, arr: [undefined, 1], nested: { d: new Date(0) } };
+    const value = {
+      s: 'q"\u0001',
+      n: 1.5,
+      t: true,
+      z: null,
+      u: undefined,
+      nan: NaN,
+      arr: [undefined, 1],
+      nested: { d: new Date(0) },
+    };
     expect(stringifyJson(value)).toBe(JSON.stringify(value));
     expect(stringifyJson(undefined)).toBe("null");
   });
 
   it("calls toJSON once per value, with its key, as JSON.stringify does", () => {
     const keys: string[] = [];
-    const value = { self: { toJSON() { return this; } }, list: [{ toJSON: (key: string) => (keys.push(key), key) }], named: { toJSON: (key: string) => (keys.push(key), key) } };
+    const value = {
+      self: {
+        toJSON() {
+          return this;
+        },
+      },
+      list: [{ toJSON: (key: string) => (keys.push(key), key) }],
+      named: { toJSON: (key: string) => (keys.push(key), key) },
+    };
     expect(stringifyJson(value)).toBe(JSON.stringify(value));
     expect(stringifyJson(value)).toBe('{"self":{},"list":["0"],"named":"named"}');
     expect(keys).toEqual(["0", "named", "0", "named", "0", "named"]); // three writes above

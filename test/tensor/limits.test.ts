@@ -20,9 +20,18 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe("huge shapes are refused before anything is allocated", () => {
   it("caller input whose data cannot fill the shape", () => {
-    expect(thrown(ValidationError, () => Tensor.fp32("x", [1e12], [1])).details).toMatchObject({ expected: "1000000000000 elements (shape [1000000000000])", received: "1" });
-    expect(thrown(ValidationError, () => Tensor.fp32("x", [2 ** 26, 2 ** 26], [[1]])).details).toMatchObject({ path: "data", received: "length 1" });
-    expect(thrown(ValidationError, () => Tensor.int8("x", [2, 2 ** 40], [[1], [2]])).details).toMatchObject({ path: "data[0]", received: "length 1" });
+    expect(thrown(ValidationError, () => Tensor.fp32("x", [1e12], [1])).details).toMatchObject({
+      expected: "1000000000000 elements (shape [1000000000000])",
+      received: "1",
+    });
+    expect(thrown(ValidationError, () => Tensor.fp32("x", [2 ** 26, 2 ** 26], [[1]])).details).toMatchObject({
+      path: "data",
+      received: "length 1",
+    });
+    expect(thrown(ValidationError, () => Tensor.int8("x", [2, 2 ** 40], [[1], [2]])).details).toMatchObject({
+      path: "data[0]",
+      received: "length 1",
+    });
   });
 
   it("server bodies whose data cannot fill the shape", () => {
@@ -30,7 +39,9 @@ describe("huge shapes are refused before anything is allocated", () => {
     thrown(ProtocolError, () => tensorFromBytes("o", "FP64", [2 ** 50], new Uint8Array(8)));
     const err = thrown(ProtocolError, () => tensorFromBytes("o", "BYTES", [2 ** 40], new Uint8Array(0)));
     expect(err.details.expected).toContain("length-prefixed elements");
-    const header = utf8(`{"outputs":[{"name":"o","shape":[${2 ** 40}],"datatype":"BYTES","parameters":{"binary_data_size":0}}]}`);
+    const header = utf8(
+      `{"outputs":[{"name":"o","shape":[${2 ** 40}],"datatype":"BYTES","parameters":{"binary_data_size":0}}]}`,
+    );
     thrown(ProtocolError, () => decodeTensorBody(header, { key: "outputs" }));
   });
 
@@ -42,7 +53,10 @@ describe("huge shapes are refused before anything is allocated", () => {
 
   it("shapes with more than 64 dimensions", () => {
     const shape = new Array<number>(65).fill(1);
-    expect(thrown(ValidationError, () => numel(shape)).details).toMatchObject({ expected: "at most 64 dimensions", received: "65" });
+    expect(thrown(ValidationError, () => numel(shape)).details).toMatchObject({
+      expected: "at most 64 dimensions",
+      received: "65",
+    });
     thrown(ProtocolError, () => tensorFromJson({ name: "o", shape, datatype: "FP32", data: [1] }));
     expect(Tensor.fp32("x", new Array<number>(64).fill(1), [1]).size).toBe(1);
   });
@@ -60,20 +74,33 @@ describe("deep nesting is a ProtocolError on every path", () => {
 
   it("in a body's fields and tensor parameters", () => {
     const big = 12345678901234567890n; // forces the exact parser as well
-    thrown(ProtocolError, () => decodeTensorBody(utf8(`{"parameters":{"x":${deep(100_000)}},"outputs":[]}`), { key: "outputs" }));
     thrown(ProtocolError, () =>
-      decodeTensorBody(utf8(`{"id":${big},"outputs":[{"name":"o","shape":[1],"datatype":"INT64","data":[1],"parameters":{"x":${deep(600)}}}]}`), {
-        key: "outputs",
-      }),
+      decodeTensorBody(utf8(`{"parameters":{"x":${deep(100_000)}},"outputs":[]}`), { key: "outputs" }),
+    );
+    thrown(ProtocolError, () =>
+      decodeTensorBody(
+        utf8(
+          `{"id":${big},"outputs":[{"name":"o","shape":[1],"datatype":"INT64","data":[1],"parameters":{"x":${deep(600)}}}]}`,
+        ),
+        {
+          key: "outputs",
+        },
+      ),
     );
   });
 });
 
 describe("wrong argument types are ValidationErrors, not TypeErrors", () => {
   it("decodeTensorBody", () => {
-    expect(thrown(ValidationError, () => decodeTensorBody("{}" as unknown as Uint8Array, { key: "outputs" })).details.path).toBe("body");
-    expect(thrown(ValidationError, () => decodeTensorBody(utf8("{}"), undefined as never)).details.path).toBe("options.key");
-    expect(thrown(ValidationError, () => decodeTensorBody(utf8("{}"), { key: "output" as never })).details.received).toBe('"output"');
+    expect(
+      thrown(ValidationError, () => decodeTensorBody("{}" as unknown as Uint8Array, { key: "outputs" })).details.path,
+    ).toBe("body");
+    expect(thrown(ValidationError, () => decodeTensorBody(utf8("{}"), undefined as never)).details.path).toBe(
+      "options.key",
+    );
+    expect(
+      thrown(ValidationError, () => decodeTensorBody(utf8("{}"), { key: "output" as never })).details.received,
+    ).toBe('"output"');
   });
 
   it("encodeBytesElements and tensorFromBytes", () => {
@@ -81,7 +108,9 @@ describe("wrong argument types are ValidationErrors, not TypeErrors", () => {
       path: "data[0]",
       expected: "a Uint8Array",
     });
-    expect(thrown(ValidationError, () => encodeBytesElements([1 as unknown as Uint8Array])).message).not.toContain("undefined");
+    expect(thrown(ValidationError, () => encodeBytesElements([1 as unknown as Uint8Array])).message).not.toContain(
+      "undefined",
+    );
     thrown(ValidationError, () => tensorFromBytes("o", "FP32", [1], [0, 0, 0, 0] as unknown as Uint8Array));
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DATATYPES, encodeBytesElements, ProtocolError, Tensor, tensorFromBytes, tensorToBytes, type Datatype } from "kserve-client/tensor";
+import {
+  DATATYPES,
+  encodeBytesElements,
+  ProtocolError,
+  Tensor,
+  tensorFromBytes,
+  tensorToBytes,
+  type Datatype,
+} from "kserve-client/tensor";
 import { bytesToData, dataToBytes } from "../../src/tensor/raw.js";
 import { thrown } from "../helpers.js";
 
@@ -115,13 +123,21 @@ describe("tensorFromBytes", () => {
       received: "7 bytes",
     });
     const twoShort = encodeBytesElements([new Uint8Array(0), new Uint8Array(0), new Uint8Array([7])]).subarray(0, 12);
-    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [3], twoShort)).details).toMatchObject({ path: "data[2]" });
-    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([...good, 9]))).rawMessage).toContain("left over");
-    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected).toBe("at least 4 bytes for 1 length-prefixed element");
+    expect(thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [3], twoShort)).details).toMatchObject({
+      path: "data[2]",
+    });
+    expect(
+      thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([...good, 9]))).rawMessage,
+    ).toContain("left over");
+    expect(
+      thrown(ProtocolError, () => tensorFromBytes("s", "BYTES", [1], new Uint8Array([1, 0]))).details.expected,
+    ).toBe("at least 4 bytes for 1 length-prefixed element");
   });
 
   it("rejects BOOL bytes other than 0 and 1", () => {
-    expect(thrown(ProtocolError, () => tensorFromBytes("b", "BOOL", [2], new Uint8Array([1, 2]))).details).toMatchObject({
+    expect(
+      thrown(ProtocolError, () => tensorFromBytes("b", "BOOL", [2], new Uint8Array([1, 2]))).details,
+    ).toMatchObject({
       path: "data[1]",
       received: "2",
     });

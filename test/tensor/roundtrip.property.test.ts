@@ -100,7 +100,10 @@ describe.each(DATATYPES)("%s round trips", (datatype) => {
         // A JSON tensor before it in the array must not shift its section.
         const tensors = withJsonNeighbour ? [Tensor.int64("n", [1], [1n]), t] : [t];
         const body = encodeTensorBody(tensors, { key: "outputs", binary: (x) => x === t });
-        const { tensors: back } = decodeTensorBody(concat(body.chunks), { key: "outputs", headerLength: body.headerLength });
+        const { tensors: back } = decodeTensorBody(concat(body.chunks), {
+          key: "outputs",
+          headerLength: body.headerLength,
+        });
         expect(fingerprint(back[back.length - 1]!)).toEqual(fingerprint(t));
       }),
       { numRuns: RUNS },
@@ -124,17 +127,22 @@ describe("64-bit integers in JSON, both ways", () => {
 
   it("any INT64 value survives a response that also holds ordinary numbers", () => {
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 16 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (values, score) => {
-        const text = `{"parameters":{"score":${JSON.stringify(score)}},"outputs":[${encodeJsonTensor(Tensor.int64("i", [values.length], values))}]}`;
-        const { fields, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
-        const [out] = tensors;
-        expectDatatype(out, "INT64");
-        expect(Array.from(out.data)).toEqual(values);
-        // An integer token past 2^53 comes back as an exact bigint; every other number as itself.
-        const token = JSON.stringify(score);
-        const expected = /^-?\d+$/.test(token) && !Number.isSafeInteger(score) ? BigInt(token) : (JSON.parse(token) as number);
-        expect(fields).toEqual({ parameters: { score: expected } });
-      }),
+      fc.property(
+        fc.array(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), { maxLength: 16 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (values, score) => {
+          const text = `{"parameters":{"score":${JSON.stringify(score)}},"outputs":[${encodeJsonTensor(Tensor.int64("i", [values.length], values))}]}`;
+          const { fields, tensors } = decodeTensorBody(new TextEncoder().encode(text), { key: "outputs" });
+          const [out] = tensors;
+          expectDatatype(out, "INT64");
+          expect(Array.from(out.data)).toEqual(values);
+          // An integer token past 2^53 comes back as an exact bigint; every other number as itself.
+          const token = JSON.stringify(score);
+          const expected =
+            /^-?\d+$/.test(token) && !Number.isSafeInteger(score) ? BigInt(token) : (JSON.parse(token) as number);
+          expect(fields).toEqual({ parameters: { score: expected } });
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -149,7 +157,10 @@ describe("64-bit integer arrays through decodeTensorBody (the exact parser's pac
     fc.array(fc.oneof(arb, fc.integer({ min: smallest, max: 1000 }).map(BigInt)), { minLength: 1, maxLength: 40 });
 
   it.each([
-    ["INT64", mixed(fc.oneof(int64, edge(2n ** 53n), edge(-(2n ** 53n)), edge(2n ** 63n - 4n), edge(-(2n ** 63n) + 4n)), -5)],
+    [
+      "INT64",
+      mixed(fc.oneof(int64, edge(2n ** 53n), edge(-(2n ** 53n)), edge(2n ** 63n - 4n), edge(-(2n ** 63n) + 4n)), -5),
+    ],
     ["UINT64", mixed(fc.oneof(uint64, edge(2n ** 53n), edge(2n ** 63n), edge(2n ** 64n - 4n)), 0)],
   ] as const)(`%s values come back exactly (${RUNS} cases)`, (datatype, values) => {
     fc.assert(

@@ -30,8 +30,18 @@ const FP32: Format = {
   value: (bits) => ((f32Bits[0] = bits), f32[0]!),
   overflow: 2 ** 128,
 };
-const FP16: Format = { round: (x) => fp16ToNumber(fp16FromNumber(x)), bits: fp16FromNumber, value: fp16ToNumber, overflow: 2 ** 16 };
-const BF16: Format = { round: (x) => bf16ToNumber(bf16FromNumber(x)), bits: bf16FromNumber, value: bf16ToNumber, overflow: 2 ** 128 };
+const FP16: Format = {
+  round: (x) => fp16ToNumber(fp16FromNumber(x)),
+  bits: fp16FromNumber,
+  value: fp16ToNumber,
+  overflow: 2 ** 16,
+};
+const BF16: Format = {
+  round: (x) => bf16ToNumber(bf16FromNumber(x)),
+  bits: bf16FromNumber,
+  value: bf16ToNumber,
+  overflow: 2 ** 128,
+};
 
 /** A positive double as m · 2^e exactly. */
 function dyadic(x: number): { m: bigint; e: bigint } {
@@ -112,9 +122,17 @@ function reference(a: number, format: Format): { digits: number; value: number }
   const ranked = found.map(({ n, k }) => {
     const digits = String(n).replace(/0+$/, "");
     const distance = n * 10n ** BigInt(K - k) * den - num;
-    return { digits: digits.length, last: Number(digits.at(-1)), distance: distance < 0n ? -distance : distance, value: parseFloat(`${n}e${-k}`) };
+    return {
+      digits: digits.length,
+      last: Number(digits.at(-1)),
+      distance: distance < 0n ? -distance : distance,
+      value: parseFloat(`${n}e${-k}`),
+    };
   });
-  ranked.sort((x, y) => x.digits - y.digits || (x.distance < y.distance ? -1 : x.distance > y.distance ? 1 : (x.last % 2) - (y.last % 2)));
+  ranked.sort(
+    (x, y) =>
+      x.digits - y.digits || (x.distance < y.distance ? -1 : x.distance > y.distance ? 1 : (x.last % 2) - (y.last % 2)),
+  );
   return ranked[0]!;
 }
 
@@ -128,10 +146,12 @@ function problem(v: number, shorten: (x: number) => number, format: Format): str
   const text = String(out);
   const a = Math.abs(v);
   const { n, k } = decimalOf(out);
-  if (Math.sign(out) !== Math.sign(v) || !readsBack(n, k, a, format)) return `${v} gave ${text}, which does not read back`;
+  if (Math.sign(out) !== Math.sign(v) || !readsBack(n, k, a, format))
+    return `${v} gave ${text}, which does not read back`;
   // No shorter decimal reads back, and of those as short, this is the nearest.
   const ref = reference(a, format);
-  if (significantDigits(text) !== ref.digits || Math.abs(out) !== ref.value) return `${v} gave ${text}, expected ${v < 0 ? "-" : ""}${ref.value}`;
+  if (significantDigits(text) !== ref.digits || Math.abs(out) !== ref.value)
+    return `${v} gave ${text}, expected ${v < 0 ? "-" : ""}${ref.value}`;
   return undefined;
 }
 
@@ -197,7 +217,10 @@ describe("shortestFloat32", () => {
 
   it("gives the shortest decimal around every power of ten and of two", () => {
     const values = new Set<number>();
-    for (const x of [...Array.from({ length: 84 }, (_, i) => Number(`1e${i - 45}`)), ...Array.from({ length: 277 }, (_, i) => 2 ** (i - 149))]) {
+    for (const x of [
+      ...Array.from({ length: 84 }, (_, i) => Number(`1e${i - 45}`)),
+      ...Array.from({ length: 277 }, (_, i) => 2 ** (i - 149)),
+    ]) {
       const bits = FP32.bits(Math.fround(x));
       for (let d = -3; d <= 3; d++) if (bits + d > 0 && bits + d < 0x7f800000) values.add(FP32.value(bits + d));
     }
@@ -233,12 +256,17 @@ describe("shortestFloat16 and shortestBFloat16", () => {
   it.each([
     ["FP16", FP16, shortestFloat16, 0x400],
     ["BF16", BF16, shortestBFloat16, 0x80],
-  ] as const)("%s: every bit pattern gets the shortest, nearest decimal, also for a reader that goes through float32", (_, format, shorten, nans) => {
-    const values: number[] = [];
-    for (let bits = 0; bits < 0x10000; bits++) if (Number.isFinite(format.value(bits))) values.push(format.value(bits));
-    expect(values.length).toBe(0x10000 - 2 * nans);
-    expectShortest(values, shorten, format);
-    // A reader may round the double to float32 first and then to FP16/BF16: the same value.
-    expect(values.filter((v) => v !== 0 && format.round(Math.fround(shorten(v))) !== v)).toEqual([]);
-  }, 30_000);
+  ] as const)(
+    "%s: every bit pattern gets the shortest, nearest decimal, also for a reader that goes through float32",
+    (_, format, shorten, nans) => {
+      const values: number[] = [];
+      for (let bits = 0; bits < 0x10000; bits++)
+        if (Number.isFinite(format.value(bits))) values.push(format.value(bits));
+      expect(values.length).toBe(0x10000 - 2 * nans);
+      expectShortest(values, shorten, format);
+      // A reader may round the double to float32 first and then to FP16/BF16: the same value.
+      expect(values.filter((v) => v !== 0 && format.round(Math.fround(shorten(v))) !== v)).toEqual([]);
+    },
+    30_000,
+  );
 });

@@ -21,9 +21,20 @@ describe("Tensor construction", () => {
       BF16: () => Tensor.bf16("t", [2], [1.5, -2]),
     };
     const expectedData: Record<Datatype, string> = {
-      BOOL: "Uint8Array", UINT8: "Uint8Array", UINT16: "Uint16Array", UINT32: "Uint32Array", UINT64: "BigUint64Array",
-      INT8: "Int8Array", INT16: "Int16Array", INT32: "Int32Array", INT64: "BigInt64Array", FP16: "Uint16Array",
-      FP32: "Float32Array", FP64: "Float64Array", BYTES: "Array", BF16: "Uint16Array",
+      BOOL: "Uint8Array",
+      UINT8: "Uint8Array",
+      UINT16: "Uint16Array",
+      UINT32: "Uint32Array",
+      UINT64: "BigUint64Array",
+      INT8: "Int8Array",
+      INT16: "Int16Array",
+      INT32: "Int32Array",
+      INT64: "BigInt64Array",
+      FP16: "Uint16Array",
+      FP32: "Float32Array",
+      FP64: "Float64Array",
+      BYTES: "Array",
+      BF16: "Uint16Array",
     };
     for (const datatype of DATATYPES) {
       const t = factories[datatype]();
@@ -49,12 +60,24 @@ describe("Tensor construction", () => {
     expect(Array.from(Tensor.fp64("x", [2], new Float32Array([0.5, 2])).data)).toEqual([0.5, 2]);
     expect(Array.from(Tensor.uint8("x", [2], new Uint8ClampedArray([1, 255])).data)).toEqual([1, 255]);
     const err = thrown(ValidationError, () => Tensor.uint8("x", [2], new Int16Array([1, -1])));
-    expect(err.details).toMatchObject({ tensor: "x", path: "data[1]", expected: "an integer in [0, 255]", received: "-1" });
+    expect(err.details).toMatchObject({
+      tensor: "x",
+      path: "data[1]",
+      expected: "an integer in [0, 255]",
+      received: "-1",
+    });
     expect(thrown(ValidationError, () => Tensor.int32("x", [1], new Float64Array([0.5]))).details.path).toBe("data[0]");
   });
 
   it("flattens nested arrays row-major", () => {
-    const t = Tensor.int32("x", [2, 3], [[1, 2, 3], [4, 5, 6]]);
+    const t = Tensor.int32(
+      "x",
+      [2, 3],
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    );
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
     const deep = Tensor.fp32("x", [2, 1, 2], [[[1, 2]], [[3, 4]]]);
     expect(Array.from(deep.data)).toEqual([1, 2, 3, 4]);
@@ -70,9 +93,23 @@ describe("Tensor construction", () => {
   });
 
   it("rejects ragged nesting, naming the place and the expected length", () => {
-    const err = thrown(ValidationError, () => Tensor.fp32("pixels", [2, 3], [[1, 2, 3], [4, 5]]));
+    const err = thrown(ValidationError, () =>
+      Tensor.fp32(
+        "pixels",
+        [2, 3],
+        [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      ),
+    );
     expect(err.message).toContain('Tensor "pixels" data[1]');
-    expect(err.details).toEqual({ tensor: "pixels", path: "data[1]", expected: "an array of 3 (shape[1])", received: "length 2" });
+    expect(err.details).toEqual({
+      tensor: "pixels",
+      path: "data[1]",
+      expected: "an array of 3 (shape[1])",
+      received: "length 2",
+    });
     const tooShallow = thrown(ValidationError, () => Tensor.fp32("x", [2, 2], [[1, 2], 3]));
     expect(tooShallow.details).toMatchObject({ path: "data[1]", received: "3" });
     const tooDeep = thrown(ValidationError, () => Tensor.fp32("x", [2], [[1], [2]]));
@@ -81,7 +118,9 @@ describe("Tensor construction", () => {
 
   it("requires the element count to equal numel(shape)", () => {
     const err = thrown(ValidationError, () => Tensor.fp32("input-0", [2, 4], [1, 2, 3, 4, 5, 6, 7]));
-    expect(err.message).toBe('[invalid_argument] Tensor "input-0" data: data does not match shape: expected 8 elements (shape [2, 4]), got 7.');
+    expect(err.message).toBe(
+      '[invalid_argument] Tensor "input-0" data: data does not match shape: expected 8 elements (shape [2, 4]), got 7.',
+    );
     expect(thrown(ValidationError, () => Tensor.int64("x", [3], new BigInt64Array(2))).details.received).toBe("2");
   });
 
@@ -95,7 +134,9 @@ describe("Tensor construction", () => {
       const err = thrown(ValidationError, () => new Tensor("x", "FP32", shape as unknown as number[], []));
       expect(err.details).toMatchObject({ tensor: "x", path, expected: "a non-negative integer" });
     }
-    expect(thrown(ValidationError, () => new Tensor("x", "FP32", "2" as unknown as number[], [])).details.path).toBe("shape");
+    expect(thrown(ValidationError, () => new Tensor("x", "FP32", "2" as unknown as number[], [])).details.path).toBe(
+      "shape",
+    );
     expect(thrown(ValidationError, () => numel([2 ** 30, 2 ** 30])).rawMessage).toContain("shape too large");
     expect(numel([2, 3, 4])).toBe(24);
     expect(numel([])).toBe(1);
@@ -162,7 +203,10 @@ describe("integer range checks: never wrapped, truncated or rounded", () => {
   it("BOOL takes booleans or 0/1 and nothing else", () => {
     expect(Array.from(Tensor.bool("x", [4], [true, false, 1, 0]).data)).toEqual([1, 0, 1, 0]);
     expect(thrown(ValidationError, () => Tensor.bool("x", [1], [2 as 1])).details.expected).toBe("true, false, 1 or 0");
-    expect(thrown(ValidationError, () => Tensor.bool("x", [2], new Uint8Array([1, 7]))).details).toMatchObject({ path: "data[1]", received: "7" });
+    expect(thrown(ValidationError, () => Tensor.bool("x", [2], new Uint8Array([1, 7]))).details).toMatchObject({
+      path: "data[1]",
+      received: "7",
+    });
   });
 
   it("floating-point types take numbers, not strings", () => {
@@ -206,11 +250,17 @@ describe("FP16 and BF16", () => {
     expect(rows.toArray()).toEqual([[1, 2]]);
     expect(Tensor.bf16("b", [1, 1], [new Uint16Array([0x3fc0])]).toArray()).toEqual([[1.5]]);
   });
-
 });
 
 describe("reading elements", () => {
-  const t = Tensor.int32("m", [2, 3], [[1, 2, 3], [4, 5, 6]]);
+  const t = Tensor.int32(
+    "m",
+    [2, 3],
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  );
 
   it("at() reads by multi-dimensional index, negative counting from the end", () => {
     expect(t.at(0, 0)).toBe(1);
@@ -222,13 +272,20 @@ describe("reading elements", () => {
 
   it("at() rejects wrong rank and out-of-range indices", () => {
     expect(thrown(ValidationError, () => t.at(0)).details).toMatchObject({ expected: "2 indices", received: "1" });
-    expect(thrown(ValidationError, () => t.at(2, 0)).details).toMatchObject({ path: "index[0]", expected: "an integer in [-2, 1]", received: "2" });
+    expect(thrown(ValidationError, () => t.at(2, 0)).details).toMatchObject({
+      path: "index[0]",
+      expected: "an integer in [-2, 1]",
+      received: "2",
+    });
     expect(thrown(ValidationError, () => t.at(0, 0.5)).details.path).toBe("index[1]");
     expect(thrown(ValidationError, () => t.at("1" as unknown as number, 0)).message).toContain("is not an integer");
   });
 
   it("toArray() nests by shape", () => {
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(Tensor.int64("x", [1, 2], [[1n, 2n]]).toArray()).toEqual([[1n, 2n]]);
     expect(Tensor.bool("x", [2], [true, false]).toArray()).toEqual([true, false]);
   });
@@ -249,7 +306,10 @@ describe("reading elements", () => {
 
   it("strings() on a non-BYTES tensor is a ValidationError", () => {
     const notBytes = t as unknown as Tensor<"BYTES">;
-    expect(thrown(ValidationError, () => notBytes.strings()).details).toMatchObject({ expected: "BYTES", received: "INT32" });
+    expect(thrown(ValidationError, () => notBytes.strings()).details).toMatchObject({
+      expected: "BYTES",
+      received: "INT32",
+    });
   });
 
   it("BYTES refuses a bare typed array and says how to wrap it", () => {

@@ -42,7 +42,11 @@ export function closeAfterTest(close: () => unknown): void {
 }
 
 /** The demo bucket's credentials as the SDK builds them: a Secret and a ServiceAccount listing it, both named `name`. */
-export async function applyCredentials(h: Harness, name = "s3-reader", keys: { accessKeyId?: string; secretAccessKey?: string } = {}): Promise<void> {
+export async function applyCredentials(
+  h: Harness,
+  name = "s3-reader",
+  keys: { accessKeyId?: string; secretAccessKey?: string } = {},
+): Promise<void> {
   const { secret, serviceAccount } = s3Credentials({
     name,
     accessKeyId: keys.accessKeyId ?? MOCK_S3_BUCKET.accessKeyId,
@@ -55,21 +59,43 @@ export async function applyCredentials(h: Harness, name = "s3-reader", keys: { a
 }
 
 /** An InferenceService manifest: sklearn from the demo bucket, as the ServiceAccount `serviceAccountName`. */
-export function manifest(name: string, predictor: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): InferenceService {
+export function manifest(
+  name: string,
+  predictor: Record<string, unknown> = {},
+  metadata: Record<string, unknown> = {},
+): InferenceService {
   return {
     apiVersion: `${GROUP}/${VERSION}`,
     kind: "InferenceService",
     metadata: { name, ...metadata },
-    spec: { predictor: { serviceAccountName: "s3-reader", model: { modelFormat: { name: "sklearn" }, storageUri: MOCK_S3_BUCKET.irisUri }, ...predictor } },
+    spec: {
+      predictor: {
+        serviceAccountName: "s3-reader",
+        model: { modelFormat: { name: "sklearn" }, storageUri: MOCK_S3_BUCKET.irisUri },
+        ...predictor,
+      },
+    },
   };
 }
 
 export async function create(h: Harness, isvc: InferenceService): Promise<InferenceService> {
-  return (await h.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: PLURAL, body: isvc })) as InferenceService;
+  return (await h.custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: NAMESPACE,
+    plural: PLURAL,
+    body: isvc,
+  })) as InferenceService;
 }
 
 export async function read(h: Harness, name: string): Promise<InferenceService> {
-  return (await h.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: PLURAL, name })) as InferenceService;
+  return (await h.custom.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: NAMESPACE,
+    plural: PLURAL,
+    name,
+  })) as InferenceService;
 }
 
 /** A watch on one InferenceService that records every status it reports. */
@@ -105,7 +131,10 @@ export async function recordStatuses(h: Harness, name: string): Promise<StatusRe
     until(predicate, timeoutMs = 5000) {
       if (latest !== undefined && predicate(latest)) return Promise.resolve(latest);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not reached within ${timeoutMs} ms; last status: ${JSON.stringify(latest?.status)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`not reached within ${timeoutMs} ms; last status: ${JSON.stringify(latest?.status)}`)),
+          timeoutMs,
+        );
         waiters.push({ predicate, resolve: (isvc) => (clearTimeout(timer), resolve(isvc)) });
       });
     },
@@ -143,11 +172,20 @@ export async function gatewayRequest(
   const url = new URL(ingressUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method: options.method ?? "GET", path: options.path, headers: { host: options.host, ...options.headers }, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: { host: options.host, ...options.headers },
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
       },
     );
     req.on("error", reject);

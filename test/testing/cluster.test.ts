@@ -12,7 +12,14 @@ import { createNodeHttpClient } from "../../src/node/http-client.js";
 import { Tensor } from "../../src/tensor/index.js";
 import { createV1Client } from "../../src/v1/index.js";
 import { createV2Client } from "../../src/v2/index.js";
-import { DEPLOYMENT_MODE_ANNOTATION, encodeTreeModelFile, irisModelFile, MOCK_S3_BUCKET, type MockDeploymentMode, startMockKServe } from "../../src/testing/index.js";
+import {
+  DEPLOYMENT_MODE_ANNOTATION,
+  encodeTreeModelFile,
+  irisModelFile,
+  MOCK_S3_BUCKET,
+  type MockDeploymentMode,
+  startMockKServe,
+} from "../../src/testing/index.js";
 import {
   applyCredentials,
   closeAfterTest,
@@ -61,15 +68,23 @@ describe("deploying an InferenceService", () => {
     expect(timeline(statuses, "PredictorReady")).toEqual(["Unknown(RevisionMissing)", "True"]);
     expect(timeline(statuses, "IngressReady")).toEqual(["Unknown(Predictor ingress not created)", "True"]);
     expect(timeline(statuses, "Ready")).toEqual(["Unknown(Predictor ingress not created)", "True"]);
-    expect(statuses.map((s) => s.modelStatus?.states?.targetModelState).filter((s, i, all) => s !== all[i - 1])).toEqual(["Pending", "Loading", "Loaded"]);
-    expect(condition({ status: statuses[0] }, "PredictorReady")?.message).toBe('Configuration "sklearn-iris-predictor" is waiting for a Revision to become ready.');
+    expect(
+      statuses.map((s) => s.modelStatus?.states?.targetModelState).filter((s, i, all) => s !== all[i - 1]),
+    ).toEqual(["Pending", "Loading", "Loaded"]);
+    expect(condition({ status: statuses[0] }, "PredictorReady")?.message).toBe(
+      'Configuration "sklearn-iris-predictor" is waiting for a Revision to become ready.',
+    );
 
     const status = ready.status!;
     expect(status.url).toBe("http://sklearn-iris.kserve-test.example.com");
     expect(status.address?.url).toBe("http://sklearn-iris.kserve-test.svc.cluster.local");
     expect(status.deploymentMode).toBe("Knative");
     expect(status.observedGeneration).toBe(1);
-    expect(status.modelStatus).toEqual({ transitionStatus: "UpToDate", states: { activeModelState: "Loaded", targetModelState: "Loaded" }, copies: { failedCopies: 0, totalCopies: 1 } });
+    expect(status.modelStatus).toEqual({
+      transitionStatus: "UpToDate",
+      states: { activeModelState: "Loaded", targetModelState: "Loaded" },
+      copies: { failedCopies: 0, totalCopies: 1 },
+    });
     expect(status.components?.["predictor"]).toEqual({
       latestReadyRevision: "sklearn-iris-predictor-00001",
       latestCreatedRevision: "sklearn-iris-predictor-00001",
@@ -95,14 +110,18 @@ describe("deploying an InferenceService", () => {
     const status = ready.status!;
     expect(status.url).toBe("http://sklearn-iris-kserve-test.models.internal");
     expect(status.address?.url).toBe("http://sklearn-iris-predictor.kserve-test.svc.cluster.local");
-    expect(status.components?.["predictor"]).toEqual({ url: "http://sklearn-iris-predictor-kserve-test.models.internal" });
+    expect(status.components?.["predictor"]).toEqual({
+      url: "http://sklearn-iris-predictor-kserve-test.models.internal",
+    });
     expect(status.deploymentMode).toBe("Standard");
     expect(status.conditions!.map((c) => c.type)).toEqual(["IngressReady", "PredictorReady", "Ready"]);
   });
 
   it("the deploymentMode annotation chooses the mode of one InferenceService", async () => {
     const h = await startHarness({ deploymentMode: "Knative" });
-    const { ready } = await deployIris(h, "raw-iris", { annotations: { [DEPLOYMENT_MODE_ANNOTATION]: "RawDeployment" } });
+    const { ready } = await deployIris(h, "raw-iris", {
+      annotations: { [DEPLOYMENT_MODE_ANNOTATION]: "RawDeployment" },
+    });
     expect(ready.status?.deploymentMode).toBe("Standard");
     expect(ready.status?.url).toBe("http://raw-iris-kserve-test.example.com");
   });
@@ -112,13 +131,28 @@ describe("deploying an InferenceService", () => {
     const { ready } = await deployIris(h);
     const recorder = await recordStatuses(h, "sklearn-iris");
     const body = { ...ready, spec: { predictor: { ...ready.spec.predictor, minReplicas: 2 } } };
-    const replaced = (await h.custom.replaceNamespacedCustomObject({ group: "serving.kserve.io", version: "v1beta1", namespace: NAMESPACE, plural: "inferenceservices", name: "sklearn-iris", body })) as typeof ready;
+    const replaced = (await h.custom.replaceNamespacedCustomObject({
+      group: "serving.kserve.io",
+      version: "v1beta1",
+      namespace: NAMESPACE,
+      plural: "inferenceservices",
+      name: "sklearn-iris",
+      body,
+    })) as typeof ready;
     expect(replaced.metadata.generation).toBe(2);
 
-    const rolling = await recorder.until((isvc) => isvc.status?.observedGeneration === 2 && condition(isvc, "Ready")?.status === "Unknown");
-    expect(rolling.status?.components?.["predictor"]).toMatchObject({ latestCreatedRevision: "sklearn-iris-predictor-00002", latestReadyRevision: "sklearn-iris-predictor-00001" });
+    const rolling = await recorder.until(
+      (isvc) => isvc.status?.observedGeneration === 2 && condition(isvc, "Ready")?.status === "Unknown",
+    );
+    expect(rolling.status?.components?.["predictor"]).toMatchObject({
+      latestCreatedRevision: "sklearn-iris-predictor-00002",
+      latestReadyRevision: "sklearn-iris-predictor-00001",
+    });
     // Meanwhile the gateway still answers with the old revision.
-    const during = await gatewayRequest(h.mock.ingressUrl, { host: hostOf(ready), path: "/v2/models/sklearn-iris/ready" });
+    const during = await gatewayRequest(h.mock.ingressUrl, {
+      host: hostOf(ready),
+      path: "/v2/models/sklearn-iris/ready",
+    });
     expect(during.status).toBe(200);
 
     const done = await recorder.until((isvc) => isvc.status?.observedGeneration === 2 && isReady(isvc));
@@ -136,13 +170,21 @@ describe("deploying an InferenceService", () => {
       buckets: {
         [MOCK_S3_BUCKET.name]: {
           credentials: { accessKeyId: MOCK_S3_BUCKET.accessKeyId, secretAccessKey: MOCK_S3_BUCKET.secretAccessKey },
-          objects: { "models/sklearn/iris/model.json": irisModelFile(), "models/custom/model.json": encodeTreeModelFile({ features: ["a", "b", "c", "d"], tree }) },
+          objects: {
+            "models/sklearn/iris/model.json": irisModelFile(),
+            "models/custom/model.json": encodeTreeModelFile({ features: ["a", "b", "c", "d"], tree }),
+          },
         },
       },
     });
     await applyCredentials(h);
     const recorder = await recordStatuses(h, "custom");
-    await create(h, manifest("custom", { model: { modelFormat: { name: "sklearn", version: "1.5" }, storageUri: "s3://kserve-examples/models/custom" } }));
+    await create(
+      h,
+      manifest("custom", {
+        model: { modelFormat: { name: "sklearn", version: "1.5" }, storageUri: "s3://kserve-examples/models/custom" },
+      }),
+    );
     const ready = await recorder.until(isReady);
     const answer = await gatewayRequest(h.mock.ingressUrl, {
       host: hostOf(ready),
@@ -157,7 +199,9 @@ describe("deploying an InferenceService", () => {
   it("kubeconfig carries the token when the API requires one", async () => {
     const h = await startHarness({ token: "s3cret" });
     expect(h.mock.kubeconfig).toContain("s3cret");
-    await expect(h.core.listNamespacedServiceAccount({ namespace: NAMESPACE })).resolves.toMatchObject({ items: [{ metadata: { name: "default" } }] });
+    await expect(h.core.listNamespacedServiceAccount({ namespace: NAMESPACE })).resolves.toMatchObject({
+      items: [{ metadata: { name: "default" } }],
+    });
     const anonymous = new k8s.KubeConfig();
     anonymous.loadFromString(h.mock.kubeconfig.replace("s3cret", "wrong"));
     await expect(anonymous.makeApiClient(k8s.CoreV1Api).listNamespace()).rejects.toMatchObject({ code: 401 });
@@ -206,14 +250,23 @@ describe("the gateway", () => {
   it("answers an unknown host with Envoy's empty 404, over HTTP/1.1 and gRPC", async () => {
     const h = await startHarness();
     await deployIris(h);
-    const rest = await gatewayRequest(h.mock.ingressUrl, { host: "nobody.kserve-test.example.com", path: "/v1/models/sklearn-iris" });
+    const rest = await gatewayRequest(h.mock.ingressUrl, {
+      host: "nobody.kserve-test.example.com",
+      path: "/v1/models/sklearn-iris",
+    });
     expect(rest).toMatchObject({ status: 404, body: "" });
 
-    const transport = createNodeGrpcTransport({ baseUrl: h.mock.ingressUrl, authority: "nobody.kserve-test.example.com" });
+    const transport = createNodeGrpcTransport({
+      baseUrl: h.mock.ingressUrl,
+      authority: "nobody.kserve-test.example.com",
+    });
     closeAfterTest(() => transport.close());
     const failure = await createGrpcClient({ transport, retry: false })
       .infer("sklearn-iris", { inputs: [Tensor.fp32("input-0", [1, 4], ROWS[0]!)] })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(failure).toBeDefined();
     expect(String((failure as Error).message)).toMatch(/404/);
   });
@@ -228,7 +281,14 @@ describe("the gateway", () => {
     const url = new URL(h.mock.ingressUrl);
     const body = await new Promise<Buffer>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, method: "POST", path: "/inference.GRPCInferenceService/ModelReady", agent: false, headers: { host: hostOf(ready), "content-type": "application/grpc-web+proto", "x-grpc-web": "1" } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: "POST",
+          path: "/inference.GRPCInferenceService/ModelReady",
+          agent: false,
+          headers: { host: hostOf(ready), "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -249,9 +309,20 @@ describe("the gateway", () => {
     const host = hostOf(ready);
     expect((await gatewayRequest(h.mock.ingressUrl, { host, path: "/v1/models/sklearn-iris" })).status).toBe(200);
 
-    await h.custom.deleteNamespacedCustomObject({ group: "serving.kserve.io", version: "v1beta1", namespace: NAMESPACE, plural: "inferenceservices", name: "sklearn-iris" });
+    await h.custom.deleteNamespacedCustomObject({
+      group: "serving.kserve.io",
+      version: "v1beta1",
+      namespace: NAMESPACE,
+      plural: "inferenceservices",
+      name: "sklearn-iris",
+    });
     // KServe's finalizer is removed by the controller, which completes the deletion.
-    await expect.poll(() => h.mock.store.find("inferenceservices", { namespace: NAMESPACE, name: "sklearn-iris" }), { timeout: 2000, interval: 10 }).toBeUndefined();
+    await expect
+      .poll(() => h.mock.store.find("inferenceservices", { namespace: NAMESPACE, name: "sklearn-iris" }), {
+        timeout: 2000,
+        interval: 10,
+      })
+      .toBeUndefined();
     await expect(read(h, "sklearn-iris")).rejects.toMatchObject({ code: 404 });
     expect((await gatewayRequest(h.mock.ingressUrl, { host, path: "/v1/models/sklearn-iris" })).status).toBe(404);
   });
@@ -263,7 +334,11 @@ describe("the gateway", () => {
       host: hostOf(ready),
       method: "OPTIONS",
       path: "/v2/models/sklearn-iris/infer",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(preflight.status).toBe(405);
     expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
@@ -277,18 +352,36 @@ describe("the gateway", () => {
       host: hostOf(ready),
       method: "OPTIONS",
       path: "/inference.GRPCInferenceService/ModelInfer",
-      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-grpc-web,x-user-agent" },
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,x-grpc-web,x-user-agent",
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers["access-control-allow-origin"]).toBe(origin);
     expect(String(preflight.headers["access-control-allow-methods"])).toContain("POST");
     const allowed = String(preflight.headers["access-control-allow-headers"]).split(/,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["content-type", "authorization", "x-grpc-web", "x-user-agent", "inference-header-content-length"]));
+    expect(allowed).toEqual(
+      expect.arrayContaining([
+        "content-type",
+        "authorization",
+        "x-grpc-web",
+        "x-user-agent",
+        "inference-header-content-length",
+      ]),
+    );
 
-    const answer = await gatewayRequest(h.mock.ingressUrl, { host: hostOf(ready), path: "/v2/models/sklearn-iris", headers: { origin } });
+    const answer = await gatewayRequest(h.mock.ingressUrl, {
+      host: hostOf(ready),
+      path: "/v2/models/sklearn-iris",
+      headers: { origin },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers["access-control-allow-origin"]).toBe(origin);
-    expect(String(answer.headers["access-control-expose-headers"]).split(/,\s*/)).toEqual(expect.arrayContaining(["grpc-status", "grpc-message", "inference-header-content-length"]));
+    expect(String(answer.headers["access-control-expose-headers"]).split(/,\s*/)).toEqual(
+      expect.arrayContaining(["grpc-status", "grpc-message", "inference-header-content-length"]),
+    );
   });
 });
 

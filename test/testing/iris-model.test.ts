@@ -17,6 +17,7 @@ describe("the fake iris model", () => {
       [[6.2, 2.9, 4.3, 1.3], 1],
       [[7.7, 3.0, 6.1, 2.3], 2],
     ];
-    for (const [row, expected] of recorded) expect((predict as (tree: unknown, x: number[]) => number)(IRIS_MODEL.tree, row)).toBe(expected);
+    for (const [row, expected] of recorded)
+      expect((predict as (tree: unknown, x: number[]) => number)(IRIS_MODEL.tree, row)).toBe(expected);
   });
 });

@@ -71,11 +71,17 @@ function isvc(name: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-type Isvc = ReturnType<typeof isvc> & { metadata: { name: string; resourceVersion: string; generation: number; uid: string; labels?: Record<string, string> }; status?: unknown };
+type Isvc = ReturnType<typeof isvc> & {
+  metadata: { name: string; resourceVersion: string; generation: number; uid: string; labels?: Record<string, string> };
+  status?: unknown;
+};
 
 /** The CustomObjectsApi coordinates of a namespace's InferenceServices, or (with a name) of one. */
 function isvcRef(namespace: string): { group: string; version: string; namespace: string; plural: string };
-function isvcRef(namespace: string, name: string): { group: string; version: string; namespace: string; plural: string; name: string };
+function isvcRef(
+  namespace: string,
+  name: string,
+): { group: string; version: string; namespace: string; plural: string; name: string };
 function isvcRef(namespace: string, name?: string) {
   return { group: GROUP, version: VERSION, namespace, plural: PLURAL, ...(name === undefined ? {} : { name }) };
 }
@@ -83,7 +89,11 @@ const mergePatch = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergeP
 const applyPatch = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply);
 
 async function raw(api: KubeApi, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const headers = { authorization: `Bearer ${TOKEN}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...(init.headers as Record<string, string>) };
+  const headers = {
+    authorization: `Bearer ${TOKEN}`,
+    ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+    ...(init.headers as Record<string, string>),
+  };
   const res = await fetch(api.url + path, { ...init, headers });
   const text = await res.text();
   return { status: res.status, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
@@ -106,7 +116,11 @@ describe("core/v1 through CoreV1Api", () => {
     const { core } = await connect();
     const created = await core.createNamespacedSecret({
       namespace: "default",
-      body: { metadata: { name: "s3-credentials" }, stringData: { AWS_ACCESS_KEY_ID: "minio", AWS_SECRET_ACCESS_KEY: "minio123 ✓" }, data: { other: "eA==" } },
+      body: {
+        metadata: { name: "s3-credentials" },
+        stringData: { AWS_ACCESS_KEY_ID: "minio", AWS_SECRET_ACCESS_KEY: "minio123 ✓" },
+        data: { other: "eA==" },
+      },
     });
     expect(created.type).toBe("Opaque");
     expect(created.stringData).toBeUndefined();
@@ -122,46 +136,78 @@ describe("core/v1 through CoreV1Api", () => {
 
   it("answers 404 for a missing namespace, 409 for a taken name, 422 for a bad name", async () => {
     const { core } = await connect();
-    const noNamespace = await failureOf(core.createNamespacedSecret({ namespace: "nope", body: { metadata: { name: "s" } } }));
+    const noNamespace = await failureOf(
+      core.createNamespacedSecret({ namespace: "nope", body: { metadata: { name: "s" } } }),
+    );
     expect(noNamespace.code).toBe(404);
-    expect(noNamespace.status).toMatchObject({ reason: "NotFound", message: 'namespaces "nope" not found', details: { name: "nope", kind: "namespaces" } });
+    expect(noNamespace.status).toMatchObject({
+      reason: "NotFound",
+      message: 'namespaces "nope" not found',
+      details: { name: "nope", kind: "namespaces" },
+    });
 
     await core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "sa" } } });
-    const taken = await failureOf(core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "sa" } } }));
+    const taken = await failureOf(
+      core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "sa" } } }),
+    );
     expect(taken.code).toBe(409);
     expect(taken.status).toMatchObject({ reason: "AlreadyExists", message: 'serviceaccounts "sa" already exists' });
 
-    const bad = await failureOf(core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "Bad_Name" } } }));
+    const bad = await failureOf(
+      core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "Bad_Name" } } }),
+    );
     expect(bad.code).toBe(422);
     expect(bad.status.reason).toBe("Invalid");
-    expect(bad.status.message).toMatch(/^Secret "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/);
-    expect(bad.status.details).toMatchObject({ name: "Bad_Name", kind: "Secret", causes: [{ reason: "FieldValueInvalid", field: "metadata.name" }] });
+    expect(bad.status.message).toMatch(
+      /^Secret "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of/,
+    );
+    expect(bad.status.details).toMatchObject({
+      name: "Bad_Name",
+      kind: "Secret",
+      causes: [{ reason: "FieldValueInvalid", field: "metadata.name" }],
+    });
     expect(bad.status.details?.causes?.[0]?.message).toMatch(/^Invalid value: "Bad_Name": /);
 
     // Namespace names are DNS labels: no dots.
     const dotted = await failureOf(core.createNamespace({ body: { metadata: { name: "a.b" } } }));
     expect(dotted.code).toBe(422);
-    expect(dotted.status.message).toBe('Namespace "a.b" is invalid: metadata.name: Invalid value: "a.b": must not contain dots');
+    expect(dotted.status.message).toBe(
+      'Namespace "a.b" is invalid: metadata.name: Invalid value: "a.b": must not contain dots',
+    );
   });
 
   it("refuses a replace with a stale resourceVersion (409) and accepts the current one", async () => {
     const { core } = await connect();
-    const first = await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "s" }, stringData: { k: "1" } } });
-    const second = await core.replaceNamespacedSecret({ namespace: "default", name: "s", body: { ...first, stringData: { k: "2" } } });
+    const first = await core.createNamespacedSecret({
+      namespace: "default",
+      body: { metadata: { name: "s" }, stringData: { k: "1" } },
+    });
+    const second = await core.replaceNamespacedSecret({
+      namespace: "default",
+      name: "s",
+      body: { ...first, stringData: { k: "2" } },
+    });
     expect(Number(second.metadata?.resourceVersion)).toBeGreaterThan(Number(first.metadata?.resourceVersion));
-    const stale = await failureOf(core.replaceNamespacedSecret({ namespace: "default", name: "s", body: { ...first, stringData: { k: "3" } } }));
+    const stale = await failureOf(
+      core.replaceNamespacedSecret({ namespace: "default", name: "s", body: { ...first, stringData: { k: "3" } } }),
+    );
     expect(stale.code).toBe(409);
     expect(stale.status.message).toBe(
       'Operation cannot be fulfilled on secrets "s": the object has been modified; please apply your changes to the latest version and try again',
     );
-    expect((await core.readNamespacedSecret({ namespace: "default", name: "s" })).data).toEqual({ k: Buffer.from("2").toString("base64") });
+    expect((await core.readNamespacedSecret({ namespace: "default", name: "s" })).data).toEqual({
+      k: Buffer.from("2").toString("base64"),
+    });
   });
 
   it("deletes: a Secret answers with a Status, a ServiceAccount with itself; then 404", async () => {
     const { core } = await connect();
     const secret = await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "s" } } });
     const status = await core.deleteNamespacedSecret({ namespace: "default", name: "s" });
-    expect(status).toMatchObject({ status: "Success", details: { name: "s", kind: "secrets", uid: secret.metadata?.uid } });
+    expect(status).toMatchObject({
+      status: "Success",
+      details: { name: "s", kind: "secrets", uid: secret.metadata?.uid },
+    });
     await core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "sa" } } });
     const account = await core.deleteNamespacedServiceAccount({ namespace: "default", name: "sa" });
     expect(account.metadata?.name).toBe("sa");
@@ -173,7 +219,11 @@ describe("core/v1 through CoreV1Api", () => {
 
   it("lists with label and field selectors", async () => {
     const { core } = await connect();
-    for (const [name, tier] of [["a", "gold"], ["b", "silver"], ["c", "gold"]] as const) {
+    for (const [name, tier] of [
+      ["a", "gold"],
+      ["b", "silver"],
+      ["c", "gold"],
+    ] as const) {
       await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name, labels: { tier } } } });
     }
     const names = async (query: { labelSelector?: string; fieldSelector?: string }) =>
@@ -185,14 +235,25 @@ describe("core/v1 through CoreV1Api", () => {
     expect(await names({ labelSelector: "!tier" })).toEqual([]);
     expect(await names({ fieldSelector: "metadata.name=c" })).toEqual(["c"]);
     expect(await names({ labelSelector: "tier=gold", fieldSelector: "metadata.name!=a" })).toEqual(["c"]);
-    const unknownField = await failureOf(core.listNamespacedSecret({ namespace: "default", fieldSelector: "spec.x=1" }));
-    expect(unknownField).toMatchObject({ code: 400, status: { reason: "BadRequest", message: "field label not supported: spec.x" } });
+    const unknownField = await failureOf(
+      core.listNamespacedSecret({ namespace: "default", fieldSelector: "spec.x=1" }),
+    );
+    expect(unknownField).toMatchObject({
+      code: 400,
+      status: { reason: "BadRequest", message: "field label not supported: spec.x" },
+    });
   });
 
   it("merge-patches a Secret when the Content-Type is set through setHeaderOptions", async () => {
     const { core } = await connect();
-    await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "s", labels: { a: "1", b: "2" } } } });
-    const patched = await core.patchNamespacedSecret({ namespace: "default", name: "s", body: { metadata: { labels: { a: null, c: "3" } } } }, mergePatch);
+    await core.createNamespacedSecret({
+      namespace: "default",
+      body: { metadata: { name: "s", labels: { a: "1", b: "2" } } },
+    });
+    const patched = await core.patchNamespacedSecret(
+      { namespace: "default", name: "s", body: { metadata: { labels: { a: null, c: "3" } } } },
+      mergePatch,
+    );
     expect(patched.metadata?.labels).toEqual({ b: "2", c: "3" });
   });
 
@@ -202,7 +263,15 @@ describe("core/v1 through CoreV1Api", () => {
     await expect(wrong.listNamespace()).rejects.toMatchObject({ code: 401 });
     const res = await fetch(`${api.url}/api/v1/namespaces`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+    expect(await res.json()).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: "Unauthorized",
+      reason: "Unauthorized",
+      code: 401,
+    });
   });
 });
 
@@ -210,21 +279,41 @@ describe("InferenceServices through CustomObjectsApi", () => {
   it("creates, reads and lists (per namespace, across namespaces, by label)", async () => {
     const { core, custom } = await connect();
     await core.createNamespace({ body: { metadata: { name: "team-b" } } });
-    const created = (await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("iris", { status: { url: "ignored" } }) })) as Isvc;
+    const created = (await custom.createNamespacedCustomObject({
+      ...isvcRef("default"),
+      body: isvc("iris", { status: { url: "ignored" } }),
+    })) as Isvc;
     expect(created.metadata).toMatchObject({ name: "iris", namespace: "default", generation: 1 });
     expect(created.status).toBeUndefined(); // status is written through /status only
-    await custom.createNamespacedCustomObject({ ...isvcRef("team-b"), body: { ...isvc("echo"), metadata: { name: "echo", labels: { app: "echo" } } } });
+    await custom.createNamespacedCustomObject({
+      ...isvcRef("team-b"),
+      body: { ...isvc("echo"), metadata: { name: "echo", labels: { app: "echo" } } },
+    });
 
     const read = (await custom.getNamespacedCustomObject(isvcRef("default", "iris"))) as Isvc;
     expect(read).toEqual(created);
-    const inDefault = (await custom.listNamespacedCustomObject(isvcRef("default"))) as { kind: string; apiVersion: string; items: Isvc[]; metadata: { resourceVersion: string } };
+    const inDefault = (await custom.listNamespacedCustomObject(isvcRef("default"))) as {
+      kind: string;
+      apiVersion: string;
+      items: Isvc[];
+      metadata: { resourceVersion: string };
+    };
     expect(inDefault.kind).toBe("InferenceServiceList");
     expect(inDefault.apiVersion).toBe(`${GROUP}/${VERSION}`);
     expect(inDefault.items.map((i) => i.metadata.name)).toEqual(["iris"]);
     expect(inDefault.items[0]!.kind).toBe("InferenceService"); // custom resource lists keep kind on items
-    const everywhere = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as { items: Isvc[] };
-    expect(everywhere.items.map((i) => `${(i.metadata as { namespace?: string }).namespace}/${i.metadata.name}`)).toEqual(["default/iris", "team-b/echo"]);
-    const labelled = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, labelSelector: "app=echo" })) as { items: Isvc[] };
+    const everywhere = (await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
+      items: Isvc[];
+    };
+    expect(
+      everywhere.items.map((i) => `${(i.metadata as { namespace?: string }).namespace}/${i.metadata.name}`),
+    ).toEqual(["default/iris", "team-b/echo"]);
+    const labelled = (await custom.listClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+      labelSelector: "app=echo",
+    })) as { items: Isvc[] };
     expect(labelled.items.map((i) => i.metadata.name)).toEqual(["echo"]);
 
     const missing = await failureOf(custom.getNamespacedCustomObject(isvcRef("default", "nope")));
@@ -238,9 +327,15 @@ describe("InferenceServices through CustomObjectsApi", () => {
   it("replaces: generation follows spec changes only, a stale or missing resourceVersion is refused", async () => {
     const { custom } = await connect();
     const v1 = (await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("iris") })) as Isvc;
-    const labelled = (await custom.replaceNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { ...v1, metadata: { ...v1.metadata, labels: { a: "b" } } } })) as Isvc;
+    const labelled = (await custom.replaceNamespacedCustomObject({
+      ...isvcRef("default", "iris"),
+      body: { ...v1, metadata: { ...v1.metadata, labels: { a: "b" } } },
+    })) as Isvc;
     expect(labelled.metadata.generation).toBe(1);
-    const respec = { ...labelled, spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris-v2" } } } };
+    const respec = {
+      ...labelled,
+      spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://models/iris-v2" } } },
+    };
     const v2 = (await custom.replaceNamespacedCustomObject({ ...isvcRef("default", "iris"), body: respec })) as Isvc;
     expect(v2.metadata.generation).toBe(2);
 
@@ -251,7 +346,12 @@ describe("InferenceServices through CustomObjectsApi", () => {
     );
     // Custom resources do not take unconditional updates.
     const { resourceVersion: _rv, ...withoutVersion } = v2.metadata;
-    const unconditional = await failureOf(custom.replaceNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { ...v2, metadata: withoutVersion } }));
+    const unconditional = await failureOf(
+      custom.replaceNamespacedCustomObject({
+        ...isvcRef("default", "iris"),
+        body: { ...v2, metadata: withoutVersion },
+      }),
+    );
     expect(unconditional.code).toBe(422);
     expect(unconditional.status.message).toBe(
       'InferenceService.serving.kserve.io "iris" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
@@ -271,7 +371,10 @@ describe("InferenceServices through CustomObjectsApi", () => {
     expect(withStatus.metadata.generation).toBe(1);
     expect(Number(withStatus.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
     // …and the main resource ignores status.
-    const replaced = (await custom.replaceNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { ...withStatus, status: { url: "overwritten?" } } })) as Isvc;
+    const replaced = (await custom.replaceNamespacedCustomObject({
+      ...isvcRef("default", "iris"),
+      body: { ...withStatus, status: { url: "overwritten?" } },
+    })) as Isvc;
     expect(replaced.status).toEqual(status);
   });
 
@@ -286,9 +389,21 @@ describe("InferenceServices through CustomObjectsApi", () => {
     expect(jsonPatched.spec.predictor.model.storageUri).toBe("s3://models/v2");
     expect(jsonPatched.metadata.generation).toBe(2);
     // A merge-patch body sent as the default JSON patch is not a patch at all.
-    expect((await failureOf(custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { labels: { a: "b" } } } }))).code).toBe(400);
+    expect(
+      (
+        await failureOf(
+          custom.patchNamespacedCustomObject({
+            ...isvcRef("default", "iris"),
+            body: { metadata: { labels: { a: "b" } } },
+          }),
+        )
+      ).code,
+    ).toBe(400);
 
-    const merged = (await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { labels: { a: "b" } } } }, mergePatch)) as Isvc;
+    const merged = (await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: { metadata: { labels: { a: "b" } } } },
+      mergePatch,
+    )) as Isvc;
     expect(merged.metadata.labels).toEqual({ a: "b" });
     expect(merged.metadata.generation).toBe(2);
 
@@ -298,7 +413,9 @@ describe("InferenceServices through CustomObjectsApi", () => {
       applyPatch,
     )) as Isvc;
     expect(applied.metadata).toMatchObject({ name: "echo", generation: 1 });
-    const noManager = await failureOf(custom.patchNamespacedCustomObject({ ...isvcRef("default", "echo"), body: isvc("echo") }, applyPatch));
+    const noManager = await failureOf(
+      custom.patchNamespacedCustomObject({ ...isvcRef("default", "echo"), body: isvc("echo") }, applyPatch),
+    );
     expect(noManager.code).toBe(422);
     expect(noManager.status).toEqual({
       kind: "Status",
@@ -307,7 +424,17 @@ describe("InferenceServices through CustomObjectsApi", () => {
       status: "Failure",
       message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
       reason: "Invalid",
-      details: { group: "meta.k8s.io", kind: "PatchOptions", causes: [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }] },
+      details: {
+        group: "meta.k8s.io",
+        kind: "PatchOptions",
+        causes: [
+          {
+            reason: "FieldValueRequired",
+            message: "Required value: is required for apply patch",
+            field: "fieldManager",
+          },
+        ],
+      },
       code: 422,
     });
   });
@@ -315,11 +442,24 @@ describe("InferenceServices through CustomObjectsApi", () => {
   it("applies again as the same manager: changed fields update, dropped fields go", async () => {
     const { custom } = await connect();
     const first = { ...isvc("iris"), metadata: { name: "iris", labels: { keep: "1", drop: "2" } } };
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: first, fieldManager: "deployer" }, applyPatch);
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: first, fieldManager: "deployer" },
+      applyPatch,
+    );
     // Someone else's label survives the next apply.
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { labels: { other: "x" } } } }, mergePatch);
-    const second = { ...isvc("iris"), metadata: { name: "iris", labels: { keep: "1" } }, spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://b" } } } };
-    const result = (await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: second, fieldManager: "deployer" }, applyPatch)) as Isvc;
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: { metadata: { labels: { other: "x" } } } },
+      mergePatch,
+    );
+    const second = {
+      ...isvc("iris"),
+      metadata: { name: "iris", labels: { keep: "1" } },
+      spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "s3://b" } } },
+    };
+    const result = (await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: second, fieldManager: "deployer" },
+      applyPatch,
+    )) as Isvc;
     expect(result.metadata.labels).toEqual({ keep: "1", other: "x" });
     expect(result.spec.predictor.model.storageUri).toBe("s3://b");
     expect(result.metadata.generation).toBe(2);
@@ -327,17 +467,28 @@ describe("InferenceServices through CustomObjectsApi", () => {
 
   it("keeps an object with finalizers until the last one is removed", async () => {
     const { custom } = await connect();
-    await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: { ...isvc("iris"), metadata: { name: "iris", finalizers: ["inferenceservice.finalizers"] } } });
-    const deleting = (await custom.deleteNamespacedCustomObject(isvcRef("default", "iris"))) as Isvc & { metadata: { deletionTimestamp?: string } };
+    await custom.createNamespacedCustomObject({
+      ...isvcRef("default"),
+      body: { ...isvc("iris"), metadata: { name: "iris", finalizers: ["inferenceservice.finalizers"] } },
+    });
+    const deleting = (await custom.deleteNamespacedCustomObject(isvcRef("default", "iris"))) as Isvc & {
+      metadata: { deletionTimestamp?: string };
+    };
     expect(deleting.kind).toBe("InferenceService"); // the object, not a Status: it is not gone yet
     expect(deleting.metadata.deletionTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const stillThere = (await custom.getNamespacedCustomObject(isvcRef("default", "iris"))) as Isvc;
     expect(stillThere.metadata.name).toBe("iris");
     const addFinalizer = await failureOf(
-      custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { finalizers: ["inferenceservice.finalizers", "x"] } } }, mergePatch),
+      custom.patchNamespacedCustomObject(
+        { ...isvcRef("default", "iris"), body: { metadata: { finalizers: ["inferenceservice.finalizers", "x"] } } },
+        mergePatch,
+      ),
     );
     expect(addFinalizer.code).toBe(422);
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { finalizers: null } } }, mergePatch);
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: { metadata: { finalizers: null } } },
+      mergePatch,
+    );
     expect((await failureOf(custom.getNamespacedCustomObject(isvcRef("default", "iris")))).code).toBe(404);
   });
 
@@ -346,13 +497,19 @@ describe("InferenceServices through CustomObjectsApi", () => {
       storeOptions: {
         admit: ({ resource, object }) => {
           if (resource !== "inferenceservices") return undefined;
-          const uri = (object["spec"] as { predictor?: { model?: { storageUri?: string } } }).predictor?.model?.storageUri ?? "";
-          return uri.startsWith("s3://") ? undefined : [{ path: "spec.predictor.model.storageUri", message: `unsupported storage URI "${uri}"` }];
+          const uri =
+            (object["spec"] as { predictor?: { model?: { storageUri?: string } } }).predictor?.model?.storageUri ?? "";
+          return uri.startsWith("s3://")
+            ? undefined
+            : [{ path: "spec.predictor.model.storageUri", message: `unsupported storage URI "${uri}"` }];
         },
       },
     });
     await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("good") });
-    const body = { ...isvc("bad"), spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "ftp://x" } } } };
+    const body = {
+      ...isvc("bad"),
+      spec: { predictor: { model: { modelFormat: { name: "sklearn" }, storageUri: "ftp://x" } } },
+    };
     const denied = await failureOf(custom.createNamespacedCustomObject({ ...isvcRef("default"), body }));
     expect(denied.code).toBe(422);
     expect(denied.status.message).toBe(
@@ -362,22 +519,42 @@ describe("InferenceServices through CustomObjectsApi", () => {
       name: "bad",
       group: GROUP,
       kind: "InferenceService",
-      causes: [{ reason: "FieldValueInvalid", message: 'unsupported storage URI "ftp://x"', field: "spec.predictor.model.storageUri" }],
+      causes: [
+        {
+          reason: "FieldValueInvalid",
+          message: 'unsupported storage URI "ftp://x"',
+          field: "spec.predictor.model.storageUri",
+        },
+      ],
     });
     // Updates are admitted too; a denied one changes nothing.
-    const update = await failureOf(custom.patchNamespacedCustomObject({ ...isvcRef("default", "good"), body: { spec: { predictor: { model: { storageUri: "gs://x" } } } } }, mergePatch));
+    const update = await failureOf(
+      custom.patchNamespacedCustomObject(
+        { ...isvcRef("default", "good"), body: { spec: { predictor: { model: { storageUri: "gs://x" } } } } },
+        mergePatch,
+      ),
+    );
     expect(update.code).toBe(422);
-    expect(((await custom.getNamespacedCustomObject(isvcRef("default", "good"))) as Isvc).spec.predictor.model.storageUri).toBe("s3://models/iris");
+    expect(
+      ((await custom.getNamespacedCustomObject(isvcRef("default", "good"))) as Isvc).spec.predictor.model.storageUri,
+    ).toBe("s3://models/iris");
   });
 
   it("an admission hook can deny as KServe's own validator does: 403 with the message", async () => {
     const { custom, core } = await connect({
-      storeOptions: { denialStyle: "forbidden", admit: ({ resource }) => (resource === "inferenceservices" ? [{ path: "metadata.name", message: "name is bad" }] : undefined) },
+      storeOptions: {
+        denialStyle: "forbidden",
+        admit: ({ resource }) =>
+          resource === "inferenceservices" ? [{ path: "metadata.name", message: "name is bad" }] : undefined,
+      },
     });
     await core.createNamespacedSecret({ namespace: "default", body: { metadata: { name: "not-validated" } } });
     const denied = await failureOf(custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("x") }));
     expect(denied.code).toBe(403);
-    expect(denied.status).toMatchObject({ reason: "Forbidden", message: 'admission webhook "inferenceservice.kserve-webhook-server.validator" denied the request: name is bad' });
+    expect(denied.status).toMatchObject({
+      reason: "Forbidden",
+      message: 'admission webhook "inferenceservice.kserve-webhook-server.validator" denied the request: name is bad',
+    });
   });
 });
 
@@ -388,16 +565,25 @@ describe("Watch", () => {
     let finished: (err: unknown) => void = () => {};
     const done = new Promise<unknown>((resolve) => (finished = resolve));
     // Resolves once the response headers are back: the server has subscribed, later changes will arrive.
-    const controller = await new k8s.Watch(kc).watch(path, query, (type, object) => events.push({ type, object }), (err) => finished(err));
+    const controller = await new k8s.Watch(kc).watch(
+      path,
+      query,
+      (type, object) => events.push({ type, object }),
+      (err) => finished(err),
+    );
     return { events, done, stop: () => controller.abort() };
   }
-  const types = (events: { type: string; object: any }[]) => events.map((e) => `${e.type} ${e.object.metadata?.name ?? e.object.reason}`);
+  const types = (events: { type: string; object: any }[]) =>
+    events.map((e) => `${e.type} ${e.object.metadata?.name ?? e.object.reason}`);
 
   it("streams ADDED, MODIFIED and DELETED as the client changes InferenceServices", async () => {
     const { kc, custom } = await connect();
     const watch = await watchWith(kc, ISVC_PATH("default"));
     await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("iris") });
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "iris"), body: { metadata: { labels: { a: "b" } } } }, mergePatch);
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "iris"), body: { metadata: { labels: { a: "b" } } } },
+      mergePatch,
+    );
     await custom.deleteNamespacedCustomObject(isvcRef("default", "iris"));
     await vi.waitFor(() => expect(types(watch.events)).toEqual(["ADDED iris", "MODIFIED iris", "DELETED iris"]));
     const versions = watch.events.map((e) => Number(e.object.metadata.resourceVersion));
@@ -418,7 +604,9 @@ describe("Watch", () => {
 
   it("resumes from a resourceVersion: replays what came after it, nothing before", async () => {
     const { kc, custom } = await connect();
-    const list = (await custom.listNamespacedCustomObject(isvcRef("default"))) as { metadata: { resourceVersion: string } };
+    const list = (await custom.listNamespacedCustomObject(isvcRef("default"))) as {
+      metadata: { resourceVersion: string };
+    };
     await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("a") });
     const b = (await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc("b") })) as Isvc;
     await custom.deleteNamespacedCustomObject(isvcRef("default", "a"));
@@ -436,7 +624,8 @@ describe("Watch", () => {
 
   it("answers a too old resourceVersion with one ERROR event (410 Expired) and ends the stream", async () => {
     const { kc, custom } = await connect({ storeOptions: { historyLimit: 2 } });
-    for (const name of ["a", "b", "c", "d"]) await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc(name) });
+    for (const name of ["a", "b", "c", "d"])
+      await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: isvc(name) });
     const watch = await watchWith(kc, ISVC_PATH("default"), { resourceVersion: "1" });
     await expect(watch.done).resolves.toBeNull();
     expect(watch.events).toHaveLength(1);
@@ -448,10 +637,22 @@ describe("Watch", () => {
   it("follows a label selector: an object relabelled out of it is DELETED for this watch", async () => {
     const { kc, custom } = await connect();
     const watch = await watchWith(kc, ISVC_PATH("default"), { labelSelector: "tier=gold" });
-    await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: { ...isvc("plain"), metadata: { name: "plain" } } });
-    await custom.createNamespacedCustomObject({ ...isvcRef("default"), body: { ...isvc("gold"), metadata: { name: "gold", labels: { tier: "gold" } } } });
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "plain"), body: { metadata: { labels: { tier: "gold" } } } }, mergePatch);
-    await custom.patchNamespacedCustomObject({ ...isvcRef("default", "gold"), body: { metadata: { labels: { tier: "silver" } } } }, mergePatch);
+    await custom.createNamespacedCustomObject({
+      ...isvcRef("default"),
+      body: { ...isvc("plain"), metadata: { name: "plain" } },
+    });
+    await custom.createNamespacedCustomObject({
+      ...isvcRef("default"),
+      body: { ...isvc("gold"), metadata: { name: "gold", labels: { tier: "gold" } } },
+    });
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "plain"), body: { metadata: { labels: { tier: "gold" } } } },
+      mergePatch,
+    );
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("default", "gold"), body: { metadata: { labels: { tier: "silver" } } } },
+      mergePatch,
+    );
     await vi.waitFor(() => expect(types(watch.events)).toEqual(["ADDED gold", "ADDED plain", "DELETED gold"]));
     watch.stop();
   });
@@ -474,23 +675,45 @@ describe("KubernetesObjectApi (discovery-driven)", () => {
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     const service = await objects.create(isvc("iris") as k8s.KubernetesObject);
     expect(service.metadata?.namespace).toBe("default"); // the context's namespace
-    const secret = await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default", labels: { a: "1" } } } as k8s.V1Secret);
+    const secret = await objects.create({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "default", labels: { a: "1" } },
+    } as k8s.V1Secret);
     expect(secret.metadata?.uid).toBeDefined();
-    const read = await objects.read({ apiVersion: `${GROUP}/${VERSION}`, kind: "InferenceService", metadata: { name: "iris", namespace: "default" } });
+    const read = await objects.read({
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: "InferenceService",
+      metadata: { name: "iris", namespace: "default" },
+    });
     expect(read.metadata?.uid).toBe(service.metadata?.uid);
     const listed = await objects.list(`${GROUP}/${VERSION}`, "InferenceService", "default");
     expect(listed.items.map((i) => i.metadata?.name)).toEqual(["iris"]);
 
     // Its patch() defaults to a strategic merge patch: fine for built-in kinds, 415 for custom resources.
-    const patchedSecret = await objects.patch({ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "default", labels: { b: "2" } } });
+    const patchedSecret = await objects.patch({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "default", labels: { b: "2" } },
+    });
     expect(patchedSecret.metadata?.labels).toEqual({ a: "1", b: "2" });
-    const strategic = await failureOf(objects.patch({ apiVersion: `${GROUP}/${VERSION}`, kind: "InferenceService", metadata: { name: "iris", namespace: "default", labels: { b: "2" } } }));
+    const strategic = await failureOf(
+      objects.patch({
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: "InferenceService",
+        metadata: { name: "iris", namespace: "default", labels: { b: "2" } },
+      }),
+    );
     expect(strategic.code).toBe(415);
     expect(strategic.status.message).toBe(
       "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
     );
     const merged = await objects.patch(
-      { apiVersion: `${GROUP}/${VERSION}`, kind: "InferenceService", metadata: { name: "iris", namespace: "default", labels: { b: "2" } } },
+      {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: "InferenceService",
+        metadata: { name: "iris", namespace: "default", labels: { b: "2" } },
+      },
       undefined,
       undefined,
       undefined,
@@ -506,19 +729,46 @@ describe("raw HTTP", () => {
     const { api } = await connect();
     const core = await raw(api, "/api/v1");
     expect(core.body).toMatchObject({ kind: "APIResourceList", groupVersion: "v1" });
-    expect(core.body.resources.map((r: { name: string }) => r.name)).toEqual(["namespaces", "namespaces/status", "secrets", "serviceaccounts"]);
+    expect(core.body.resources.map((r: { name: string }) => r.name)).toEqual([
+      "namespaces",
+      "namespaces/status",
+      "secrets",
+      "serviceaccounts",
+    ]);
     const kserve = await raw(api, `/apis/${GROUP}/${VERSION}`);
-    expect(kserve.body.resources[0]).toMatchObject({ name: PLURAL, singularName: "inferenceservice", namespaced: true, kind: "InferenceService", shortNames: ["isvc"] });
-    expect((await raw(api, "/apis")).body.groups[0]).toMatchObject({ name: GROUP, preferredVersion: { groupVersion: `${GROUP}/${VERSION}` } });
+    expect(kserve.body.resources[0]).toMatchObject({
+      name: PLURAL,
+      singularName: "inferenceservice",
+      namespaced: true,
+      kind: "InferenceService",
+      shortNames: ["isvc"],
+    });
+    expect((await raw(api, "/apis")).body.groups[0]).toMatchObject({
+      name: GROUP,
+      preferredVersion: { groupVersion: `${GROUP}/${VERSION}` },
+    });
     expect((await raw(api, "/api")).body).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
-    expect((await raw(api, `/apis/${GROUP}`)).body).toMatchObject({ kind: "APIGroup", name: GROUP, versions: [{ groupVersion: `${GROUP}/${VERSION}`, version: VERSION }] });
+    expect((await raw(api, `/apis/${GROUP}`)).body).toMatchObject({
+      kind: "APIGroup",
+      name: GROUP,
+      versions: [{ groupVersion: `${GROUP}/${VERSION}`, version: VERSION }],
+    });
     const version = await kubeConfig(api.url).makeApiClient(k8s.VersionApi).getCode();
     expect(version).toMatchObject({ major: "1", gitVersion: expect.stringMatching(/^v1\.\d+\.\d+$/) });
 
     const unknown = await raw(api, "/apis/apps/v1/namespaces/default/deployments");
     expect(unknown).toEqual({
       status: 404,
-      body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 },
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: "the server could not find the requested resource",
+        reason: "NotFound",
+        details: {},
+        code: 404,
+      },
     });
     const post = await raw(api, `${ISVC_PATH("default")}/iris`, { method: "POST", body: "{}" });
     expect(post.status).toBe(405);
@@ -540,7 +790,11 @@ describe("raw HTTP", () => {
         code: 404,
       },
     });
-    const noName = await raw(api, "/api/v1/namespaces/default/secrets", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const noName = await raw(api, "/api/v1/namespaces/default/secrets", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(noName).toEqual({
       status: 422,
       body: {
@@ -550,7 +804,16 @@ describe("raw HTTP", () => {
         status: "Failure",
         message: 'Secret "" is invalid: metadata.name: Required value: name or generateName is required',
         reason: "Invalid",
-        details: { kind: "Secret", causes: [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }] },
+        details: {
+          kind: "Secret",
+          causes: [
+            {
+              reason: "FieldValueRequired",
+              message: "Required value: name or generateName is required",
+              field: "metadata.name",
+            },
+          ],
+        },
         code: 422,
       },
     });
@@ -559,35 +822,61 @@ describe("raw HTTP", () => {
   it("takes YAML bodies, generateName, and refuses a namespace that contradicts the path", async () => {
     const { api } = await connect();
     const yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  generateName: runner-\n";
-    const created = await raw(api, "/api/v1/namespaces/default/serviceaccounts", { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
+    const created = await raw(api, "/api/v1/namespaces/default/serviceaccounts", {
+      method: "POST",
+      headers: { "content-type": "application/yaml" },
+      body: yaml,
+    });
     expect(created.status).toBe(201);
     expect(created.body.metadata.name).toMatch(/^runner-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-    const elsewhere = await raw(api, "/api/v1/namespaces/default/secrets", { method: "POST", body: JSON.stringify({ metadata: { name: "s", namespace: "other" } }) });
+    const elsewhere = await raw(api, "/api/v1/namespaces/default/secrets", {
+      method: "POST",
+      body: JSON.stringify({ metadata: { name: "s", namespace: "other" } }),
+    });
     expect(elsewhere.status).toBe(400);
-    expect(elsewhere.body.message).toBe("the namespace of the provided object does not match the namespace sent on the request");
+    expect(elsewhere.body.message).toBe(
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
   });
 
   it("refuses a JSON patch whose test fails (422) and one that is malformed (400)", async () => {
     const { api } = await connect();
     await raw(api, ISVC_PATH("default"), { method: "POST", body: JSON.stringify(isvc("iris")) });
-    const patch = (ops: unknown) => raw(api, `${ISVC_PATH("default")}/iris`, { method: "PATCH", headers: { "content-type": "application/json-patch+json" }, body: JSON.stringify(ops) });
+    const patch = (ops: unknown) =>
+      raw(api, `${ISVC_PATH("default")}/iris`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json-patch+json" },
+        body: JSON.stringify(ops),
+      });
     const failedTest = await patch([{ op: "test", path: "/spec/predictor/model/storageUri", value: "gs://other" }]);
     expect(failedTest.status).toBe(422);
-    expect(failedTest.body.details.causes[0].message).toContain("testing value /spec/predictor/model/storageUri failed");
+    expect(failedTest.body.details.causes[0].message).toContain(
+      "testing value /spec/predictor/model/storageUri failed",
+    );
     expect((await patch({ not: "an array" })).status).toBe(400);
-    const ok = await patch([{ op: "add", path: "/metadata/annotations", value: { "a/b": "c" } }, { op: "test", path: "/metadata/annotations/a~1b", value: "c" }]);
+    const ok = await patch([
+      { op: "add", path: "/metadata/annotations", value: { "a/b": "c" } },
+      { op: "test", path: "/metadata/annotations/a~1b", value: "c" },
+    ]);
     expect(ok.status).toBe(200);
     expect(ok.body.metadata.annotations).toEqual({ "a/b": "c" });
   });
 
   it("pages a list with limit and continue", async () => {
     const { api } = await connect();
-    for (const name of ["a", "b", "c"]) await raw(api, "/api/v1/namespaces/default/secrets", { method: "POST", body: JSON.stringify({ metadata: { name } }) });
+    for (const name of ["a", "b", "c"])
+      await raw(api, "/api/v1/namespaces/default/secrets", {
+        method: "POST",
+        body: JSON.stringify({ metadata: { name } }),
+      });
     const first = await raw(api, "/api/v1/namespaces/default/secrets?limit=2");
     expect(first.body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(["a", "b"]);
     expect(first.body.items[0].kind).toBeUndefined(); // items of a built-in list carry no kind
     expect(first.body.metadata.remainingItemCount).toBe(1);
-    const second = await raw(api, `/api/v1/namespaces/default/secrets?limit=2&continue=${encodeURIComponent(first.body.metadata.continue)}`);
+    const second = await raw(
+      api,
+      `/api/v1/namespaces/default/secrets?limit=2&continue=${encodeURIComponent(first.body.metadata.continue)}`,
+    );
     expect(second.body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(["c"]);
     expect(second.body.metadata.continue).toBeUndefined();
   });
@@ -596,16 +885,26 @@ describe("raw HTTP", () => {
     const { api, core, custom } = await connect();
     await core.createNamespace({ body: { metadata: { name: "team" } } });
     await core.createNamespacedSecret({ namespace: "team", body: { metadata: { name: "s" } } });
-    await custom.createNamespacedCustomObject({ ...isvcRef("team"), body: { ...isvc("held"), metadata: { name: "held", finalizers: ["x"] } } });
+    await custom.createNamespacedCustomObject({
+      ...isvcRef("team"),
+      body: { ...isvc("held"), metadata: { name: "held", finalizers: ["x"] } },
+    });
     // client-node types this answer as a V1Status; the apiserver (and the mock) answers with the Namespace.
     const terminating = (await core.deleteNamespace({ name: "team" })) as unknown as k8s.V1Namespace;
     expect(terminating.kind).toBe("Namespace");
     expect(terminating.status?.phase).toBe("Terminating");
     expect((await failureOf(core.readNamespacedSecret({ namespace: "team", name: "s" }))).code).toBe(404);
-    const closed = await failureOf(core.createNamespacedSecret({ namespace: "team", body: { metadata: { name: "late" } } }));
+    const closed = await failureOf(
+      core.createNamespacedSecret({ namespace: "team", body: { metadata: { name: "late" } } }),
+    );
     expect(closed.code).toBe(403);
-    expect(closed.status.message).toBe('secrets "late" is forbidden: unable to create new content in namespace team because it is being terminated');
-    await custom.patchNamespacedCustomObject({ ...isvcRef("team", "held"), body: { metadata: { finalizers: null } } }, mergePatch);
+    expect(closed.status.message).toBe(
+      'secrets "late" is forbidden: unable to create new content in namespace team because it is being terminated',
+    );
+    await custom.patchNamespacedCustomObject(
+      { ...isvcRef("team", "held"), body: { metadata: { finalizers: null } } },
+      mergePatch,
+    );
     expect((await raw(api, "/api/v1/namespaces/team")).status).toBe(404);
   });
 });
@@ -616,7 +915,8 @@ describe("the store in process", () => {
   it("delivers events in order to every listener, also those a listener's own writes cause", () => {
     const store = createKubeStore();
     const seen: string[][] = [[], []];
-    const describe = (e: WatchEvent) => `${e.type} ${e.resource}/${e.object.metadata.name}@${e.object.metadata.resourceVersion}`;
+    const describe = (e: WatchEvent) =>
+      `${e.type} ${e.resource}/${e.object.metadata.name}@${e.object.metadata.resourceVersion}`;
     // A reconciler-like listener that writes status when an InferenceService appears.
     store.watch((event) => {
       seen[0]!.push(describe(event));
@@ -634,8 +934,15 @@ describe("the store in process", () => {
     const store = createKubeStore();
     const events: WatchEvent[] = [];
     store.watch((e) => void events.push(e));
-    const created = store.create("inferenceservices", { metadata: { name: "iris", namespace: "default" }, spec: spec("s3://a") });
-    const status = store.updateStatus("inferenceservices", { ...created, spec: spec("ignored"), status: { url: "http://x" } });
+    const created = store.create("inferenceservices", {
+      metadata: { name: "iris", namespace: "default" },
+      spec: spec("s3://a"),
+    });
+    const status = store.updateStatus("inferenceservices", {
+      ...created,
+      spec: spec("ignored"),
+      status: { url: "http://x" },
+    });
     expect(status["spec"]).toEqual(spec("s3://a"));
     expect(status.metadata.generation).toBe(1);
     const same = store.update("inferenceservices", status);
@@ -658,7 +965,9 @@ describe("the store in process", () => {
     stop();
     store.create("secrets", { metadata: { name: "c", namespace: "default" } });
     store.create("secrets", { metadata: { name: "d", namespace: "default" } });
-    expect(() => store.watch(() => {}, { resourceVersion: from })).toThrowError(expect.objectContaining({ code: 410, reason: "Expired" }));
+    expect(() => store.watch(() => {}, { resourceVersion: from })).toThrowError(
+      expect.objectContaining({ code: 410, reason: "Expired" }),
+    );
     expect(replayed).toEqual(["a", "b"]); // unsubscribed
   });
 
@@ -668,10 +977,12 @@ describe("the store in process", () => {
       expect.objectContaining({ code: 404, status: expect.objectContaining({ message: 'secrets "x" not found' }) }),
     );
     store.create("secrets", { metadata: { name: "x", namespace: "default" } });
-    expect(() => store.create("secrets", { metadata: { name: "x", namespace: "default" } })).toThrowError(expect.objectContaining({ code: 409, reason: "AlreadyExists" }));
-    expect(() => store.create("secrets", { metadata: { name: "y", namespace: "default", resourceVersion: "1" } })).toThrowError(
-      "resourceVersion should not be set on objects to be created",
+    expect(() => store.create("secrets", { metadata: { name: "x", namespace: "default" } })).toThrowError(
+      expect.objectContaining({ code: 409, reason: "AlreadyExists" }),
     );
+    expect(() =>
+      store.create("secrets", { metadata: { name: "y", namespace: "default", resourceVersion: "1" } }),
+    ).toThrowError("resourceVersion should not be set on objects to be created");
     const dryRun = store.create("secrets", { metadata: { name: "z", namespace: "default" } }, { dryRun: true });
     expect(dryRun.metadata.name).toBe("z");
     expect(store.find("secrets", { namespace: "default", name: "z" })).toBeUndefined();

@@ -14,9 +14,14 @@ import { createV2Client } from "../../src/v2/client.js";
 import { rejection } from "../helpers.js";
 
 vi.mock("@connectrpc/connect-node", () => {
-  throw Object.assign(new Error("Cannot find package '@connectrpc/connect-node' imported from /app/node_modules/kserve-client/dist/testing/index.js"), {
-    code: "ERR_MODULE_NOT_FOUND",
-  });
+  throw Object.assign(
+    new Error(
+      "Cannot find package '@connectrpc/connect-node' imported from /app/node_modules/kserve-client/dist/testing/index.js",
+    ),
+    {
+      code: "ERR_MODULE_NOT_FOUND",
+    },
+  );
 });
 
 const INSTALL = "npm install @connectrpc/connect-node @connectrpc/connect @bufbuild/protobuf";
@@ -26,13 +31,19 @@ describe("startMockKServe without @connectrpc/connect-node", () => {
     const mock = await startMockKServe({ cluster: false });
     try {
       expect(mock.grpcUrl).toBeUndefined();
-      const res = await createV2Client({ baseUrl: mock.url }).infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
+      const res = await createV2Client({ baseUrl: mock.url }).infer("iris-classifier", {
+        inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])],
+      });
       expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n]);
 
       const grpc = createGrpcClient({ transport: createGrpcWebTransport({ baseUrl: mock.url }), retry: false });
-      const error = await rejection(grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] }));
+      const error = await rejection(
+        grpc.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] }),
+      );
       expect(isKServeError(error) && error.code).toBe("unimplemented");
-      expect(isKServeError(error) && error.rawMessage).toContain(`The mock KServe's gRPC service needs @connectrpc/connect-node, @connectrpc/connect and @bufbuild/protobuf`);
+      expect(isKServeError(error) && error.rawMessage).toContain(
+        `The mock KServe's gRPC service needs @connectrpc/connect-node, @connectrpc/connect and @bufbuild/protobuf`,
+      );
       expect(isKServeError(error) && error.rawMessage).toContain(INSTALL);
       // REST still answers after a gRPC-web request on the same port.
       await expect(createV2Client({ baseUrl: mock.url }).serverLive()).resolves.toBe(true);
@@ -44,14 +55,19 @@ describe("startMockKServe without @connectrpc/connect-node", () => {
   it("grpc: true is a ConfigError at start, naming the packages and the install command", async () => {
     const error = await rejection(startMockKServe({ grpc: true, cluster: false }));
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).rawMessage).toMatch(/^startMockKServe\(\{ grpc: true \}\) needs @connectrpc\/connect-node, @connectrpc\/connect and @bufbuild\/protobuf \(.*\): npm install @connectrpc\/connect-node @connectrpc\/connect @bufbuild\/protobuf$/);
+    expect((error as ConfigError).rawMessage).toMatch(
+      /^startMockKServe\(\{ grpc: true \}\) needs @connectrpc\/connect-node, @connectrpc\/connect and @bufbuild\/protobuf \(.*\): npm install @connectrpc\/connect-node @connectrpc\/connect @bufbuild\/protobuf$/,
+    );
   });
 
   it("grpc: false serves REST and leaves gRPC paths to the REST router, as before", async () => {
     const mock = await startMockKServe({ grpc: false, cluster: false });
     try {
       expect(mock.grpcUrl).toBeUndefined();
-      const res = await fetch(`${mock.url}/inference.GRPCInferenceService/ServerLive`, { method: "POST", headers: { "content-type": "application/grpc-web+proto" } });
+      const res = await fetch(`${mock.url}/inference.GRPCInferenceService/ServerLive`, {
+        method: "POST",
+        headers: { "content-type": "application/grpc-web+proto" },
+      });
       expect(res.status).toBe(404);
     } finally {
       await mock.close();

@@ -20,40 +20,62 @@ const samples: Record<Datatype, Tensor> = {
   INT32: Tensor.int32("INT32", [2], [-2147483648, 2147483647]),
   INT64: Tensor.int64("INT64", [2], [-9223372036854775808n, 9007199254740993n]),
   FP16: Tensor.fp16("FP16", [2], [6.8, -0]),
-  FP32: Tensor.fp32("FP32", [2, 2], [[1.5, -2], [3.25, 1e-7]]),
+  FP32: Tensor.fp32(
+    "FP32",
+    [2, 2],
+    [
+      [1.5, -2],
+      [3.25, 1e-7],
+    ],
+  ),
   FP64: Tensor.fp64("FP64", [2], [0.1, -1e300]),
   BYTES: Tensor.bytes("BYTES", [2], ["héllo", ""]),
   BF16: Tensor.bf16("BF16", [2], [1.5, -2]),
 };
 const hex = (t: Tensor) => Buffer.from(tensorToBytes(t)).toString("hex");
 
-
 describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
   it("iris answers the classes the real model gave", async () => {
     const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: httpClient() });
     const res = await v2.infer("iris-classifier", {
-      inputs: [Tensor.fp32("input-0", [3, 4], [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [7.7, 3.0, 6.1, 2.3]])],
+      inputs: [
+        Tensor.fp32(
+          "input-0",
+          [3, 4],
+          [
+            [5.1, 3.5, 1.4, 0.2],
+            [6.2, 2.9, 4.3, 1.3],
+            [7.7, 3.0, 6.1, 2.3],
+          ],
+        ),
+      ],
     });
     expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 1n, 2n]);
   });
 
-  it.each(["never", "auto", "always"] as BinaryMode[])("echo returns every datatype bit for bit (binary: %s)", async (binary) => {
-    const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: httpClient(), binary });
-    // JSON cannot carry FP16/BF16: in "never" mode they are refused before sending (tested elsewhere).
-    const inputs = DATATYPES.filter((d) => binary !== "never" || (d !== "FP16" && d !== "BF16")).map((d) => samples[d]);
-    const res = await v2.infer("echo", { inputs, id: "e-1" });
-    expect(res.id).toBe("e-1");
-    for (const input of inputs) {
-      const out = res.output(input.name);
-      expect(out.datatype, input.name).toBe(input.datatype);
-      expect(out.shape, input.name).toEqual(input.shape);
-      expect(hex(out), input.name).toBe(hex(input));
-    }
-  });
+  it.each(["never", "auto", "always"] as BinaryMode[])(
+    "echo returns every datatype bit for bit (binary: %s)",
+    async (binary) => {
+      const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: httpClient(), binary });
+      // JSON cannot carry FP16/BF16: in "never" mode they are refused before sending (tested elsewhere).
+      const inputs = DATATYPES.filter((d) => binary !== "never" || (d !== "FP16" && d !== "BF16")).map(
+        (d) => samples[d],
+      );
+      const res = await v2.infer("echo", { inputs, id: "e-1" });
+      expect(res.id).toBe("e-1");
+      for (const input of inputs) {
+        const out = res.output(input.name);
+        expect(out.datatype, input.name).toBe(input.datatype);
+        expect(out.shape, input.name).toEqual(input.shape);
+        expect(hex(out), input.name).toBe(hex(input));
+      }
+    },
+  );
 });
 
 describe("faults from the faulty model", () => {
-  const v2 = () => createV2Client({ baseUrl: loopback.mock.url, httpClient: loopback.node, retry: { initialDelayMs: 10 } });
+  const v2 = () =>
+    createV2Client({ baseUrl: loopback.mock.url, httpClient: loopback.node, retry: { initialDelayMs: 10 } });
   const input = [Tensor.fp32("x", [1], [1])];
   const faulty = () => loopback.mock.models.get("faulty")!;
 
@@ -65,7 +87,9 @@ describe("faults from the faulty model", () => {
 
   it("a 500 is not retried and carries the server's message", async () => {
     faulty().faults.push({ status: 500, body: '{"error":"model exploded"}' }, { status: 200 });
-    const err = await v2().infer("faulty", { inputs: input }).catch((e: unknown) => e);
+    const err = await v2()
+      .infer("faulty", { inputs: input })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).message).toContain("model exploded");
     faulty().faults.length = 0;
@@ -78,17 +102,27 @@ describe("faults from the faulty model", () => {
 
   it("a truncated body is a ConnectionError once retries run out", async () => {
     faulty().faults.push({ truncateAt: 20 }, { truncateAt: 20 }, { truncateAt: 20 });
-    expect(await v2().infer("faulty", { inputs: input }).catch((e: unknown) => e)).toBeInstanceOf(ConnectionError);
+    expect(
+      await v2()
+        .infer("faulty", { inputs: input })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(ConnectionError);
   });
 
   it("a malformed body is a ProtocolError", async () => {
     faulty().faults.push({ malformed: true });
-    expect(await v2().infer("faulty", { inputs: input }).catch((e: unknown) => e)).toBeInstanceOf(ProtocolError);
+    expect(
+      await v2()
+        .infer("faulty", { inputs: input })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(ProtocolError);
   });
 
   it("a hang ends at the deadline", async () => {
     faulty().faults.push({ hang: true });
-    const err = await v2().infer("faulty", { inputs: input }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    const err = await v2()
+      .infer("faulty", { inputs: input }, { timeoutMs: 300 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
   });
 
@@ -100,9 +134,15 @@ describe("faults from the faulty model", () => {
 
 describe("request parsing like FastAPI", () => {
   it("reads a JSON body whatever the case or parameters of its media type", async () => {
-    const body = JSON.stringify({ inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2] }] });
+    const body = JSON.stringify({
+      inputs: [{ name: "input-0", shape: [1, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2] }],
+    });
     for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
-      const res = await fetch(`${loopback.mock.url}/v2/models/iris-classifier/infer`, { method: "POST", headers: { "content-type": type }, body });
+      const res = await fetch(`${loopback.mock.url}/v2/models/iris-classifier/infer`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      });
       expect(res.status, type).toBe(200);
     }
   });
@@ -115,7 +155,10 @@ describe("model states", () => {
     try {
       const v2 = createV2Client({ baseUrl: loopback.mock.url, httpClient: loopback.node, retry: false });
       expect(await v2.modelReady("echo")).toBe(false);
-      expect(await v2.infer("echo", { inputs: [Tensor.fp32("x", [1], [1])] }).catch((e: unknown) => e)).toMatchObject({ status: 503, code: "unavailable" });
+      expect(await v2.infer("echo", { inputs: [Tensor.fp32("x", [1], [1])] }).catch((e: unknown) => e)).toMatchObject({
+        status: 503,
+        code: "unavailable",
+      });
     } finally {
       echo.ready = true;
     }

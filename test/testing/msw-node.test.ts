@@ -19,7 +19,9 @@ afterAll(() => server.close());
 
 describe("msw under Node", () => {
   it("answers a client made before listen() (iris, INT64 exact)", async () => {
-    const res = await client.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])] });
+    const res = await client.infer("iris-classifier", {
+      inputs: [Tensor.fp32("input-0", [1, 4], [5.1, 3.5, 1.4, 0.2])],
+    });
     expect(res.output("output-0").data).toEqual(BigInt64Array.of(0n));
     expect(await client.modelReady("iris-classifier")).toBe(true);
   });
@@ -33,7 +35,9 @@ describe("msw under Node", () => {
       const error = await other.serverLive().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect((error as ConnectionError).retryable).toBe(false);
-      expect((error as ConnectionError).message).toContain('[MSW] Cannot bypass a request when using the "error" strategy');
+      expect((error as ConnectionError).message).toContain(
+        '[MSW] Cannot bypass a request when using the "error" strategy',
+      );
       expect(seen).toEqual(["http://elsewhere.kserve.test/v2/health/live"]);
     } finally {
       server.events.removeListener("request:start", listener);

@@ -33,13 +33,19 @@ describe.each(names)("replaying %s", (name) => {
   it("answers as the real server did", async () => {
     const { request, response } = kserveFixture(name);
     const body = request.body ? bodyBytes(request.body) : undefined;
-    const res = await fetch(`${mock.url}${request.path}`, { method: request.method, headers: request.headers, body: (body ?? null) as BodyInit | null });
+    const res = await fetch(`${mock.url}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: (body ?? null) as BodyInit | null,
+    });
     const got = new Uint8Array(await res.arrayBuffer());
     expect(res.status).toBe(response.status);
     for (const header of ["content-type", "inference-header-content-length"]) {
       expect(res.headers.get(header), header).toBe(response.headers[header] ?? null);
     }
-    expect(res.headers.get("content-length") === null, "chunked like the real one").toBe(response.headers["content-length"] === undefined);
+    expect(res.headers.get("content-length") === null, "chunked like the real one").toBe(
+      response.headers["content-length"] === undefined,
+    );
     const expected = bodyBytes(response.body);
     if ("base64" in (response.body ?? {})) {
       expect(Buffer.from(got).toString("hex")).toBe(Buffer.from(expected).toString("hex")); // binary: byte for byte
@@ -51,5 +57,11 @@ describe.each(names)("replaying %s", (name) => {
 
 it("replays every V2 and V1 fixture there is", () => {
   expect(names.filter((n) => n.startsWith("v2-")).length).toBeGreaterThanOrEqual(14);
-  expect(names.filter((n) => n.startsWith("v1-")).sort()).toEqual(["v1-explain-unsupported", "v1-list-models", "v1-model-ready", "v1-predict", "v1-unknown-model"]);
+  expect(names.filter((n) => n.startsWith("v1-")).sort()).toEqual([
+    "v1-explain-unsupported",
+    "v1-list-models",
+    "v1-model-ready",
+    "v1-predict",
+    "v1-unknown-model",
+  ]);
 });

@@ -91,7 +91,13 @@ describe("existing code keeps compiling", () => {
   it("Tensor without an argument still takes every tensor", () => {
     const out: Tensor = res.output("output-0");
     const outs: Tensor[] = res.outputs;
-    const inputs: readonly Tensor[] = [Tensor.fp32("a", [1], [1]), Tensor.int64("b", [1], [1n]), Tensor.bytes("c", [1], ["x"]), out, ...outs];
+    const inputs: readonly Tensor[] = [
+      Tensor.fp32("a", [1], [1]),
+      Tensor.int64("b", [1], [1n]),
+      Tensor.bytes("c", [1], ["x"]),
+      out,
+      ...outs,
+    ];
     const request: InferRequest = { inputs: [Tensor.fp16("h", [1], [1]), res.output("y"), res.output("z", "BOOL")] };
     const each = (t: Tensor) => t.name;
     res.outputs.map(each);

@@ -6,7 +6,8 @@ import { kserveFixture } from "../fixtures.js";
 import { expectDatatype, rejection, thrown } from "../helpers.js";
 import { recorded, scripted, status, textOf } from "../scripted.js";
 
-const client = (http: HttpClient, extra = {}) => createV1Client({ baseUrl: "http://127.0.0.1:8080", httpClient: http, retry: false, ...extra });
+const client = (http: HttpClient, extra = {}) =>
+  createV1Client({ baseUrl: "http://127.0.0.1:8080", httpClient: http, retry: false, ...extra });
 const rows = [
   [5.1, 3.5, 1.4, 0.2],
   [6.2, 2.9, 4.3, 1.3],
@@ -61,7 +62,9 @@ describe("predict", () => {
   it("writes BOOL as true/false and BYTES as text, or {b64} when not UTF-8", async () => {
     const http = scripted(status(200, '{"predictions":[]}'));
     await client(http).predict("m", { instances: Tensor.bool("b", [2], [true, false]) });
-    await client(http).predict("m", { instances: Tensor.bytes("s", [3], ["héllo", new Uint8Array([0xff, 0x00, 0x10]), ""]) });
+    await client(http).predict("m", {
+      instances: Tensor.bytes("s", [3], ["héllo", new Uint8Array([0xff, 0x00, 0x10]), ""]),
+    });
     expect(textOf(http.requests[0]!)).toBe('{"instances":[true,false]}');
     expect(textOf(http.requests[1]!)).toBe('{"instances":["héllo",{"b64":"/wAQ"},""]}');
   });
@@ -94,7 +97,11 @@ describe("predict", () => {
       [{}, "body", "neither"],
       [{ instances: [1], inputs: [1] }, "body", "both"],
       [{ instances: Tensor.fp32("s", [], [1]) }, "instances", "no batch dimension"],
-      [{ inputs: { a: Tensor.fp32("a", [2, 1], [1, 2]), b: Tensor.fp32("b", [3], [1, 2, 3]) } }, "inputs.b.shape[0]", "batch size 3 but inputs.a has 2"],
+      [
+        { inputs: { a: Tensor.fp32("a", [2, 1], [1, 2]), b: Tensor.fp32("b", [3], [1, 2, 3]) } },
+        "inputs.b.shape[0]",
+        "batch size 3 but inputs.a has 2",
+      ],
       [{ inputs: { a: Tensor.fp32("a", [1], [1]), b: [1] } }, "inputs.b", "mixes tensors"],
       [{ instances: Tensor.fp32("x", [1, 2], [1, NaN]) }, "data[1]", "NaN"],
       [{ instances: [[1, Infinity]] }, "instances[0][1]", "Infinity"],
@@ -112,7 +119,9 @@ describe("predict", () => {
       expect((err as ValidationError).message, path).toContain(words);
     }
     expect(await rejection(c.predict("", { instances: [1] }))).toBeInstanceOf(ValidationError);
-    expect(((await rejection(c.explain("m", {} as never))) as ValidationError).message).toContain('explain("m") needs exactly one');
+    expect(((await rejection(c.explain("m", {} as never))) as ValidationError).message).toContain(
+      'explain("m") needs exactly one',
+    );
     // Undefined properties are left out, as JSON.stringify does: not an error.
     await c.predict("m", { instances: [{ a: 1, b: undefined }], inputs: undefined });
     expect(http.requests).toHaveLength(1);
@@ -120,12 +129,18 @@ describe("predict", () => {
   });
 
   it("maps the real server's errors to typed errors with its message", async () => {
-    const unknown = await rejection(client(scripted(recorded("v1-unknown-model"))).predict("no-such-model", { instances: [[1, 2, 3, 4]] }));
+    const unknown = await rejection(
+      client(scripted(recorded("v1-unknown-model"))).predict("no-such-model", { instances: [[1, 2, 3, 4]] }),
+    );
     expect(unknown).toBeInstanceOf(HttpError);
     expect(unknown).toMatchObject({ status: 404, code: "not_found" });
     expect((unknown as HttpError).message).toContain("Model with name no-such-model does not exist.");
 
-    const explain = await rejection(client(scripted(recorded("v1-explain-unsupported"))).explain("iris-classifier", { instances: Tensor.fp64("x", [1, 4], rows[0]!) }));
+    const explain = await rejection(
+      client(scripted(recorded("v1-explain-unsupported"))).explain("iris-classifier", {
+        instances: Tensor.fp64("x", [1, 4], rows[0]!),
+      }),
+    );
     expect(explain).toMatchObject({ status: 501, code: "unimplemented" });
     expect((explain as HttpError).message).toContain("Could not find explainer_host.");
   });
@@ -146,12 +161,15 @@ describe("predict", () => {
       expect(error, body).toMatchObject({ model: "m", requestId: "req-7" });
       expect((error as ProtocolError).message, body).toContain("POST /v1/models/m:predict");
       // Not wrapped: a cause with the same message would repeat it in every log line.
-      expect(((error as ProtocolError).cause as Error | undefined)?.message, body).not.toBe((error as ProtocolError).message);
+      expect(((error as ProtocolError).cause as Error | undefined)?.message, body).not.toBe(
+        (error as ProtocolError).message,
+      );
     }
   });
 
   it("tensor() explains what it cannot read", async () => {
-    const read = async (body: string) => (await client(scripted(status(200, body))).predict("m", { instances: [1] })).tensor();
+    const read = async (body: string) =>
+      (await client(scripted(status(200, body))).predict("m", { instances: [1] })).tensor();
     await expect(read('{"predictions":[[1,2],[3]]}')).rejects.toThrow(ValidationError); // ragged
     await expect(read('{"predictions":["setosa"]}')).rejects.toThrow(ValidationError);
     await expect(read('{"other":1}')).rejects.toThrow(/no predictions or outputs to read/);
@@ -159,16 +177,29 @@ describe("predict", () => {
     const withNull = await read('{"predictions":[0.5,null]}');
     expectDatatype(withNull, "FP64");
     expect(Array.from(withNull.data)).toEqual([0.5, NaN]);
-    const named = (await client(scripted(status(200, '{"outputs":{"a":[1]}}'))).predict("m", { instances: [1] }));
-    expect(thrown(ValidationError, () => named.tensor({ output: "toString" })).message).toContain('no output "toString"');
+    const named = await client(scripted(status(200, '{"outputs":{"a":[1]}}'))).predict("m", { instances: [1] });
+    expect(thrown(ValidationError, () => named.tensor({ output: "toString" })).message).toContain(
+      'no output "toString"',
+    );
     expect((await read('{"predictions":[true,false]}')).datatype).toBe("BOOL");
     expect((await read('{"predictions":3.5}')).shape).toEqual([]);
   });
 
   it("predictions is the answer's list, or undefined when it has none (a custom model's scalar stays in body and tensor())", async () => {
     const answer = async (body: string) => client(scripted(status(200, body))).predict("m", { instances: [1] });
-    expect((await answer('{"predictions":[{"label":"setosa","p":0.9},[1,2],"x",true,null]}')).predictions).toEqual([{ label: "setosa", p: 0.9 }, [1, 2], "x", true, null]);
-    for (const body of ['{"outputs":[1]}', '{"predictions":3.5}', '{"predictions":null}', '{"predictions":{"a":[1]}}']) {
+    expect((await answer('{"predictions":[{"label":"setosa","p":0.9},[1,2],"x",true,null]}')).predictions).toEqual([
+      { label: "setosa", p: 0.9 },
+      [1, 2],
+      "x",
+      true,
+      null,
+    ]);
+    for (const body of [
+      '{"outputs":[1]}',
+      '{"predictions":3.5}',
+      '{"predictions":null}',
+      '{"predictions":{"a":[1]}}',
+    ]) {
       const res = await answer(body);
       expect(res.predictions, body).toBeUndefined();
       expect(res.body, body).toEqual(JSON.parse(body));
@@ -178,7 +209,9 @@ describe("predict", () => {
 
   it("tensor() refuses an empty name rather than returning a Tensor the constructor would refuse", async () => {
     // Found by fuzzing: tensor({ name: "" }) returned a tensor named "", which no Tensor may be.
-    const res = await client(scripted(status(200, '{"predictions":[1,2],"outputs":{"":[3]}}'))).predict("m", { instances: [1] });
+    const res = await client(scripted(status(200, '{"predictions":[1,2],"outputs":{"":[3]}}'))).predict("m", {
+      instances: [1],
+    });
     const error = thrown(ValidationError, () => res.tensor({ name: "" }));
     expect(error.details).toMatchObject({ path: "options.name", expected: "a non-empty string", received: '""' });
     expect(error.message).toContain("options.name");
@@ -192,10 +225,18 @@ describe("modelReady, listModels, serverLive", () => {
     expect(await client(scripted(recorded("v1-model-ready"))).modelReady("iris-classifier")).toBe(true);
     expect(await client(scripted(status(200, '{"name":"m","ready":true}'))).modelReady("m")).toBe(true);
     expect(await client(scripted(status(200, '{"name":"m","ready":"False"}'))).modelReady("m")).toBe(false);
-    expect(await client(scripted(status(404, '{"error":"Model with name m does not exist."}'))).modelReady("m")).toBe(false);
-    expect(await client(scripted(status(503, '{"error":"Model with name m is not ready."}'))).modelReady("m")).toBe(false);
-    expect(await rejection(client(scripted(status(200, '{"name":"m","ready":"maybe"}'))).modelReady("m"))).toBeInstanceOf(ProtocolError);
-    expect(await rejection(client(scripted(status(500, '{"error":"boom"}'))).modelReady("m"))).toBeInstanceOf(HttpError);
+    expect(await client(scripted(status(404, '{"error":"Model with name m does not exist."}'))).modelReady("m")).toBe(
+      false,
+    );
+    expect(await client(scripted(status(503, '{"error":"Model with name m is not ready."}'))).modelReady("m")).toBe(
+      false,
+    );
+    expect(
+      await rejection(client(scripted(status(200, '{"name":"m","ready":"maybe"}'))).modelReady("m")),
+    ).toBeInstanceOf(ProtocolError);
+    expect(await rejection(client(scripted(status(500, '{"error":"boom"}'))).modelReady("m"))).toBeInstanceOf(
+      HttpError,
+    );
     const http = scripted(recorded("v1-model-ready"));
     await client(http).modelReady("a/b");
     expect(http.requests[0]!.url).toBe("http://127.0.0.1:8080/v1/models/a%2Fb");
@@ -219,7 +260,9 @@ describe("modelReady, listModels, serverLive", () => {
 
   it("shares the core's options: bad baseUrl and host where it cannot work are ConfigErrors", () => {
     thrown(ConfigError, () => createV1Client({ baseUrl: "localhost:8080" }));
-    thrown(ConfigError, () => createV1Client({ baseUrl: "http://127.0.0.1:1", fetch: globalThis.fetch, host: "iris.default.example.com" }));
+    thrown(ConfigError, () =>
+      createV1Client({ baseUrl: "http://127.0.0.1:1", fetch: globalThis.fetch, host: "iris.default.example.com" }),
+    );
   });
 
   it("retries a 503 on predict and sends auth per attempt", async () => {

@@ -7,7 +7,6 @@ import { useLoopbackMock } from "../loopback.js";
 const loopback = useLoopbackMock();
 const { clients } = loopback;
 
-
 describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
   const v1 = (extra = {}) => createV1Client({ baseUrl: loopback.mock.url, httpClient: httpClient(), ...extra });
 
@@ -21,7 +20,9 @@ describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
       const res = await v1().predict("iris-classifier", { instances });
       expect(res.predictions).toEqual([0, 1, 2]);
     }
-    expect((await v1().predict("iris", { instances: Tensor.int32("x", [1, 4], [5, 3, 1, 0]) })).tensor().data).toEqual(new BigInt64Array([0n]));
+    expect((await v1().predict("iris", { instances: Tensor.int32("x", [1, 4], [5, 3, 1, 0]) })).tensor().data).toEqual(
+      new BigInt64Array([0n]),
+    );
   });
 
   it("echoes INT64 beyond 2^53 exactly, both ways", async () => {
@@ -50,7 +51,10 @@ describe.each(clients)("with the %s HttpClient", (_name, httpClient) => {
     const missing = await rejection(c.predict("no-such-model", { instances: [[1, 2, 3, 4]] }));
     expect(missing).toBeInstanceOf(HttpError);
     expect((missing as HttpError).message).toContain("Model with name no-such-model does not exist.");
-    expect(await rejection(c.explain("iris", { instances: [[1, 2, 3, 4]] }))).toMatchObject({ status: 501, code: "unimplemented" });
+    expect(await rejection(c.explain("iris", { instances: [[1, 2, 3, 4]] }))).toMatchObject({
+      status: 501,
+      code: "unimplemented",
+    });
   });
 
   it("the faulty model's script: a 503 retried, a reset retried, a 500 not retried", async () => {

@@ -32,7 +32,9 @@ describe("default HttpClient per build", () => {
   });
 
   it("the universal build uses fetch, so host is refused at construction", () => {
-    expect(thrown(ConfigError, () => universal({ baseUrl, host: "iris.kserve-test.example.com" })).message).toContain("fetch cannot");
+    expect(thrown(ConfigError, () => universal({ baseUrl, host: "iris.kserve-test.example.com" })).message).toContain(
+      "fetch cannot",
+    );
   });
 
   it("the universal build works without host", async () => {

@@ -26,7 +26,9 @@ beforeAll(async () => {
     req.on("end", () => {
       const wantsBinary = req.headers["content-type"] === "application/octet-stream";
       const answer = wantsBinary ? binary : json;
-      const headers: Record<string, string> = { "inference-header-content-length": answer.headers["inference-header-content-length"] ?? "" };
+      const headers: Record<string, string> = {
+        "inference-header-content-length": answer.headers["inference-header-content-length"] ?? "",
+      };
       if (!wantsBinary) headers["content-type"] = "application/json";
       else delete headers["content-type"];
       if (!headers["inference-header-content-length"]) delete headers["inference-header-content-length"];
@@ -56,14 +58,22 @@ const clients: [string, () => HttpClient][] = [
 describe.each(clients)("V2 client over loopback with the %s HttpClient", (_name, httpClient) => {
   it("decodes KServe's chunked binary answer with no Content-Type or Content-Length", async () => {
     const v2 = createV2Client({ baseUrl, httpClient: httpClient() });
-    const res = await v2.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [3, 4], new Float32Array(12))], id: "req-2" }, { binary: "always" });
+    const res = await v2.infer(
+      "iris-classifier",
+      { inputs: [Tensor.fp32("input-0", [3, 4], new Float32Array(12))], id: "req-2" },
+      { binary: "always" },
+    );
     expect(res).toMatchObject({ modelName: "iris-classifier", id: "req-2" });
     expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 1n, 2n]);
   });
 
   it("decodes the JSON answer", async () => {
     const v2 = createV2Client({ baseUrl, httpClient: httpClient() });
-    const res = await v2.infer("iris-classifier", { inputs: [Tensor.fp32("input-0", [2, 4], new Float32Array(8))] }, { binary: "never" });
+    const res = await v2.infer(
+      "iris-classifier",
+      { inputs: [Tensor.fp32("input-0", [2, 4], new Float32Array(8))] },
+      { binary: "never" },
+    );
     expect(Array.from(res.output("output-0", "INT64").data)).toEqual([0n, 1n]);
   });
 });

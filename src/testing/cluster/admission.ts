@@ -13,6 +13,9 @@ export function inferenceServiceAdmission(): AdmissionHook {
     const result = checkInferenceService(request.object);
     if (result.ok) return undefined;
     // A problem with the whole object has no field; Kubernetes names the root `<root>` then.
-    return result.problems.map((problem) => ({ path: problem.path === "" ? "<root>" : problem.path, message: problem.message }));
+    return result.problems.map((problem) => ({
+      path: problem.path === "" ? "<root>" : problem.path,
+      message: problem.message,
+    }));
   };
 }

@@ -56,13 +56,18 @@ export interface MockCluster {
 
 /** Start a mock cluster on loopback. */
 export async function startMockCluster(options: MockClusterOptions = {}): Promise<MockCluster> {
-  const store = createKubeStore({ admit: inferenceServiceAdmission(), namespaces: options.namespaces ?? MOCK_NAMESPACES });
+  const store = createKubeStore({
+    admit: inferenceServiceAdmission(),
+    namespaces: options.namespaces ?? MOCK_NAMESPACES,
+  });
   const serving = createServingTable();
   const api = await startKubeApi({ store, token: options.token, port: options.kubePort });
-  const gateway = await startIngressGateway({ serving, cors: options.cors, port: options.ingressPort }).catch(async (error: unknown) => {
-    await api.close();
-    throw error;
-  });
+  const gateway = await startIngressGateway({ serving, cors: options.cors, port: options.ingressPort }).catch(
+    async (error: unknown) => {
+      await api.close();
+      throw error;
+    },
+  );
   const reconciler = startReconciler({
     store,
     serving,

@@ -23,7 +23,12 @@ export interface ConditionSet {
  * A condition set whose `happy` condition depends on `dependents`, starting from `previous` (whose transition
  * times are kept for conditions that do not change). `now` stamps the ones that do.
  */
-export function conditionSet(happy: string, dependents: readonly string[], previous: readonly Condition[], now: string): ConditionSet {
+export function conditionSet(
+  happy: string,
+  dependents: readonly string[],
+  previous: readonly Condition[],
+  now: string,
+): ConditionSet {
   const byType = new Map<string, Condition>(previous.map((c) => [c.type, { ...c }]));
   const severity = (type: string) => (type === happy || dependents.includes(type) ? undefined : "Info");
 
@@ -78,5 +83,10 @@ export function conditionSet(happy: string, dependents: readonly string[], previ
 
 /** Equal but for the transition time. */
 function same(a: Condition, b: Condition): boolean {
-  return a.status === b.status && (a.reason ?? "") === (b.reason ?? "") && (a.message ?? "") === (b.message ?? "") && (a.severity ?? "") === (b.severity ?? "");
+  return (
+    a.status === b.status &&
+    (a.reason ?? "") === (b.reason ?? "") &&
+    (a.message ?? "") === (b.message ?? "") &&
+    (a.severity ?? "") === (b.severity ?? "")
+  );
 }

@@ -13,7 +13,9 @@ import type { S3ClientConfig } from "./s3.js";
 export type PodCredentials = { ok: true; s3: S3ClientConfig } | { ok: false; cause: PodCreationCause };
 
 /** Why the ReplicaSet cannot create the predictor pod. */
-export type PodCreationCause = { kind: "serviceAccountMissing"; serviceAccount: string } | { kind: "secretMissing"; secret: string };
+export type PodCreationCause =
+  | { kind: "serviceAccountMissing"; serviceAccount: string }
+  | { kind: "secretMissing"; secret: string };
 
 const S3_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
 const S3_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
@@ -25,7 +27,12 @@ const ANONYMOUS_ANNOTATION = "serving.kserve.io/s3-useanoncredential";
  * The storage credentials of a pod running as `serviceAccountName` in `namespace`. Secrets are looked at only
  * when the predictor has a storage URI (KServe injects credentials together with the storage initializer).
  */
-export function podCredentials(store: KubeStore, namespace: string, serviceAccountName: string | undefined, withStorage: boolean): PodCredentials {
+export function podCredentials(
+  store: KubeStore,
+  namespace: string,
+  serviceAccountName: string | undefined,
+  withStorage: boolean,
+): PodCredentials {
   const serviceAccount = serviceAccountName || "default";
   const account = store.find("serviceaccounts", { namespace, name: serviceAccount });
   if (account === undefined) return { ok: false, cause: { kind: "serviceAccountMissing", serviceAccount } };

@@ -24,7 +24,12 @@ export interface InferenceServiceUrls {
  * `{name}.{namespace}.svc.cluster.local`. Standard: `{name}-{namespace}.{domain}`, address
  * `{name}-predictor.{namespace}.svc.cluster.local`.
  */
-export function inferenceServiceUrls(mode: MockDeploymentMode, name: string, namespace: string, domain: string): InferenceServiceUrls {
+export function inferenceServiceUrls(
+  mode: MockDeploymentMode,
+  name: string,
+  namespace: string,
+  domain: string,
+): InferenceServiceUrls {
   const predictor = `${name}-predictor`;
   const predictorAddress = `http://${predictor}.${namespace}.svc.cluster.local`;
   if (mode === "Knative") {

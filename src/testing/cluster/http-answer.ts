@@ -17,7 +17,12 @@ export type NodeResponse = ServerResponse | Http2ServerResponse;
 export async function readMockRequest(req: NodeRequest): Promise<MockRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-  return { method: req.method ?? "GET", path: req.url ?? "/", headers: lowerCaseHeaders(req), body: new Uint8Array(Buffer.concat(chunks)) };
+  return {
+    method: req.method ?? "GET",
+    path: req.url ?? "/",
+    headers: lowerCaseHeaders(req),
+    body: new Uint8Array(Buffer.concat(chunks)),
+  };
 }
 
 /** Header names in lower case, repeated headers joined with ", "; pseudo-headers (`:path`) left out. */

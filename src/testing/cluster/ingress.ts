@@ -7,7 +7,12 @@
  * gateway nobody configured for browsers.
  */
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import { handleKServe } from "../handler.js";
 import { detail } from "../answers.js";
@@ -35,7 +40,8 @@ export interface IngressGateway {
 const GRPC_PATH = "/inference.GRPCInferenceService/";
 
 /** Request headers browsers may send (the SDK's REST, gRPC-web and binary-extension requests). */
-const CORS_ALLOW_HEADERS = "content-type, authorization, x-grpc-web, x-user-agent, grpc-timeout, inference-header-content-length";
+const CORS_ALLOW_HEADERS =
+  "content-type, authorization, x-grpc-web, x-user-agent, grpc-timeout, inference-header-content-length";
 /** Response headers browsers may read: gRPC status and the binary extension's JSON length. */
 const CORS_EXPOSE_HEADERS = "grpc-status, grpc-message, grpc-status-details-bin, inference-header-content-length";
 
@@ -51,7 +57,9 @@ export async function startIngressGateway(options: IngressGatewayOptions): Promi
     });
   };
   const http1 = createHttp1Server((req: IncomingMessage, res: ServerResponse) => serve(req, res, req.headers.host));
-  const http2 = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) => serve(req, res, req.headers[":authority"] ?? req.headers.host));
+  const http2 = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) =>
+    serve(req, res, req.headers[":authority"] ?? req.headers.host),
+  );
   const sessions = new Set<ServerHttp2Session>();
   http2.on("session", (session) => {
     sessions.add(session);
@@ -80,7 +88,13 @@ export async function startIngressGateway(options: IngressGatewayOptions): Promi
   };
 }
 
-async function route(options: IngressGatewayOptions, grpc: GrpcAdapters | undefined, req: NodeRequest, res: NodeResponse, authority: string | undefined): Promise<void> {
+async function route(
+  options: IngressGatewayOptions,
+  grpc: GrpcAdapters | undefined,
+  req: NodeRequest,
+  res: NodeResponse,
+  authority: string | undefined,
+): Promise<void> {
   res.setHeader("server", "istio-envoy");
   const revision = authority === undefined ? undefined : options.serving.route(authority);
   if (revision === undefined) {
@@ -105,7 +119,11 @@ async function serveRest(revision: ServedRevision, req: NodeRequest, res: NodeRe
   try {
     answer = handleKServe(revision.models, request) ?? detail(404, "Not Found");
   } catch (error) {
-    answer = { status: 500, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`) };
+    answer = {
+      status: 500,
+      headers: { "content-type": "text/plain" },
+      body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`),
+    };
   }
   sendMockResponse(res, answer);
 }

@@ -18,7 +18,10 @@ export function pythonException(type: string, message: string): string {
 
 /** A botocore `ClientError` from an S3 call that boto3's `Bucket.objects.filter` makes (ListObjects). */
 export function s3ClientError(code: S3ErrorCode): string {
-  return pythonException("botocore.exceptions.ClientError", `An error occurred (${code}) when calling the ListObjects operation: ${S3_ERROR_MESSAGES[code]}`);
+  return pythonException(
+    "botocore.exceptions.ClientError",
+    `An error occurred (${code}) when calling the ListObjects operation: ${S3_ERROR_MESSAGES[code]}`,
+  );
 }
 
 /** The S3 error codes the mock buckets answer with, and S3's messages for them. */
@@ -26,7 +29,8 @@ export const S3_ERROR_MESSAGES = {
   AccessDenied: "Access Denied",
   NoSuchBucket: "The specified bucket does not exist",
   InvalidAccessKeyId: "The AWS Access Key Id you provided does not exist in our records.",
-  SignatureDoesNotMatch: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+  SignatureDoesNotMatch:
+    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
 } as const;
 
 /** One of the S3 error codes of {@link S3_ERROR_MESSAGES}. */
@@ -35,14 +39,23 @@ export type S3ErrorCode = keyof typeof S3_ERROR_MESSAGES;
 /** The storage initializer's exception lines (kserve_storage.py, botocore). */
 export const storageMessages = {
   noCredentials: () => pythonException("botocore.exceptions.NoCredentialsError", "Unable to locate credentials"),
-  partialCredentials: (missing: string) => pythonException("botocore.exceptions.PartialCredentialsError", `Partial credentials found in env, missing: ${missing}`),
-  endpointUnreachable: (url: string) => pythonException("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "${url}"`),
+  partialCredentials: (missing: string) =>
+    pythonException(
+      "botocore.exceptions.PartialCredentialsError",
+      `Partial credentials found in env, missing: ${missing}`,
+    ),
+  endpointUnreachable: (url: string) =>
+    pythonException("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "${url}"`),
   /** kserve_storage: the S3 variant names the key prefix; the local and other variants the URI. */
-  noModelFound: (where: string) => pythonException("RuntimeError", `Failed to fetch model. No model found in ${where}.`),
+  noModelFound: (where: string) =>
+    pythonException("RuntimeError", `Failed to fetch model. No model found in ${where}.`),
   localPathMissing: (uri: string) => pythonException("RuntimeError", `Local path ${uri} does not exist.`),
   /** Not KServe's: the mock has no GCS, PVC, Hugging Face or web server behind these schemes. */
   schemeUnavailable: (uri: string, scheme: string) =>
-    pythonException("RuntimeError", `${scheme}:// storage is not available in the mock KServe (it serves s3:// from its mock buckets and file:// from local files): ${uri}`),
+    pythonException(
+      "RuntimeError",
+      `${scheme}:// storage is not available in the mock KServe (it serves s3:// from its mock buckets and file:// from local files): ${uri}`,
+    ),
 } as const;
 
 /** Where the storage initializer puts the model, and where the model server reads it. */
@@ -53,11 +66,18 @@ export const runtimeMessages = {
   /** KServe's sklearn server found no `.joblib`/`.pkl`/`.pickle` file (the mock also looks for `.json`). */
   modelMissing: () => pythonException("kserve.errors.ModelMissingError", MODEL_MOUNT_DIR),
   moreThanOneModelFile: (files: readonly string[]) =>
-    pythonException("RuntimeError", `More than one model file is detected, Only one is allowed within model_dir: [${files.map((f) => `PosixPath('${MODEL_MOUNT_DIR}/${f}')`).join(", ")}]`),
+    pythonException(
+      "RuntimeError",
+      `More than one model file is detected, Only one is allowed within model_dir: [${files.map((f) => `PosixPath('${MODEL_MOUNT_DIR}/${f}')`).join(", ")}]`,
+    ),
   /** Not KServe's: the mock cannot unpickle scikit-learn models. */
   pickleUnsupported: (file: string) =>
-    pythonException("RuntimeError", `${MODEL_MOUNT_DIR}/${file} is a pickled scikit-learn model, which the mock KServe cannot load; store the tree classifier file (irisModelFile()) as model.json instead`),
-  badModelFile: (file: string, why: string) => pythonException("ValueError", `${MODEL_MOUNT_DIR}/${file} is not a kserve-client tree classifier: ${why}`),
+    pythonException(
+      "RuntimeError",
+      `${MODEL_MOUNT_DIR}/${file} is a pickled scikit-learn model, which the mock KServe cannot load; store the tree classifier file (irisModelFile()) as model.json instead`,
+    ),
+  badModelFile: (file: string, why: string) =>
+    pythonException("ValueError", `${MODEL_MOUNT_DIR}/${file} is not a kserve-client tree classifier: ${why}`),
 } as const;
 
 /** `modelStatus.lastFailureInfo` texts of KServe's predictor reconciler (runtime selection). */
@@ -69,7 +89,8 @@ export const runtimeSelectionMessages = {
 
 /** Knative's condition texts. */
 export const knativeMessages = {
-  waitingForRevision: (configuration: string) => `Configuration "${configuration}" is waiting for a Revision to become ready.`,
+  waitingForRevision: (configuration: string) =>
+    `Configuration "${configuration}" is waiting for a Revision to become ready.`,
   noReadyRevision: (configuration: string) => `Configuration "${configuration}" does not have any ready Revision.`,
   revisionFailed: (revision: string, message: string) => `Revision "${revision}" failed with message: ${message}.`,
   containerFailed: (message: string) => `Container failed with: ${message}`,
@@ -82,13 +103,20 @@ export const INGRESS_NOT_CREATED = "Predictor ingress not created";
 export const deploymentMessages = {
   unavailable: { reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
   available: { reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-  progressing: (replicaSet: string) => ({ reason: "ReplicaSetUpdated", message: `ReplicaSet "${replicaSet}" is progressing.` }),
-  progressed: (replicaSet: string) => ({ reason: "NewReplicaSetAvailable", message: `ReplicaSet "${replicaSet}" has successfully progressed.` }),
+  progressing: (replicaSet: string) => ({
+    reason: "ReplicaSetUpdated",
+    message: `ReplicaSet "${replicaSet}" is progressing.`,
+  }),
+  progressed: (replicaSet: string) => ({
+    reason: "NewReplicaSetAvailable",
+    message: `ReplicaSet "${replicaSet}" has successfully progressed.`,
+  }),
 } as const;
 
 /** Why pods of the predictor cannot be created (the ReplicaSet's FailedCreate). */
 export const podCreationMessages = {
   serviceAccountMissing: (pod: string, namespace: string, serviceAccount: string) =>
     `pods "${pod}" is forbidden: error looking up service account ${namespace}/${serviceAccount}: serviceaccount "${serviceAccount}" not found`,
-  secretMissing: (secret: string) => `admission webhook "inferenceservice.kserve-webhook-server.pod-mutator" denied the request: secrets "${secret}" not found`,
+  secretMissing: (secret: string) =>
+    `admission webhook "inferenceservice.kserve-webhook-server.pod-mutator" denied the request: secrets "${secret}" not found`,
 } as const;

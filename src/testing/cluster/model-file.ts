@@ -62,8 +62,10 @@ export function parseTreeModelFile(bytes: Uint8Array): TreeClassifierParameters 
     throw new ModelFileError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isRecord(parsed)) throw new ModelFileError("not a JSON object");
-  if (parsed["format"] !== TREE_MODEL_FORMAT) throw new ModelFileError(`"format" is ${JSON.stringify(parsed["format"])}, expected "${TREE_MODEL_FORMAT}"`);
-  if (parsed["formatVersion"] !== 1) throw new ModelFileError(`"formatVersion" ${JSON.stringify(parsed["formatVersion"])} is not supported (only 1)`);
+  if (parsed["format"] !== TREE_MODEL_FORMAT)
+    throw new ModelFileError(`"format" is ${JSON.stringify(parsed["format"])}, expected "${TREE_MODEL_FORMAT}"`);
+  if (parsed["formatVersion"] !== 1)
+    throw new ModelFileError(`"formatVersion" ${JSON.stringify(parsed["formatVersion"])} is not supported (only 1)`);
   const features = parsed["features"];
   if (!Array.isArray(features) || features.length === 0 || !features.every((f) => typeof f === "string")) {
     throw new ModelFileError('"features" must be a non-empty list of feature names');
@@ -79,20 +81,31 @@ export function parseTreeModelFile(bytes: Uint8Array): TreeClassifierParameters 
 /** Deeper trees are refused: a hand-written file that nests without end would otherwise overflow the stack. */
 const MAX_DEPTH = 64;
 
-function checkNode(node: unknown, path: string, limits: { featureCount: number; classCount: number | undefined }, depth: number): TreeNode {
+function checkNode(
+  node: unknown,
+  path: string,
+  limits: { featureCount: number; classCount: number | undefined },
+  depth: number,
+): TreeNode {
   if (depth > MAX_DEPTH) throw new ModelFileError(`${path}: the tree is deeper than ${MAX_DEPTH} levels`);
-  if (!isRecord(node)) throw new ModelFileError(`${path} must be an object: a leaf {"class"} or a split {"feature", "threshold", "left", "right"}`);
+  if (!isRecord(node))
+    throw new ModelFileError(
+      `${path} must be an object: a leaf {"class"} or a split {"feature", "threshold", "left", "right"}`,
+    );
   if ("class" in node) {
     const id = node["class"];
-    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) throw new ModelFileError(`${path}.class must be a class id (an integer from 0)`);
-    if (limits.classCount !== undefined && id >= limits.classCount) throw new ModelFileError(`${path}.class ${id} is not one of the ${limits.classCount} classes`);
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0)
+      throw new ModelFileError(`${path}.class must be a class id (an integer from 0)`);
+    if (limits.classCount !== undefined && id >= limits.classCount)
+      throw new ModelFileError(`${path}.class ${id} is not one of the ${limits.classCount} classes`);
     return { class: id };
   }
   const { feature, threshold } = node;
   if (typeof feature !== "number" || !Number.isSafeInteger(feature) || feature < 0 || feature >= limits.featureCount) {
     throw new ModelFileError(`${path}.feature must be a feature index from 0 to ${limits.featureCount - 1}`);
   }
-  if (typeof threshold !== "number" || !Number.isFinite(threshold)) throw new ModelFileError(`${path}.threshold must be a finite number`);
+  if (typeof threshold !== "number" || !Number.isFinite(threshold))
+    throw new ModelFileError(`${path}.threshold must be a finite number`);
   return {
     feature,
     threshold,

@@ -22,13 +22,24 @@ export function readPredictor(spec: unknown): PredictorPlan {
     const format = record(model["modelFormat"]);
     return {
       serviceAccountName,
-      model: { format: { name: String(format["name"] ?? ""), version: optionalString(format["version"]) }, runtime: optionalString(model["runtime"]), storageUri: optionalString(model["storageUri"]) },
+      model: {
+        format: { name: String(format["name"] ?? ""), version: optionalString(format["version"]) },
+        runtime: optionalString(model["runtime"]),
+        storageUri: optionalString(model["storageUri"]),
+      },
     };
   }
   for (const framework of FRAMEWORKS) {
     if (predictor[framework] === undefined) continue;
     const shorthand = record(predictor[framework]);
-    return { serviceAccountName, model: { format: { name: framework }, runtime: optionalString(shorthand["runtime"]), storageUri: optionalString(shorthand["storageUri"]) } };
+    return {
+      serviceAccountName,
+      model: {
+        format: { name: framework },
+        runtime: optionalString(shorthand["runtime"]),
+        storageUri: optionalString(shorthand["storageUri"]),
+      },
+    };
   }
   return { serviceAccountName };
 }

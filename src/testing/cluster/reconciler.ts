@@ -84,7 +84,12 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     if (isvc.metadata.deletionTimestamp !== undefined) {
       // Being deleted: stop serving, then let the deletion complete by removing KServe's finalizer.
       forget(uid);
-      if (finalizers.includes(KSERVE_FINALIZER)) patchFinalizers(namespace, name, finalizers.filter((f) => f !== KSERVE_FINALIZER));
+      if (finalizers.includes(KSERVE_FINALIZER))
+        patchFinalizers(
+          namespace,
+          name,
+          finalizers.filter((f) => f !== KSERVE_FINALIZER),
+        );
       return;
     }
     if (!finalizers.includes(KSERVE_FINALIZER)) patchFinalizers(namespace, name, [...finalizers, KSERVE_FINALIZER]);
@@ -107,13 +112,23 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   };
 
   /** Step one generation of an InferenceService from deployed to Ready (or a failure). */
-  const bringUp = async (ref: { namespace: string; name: string; uid: string; generation: number }, entry: Tracked): Promise<void> => {
+  const bringUp = async (
+    ref: { namespace: string; name: string; uid: string; generation: number },
+    entry: Tracked,
+  ): Promise<void> => {
     const { signal } = entry.abort;
     const { namespace, name, uid, generation } = ref;
     /** The object as it is now; throws (ending this run) once the generation is no longer current. */
     const read = (): StoredObject => {
       const isvc = store.find("inferenceservices", { namespace, name });
-      if (closed || signal.aborted || isvc === undefined || isvc.metadata.uid !== uid || isvc.metadata.generation !== generation || isvc.metadata.deletionTimestamp !== undefined) {
+      if (
+        closed ||
+        signal.aborted ||
+        isvc === undefined ||
+        isvc.metadata.uid !== uid ||
+        isvc.metadata.generation !== generation ||
+        isvc.metadata.deletionTimestamp !== undefined
+      ) {
         entry.abort.abort();
         throw new Error("superseded");
       }
@@ -144,7 +159,11 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     };
 
     if (plan.model === undefined) {
-      return write({ kind: "invalidSpec", reason: "InvalidPredictorSpec", message: "The mock KServe serves predictor.model and the framework shorthands; it runs no custom containers" });
+      return write({
+        kind: "invalidSpec",
+        reason: "InvalidPredictorSpec",
+        message: "The mock KServe serves predictor.model and the framework shorthands; it runs no custom containers",
+      });
     }
     const selection = selectRuntime(plan.model);
     if (!selection.ok) return write({ kind: "invalidSpec", reason: selection.reason, message: selection.message });
@@ -156,14 +175,20 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     const credentials = podCredentials(store, namespace, plan.serviceAccountName, storageUri !== undefined);
     if (!credentials.ok) {
       const pod = podPrefixFor(mode, name, uid, revision);
-      return write({ kind: "podCreationFailed", message: podCreationMessage(credentials.cause, pod, namespace) }, runtime);
+      return write(
+        { kind: "podCreationFailed", message: podCreationMessage(credentials.cause, pod, namespace) },
+        runtime,
+      );
     }
     write({ kind: "starting", model: "Pending" }, runtime);
     await step();
     write({ kind: "starting", model: "Loading" }, runtime);
     if (read().metadata.annotations?.[STALL_ANNOTATION] === "true") return; // the model never gets ready
     await step();
-    const download = storageUri === undefined ? { ok: true as const, files: [] } : await runStorageInitializer(storageUri, credentials.s3, options.s3);
+    const download =
+      storageUri === undefined
+        ? { ok: true as const, files: [] }
+        : await runStorageInitializer(storageUri, credentials.s3, options.s3);
     read();
     if (!download.ok) return write({ kind: "storageFailed", message: download.error }, runtime);
     const loaded = selection.runtime.load(name, download.files);
@@ -172,7 +197,11 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     read();
     // Routed before Ready is written, so that whoever sees Ready can call the model at once.
     const urls = inferenceServiceUrls(mode, name, namespace, options.domain);
-    options.serving.publish(uid, [urls.url, urls.predictorUrl], { namespace, name, models: createModelRegistry([loaded.model]) });
+    options.serving.publish(uid, [urls.url, urls.predictorUrl], {
+      namespace,
+      name,
+      models: createModelRegistry([loaded.model]),
+    });
     entry.servingRevision = revision;
     write({ kind: "ready" }, runtime);
   };
@@ -216,12 +245,17 @@ function replicaSetName(name: string, uid: string, revision: number): string {
 /** The name prefix of the predictor's pods (what a FailedCreate message names): the ReplicaSet's name and a dash. */
 function podPrefixFor(mode: MockDeploymentMode, name: string, uid: string, revision: number): string {
   // Knative names the Deployment after the revision: `{revision}-deployment`, its ReplicaSet adds a hash.
-  const replicaSet = mode === "Knative" ? `${revisionName(name, revision)}-deployment-${podTemplateHash(`${uid}/${revision}/knative`)}` : replicaSetName(name, uid, revision);
+  const replicaSet =
+    mode === "Knative"
+      ? `${revisionName(name, revision)}-deployment-${podTemplateHash(`${uid}/${revision}/knative`)}`
+      : replicaSetName(name, uid, revision);
   return `${replicaSet}-`;
 }
 
 function podCreationMessage(cause: PodCreationCause, pod: string, namespace: string): string {
-  return cause.kind === "serviceAccountMissing" ? podCreationMessages.serviceAccountMissing(pod, namespace, cause.serviceAccount) : podCreationMessages.secretMissing(cause.secret);
+  return cause.kind === "serviceAccountMissing"
+    ? podCreationMessages.serviceAccountMissing(pod, namespace, cause.serviceAccount)
+    : podCreationMessages.secretMissing(cause.secret);
 }
 
 /** A pod-template-hash-like name part (Kubernetes' alphabet without vowels), stable for a given seed. */

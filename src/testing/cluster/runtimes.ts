@@ -34,15 +34,20 @@ const sklearnRuntime: MockRuntime = {
   formats: [{ name: "sklearn", versions: ["1"] }],
   load(name, files) {
     // The sklearn server looks at the top of the model directory only.
-    const candidates = files.filter((f) => !f.name.includes("/") && SKLEARN_ENDINGS.some((end) => f.name.endsWith(end)));
+    const candidates = files.filter(
+      (f) => !f.name.includes("/") && SKLEARN_ENDINGS.some((end) => f.name.endsWith(end)),
+    );
     if (candidates.length === 0) return { ok: false, error: runtimeMessages.modelMissing() };
-    if (candidates.length > 1) return { ok: false, error: runtimeMessages.moreThanOneModelFile(candidates.map((f) => f.name)) };
+    if (candidates.length > 1)
+      return { ok: false, error: runtimeMessages.moreThanOneModelFile(candidates.map((f) => f.name)) };
     const file = candidates[0]!;
-    if (PICKLE_ENDINGS.some((end) => file.name.endsWith(end))) return { ok: false, error: runtimeMessages.pickleUnsupported(file.name) };
+    if (PICKLE_ENDINGS.some((end) => file.name.endsWith(end)))
+      return { ok: false, error: runtimeMessages.pickleUnsupported(file.name) };
     try {
       return { ok: true, model: treeClassifierModel(name, parseTreeModelFile(file.bytes)) };
     } catch (error) {
-      if (error instanceof ModelFileError) return { ok: false, error: runtimeMessages.badModelFile(file.name, error.message) };
+      if (error instanceof ModelFileError)
+        return { ok: false, error: runtimeMessages.badModelFile(file.name, error.message) };
       throw error;
     }
   },
@@ -71,12 +76,20 @@ export type RuntimeSelection = { ok: true; runtime: MockRuntime } | { ok: false;
 export function selectRuntime(model: PredictorModel): RuntimeSelection {
   if (model.runtime !== undefined) {
     const named = MOCK_RUNTIMES.find((r) => r.name === model.runtime);
-    if (named === undefined) return { ok: false, reason: "RuntimeNotRecognized", message: runtimeSelectionMessages.runtimeNotFound };
-    if (!supports(named, model.format)) return { ok: false, reason: "NoSupportingRuntime", message: runtimeSelectionMessages.runtimeDoesNotSupportFormat };
+    if (named === undefined)
+      return { ok: false, reason: "RuntimeNotRecognized", message: runtimeSelectionMessages.runtimeNotFound };
+    if (!supports(named, model.format))
+      return {
+        ok: false,
+        reason: "NoSupportingRuntime",
+        message: runtimeSelectionMessages.runtimeDoesNotSupportFormat,
+      };
     return { ok: true, runtime: named };
   }
   const runtime = MOCK_RUNTIMES.find((r) => supports(r, model.format));
-  return runtime === undefined ? { ok: false, reason: "NoSupportingRuntime", message: runtimeSelectionMessages.noRuntime } : { ok: true, runtime };
+  return runtime === undefined
+    ? { ok: false, reason: "NoSupportingRuntime", message: runtimeSelectionMessages.noRuntime }
+    : { ok: true, runtime };
 }
 
 function supports(runtime: MockRuntime, format: PredictorModel["format"]): boolean {

@@ -53,10 +53,20 @@ export interface MockS3Service {
 }
 
 /** List and download `s3://{bucket}/{prefix}` as KServe's storage initializer does, with `client`'s credentials. */
-export function downloadFromS3(service: MockS3Service, client: S3ClientConfig, bucket: string, prefix: string): S3Download {
+export function downloadFromS3(
+  service: MockS3Service,
+  client: S3ClientConfig,
+  bucket: string,
+  prefix: string,
+): S3Download {
   if (!reaches(service, client.endpoint)) {
     const scheme = client.useHttps ? "https" : "http";
-    return { ok: false, error: storageMessages.endpointUnreachable(`${scheme}://${client.endpoint}/${bucket}?prefix=${encodeURIComponent(prefix)}&encoding-type=url`) };
+    return {
+      ok: false,
+      error: storageMessages.endpointUnreachable(
+        `${scheme}://${client.endpoint}/${bucket}?prefix=${encodeURIComponent(prefix)}&encoding-type=url`,
+      ),
+    };
   }
   const denied = authorize(service.buckets, client, bucket);
   if (denied !== undefined) return { ok: false, error: denied };
@@ -89,7 +99,9 @@ function authorize(buckets: MockS3Buckets, client: S3ClientConfig, bucket: strin
   const target = buckets[bucket];
   if (target === undefined) return fail("NoSuchBucket");
   const { credentials } = target;
-  return credentials.accessKeyId === accessKeyId && credentials.secretAccessKey === secretAccessKey ? undefined : fail("AccessDenied");
+  return credentials.accessKeyId === accessKeyId && credentials.secretAccessKey === secretAccessKey
+    ? undefined
+    : fail("AccessDenied");
 }
 
 /**

@@ -63,16 +63,25 @@ export function statusFor(phase: Phase, input: StatusInput): InferenceServiceSta
   let components = previous.components === undefined ? undefined : structuredClone(previous.components);
   let observedGeneration = previous.observedGeneration;
   let runtime = previous["clusterServingRuntimeName"] as string | undefined;
-  let urls: { url?: string | undefined; address?: string | undefined } = { url: previous.url, address: previous.address?.url };
+  let urls: { url?: string | undefined; address?: string | undefined } = {
+    url: previous.url,
+    address: previous.address?.url,
+  };
 
   if (phase.kind === "invalidSpec") {
     // The predictor reconciler stops before deploying anything: only the model status says why.
     modelStatus.transitionStatus = "InvalidSpec";
-    modelStatus.states = { activeModelState: modelStatus.states?.activeModelState ?? "", targetModelState: "FailedToLoad" };
+    modelStatus.states = {
+      activeModelState: modelStatus.states?.activeModelState ?? "",
+      targetModelState: "FailedToLoad",
+    };
     modelStatus.lastFailureInfo = { reason: phase.reason, message: phase.message };
   } else {
     runtime = input.runtime;
-    const predictor = input.mode === "Knative" ? knativePredictor(phase, input, isvc, components?.["predictor"]) : standardPredictor(phase, input, isvc, components?.["predictor"]);
+    const predictor =
+      input.mode === "Knative"
+        ? knativePredictor(phase, input, isvc, components?.["predictor"])
+        : standardPredictor(phase, input, isvc, components?.["predictor"]);
     components = { ...components, predictor };
     observedGeneration = input.generation;
     propagateModelStatus(modelStatus, phase, input.mode);
@@ -96,22 +105,38 @@ export function statusFor(phase: Phase, input: StatusInput): InferenceServiceSta
 }
 
 /** The predictor as a Knative Service reports it, propagated as KServe's `PropagateStatus` does. */
-function knativePredictor(phase: Phase, input: StatusInput, isvc: ConditionSet, before: ComponentStatus | undefined): ComponentStatus {
+function knativePredictor(
+  phase: Phase,
+  input: StatusInput,
+  isvc: ConditionSet,
+  before: ComponentStatus | undefined,
+): ComponentStatus {
   const { name, revision, servingRevision } = input;
   const configuration = `${name}-predictor`;
   const created = revisionName(name, revision);
   const readyNow = phase.kind === "ready";
-  const latestReady = readyNow ? created : servingRevision === undefined ? undefined : revisionName(name, servingRevision);
-  const revisionFailure = phase.kind === "podCreationFailed" ? phase.message : phase.kind === "loadFailed" ? knativeMessages.containerFailed(phase.message) : undefined;
+  const latestReady = readyNow
+    ? created
+    : servingRevision === undefined
+      ? undefined
+      : revisionName(name, servingRevision);
+  const revisionFailure =
+    phase.kind === "podCreationFailed"
+      ? phase.message
+      : phase.kind === "loadFailed"
+        ? knativeMessages.containerFailed(phase.message)
+        : undefined;
 
   // The Knative Service's own conditions: its configuration first, then its route (knative/serving's service reconciler).
   const ksvc = conditionSet(READY, ["ConfigurationsReady", "RoutesReady"], [], input.now);
   ksvc.initialize();
   if (readyNow) ksvc.markTrue("ConfigurationsReady");
-  else if (revisionFailure !== undefined) ksvc.markFalse("ConfigurationsReady", "RevisionFailed", knativeMessages.revisionFailed(created, revisionFailure));
+  else if (revisionFailure !== undefined)
+    ksvc.markFalse("ConfigurationsReady", "RevisionFailed", knativeMessages.revisionFailed(created, revisionFailure));
   else ksvc.markUnknown("ConfigurationsReady");
   if (latestReady !== undefined) ksvc.markTrue("RoutesReady");
-  else if (revisionFailure !== undefined) ksvc.markFalse("RoutesReady", "RevisionMissing", knativeMessages.noReadyRevision(configuration));
+  else if (revisionFailure !== undefined)
+    ksvc.markFalse("RoutesReady", "RevisionMissing", knativeMessages.noReadyRevision(configuration));
   else ksvc.markUnknown("RoutesReady", "RevisionMissing", knativeMessages.waitingForRevision(configuration));
 
   const component: ComponentStatus = {};
@@ -124,7 +149,8 @@ function knativePredictor(phase: Phase, input: StatusInput, isvc: ConditionSet, 
   component.latestCreatedRevision = created;
   if (rolledOut.previous !== undefined) component.previousRolledoutRevision = rolledOut.previous;
   if (rolledOut.latest !== undefined) component.latestRolledoutRevision = rolledOut.latest;
-  if (latestReady !== undefined) component.traffic = [{ revisionName: latestReady, latestRevision: true, percent: 100 }];
+  if (latestReady !== undefined)
+    component.traffic = [{ revisionName: latestReady, latestRevision: true, percent: 100 }];
   const ready = ksvc.get(READY);
   const urls = inferenceServiceUrls("Knative", input.name, input.namespace, input.domain);
   // KServe copies the Knative Service's URLs only while it is Ready, and keeps them afterwards.
@@ -140,22 +166,40 @@ function knativePredictor(phase: Phase, input: StatusInput, isvc: ConditionSet, 
 }
 
 /** The predictor as its Deployment reports it, propagated as KServe's `PropagateRawStatus` does. */
-function standardPredictor(phase: Phase, input: StatusInput, isvc: ConditionSet, before: ComponentStatus | undefined): ComponentStatus {
+function standardPredictor(
+  phase: Phase,
+  input: StatusInput,
+  isvc: ConditionSet,
+  before: ComponentStatus | undefined,
+): ComponentStatus {
   const readyNow = phase.kind === "ready";
   // Old pods keep the Deployment available while a new generation rolls out.
-  const available = readyNow || input.servingRevision !== undefined ? { status: "True", ...deploymentMessages.available } : { status: "False", ...deploymentMessages.unavailable };
-  const progressing = readyNow ? deploymentMessages.progressed(input.replicaSet) : deploymentMessages.progressing(input.replicaSet);
+  const available =
+    readyNow || input.servingRevision !== undefined
+      ? { status: "True", ...deploymentMessages.available }
+      : { status: "False", ...deploymentMessages.unavailable };
+  const progressing = readyNow
+    ? deploymentMessages.progressed(input.replicaSet)
+    : deploymentMessages.progressing(input.replicaSet);
 
   // PropagateRawStatus: Progressing (True throughout) decides, NewReplicaSetAvailable meaning done; then an
   // unavailable Deployment, and last a ReplicaSet that cannot create pods, override it.
   const done = progressing.reason === "NewReplicaSetAvailable";
-  let ready: Condition = { type: PREDICTOR_READY, status: done ? "True" : "Unknown", reason: progressing.reason, message: progressing.message };
-  if (available.status === "False") ready = { type: PREDICTOR_READY, status: "False", reason: available.reason, message: available.message };
-  if (phase.kind === "podCreationFailed") ready = { type: PREDICTOR_READY, status: "False", reason: "FailedCreate", message: phase.message };
+  let ready: Condition = {
+    type: PREDICTOR_READY,
+    status: done ? "True" : "Unknown",
+    reason: progressing.reason,
+    message: progressing.message,
+  };
+  if (available.status === "False")
+    ready = { type: PREDICTOR_READY, status: "False", reason: available.reason, message: available.message };
+  if (phase.kind === "podCreationFailed")
+    ready = { type: PREDICTOR_READY, status: "False", reason: "FailedCreate", message: phase.message };
   isvc.copy(PREDICTOR_READY, ready);
 
   const component: ComponentStatus = { ...before };
-  if (ready.status === "True") component.url = inferenceServiceUrls("Standard", input.name, input.namespace, input.domain).predictorUrl;
+  if (ready.status === "True")
+    component.url = inferenceServiceUrls("Standard", input.name, input.namespace, input.domain).predictorUrl;
   return component;
 }
 
@@ -168,11 +212,19 @@ function crossComponent(isvc: ConditionSet, type: string, from: string): void {
 }
 
 /** The ingress reconcilers: `status.url` and `status.address` once the predictor has a URL, IngressReady with them. */
-function ingress(isvc: ConditionSet, input: StatusInput, predictor: ComponentStatus, urls: { url?: string | undefined; address?: string | undefined }) {
+function ingress(
+  isvc: ConditionSet,
+  input: StatusInput,
+  predictor: ComponentStatus,
+  urls: { url?: string | undefined; address?: string | undefined },
+) {
   const predictorReady = isvc.get(PREDICTOR_READY)?.status;
   if (predictorReady !== "True") {
     // Knative's VirtualService reconciler reports Unknown while the predictor is; the Standard one always False.
-    isvc[input.mode === "Knative" && predictorReady === "Unknown" ? "markUnknown" : "markFalse"](INGRESS_READY, INGRESS_NOT_CREATED);
+    isvc[input.mode === "Knative" && predictorReady === "Unknown" ? "markUnknown" : "markFalse"](
+      INGRESS_READY,
+      INGRESS_NOT_CREATED,
+    );
     // Standard mode stops here; Knative mode goes on when the predictor reported a URL before (a rollout).
     if (input.mode === "Standard" || predictor.url === undefined) return urls;
   }
@@ -185,8 +237,12 @@ function ingress(isvc: ConditionSet, input: StatusInput, predictor: ComponentSta
 function propagateModelStatus(status: ModelStatus, phase: Phase, mode: MockDeploymentMode): void {
   const update = (state: string, failure?: Record<string, unknown>) => {
     const states = status.states ?? { activeModelState: "" };
-    status.states = { activeModelState: state === "Loaded" ? "Loaded" : (states.activeModelState ?? ""), targetModelState: state };
-    status.transitionStatus = state === "Loaded" ? "UpToDate" : state === "FailedToLoad" ? "BlockedByFailedLoad" : "InProgress";
+    status.states = {
+      activeModelState: state === "Loaded" ? "Loaded" : (states.activeModelState ?? ""),
+      targetModelState: state,
+    };
+    status.transitionStatus =
+      state === "Loaded" ? "UpToDate" : state === "FailedToLoad" ? "BlockedByFailedLoad" : "InProgress";
     if (failure !== undefined) status.lastFailureInfo = failure;
   };
   status.copies = phase.kind === "ready" ? { failedCopies: 0, totalCopies: 1 } : { failedCopies: 0 };
@@ -233,7 +289,8 @@ function compose(parts: {
   if (parts.components !== undefined) status.components = parts.components;
   status.modelStatus = orderModelStatus(parts.modelStatus);
   status.deploymentMode = parts.deploymentMode;
-  if (parts.clusterServingRuntimeName !== undefined) status["clusterServingRuntimeName"] = parts.clusterServingRuntimeName;
+  if (parts.clusterServingRuntimeName !== undefined)
+    status["clusterServingRuntimeName"] = parts.clusterServingRuntimeName;
   return status;
 }
 

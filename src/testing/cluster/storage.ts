@@ -14,7 +14,11 @@ import { downloadFromS3, type MockS3Service, type ModelFile, type S3ClientConfig
 export type StorageDownload = S3Download;
 
 /** Fetch `uri` as the storage initializer does, with the pod's S3 settings `s3`. */
-export async function runStorageInitializer(uri: string, s3: S3ClientConfig, service: MockS3Service): Promise<StorageDownload> {
+export async function runStorageInitializer(
+  uri: string,
+  s3: S3ClientConfig,
+  service: MockS3Service,
+): Promise<StorageDownload> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
   if (scheme === "s3") {
     const rest = uri.slice("s3://".length);
@@ -38,7 +42,9 @@ async function readLocal(uri: string): Promise<StorageDownload> {
   }
   let files: ModelFile[];
   try {
-    files = info.isDirectory() ? await readDirectory(path) : [{ name: basename(path), bytes: new Uint8Array(await readFile(path)) }];
+    files = info.isDirectory()
+      ? await readDirectory(path)
+      : [{ name: basename(path), bytes: new Uint8Array(await readFile(path)) }];
   } catch (error) {
     return { ok: false, error: `OSError: ${error instanceof Error ? error.message : String(error)}` };
   }

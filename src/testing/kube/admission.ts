@@ -41,13 +41,30 @@ export type DenialStyle = "invalid" | "forbidden";
 export const KSERVE_VALIDATOR_WEBHOOK = "inferenceservice.kserve-webhook-server.validator";
 
 /** The error the apiserver answers with when webhook `webhook` denies a request with `causes`. */
-export function webhookDenial(def: ResourceDefinition, name: string, causes: readonly AdmissionCause[], webhook: string, style: DenialStyle): KubeStatusError {
+export function webhookDenial(
+  def: ResourceDefinition,
+  name: string,
+  causes: readonly AdmissionCause[],
+  webhook: string,
+  style: DenialStyle,
+): KubeStatusError {
   // The apiserver prefixes the webhook's own message (k8s.io/apiserver webhook errors.ToStatusErr) and keeps
   // its code, reason and details.
   const deniedBy = `admission webhook "${webhook}" denied the request`;
   if (style === "forbidden") {
     return new KubeStatusError(failure(403, "Forbidden", `${deniedBy}: ${causes.map((c) => c.message).join("; ")}`));
   }
-  const errors: FieldError[] = causes.map((c) => ({ type: c.reason ?? "FieldValueInvalid", field: c.path, body: c.message }));
-  return new KubeStatusError(failure(422, "Invalid", `${deniedBy}: ${qualifiedKind(def)} "${name}" is invalid: ${aggregate(errors)}`, invalidDetails(def, name, errors)));
+  const errors: FieldError[] = causes.map((c) => ({
+    type: c.reason ?? "FieldValueInvalid",
+    field: c.path,
+    body: c.message,
+  }));
+  return new KubeStatusError(
+    failure(
+      422,
+      "Invalid",
+      `${deniedBy}: ${qualifiedKind(def)} "${name}" is invalid: ${aggregate(errors)}`,
+      invalidDetails(def, name, errors),
+    ),
+  );
 }

@@ -11,7 +11,15 @@ import { discoveryDocument } from "./discovery.js";
 import { dryRunOf, integerParam, parseObjectBody, parsePatch, readBody } from "./http-input.js";
 import { isJsonObject } from "./json.js";
 import { parseResourceRoute, type ResourceRoute } from "./routes.js";
-import { badRequest, deleted, internal, isKubeStatusError, methodNotAllowed, routeNotFound, unauthorized } from "./status.js";
+import {
+  badRequest,
+  deleted,
+  internal,
+  isKubeStatusError,
+  methodNotAllowed,
+  routeNotFound,
+  unauthorized,
+} from "./status.js";
 import { createKubeStore, type KubeStore } from "./store.js";
 import type { KubeObject, ObjectList, ObjectMeta, StoredObject } from "./types.js";
 import { streamWatch } from "./watch-stream.js";
@@ -87,7 +95,13 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
 
 const HEALTH_PATHS = new Set(["/healthz", "/livez", "/readyz"]);
 
-async function serve(store: KubeStore, options: KubeApiHandlerOptions, watches: Set<() => void>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  store: KubeStore,
+  options: KubeApiHandlerOptions,
+  watches: Set<() => void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://kubernetes");
   const method = req.method ?? "GET";
   try {
@@ -104,7 +118,10 @@ async function serve(store: KubeStore, options: KubeApiHandlerOptions, watches: 
     const route = parseResourceRoute(url.pathname);
     if (route === undefined) throw routeNotFound();
     const body = method === "GET" ? Buffer.alloc(0) : await readBody(req);
-    const answer = route.kind === "collection" ? collection(store, route, method, url.searchParams, req, body, res, watches) : object(store, route, method, url.searchParams, req, body, res, watches);
+    const answer =
+      route.kind === "collection"
+        ? collection(store, route, method, url.searchParams, req, body, res, watches)
+        : object(store, route, method, url.searchParams, req, body, res, watches);
     if (answer !== undefined) sendJson(res, answer.code, answer.body);
   } catch (error) {
     if (!isKubeStatusError(error)) throw error;
@@ -159,14 +176,22 @@ function object(
   switch (method) {
     case "GET":
       // The legacy single-object watch: a watch of the collection narrowed to this name.
-      if (isWatch(query) && subresource === undefined) return watch(store, { kind: "collection", def, namespace }, name, query, res, watches);
+      if (isWatch(query) && subresource === undefined)
+        return watch(store, { kind: "collection", def, namespace }, name, query, res, watches);
       return { code: 200, body: store.get(def.resource, ref) };
     case "PUT": {
       const input = withPathNamespace(parseObjectBody(req, body), namespace);
       const bodyName = input.metadata?.name ?? "";
-      if (bodyName !== name) throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
+      if (bodyName !== name)
+        throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
       const writeOptions = { dryRun: dryRunOf(query, "UpdateOptions") };
-      return { code: 200, body: subresource === "status" ? store.updateStatus(def.resource, input, writeOptions) : store.update(def.resource, input, writeOptions) };
+      return {
+        code: 200,
+        body:
+          subresource === "status"
+            ? store.updateStatus(def.resource, input, writeOptions)
+            : store.update(def.resource, input, writeOptions),
+      };
     }
     case "PATCH": {
       const patch = parsePatch(req, body, def, query);
@@ -180,7 +205,8 @@ function object(
       const result = store.delete(def.resource, ref, { dryRun, preconditions: deleteOptions.preconditions });
       // Most resources answer a completed delete with a Status; some (and any delete still waiting on
       // finalizers) with the object.
-      if (result.finalized && !def.deleteReturnsObject) return { code: 200, body: deleted(def, name, result.object.metadata.uid) };
+      if (result.finalized && !def.deleteReturnsObject)
+        return { code: 200, body: deleted(def, name, result.object.metadata.uid) };
       return { code: 200, body: result.object };
     }
     default:
@@ -233,7 +259,10 @@ function withPathNamespace(input: unknown, namespace: string | undefined): KubeO
 }
 
 /** `DeleteOptions` from a DELETE body (client-node sends one with every delete, often empty). */
-function deleteOptionsOf(body: Buffer): { dryRun: boolean; preconditions: { uid?: string; resourceVersion?: string } | undefined } {
+function deleteOptionsOf(body: Buffer): {
+  dryRun: boolean;
+  preconditions: { uid?: string; resourceVersion?: string } | undefined;
+} {
   if (body.byteLength === 0) return { dryRun: false, preconditions: undefined };
   let parsed: unknown;
   try {
@@ -260,7 +289,10 @@ function listBody(route: ResourceRoute, list: ObjectList): object {
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continue !== undefined) metadata["continue"] = list.continue;
   if (list.remainingItemCount !== undefined) metadata["remainingItemCount"] = list.remainingItemCount;
-  const items = def.group === "" ? list.items.map(({ apiVersion: _a, kind: _k, ...rest }): Partial<StoredObject> => rest) : list.items;
+  const items =
+    def.group === ""
+      ? list.items.map(({ apiVersion: _a, kind: _k, ...rest }): Partial<StoredObject> => rest)
+      : list.items;
   return { kind: def.listKind, apiVersion: def.apiVersion, metadata, items };
 }
 

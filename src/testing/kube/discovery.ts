@@ -28,7 +28,11 @@ export function discoveryDocument(pathname: string, serverAddress: string): obje
     };
   }
   if (path === "/api") {
-    return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+    return {
+      kind: "APIVersions",
+      versions: ["v1"],
+      serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+    };
   }
   if (path === "/apis") {
     const groups = [...versions.keys()].filter((v) => v.includes("/")).map((v) => group(v));
@@ -36,7 +40,8 @@ export function discoveryDocument(pathname: string, serverAddress: string): obje
   }
   for (const [apiVersion, defs] of versions) {
     if (path === (apiVersion === "v1" ? "/api/v1" : `/apis/${apiVersion}`)) return resourceList(apiVersion, defs);
-    if (apiVersion.includes("/") && path === `/apis/${apiVersion.split("/")[0]}`) return { kind: "APIGroup", apiVersion: "v1", ...group(apiVersion) };
+    if (apiVersion.includes("/") && path === `/apis/${apiVersion.split("/")[0]}`)
+      return { kind: "APIGroup", apiVersion: "v1", ...group(apiVersion) };
   }
   return undefined;
 }
@@ -49,8 +54,21 @@ function group(apiVersion: string) {
 
 function resourceList(groupVersion: string, defs: readonly ResourceDefinition[]) {
   const resources = defs.flatMap((def) => {
-    const main = { name: def.resource, singularName: def.singular, namespaced: def.namespaced, kind: def.kind, verbs: VERBS, ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}) };
-    const status = { name: `${def.resource}/status`, singularName: "", namespaced: def.namespaced, kind: def.kind, verbs: STATUS_VERBS };
+    const main = {
+      name: def.resource,
+      singularName: def.singular,
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: VERBS,
+      ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
+    };
+    const status = {
+      name: `${def.resource}/status`,
+      singularName: "",
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: STATUS_VERBS,
+    };
     return def.statusSubresource ? [main, status] : [main];
   });
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion, resources };

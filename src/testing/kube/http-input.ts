@@ -7,7 +7,15 @@ import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { KubePatch } from "./store.js";
 import { PATCH_TYPES, type ResourceDefinition } from "./resources.js";
-import { badRequest, type FieldError, fieldForbidden, fieldRequired, invalid, tooLarge, unsupportedMediaType } from "./status.js";
+import {
+  badRequest,
+  type FieldError,
+  fieldForbidden,
+  fieldRequired,
+  invalid,
+  tooLarge,
+  unsupportedMediaType,
+} from "./status.js";
 
 /** The apiserver's request body limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -38,15 +46,22 @@ export function parseObjectBody(req: IncomingMessage, body: Buffer): unknown {
 }
 
 /** A PATCH body as a store patch, chosen by Content-Type; 415 for a type the resource does not take. */
-export function parsePatch(req: IncomingMessage, body: Buffer, def: ResourceDefinition, query: URLSearchParams): KubePatch {
+export function parsePatch(
+  req: IncomingMessage,
+  body: Buffer,
+  def: ResourceDefinition,
+  query: URLSearchParams,
+): KubePatch {
   const type = mediaType(req);
   if (!def.patchTypes.includes(type)) throw unsupportedMediaType(def.patchTypes);
   const fieldManager = query.get("fieldManager") ?? "";
   const force = query.get("force");
   // PatchOptions are validated before the body is read (validation.ValidatePatchOptions).
   const errors: FieldError[] = [];
-  if (type === PATCH_TYPES.apply && fieldManager === "") errors.push(fieldRequired("fieldManager", "is required for apply patch"));
-  if (type !== PATCH_TYPES.apply && force !== null) errors.push(fieldForbidden("force", "may not be specified for non-apply patch"));
+  if (type === PATCH_TYPES.apply && fieldManager === "")
+    errors.push(fieldRequired("fieldManager", "is required for apply patch"));
+  if (type !== PATCH_TYPES.apply && force !== null)
+    errors.push(fieldForbidden("force", "may not be specified for non-apply patch"));
   if (errors.length > 0) throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", errors);
   switch (type) {
     case PATCH_TYPES.apply:
@@ -61,19 +76,25 @@ export function parsePatch(req: IncomingMessage, body: Buffer, def: ResourceDefi
 }
 
 /** `?dryRun=All` → true; any other value is refused as the apiserver refuses it (422). */
-export function dryRunOf(query: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions"): boolean {
+export function dryRunOf(
+  query: URLSearchParams,
+  optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions",
+): boolean {
   const values = query.getAll("dryRun").filter((v) => v !== "");
   if (values.length === 0) return false;
   if (values.every((v) => v === "All")) return true;
   const shown = `[]string{${values.map((v) => JSON.stringify(v)).join(", ")}}`;
-  throw invalid({ group: "meta.k8s.io", kind: optionsKind }, "", [{ type: "FieldValueNotSupported", field: "dryRun", body: `Unsupported value: ${shown}: supported values: "All"` }]);
+  throw invalid({ group: "meta.k8s.io", kind: optionsKind }, "", [
+    { type: "FieldValueNotSupported", field: "dryRun", body: `Unsupported value: ${shown}: supported values: "All"` },
+  ]);
 }
 
 /** A whole-number query parameter, or undefined when absent; 400 when malformed. */
 export function integerParam(query: URLSearchParams, name: string): number | undefined {
   const value = query.get(name);
   if (value === null || value === "") return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest(`invalid value for ${name}: ${JSON.stringify(value)}: must be a non-negative integer`);
+  if (!/^\d+$/.test(value))
+    throw badRequest(`invalid value for ${name}: ${JSON.stringify(value)}: must be a non-negative integer`);
   return Number(value);
 }
 

@@ -5,7 +5,17 @@
  * @module
  */
 export { createKubeStore } from "./store.js";
-export type { DeleteOptions, DeleteResult, KubePatch, KubeStore, KubeStoreOptions, ListOptions, PatchOptions, WatchListener, WriteOptions } from "./store.js";
+export type {
+  DeleteOptions,
+  DeleteResult,
+  KubePatch,
+  KubeStore,
+  KubeStoreOptions,
+  ListOptions,
+  PatchOptions,
+  WatchListener,
+  WriteOptions,
+} from "./store.js";
 export { createKubeApiHandler, startKubeApi } from "./api-server.js";
 export type { KubeApi, KubeApiHandler, KubeApiHandlerOptions, KubeApiOptions } from "./api-server.js";
 export { KSERVE_VALIDATOR_WEBHOOK } from "./admission.js";

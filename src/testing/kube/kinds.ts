@@ -44,12 +44,16 @@ function labelNamespace(object: StoredObject): void {
 }
 
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const CONFIG_KEY_MESSAGE = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+const CONFIG_KEY_MESSAGE =
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
 function prepareSecret(secret: StoredObject, old: StoredObject | undefined): FieldError[] {
   const data: Record<string, string> = {};
   for (const [key, value] of Object.entries(asRecord(secret["data"]))) {
-    if (typeof value !== "string") throw cannotDecodeSecret(`json: cannot unmarshal ${jsonType(value)} into Go struct field Secret.data of type []uint8`);
+    if (typeof value !== "string")
+      throw cannotDecodeSecret(
+        `json: cannot unmarshal ${jsonType(value)} into Go struct field Secret.data of type []uint8`,
+      );
     const bad = firstNonBase64(value);
     if (bad !== undefined) throw cannotDecodeSecret(`illegal base64 data at input byte ${bad}`);
     data[key] = value;
@@ -57,7 +61,10 @@ function prepareSecret(secret: StoredObject, old: StoredObject | undefined): Fie
   // stringData is write-only: the apiserver converts it into data (stringData wins on a shared key) and
   // never returns it.
   for (const [key, value] of Object.entries(asRecord(secret["stringData"]))) {
-    if (typeof value !== "string") throw cannotDecodeSecret(`json: cannot unmarshal ${jsonType(value)} into Go struct field Secret.stringData of type string`);
+    if (typeof value !== "string")
+      throw cannotDecodeSecret(
+        `json: cannot unmarshal ${jsonType(value)} into Go struct field Secret.stringData of type string`,
+      );
     data[key] = utf8ToBase64(value);
   }
   delete secret["stringData"];
@@ -69,7 +76,8 @@ function prepareSecret(secret: StoredObject, old: StoredObject | undefined): Fie
   for (const key of Object.keys(data)) {
     if (!CONFIG_KEY.test(key) || key.length > 253) errors.push(fieldInvalid(`data[${key}]`, key, CONFIG_KEY_MESSAGE));
   }
-  if (old !== undefined && secret["type"] !== old["type"]) errors.push(fieldInvalid("type", String(secret["type"]), "field is immutable"));
+  if (old !== undefined && secret["type"] !== old["type"])
+    errors.push(fieldInvalid("type", String(secret["type"]), "field is immutable"));
   return errors;
 }
 

@@ -13,13 +13,18 @@ export function incoming(def: ResourceDefinition, input: unknown): StoredObject 
   if (!isJsonObject(input)) throw badRequest(`the object provided is unrecognized (must be of type ${def.kind})`);
   const object = jsonCopy(input) as Record<string, unknown>;
   if (object["apiVersion"] !== undefined && object["apiVersion"] !== def.apiVersion) {
-    throw badRequest(`the API version in the data (${String(object["apiVersion"])}) does not match the expected API version (${def.apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${String(object["apiVersion"])}) does not match the expected API version (${def.apiVersion})`,
+    );
   }
   if (object["kind"] !== undefined && object["kind"] !== def.kind) {
     throw badRequest(`the kind in the data (${String(object["kind"])}) does not match the expected kind (${def.kind})`);
   }
   const metadata = object["metadata"] ?? {};
-  if (!isJsonObject(metadata)) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`);
+  if (!isJsonObject(metadata))
+    throw badRequest(
+      `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: metadata must be an object`,
+    );
   return { ...object, apiVersion: def.apiVersion, kind: def.kind, metadata } as StoredObject;
 }
 
@@ -31,7 +36,8 @@ export function requireNamespace(namespace: string | undefined): string {
 
 /** Metadata an update cannot change: it is carried over from the stored object. */
 export function serverOwnedMetadata(old: StoredObject): Partial<StoredObject["metadata"]> {
-  const { name, namespace, uid, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, generation } = old.metadata;
+  const { name, namespace, uid, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, generation } =
+    old.metadata;
   return { name, namespace, uid, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, generation };
 }
 
@@ -40,7 +46,12 @@ export function tidyMetadata(object: StoredObject): void {
   const meta = object.metadata as Record<string, unknown>;
   for (const field of ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"]) {
     const value = meta[field];
-    if (value === undefined || value === null || (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0)) delete meta[field];
+    if (
+      value === undefined ||
+      value === null ||
+      (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0)
+    )
+      delete meta[field];
   }
   for (const field of Object.keys(meta)) if (meta[field] === undefined) delete meta[field];
 }
@@ -51,7 +62,12 @@ export function finalizerErrors(old: StoredObject, next: StoredObject): FieldErr
   const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
   if (added.length === 0) return [];
   const shown = `[]string{${added.map((f) => JSON.stringify(f)).join(", ")}}`;
-  return [fieldForbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${shown}`)];
+  return [
+    fieldForbidden(
+      "metadata.finalizers",
+      `no new finalizers can be added if the object is being deleted, found new finalizers ${shown}`,
+    ),
+  ];
 }
 
 /** Everything but metadata and status: a change here is a new generation. */

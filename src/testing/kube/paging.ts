@@ -24,7 +24,8 @@ export function encodeContinue(after: SortKey, revision: number): string {
 export function decodeContinue(token: string): SortKey {
   try {
     const decoded = JSON.parse(atob(token)) as { start?: unknown };
-    if (Array.isArray(decoded.start) && decoded.start.length === 2 && decoded.start.every((s) => typeof s === "string")) return decoded.start as SortKey;
+    if (Array.isArray(decoded.start) && decoded.start.length === 2 && decoded.start.every((s) => typeof s === "string"))
+      return decoded.start as SortKey;
   } catch {
     // fall through to the error below
   }

@@ -29,11 +29,12 @@ export function mergePatch(target: unknown, patch: unknown): Json {
  * answers); an operation that does not apply (missing path, failed test) is a 422, as the apiserver answers.
  */
 export function jsonPatch(document: Json, operations: unknown): Json {
-  if (!Array.isArray(operations)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  if (!Array.isArray(operations))
+    throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   let doc = structuredClone(document);
   for (const raw of operations) {
     if (!isJsonObject(raw) || typeof raw["op"] !== "string" || typeof raw["path"] !== "string") {
-      throw badRequest("invalid JSON patch operation: each needs \"op\" and \"path\"");
+      throw badRequest('invalid JSON patch operation: each needs "op" and "path"');
     }
     const op = raw as unknown as JsonPatchOperation;
     switch (op.op) {
@@ -80,7 +81,8 @@ export function applyConfiguration(live: Json, applied: Json, previouslyApplied:
 function deepMerge(live: Json, applied: Json): Json {
   if (!isJsonObject(applied) || !isJsonObject(live)) return structuredClone(applied);
   const out: { [key: string]: Json } = { ...live };
-  for (const [key, value] of Object.entries(applied)) out[key] = key in out ? deepMerge(out[key]!, value) : structuredClone(value);
+  for (const [key, value] of Object.entries(applied))
+    out[key] = key in out ? deepMerge(out[key]!, value) : structuredClone(value);
   return out;
 }
 
@@ -142,11 +144,13 @@ function put(doc: Json, pointer: string, value: Json, mode: "add" | "replace"): 
   if (Array.isArray(parent)) {
     const index = last === "-" && mode === "add" ? parent.length : /^(0|[1-9]\d*)$/.test(last) ? Number(last) : -1;
     const limit = mode === "add" ? parent.length : parent.length - 1;
-    if (index < 0 || index > limit) throw unprocessable(`${mode} operation does not apply: doc is missing path: "${pointer}": missing value`);
+    if (index < 0 || index > limit)
+      throw unprocessable(`${mode} operation does not apply: doc is missing path: "${pointer}": missing value`);
     if (mode === "add") parent.splice(index, 0, structuredClone(value));
     else parent[index] = structuredClone(value);
   } else if (isJsonObject(parent)) {
-    if (mode === "replace" && !Object.hasOwn(parent, last)) throw unprocessable(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+    if (mode === "replace" && !Object.hasOwn(parent, last))
+      throw unprocessable(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
     parent[last] = structuredClone(value);
   } else {
     throw missing(pointer);
@@ -159,7 +163,8 @@ function remove(doc: Json, pointer: string): Json {
   if (path.length === 0) throw unprocessable("unable to remove the whole document");
   const last = path[path.length - 1]!;
   const parent = read(doc, toPointer(path.slice(0, -1)));
-  if (Array.isArray(parent) && /^(0|[1-9]\d*)$/.test(last) && Number(last) < parent.length) parent.splice(Number(last), 1);
+  if (Array.isArray(parent) && /^(0|[1-9]\d*)$/.test(last) && Number(last) < parent.length)
+    parent.splice(Number(last), 1);
   else if (isJsonObject(parent) && Object.hasOwn(parent, last)) delete parent[last];
   else throw unprocessable(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
   return doc;
@@ -177,6 +182,8 @@ function missing(pointer: string): KubeStatusError {
 // generic message, and the patch library's own words as the one cause.
 function unprocessable(message: string): KubeStatusError {
   return new KubeStatusError(
-    failure(422, "Invalid", "the server rejected our request due to an error in our request", { causes: [{ reason: "UnexpectedServerResponse", message }] }),
+    failure(422, "Invalid", "the server rejected our request due to an error in our request", {
+      causes: [{ reason: "UnexpectedServerResponse", message }],
+    }),
   );
 }

@@ -8,20 +8,30 @@ import { findResource, type ResourceDefinition } from "./resources.js";
 export type ResourceRoute =
   /** A collection: one namespace's, or (namespace undefined, namespaced resource) all namespaces'. */
   | { kind: "collection"; def: ResourceDefinition; namespace: string | undefined }
-  | { kind: "object"; def: ResourceDefinition; namespace: string | undefined; name: string; subresource: "status" | undefined };
+  | {
+      kind: "object";
+      def: ResourceDefinition;
+      namespace: string | undefined;
+      name: string;
+      subresource: "status" | undefined;
+    };
 
 /** Parses a resource path; undefined when the server serves nothing there. */
 export function parseResourceRoute(pathname: string): ResourceRoute | undefined {
   let segments: string[];
   try {
-    segments = pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    segments = pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
   } catch {
     return undefined;
   }
   let apiVersion: string;
   let rest: string[];
   if (segments[0] === "api" && segments[1] === "v1") [apiVersion, rest] = ["v1", segments.slice(2)];
-  else if (segments[0] === "apis" && segments.length >= 3) [apiVersion, rest] = [`${segments[1]}/${segments[2]}`, segments.slice(3)];
+  else if (segments[0] === "apis" && segments.length >= 3)
+    [apiVersion, rest] = [`${segments[1]}/${segments[2]}`, segments.slice(3)];
   else return undefined;
 
   // namespaces/<ns>/<plural>[/<name>[/<subresource>]] — unless <plural> is not a namespaced resource, in which
@@ -40,5 +50,7 @@ function route(def: ResourceDefinition, namespace: string | undefined, tail: str
   if (extra.length > 0) return undefined;
   if (name === undefined) return { kind: "collection", def, namespace };
   if (subresource === undefined) return { kind: "object", def, namespace, name, subresource: undefined };
-  return subresource === "status" && def.statusSubresource ? { kind: "object", def, namespace, name, subresource } : undefined;
+  return subresource === "status" && def.statusSubresource
+    ? { kind: "object", def, namespace, name, subresource }
+    : undefined;
 }

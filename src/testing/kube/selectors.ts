@@ -13,7 +13,8 @@ export type Selector = (object: KubeObject) => boolean;
 /** Matches everything (no selector given). */
 export const EVERYTHING: Selector = () => true;
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Parses a `labelSelector`; a malformed one is a 400, as the apiserver answers. */
@@ -30,7 +31,11 @@ export function parseLabelSelector(text: string | undefined): Selector {
  * Parses a `fieldSelector` over the fields in `supported` (e.g. metadata.name). Unsupported fields are a
  * 400 whose wording depends on whether the resource is built in or custom, as in Kubernetes.
  */
-export function parseFieldSelector(text: string | undefined, supported: Readonly<Record<string, (o: KubeObject) => string | undefined>>, custom: boolean): Selector {
+export function parseFieldSelector(
+  text: string | undefined,
+  supported: Readonly<Record<string, (o: KubeObject) => string | undefined>>,
+  custom: boolean,
+): Selector {
   if (text === undefined || text.trim() === "") return EVERYTHING;
   const terms = text.split(",").map((term) => {
     const match = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(term);
@@ -38,8 +43,12 @@ export function parseFieldSelector(text: string | undefined, supported: Readonly
     const [, field, op, value] = match as unknown as [string, string, string, string];
     const read = supported[field];
     if (read === undefined) {
-      const known = Object.keys(supported).map((f) => `"${f}"`).join(", ");
-      throw badRequest(custom ? `"${field}" is not a known field selector: only ${known}` : `field label not supported: ${field}`);
+      const known = Object.keys(supported)
+        .map((f) => `"${f}"`)
+        .join(", ");
+      throw badRequest(
+        custom ? `"${field}" is not a known field selector: only ${known}` : `field label not supported: ${field}`,
+      );
     }
     return op === "!=" ? (o: KubeObject) => read(o) !== value : (o: KubeObject) => read(o) === value;
   });
@@ -101,11 +110,13 @@ function parseLabelRequirement(term: string): LabelRequirement {
 }
 
 function checkKey(key: string, term: string): string {
-  if (!LABEL_KEY.test(key) || key.length > 317) throw badRequest(`unable to parse requirement: invalid label key "${key}" in '${term}'`);
+  if (!LABEL_KEY.test(key) || key.length > 317)
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in '${term}'`);
   return key;
 }
 
 function checkValue(value: string, term: string): string {
-  if (!LABEL_VALUE.test(value) || value.length > 63) throw badRequest(`unable to parse requirement: invalid label value "${value}" in '${term}'`);
+  if (!LABEL_VALUE.test(value) || value.length > 63)
+    throw badRequest(`unable to parse requirement: invalid label value "${value}" in '${term}'`);
   return value;
 }

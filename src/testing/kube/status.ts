@@ -52,7 +52,8 @@ export interface FieldError {
 
 /** `field.Invalid`: the value is shown the way Go's `%q`/`%v` shows it. */
 export function fieldInvalid(field: string, value: string | number | { goSyntax: string }, detail: string): FieldError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : typeof value === "number" ? String(value) : value.goSyntax;
+  const shown =
+    typeof value === "string" ? JSON.stringify(value) : typeof value === "number" ? String(value) : value.goSyntax;
   return { type: "FieldValueInvalid", field, body: `Invalid value: ${shown}${detail === "" ? "" : `: ${detail}`}` };
 }
 
@@ -86,32 +87,62 @@ export function failure(code: number, reason: StatusReason, message: string, det
 
 /** The `Status` of success a delete answers with when the resource does not return the deleted object. */
 export function deleted(gr: GroupResource, name: string, uid: string): KubeStatus {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: compactDetails({ name, group: gr.group, kind: gr.resource, uid }) };
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    details: compactDetails({ name, group: gr.group, kind: gr.resource, uid }),
+  };
 }
 
 /** 404 `<resource> "<name>" not found`. */
 export function notFound(gr: GroupResource, name: string): KubeStatusError {
-  return new KubeStatusError(failure(404, "NotFound", `${qualifiedResource(gr)} "${name}" not found`, { name, group: gr.group, kind: gr.resource }));
+  return new KubeStatusError(
+    failure(404, "NotFound", `${qualifiedResource(gr)} "${name}" not found`, {
+      name,
+      group: gr.group,
+      kind: gr.resource,
+    }),
+  );
 }
 
 /** 409 `<resource> "<name>" already exists`. */
 export function alreadyExists(gr: GroupResource, name: string): KubeStatusError {
-  return new KubeStatusError(failure(409, "AlreadyExists", `${qualifiedResource(gr)} "${name}" already exists`, { name, group: gr.group, kind: gr.resource }));
+  return new KubeStatusError(
+    failure(409, "AlreadyExists", `${qualifiedResource(gr)} "${name}" already exists`, {
+      name,
+      group: gr.group,
+      kind: gr.resource,
+    }),
+  );
 }
 
 /** The reason optimistic concurrency gives (`storage.OptimisticLockErrorMsg`). */
-export const OPTIMISTIC_LOCK_MESSAGE = "the object has been modified; please apply your changes to the latest version and try again";
+export const OPTIMISTIC_LOCK_MESSAGE =
+  "the object has been modified; please apply your changes to the latest version and try again";
 
 /** 409 `Operation cannot be fulfilled on <resource> "<name>": <why>`. */
 export function conflict(gr: GroupResource, name: string, why: string): KubeStatusError {
   return new KubeStatusError(
-    failure(409, "Conflict", `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${why}`, { name, group: gr.group, kind: gr.resource }),
+    failure(409, "Conflict", `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${why}`, {
+      name,
+      group: gr.group,
+      kind: gr.resource,
+    }),
   );
 }
 
 /** 422 `<Kind> "<name>" is invalid: <errors>` with one cause per field error (`errors.NewInvalid`). */
 export function invalid(gk: GroupKind, name: string, errors: readonly FieldError[]): KubeStatusError {
-  return new KubeStatusError(failure(422, "Invalid", `${qualifiedKind(gk)} "${name}" is invalid: ${aggregate(errors)}`, invalidDetails(gk, name, errors)));
+  return new KubeStatusError(
+    failure(
+      422,
+      "Invalid",
+      `${qualifiedKind(gk)} "${name}" is invalid: ${aggregate(errors)}`,
+      invalidDetails(gk, name, errors),
+    ),
+  );
 }
 
 /** The details of an Invalid status: `kind` is the Kind here, not the resource. */
@@ -135,7 +166,9 @@ export function badRequest(message: string): KubeStatusError {
 export function forbidden(gr: GroupResource, name: string, why: string, causes?: StatusCause[]): KubeStatusError {
   const details: StatusDetails = { name, group: gr.group, kind: gr.resource };
   if (causes !== undefined) details.causes = causes;
-  return new KubeStatusError(failure(403, "Forbidden", `${qualifiedResource(gr)} "${name}" is forbidden: ${why}`, details));
+  return new KubeStatusError(
+    failure(403, "Forbidden", `${qualifiedResource(gr)} "${name}" is forbidden: ${why}`, details),
+  );
 }
 
 /** 410 Expired: a watch or continue token from before the retained history. */
@@ -150,13 +183,19 @@ export function routeNotFound(): KubeStatusError {
 
 /** 405 for a verb the path does not take. */
 export function methodNotAllowed(): KubeStatusError {
-  return new KubeStatusError(failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}));
+  return new KubeStatusError(
+    failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {}),
+  );
 }
 
 /** 415 for a body in a format the endpoint does not read (`negotiation.NewUnsupportedMediaTypeError`). */
 export function unsupportedMediaType(accepted: readonly string[]): KubeStatusError {
   return new KubeStatusError(
-    failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`),
+    failure(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
+    ),
   );
 }
 

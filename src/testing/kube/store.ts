@@ -10,7 +10,16 @@ import { createEventLog } from "./event-log.js";
 import { isJsonObject, type Json, jsonCopy, sameJson } from "./json.js";
 import { copyOrDelete, prepareNew, prepareReplacement } from "./kinds.js";
 import { generateName, nameErrors } from "./names.js";
-import { finalizerErrors, incoming, keyOf, now, requireNamespace, serverOwnedMetadata, specOf, tidyMetadata } from "./object-rules.js";
+import {
+  finalizerErrors,
+  incoming,
+  keyOf,
+  now,
+  requireNamespace,
+  serverOwnedMetadata,
+  specOf,
+  tidyMetadata,
+} from "./object-rules.js";
 import { compareKeys, decodeContinue, encodeContinue, sortKey } from "./paging.js";
 import { applyConfiguration, jsonPatch, mergePatch } from "./patch.js";
 import { PATCH_TYPES, type ResourceDefinition, RESOURCES } from "./resources.js";
@@ -112,7 +121,12 @@ export interface KubeStore {
   /** Replaces only `status` (the `/status` subresource); everything else is kept. */
   updateStatus(resource: KubeResource, object: KubeObject, options?: WriteOptions): StoredObject;
   /** Patches the object; `created` is true when an apply created it. */
-  patch(resource: KubeResource, ref: ObjectRef, patch: KubePatch, options?: PatchOptions): { object: StoredObject; created: boolean };
+  patch(
+    resource: KubeResource,
+    ref: ObjectRef,
+    patch: KubePatch,
+    options?: PatchOptions,
+  ): { object: StoredObject; created: boolean };
   /** Deletes the object, or marks it for deletion while finalizers remain. */
   delete(resource: KubeResource, ref: ObjectRef, options?: DeleteOptions): DeleteResult;
   /**
@@ -164,7 +178,12 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
   }
 
   /** Stores `object` at a new resourceVersion and tells the watchers. */
-  function commit(entry: Entry, type: "ADDED" | "MODIFIED", object: StoredObject, previous?: StoredObject): StoredObject {
+  function commit(
+    entry: Entry,
+    type: "ADDED" | "MODIFIED",
+    object: StoredObject,
+    previous?: StoredObject,
+  ): StoredObject {
     object.metadata.resourceVersion = String(++revision);
     entry.object = object;
     entries.set(keyOf(RESOURCES[entry.resource], object.metadata), entry);
@@ -193,12 +212,28 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     return entries.get(keyOf(def, { namespace: def.namespaced ? ref.namespace : undefined, name: ref.name }));
   }
 
-  function admit(def: ResourceDefinition, operation: "CREATE" | "UPDATE", object: StoredObject, oldObject?: StoredObject): void {
+  function admit(
+    def: ResourceDefinition,
+    operation: "CREATE" | "UPDATE",
+    object: StoredObject,
+    oldObject?: StoredObject,
+  ): void {
     if (options.admit === undefined || bootstrapping) return;
-    const request = { resource: def.resource, operation, object: structuredClone(object), oldObject: oldObject && structuredClone(oldObject) };
+    const request = {
+      resource: def.resource,
+      operation,
+      object: structuredClone(object),
+      oldObject: oldObject && structuredClone(oldObject),
+    };
     const causes = options.admit(request);
     if (causes !== undefined && causes.length > 0) {
-      throw webhookDenial(def, object.metadata.name, causes, options.webhookName ?? KSERVE_VALIDATOR_WEBHOOK, options.denialStyle ?? "invalid");
+      throw webhookDenial(
+        def,
+        object.metadata.name,
+        causes,
+        options.webhookName ?? KSERVE_VALIDATOR_WEBHOOK,
+        options.denialStyle ?? "invalid",
+      );
     }
   }
 
@@ -207,9 +242,18 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     const ns = entries.get(keyOf(RESOURCES.namespaces, { name: namespace }));
     if (ns === undefined) throw notFound(RESOURCES.namespaces, namespace);
     if (ns.object.metadata.deletionTimestamp !== undefined) {
-      throw forbidden(def, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
-        { reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" },
-      ]);
+      throw forbidden(
+        def,
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        [
+          {
+            reason: "NamespaceTerminating",
+            message: `namespace ${namespace} is being terminated`,
+            field: "metadata.namespace",
+          },
+        ],
+      );
     }
   }
 
@@ -250,16 +294,24 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
   function checkVersion(def: ResourceDefinition, current: StoredObject, resourceVersion: string | undefined): void {
     if (!resourceVersion) {
       if (def.unconditionalUpdate) return;
-      throw invalid(def, current.metadata.name, [fieldInvalid("metadata.resourceVersion", { goSyntax: "0x0" }, "must be specified for an update")]);
+      throw invalid(def, current.metadata.name, [
+        fieldInvalid("metadata.resourceVersion", { goSyntax: "0x0" }, "must be specified for an update"),
+      ]);
     }
-    if (resourceVersion !== current.metadata.resourceVersion) throw conflict(def, current.metadata.name, OPTIMISTIC_LOCK_MESSAGE);
+    if (resourceVersion !== current.metadata.resourceVersion)
+      throw conflict(def, current.metadata.name, OPTIMISTIC_LOCK_MESSAGE);
   }
 
   /**
    * Stores `candidate` in place of the entry's object, through the main resource or `/status`, as the
    * apiserver's update strategies do. An unchanged object is not written (no new version, no event).
    */
-  function replace(entry: Entry, candidate: StoredObject, subresource: "status" | undefined, writeOptions: WriteOptions): StoredObject {
+  function replace(
+    entry: Entry,
+    candidate: StoredObject,
+    subresource: "status" | undefined,
+    writeOptions: WriteOptions,
+  ): StoredObject {
     const def = RESOURCES[entry.resource];
     const old = entry.object;
     let next: StoredObject;
@@ -275,7 +327,8 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
       tidyMetadata(next);
       const errors: FieldError[] = [...prepareReplacement(def, next, old), ...finalizerErrors(old, next)];
       if (errors.length > 0) throw invalid(def, old.metadata.name, errors);
-      if (def.tracksGeneration && !sameJson(specOf(old), specOf(next))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      if (def.tracksGeneration && !sameJson(specOf(old), specOf(next)))
+        next.metadata.generation = (old.metadata.generation ?? 0) + 1;
       admit(def, "UPDATE", next, old);
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -289,19 +342,32 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     return commit(entry, "MODIFIED", next, old);
   }
 
-  function update(resource: KubeResource, input: KubeObject, writeOptions: WriteOptions = {}, subresource?: "status"): StoredObject {
+  function update(
+    resource: KubeResource,
+    input: KubeObject,
+    writeOptions: WriteOptions = {},
+    subresource?: "status",
+  ): StoredObject {
     const def = RESOURCES[resource];
     if (subresource === "status" && !def.statusSubresource) throw routeNotFound();
     const candidate = incoming(def, input);
     if (!candidate.metadata.name) throw badRequest("name is required for an update (metadata.name)");
-    const ref = { namespace: def.namespaced ? requireNamespace(candidate.metadata.namespace) : undefined, name: candidate.metadata.name };
+    const ref = {
+      namespace: def.namespaced ? requireNamespace(candidate.metadata.namespace) : undefined,
+      name: candidate.metadata.name,
+    };
     const entry = entryOf(def, ref);
     if (entry === undefined) throw notFound(def, ref.name);
     checkVersion(def, entry.object, candidate.metadata.resourceVersion);
     return replace(entry, candidate, subresource, writeOptions);
   }
 
-  function patch(resource: KubeResource, ref: ObjectRef, change: KubePatch, patchOptions: PatchOptions = {}): { object: StoredObject; created: boolean } {
+  function patch(
+    resource: KubeResource,
+    ref: ObjectRef,
+    change: KubePatch,
+    patchOptions: PatchOptions = {},
+  ): { object: StoredObject; created: boolean } {
     const def = RESOURCES[resource];
     if (!def.patchTypes.includes(PATCH_TYPES[change.type])) throw unsupportedMediaType(def.patchTypes);
     if (patchOptions.subresource === "status" && !def.statusSubresource) throw routeNotFound();
@@ -315,13 +381,15 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     if (change.type === "json") {
       patched = jsonPatch(current, change.patch);
     } else {
-      if (!isJsonObject(change.patch)) throw badRequest("json: cannot unmarshal non-object into Go value of type map[string]interface {}");
+      if (!isJsonObject(change.patch))
+        throw badRequest("json: cannot unmarshal non-object into Go value of type map[string]interface {}");
       patched = mergePatch(current, change.patch);
     }
     const candidate = incoming(def, patched as KubeObject);
     // A resourceVersion in the patch is a precondition, as for an update.
     const version = candidate.metadata.resourceVersion;
-    if (version && version !== entry.object.metadata.resourceVersion) throw conflict(def, ref.name, OPTIMISTIC_LOCK_MESSAGE);
+    if (version && version !== entry.object.metadata.resourceVersion)
+      throw conflict(def, ref.name, OPTIMISTIC_LOCK_MESSAGE);
     return { object: replace(entry, candidate, patchOptions.subresource, patchOptions), created: false };
   }
 
@@ -333,28 +401,43 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     patchOptions: PatchOptions,
   ): { object: StoredObject; created: boolean } {
     if (!change.fieldManager) {
-      throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [fieldRequired("fieldManager", "is required for apply patch")]);
+      throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [
+        fieldRequired("fieldManager", "is required for apply patch"),
+      ]);
     }
     if (!isJsonObject(change.patch)) throw badRequest("the apply configuration must be an object");
     const config = jsonCopy(change.patch);
     const meta = isJsonObject(config["metadata"]) ? config["metadata"] : {};
     // An apply configuration names its type explicitly; the endpoint does not fill it in.
     if (config["apiVersion"] !== def.apiVersion || config["kind"] !== def.kind) {
-      throw badRequest(`invalid object type: ${String(config["apiVersion"] ?? "")}, Kind=${String(config["kind"] ?? "")}: the apply configuration must have apiVersion ${def.apiVersion} and kind ${def.kind}`);
+      throw badRequest(
+        `invalid object type: ${String(config["apiVersion"] ?? "")}, Kind=${String(config["kind"] ?? "")}: the apply configuration must have apiVersion ${def.apiVersion} and kind ${def.kind}`,
+      );
     }
     if (meta["name"] !== undefined && meta["name"] !== ref.name) {
-      throw badRequest(`the name of the object (${String(meta["name"])}) does not match the name on the URL (${ref.name})`);
+      throw badRequest(
+        `the name of the object (${String(meta["name"])}) does not match the name on the URL (${ref.name})`,
+      );
     }
     const managerKey = `${patchOptions.subresource ?? ""}:${change.fieldManager}`;
     if (entry === undefined) {
       if (patchOptions.subresource !== undefined) throw notFound(def, ref.name);
-      const created = create(def.resource, { ...config, metadata: { ...meta, name: ref.name, namespace: ref.namespace } }, patchOptions);
+      const created = create(
+        def.resource,
+        { ...config, metadata: { ...meta, name: ref.name, namespace: ref.namespace } },
+        patchOptions,
+      );
       if (!patchOptions.dryRun) entryOf(def, ref)?.applied.set(managerKey, config);
       return { object: created, created: true };
     }
     const version = typeof meta["resourceVersion"] === "string" ? meta["resourceVersion"] : undefined;
-    if (version && version !== entry.object.metadata.resourceVersion) throw conflict(def, ref.name, OPTIMISTIC_LOCK_MESSAGE);
-    const merged = applyConfiguration(structuredClone(entry.object) as unknown as Json, config, entry.applied.get(managerKey));
+    if (version && version !== entry.object.metadata.resourceVersion)
+      throw conflict(def, ref.name, OPTIMISTIC_LOCK_MESSAGE);
+    const merged = applyConfiguration(
+      structuredClone(entry.object) as unknown as Json,
+      config,
+      entry.applied.get(managerKey),
+    );
     const object = replace(entry, incoming(def, merged as KubeObject), patchOptions.subresource, patchOptions);
     if (!patchOptions.dryRun) entry.applied.set(managerKey, config);
     return { object, created: false };
@@ -368,10 +451,18 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     const current = entry.object;
     const { uid, resourceVersion } = deleteOptions.preconditions ?? {};
     if (uid !== undefined && uid !== current.metadata.uid) {
-      throw conflict(def, ref.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`);
+      throw conflict(
+        def,
+        ref.name,
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`,
+      );
     }
     if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(def, ref.name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      throw conflict(
+        def,
+        ref.name,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
     }
     if (current.metadata.deletionTimestamp !== undefined) return { object: structuredClone(current), finalized: false };
 
@@ -382,7 +473,8 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     const marked = structuredClone(current);
     marked.metadata.deletionTimestamp = now();
     marked.metadata.deletionGracePeriodSeconds = 0;
-    if (resource === "namespaces") marked["status"] = { ...(marked["status"] as object | undefined), phase: "Terminating" };
+    if (resource === "namespaces")
+      marked["status"] = { ...(marked["status"] as object | undefined), phase: "Terminating" };
     if (deleteOptions.dryRun) return { object: marked, finalized: false };
     const answer = commit(entry, "MODIFIED", marked, current);
     if (resource === "namespaces") terminateNamespace(ref.name);
@@ -393,7 +485,11 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
   function terminateNamespace(namespace: string): void {
     for (const entry of [...entries.values()]) {
       const { metadata } = entry.object;
-      if (RESOURCES[entry.resource].namespaced && metadata.namespace === namespace && metadata.deletionTimestamp === undefined) {
+      if (
+        RESOURCES[entry.resource].namespaced &&
+        metadata.namespace === namespace &&
+        metadata.deletionTimestamp === undefined
+      ) {
         destroy(entry.resource, { namespace, name: metadata.name });
       }
     }
@@ -416,7 +512,12 @@ export function createKubeStore(options: KubeStoreOptions = {}): KubeStore {
     const matching = [...entries.values()]
       .filter((e) => e.resource === resource)
       .map((e) => e.object)
-      .filter((o) => (listOptions.namespace === undefined || !def.namespaced || o.metadata.namespace === listOptions.namespace) && labels(o) && fields(o))
+      .filter(
+        (o) =>
+          (listOptions.namespace === undefined || !def.namespaced || o.metadata.namespace === listOptions.namespace) &&
+          labels(o) &&
+          fields(o),
+      )
       .sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
     const start = listOptions.continue ? decodeContinue(listOptions.continue) : undefined;
     const rest = start === undefined ? matching : matching.filter((o) => compareKeys(sortKey(o), start) > 0);

@@ -34,9 +34,14 @@ export function streamWatch(store: KubeStore, request: WatchRequest, res: Server
   if (resourceVersion !== undefined && resourceVersion !== "" && !/^\d+$/.test(resourceVersion)) {
     throw badRequest(`invalid resource version: ${resourceVersion}`);
   }
-  const matches = (o: StoredObject) => (namespace === undefined || o.metadata.namespace === namespace) && labels(o) && fields(o);
+  const matches = (o: StoredObject) =>
+    (namespace === undefined || o.metadata.namespace === namespace) && labels(o) && fields(o);
 
-  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private", "transfer-encoding": "chunked" });
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "cache-control": "no-cache, private",
+    "transfer-encoding": "chunked",
+  });
   // Send the headers now, not with the first event: clients wait for them before they consider the
   // watch established (client-node's Watch.watch() resolves only then).
   res.flushHeaders();
@@ -53,7 +58,8 @@ export function streamWatch(store: KubeStore, request: WatchRequest, res: Server
     res.end();
   };
   res.on("close", end);
-  if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0) timer = setTimeout(end, request.timeoutSeconds * 1000);
+  if (request.timeoutSeconds !== undefined && request.timeoutSeconds > 0)
+    timer = setTimeout(end, request.timeoutSeconds * 1000);
 
   const listener = (event: WatchEvent) => {
     if (event.resource !== def.resource) return;
@@ -64,7 +70,8 @@ export function streamWatch(store: KubeStore, request: WatchRequest, res: Server
   try {
     if (fromNow) {
       // List and subscribe in the same turn of the event loop: no change can fall between them.
-      for (const item of store.list(def.resource, namespace === undefined ? {} : { namespace }).items) if (matches(item)) send("ADDED", item);
+      for (const item of store.list(def.resource, namespace === undefined ? {} : { namespace }).items)
+        if (matches(item)) send("ADDED", item);
       unsubscribe = store.watch(listener);
     } else {
       unsubscribe = store.watch(listener, { resourceVersion });
@@ -79,7 +86,10 @@ export function streamWatch(store: KubeStore, request: WatchRequest, res: Server
 }
 
 /** How a store event looks through the watch's selectors (undefined: not at all). */
-function visibleType(event: WatchEvent, matches: (o: StoredObject) => boolean): "ADDED" | "MODIFIED" | "DELETED" | undefined {
+function visibleType(
+  event: WatchEvent,
+  matches: (o: StoredObject) => boolean,
+): "ADDED" | "MODIFIED" | "DELETED" | undefined {
   const now = matches(event.object);
   if (event.type !== "MODIFIED") return now ? event.type : undefined;
   const before = event.previous !== undefined && matches(event.previous);

@@ -18,7 +18,11 @@ async function run(): Promise<Record<string, unknown>> {
     inputs: [Tensor.fp32("input-0", [3, 4], [5.1, 3.5, 1.4, 0.2, 6.4, 3.2, 4.5, 1.5, 6.3, 3.3, 6.0, 2.5])],
   });
   // Binary both ways, with INT64 values JavaScript numbers cannot hold.
-  const echo = await client.infer("echo", { inputs: [Tensor.int64("x", [2], [2n ** 62n + 1n, -(2n ** 60n) - 3n])] }, { binary: "always" });
+  const echo = await client.infer(
+    "echo",
+    { inputs: [Tensor.int64("x", [2], [2n ** 62n + 1n, -(2n ** 60n) - 3n])] },
+    { binary: "always" },
+  );
   const missing = await client.infer("no-such-model", { inputs: [Tensor.fp32("x", [1], [1])] }).then(
     () => "answered",
     (error: unknown) => (isKServeError(error) ? `${error.code} ${error.status}` : String(error)),
@@ -37,5 +41,8 @@ async function run(): Promise<Record<string, unknown>> {
 
 run().then(
   (result) => (document.body.dataset["result"] = JSON.stringify(result)),
-  (error: unknown) => (document.body.dataset["result"] = JSON.stringify({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })),
+  (error: unknown) =>
+    (document.body.dataset["result"] = JSON.stringify({
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    })),
 );
