@@ -1,5 +1,5 @@
 /** Authentication: static credentials, or a provider called before every attempt so tokens can refresh. */
-import { base64 } from "./base64.js";
+import { base64 } from "../internal/base64.js";
 import { ConfigError, KServeError } from "./errors.js";
 
 /**

@@ -5,7 +5,8 @@
  */
 import { isDatatype } from "./datatype.js";
 import { ProtocolError, ValidationError } from "./errors.js";
-import { parseJsonText, stringifyJsonAt } from "./json.js";
+import { parseJsonText } from "./json-parse.js";
+import { stringifyJsonAt } from "./json-write.js";
 import { checkParameters, checkTensorObject, encodeJsonData, tensorFromEntry, tensorHead } from "./json-data.js";
 import { unpackAll } from "./packed.js";
 import { tensorFromBytes, tensorToBytes } from "./raw.js";

@@ -20,7 +20,8 @@ export type {
 export { numel } from "./shape.js";
 export type { NestedArrayOf } from "./shape.js";
 export { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "./float16.js";
-export { parseJson, stringifyJson } from "./json.js";
+export { parseJson } from "./json-parse.js";
+export { stringifyJson } from "./json-write.js";
 export { encodeJsonData, encodeJsonTensor, tensorFromJson } from "./json-data.js";
 export { decodeBytesElements, encodeBytesElements, tensorFromBytes, tensorToBytes } from "./raw.js";
 export { decodeTensorBody, encodeTensorBody } from "./binary.js";

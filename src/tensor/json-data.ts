@@ -3,7 +3,7 @@ import { toTensorData } from "./convert.js";
 import { type Datatype, isDatatype } from "./datatype.js";
 import { ValidationError } from "./errors.js";
 import { bf16ToNumber, fp16ToNumber } from "./float16.js";
-import { stringifyJsonAt } from "./json.js";
+import { stringifyJsonAt } from "./json-write.js";
 import type { JsonValue } from "./json-value.js";
 import { shortestBFloat16, shortestFloat16, shortestFloat32 } from "./shortest-float.js";
 import { type AnyTensor, checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";

@@ -2,8 +2,8 @@
  * V1 request bodies: tensors written as rows (`instances`) or columns (`inputs`), raw bodies checked and
  * passed through. Written by hand so that INT64 beyond 2^53 goes out exact and nothing is dropped silently.
  */
-import { base64 } from "../core/base64.js";
-import { stringifyJsonAt } from "../tensor/json.js";
+import { base64 } from "../internal/base64.js";
+import { stringifyJsonAt } from "../tensor/json-write.js";
 import { shortestBFloat16, shortestFloat16, shortestFloat32 } from "../tensor/shortest-float.js";
 import { kindOf } from "../tensor/shape.js";
 import { utf8Text } from "../tensor/utf8.js";

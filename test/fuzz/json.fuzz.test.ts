@@ -16,7 +16,7 @@ import {
   type Tensor,
   tensorFromJson,
 } from "../../src/tensor/index.js";
-import { parseJsonText } from "../../src/tensor/json.js";
+import { parseJsonText } from "../../src/tensor/json-parse.js";
 import { PackedIntegers, unpackAll } from "../../src/tensor/packed.js";
 import { bf16FromNumber, fp16FromNumber } from "../../src/tensor/float16.js";
 import { kserveFixture } from "../fixtures.js";
