@@ -15,6 +15,21 @@ export const PLURAL = "inferenceservices";
 /** The API for custom objects such as InferenceServices. */
 export const customObjects = (cluster: Cluster) => cluster.config.makeApiClient(cluster.k8s.CustomObjectsApi);
 
+/** Where an InferenceService lives in the API: its group, version, plural and namespace. */
+export const inferenceServices = (namespace: string) => ({ group: GROUP, version: VERSION, namespace, plural: PLURAL });
+
+/** The InferenceService `namespace/name` as the cluster has it; the API's error (a 404 when absent) otherwise. */
+export async function readInferenceService(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<InferenceService> {
+  return (await customObjects(cluster).getNamespacedCustomObject({
+    ...inferenceServices(namespace),
+    name,
+  })) as InferenceService;
+}
+
 export async function applyCredentials(
   cluster: Cluster,
   credentials: StorageCredentials,
@@ -65,7 +80,7 @@ export async function applyInferenceService(
   const api = customObjects(cluster);
   const namespace = isvc.metadata.namespace!;
   const name = isvc.metadata.name;
-  const ref = { group: GROUP, version: VERSION, namespace, plural: PLURAL };
+  const ref = inferenceServices(namespace);
   const what = `Applying InferenceService ${namespace}/${name}`;
   try {
     return {
@@ -79,7 +94,7 @@ export async function applyInferenceService(
   for (let attempt = 0; ; attempt++) {
     let current: InferenceService;
     try {
-      current = (await api.getNamespacedCustomObject({ ...ref, name })) as InferenceService;
+      current = await readInferenceService(cluster, namespace, name);
     } catch (error) {
       throw kubeError(error, what, cluster);
     }

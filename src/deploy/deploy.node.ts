@@ -8,7 +8,13 @@ import { milliseconds } from "../core/retry.js";
 import { createV1Client } from "../v1/index.node.js";
 import { createV2Client } from "../v2/index.node.js";
 import type { V2Client } from "../v2/types.js";
-import { applyCredentials, applyInferenceService, customObjects, GROUP, PLURAL, VERSION } from "./apply.node.js";
+import {
+  applyCredentials,
+  applyInferenceService,
+  customObjects,
+  inferenceServices,
+  readInferenceService,
+} from "./apply.node.js";
 import type { StorageCredentials } from "./credentials.js";
 import { resolveEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { apiStatus, connectCluster, kubeError } from "./kube.node.js";
@@ -18,15 +24,6 @@ import type { InferenceService } from "./types.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
-export { InferenceServiceFailedError } from "./failed-error.js";
-export type {
-  ClusterOptions,
-  DeployEvent,
-  DeployOptions,
-  Deployment,
-  InferenceServiceWaitOptions,
-  WaitOptions,
-} from "./options.js";
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -150,13 +147,7 @@ export async function getInferenceService(
   const cluster = await connectCluster(options.kubeconfig);
   const namespace = options.namespace ?? cluster.defaultNamespace;
   try {
-    return (await customObjects(cluster).getNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: PLURAL,
-      name,
-    })) as InferenceService;
+    return await readInferenceService(cluster, namespace, name);
   } catch (error) {
     if (apiStatus(error) === 404) return undefined;
     throw kubeError(error, `Reading InferenceService ${namespace}/${name}`, cluster);
@@ -168,13 +159,7 @@ export async function deleteInferenceService(name: string, options: ClusterOptio
   const cluster = await connectCluster(options.kubeconfig);
   const namespace = options.namespace ?? cluster.defaultNamespace;
   try {
-    await customObjects(cluster).deleteNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: PLURAL,
-      name,
-    });
+    await customObjects(cluster).deleteNamespacedCustomObject({ ...inferenceServices(namespace), name });
     return true;
   } catch (error) {
     if (apiStatus(error) === 404) return false;

@@ -10,9 +10,9 @@ export {
   deleteInferenceService,
   deploy,
   getInferenceService,
-  InferenceServiceFailedError,
   waitForInferenceServiceReady,
 } from "./deploy.node.js";
+export { InferenceServiceFailedError } from "./failed-error.js";
 export type {
   ClusterOptions,
   DeployEvent,
@@ -20,5 +20,5 @@ export type {
   Deployment,
   InferenceServiceWaitOptions,
   WaitOptions,
-} from "./deploy.node.js";
+} from "./options.js";
 export type { KubeConfigInstance, KubeconfigSource } from "./kube.node.js";

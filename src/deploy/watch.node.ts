@@ -5,7 +5,7 @@
  */
 import { AbortError, KServeError, TimeoutError } from "../core/errors.js";
 import { deadlineSignal } from "../internal/signals.js";
-import { GROUP, PLURAL, VERSION, customObjects } from "./apply.node.js";
+import { GROUP, PLURAL, readInferenceService, VERSION } from "./apply.node.js";
 import { describeCondition } from "./conditions.js";
 import { InferenceServiceFailedError } from "./failed-error.js";
 import { apiStatus, type Cluster, kubeError } from "./kube.node.js";
@@ -37,7 +37,6 @@ export async function watchUntilReady(
 ): Promise<InferenceService> {
   checkNotAborted(options.signal, name);
   const timeoutMs = applied.limit;
-  const api = customObjects(cluster);
   const seen = new Map<string, Condition>();
   let modelState = "";
   let last: InferenceService | undefined;
@@ -122,13 +121,7 @@ export async function watchUntilReady(
     const start = async () => {
       let current: InferenceService;
       try {
-        current = (await api.getNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace,
-          plural: PLURAL,
-          name,
-        })) as InferenceService;
+        current = await readInferenceService(cluster, namespace, name);
       } catch (error) {
         const status = apiStatus(error);
         if (status === 404)

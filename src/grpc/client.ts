@@ -258,6 +258,15 @@ export function createGrpcClient(
       throw error;
     }
   };
+  /** An unknown model is an answer here (NOT_FOUND: not ready), not an error. */
+  const modelReadiness = (model: string, call: CallOptions & { version?: string | undefined }) =>
+    readiness(
+      service.modelReady,
+      { name: checkModel(model), version: call.version ?? "" },
+      call,
+      { rpc: "ModelReady", model },
+      true,
+    );
   const ready = async (...args: Parameters<typeof readiness>) => (await readiness(...args)).ready;
 
   const client: V2Client = {
@@ -273,14 +282,7 @@ export function createGrpcClient(
     },
     serverLive: (call = {}) => ready(service.serverLive, {}, call, { rpc: "ServerLive" }, false),
     serverReady: (call = {}) => ready(service.serverReady, {}, call, { rpc: "ServerReady" }, false),
-    modelReady: async (model, call = {}) =>
-      ready(
-        service.modelReady,
-        { name: checkModel(model), version: call.version ?? "" },
-        call,
-        { rpc: "ModelReady", model },
-        true,
-      ),
+    modelReady: async (model, call = {}) => (await modelReadiness(model, call)).ready,
     async serverMetadata(call = {}): Promise<ServerMetadata> {
       const m = await unary(service.serverMetadata, {}, call, { rpc: "ServerMetadata" });
       return { name: m.name, version: m.version || undefined, extensions: m.extensions };
@@ -293,18 +295,7 @@ export function createGrpcClient(
       return toModelMetadata(m);
     },
     waitForModelReady: async (model, wait = {}) =>
-      waitUntilReady(
-        (call) =>
-          readiness(
-            service.modelReady,
-            { name: checkModel(model), version: call.version ?? "" },
-            call,
-            { rpc: "ModelReady", model },
-            true,
-          ),
-        checkModel(model),
-        wait,
-      ),
+      waitUntilReady((call) => modelReadiness(model, call), checkModel(model), wait),
   };
   return client;
 }
