@@ -24,7 +24,6 @@ import type { InferenceService } from "./types.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
 import { checkNotAborted, watchUntilReady } from "./watch.node.js";
 
-
 const DEFAULT_TIMEOUT_MS = 300_000;
 
 /** The whole-flow limit: default 5 minutes; Infinity for none; anything else must be a valid timer length. */
