@@ -44,10 +44,14 @@ export function locateProtocolError(
  */
 export function afterAttempts<E extends KServeError>(error: E, attempts: number): E {
   if (attempts < 2) return error;
-  const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as E;
+  // `stack` is left out of the copied descriptors: Node 24's is an accessor that reads the original error's
+  // internal slot, which a copy lacks (it gave undefined); the copy gets its own value instead.
+  const { stack: _stack, ...fields } = Object.getOwnPropertyDescriptors(error);
+  const copy = Object.create(Object.getPrototypeOf(error) as object, fields) as E;
   const raw = `${/[.!?…]$/.test(error.rawMessage) ? error.rawMessage : `${error.rawMessage}.`} Failed after ${attempts} attempts.`;
   const message = `[${error.code}] ${raw}`;
-  Object.assign(copy, { rawMessage: raw, message, attempts, stack: error.stack?.replace(error.message, message) });
+  Object.assign(copy, { rawMessage: raw, message, attempts });
+  Object.defineProperty(copy, "stack", { value: error.stack?.replace(error.message, message), writable: true, configurable: true });
   return copy;
 }
 
