@@ -51,7 +51,11 @@ export function afterAttempts<E extends KServeError>(error: E, attempts: number)
   const raw = `${/[.!?…]$/.test(error.rawMessage) ? error.rawMessage : `${error.rawMessage}.`} Failed after ${attempts} attempts.`;
   const message = `[${error.code}] ${raw}`;
   Object.assign(copy, { rawMessage: raw, message, attempts });
-  Object.defineProperty(copy, "stack", { value: error.stack?.replace(error.message, message), writable: true, configurable: true });
+  Object.defineProperty(copy, "stack", {
+    value: error.stack?.replace(error.message, message),
+    writable: true,
+    configurable: true,
+  });
   return copy;
 }
 
