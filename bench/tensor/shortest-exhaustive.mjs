@@ -41,16 +41,21 @@ if (isMainThread) {
         worker.postMessage([next, end]);
         next = end;
       };
-      worker.on("message", (/** @type {{ lines: string[], count: number, bad: number, ties: number, exactMidpoints: number }} */ r) => {
-        for (const line of r.lines) console.log(line);
-        totals.count += r.count;
-        totals.bad += r.bad;
-        totals.ties += r.ties;
-        totals.exactMidpoints += r.exactMidpoints;
-        done++;
-        process.stderr.write(`\r${done}/${chunks} chunks, ${totals.bad} failing, ${Math.round((Date.now() - started) / 1000)} s`);
-        give();
-      });
+      worker.on(
+        "message",
+        (/** @type {{ lines: string[], count: number, bad: number, ties: number, exactMidpoints: number }} */ r) => {
+          for (const line of r.lines) console.log(line);
+          totals.count += r.count;
+          totals.bad += r.bad;
+          totals.ties += r.ties;
+          totals.exactMidpoints += r.exactMidpoints;
+          done++;
+          process.stderr.write(
+            `\r${done}/${chunks} chunks, ${totals.bad} failing, ${Math.round((Date.now() - started) / 1000)} s`,
+          );
+          give();
+        },
+      );
       worker.on("error", reject);
       give();
     });
@@ -59,7 +64,9 @@ if (isMainThread) {
   console.log(JSON.stringify({ from, to, ...totals, seconds: Math.round((Date.now() - started) / 1000) }));
   process.exitCode = totals.bad === 0 ? 0 : 1;
 } else {
-  const { shortestFloat32 } = await import(`data:text/javascript;base64,${Buffer.from(workerData.code).toString("base64")}`);
+  const { shortestFloat32 } = await import(
+    `data:text/javascript;base64,${Buffer.from(workerData.code).toString("base64")}`
+  );
   const f = Math.fround;
   const u = new Uint32Array(1);
   const fl = new Float32Array(u.buffer);
@@ -81,7 +88,9 @@ if (isMainThread) {
     f64[0] = x;
     const bits = f64Bits[0] ?? 0n;
     const exp = (bits >> 52n) & 0x7ffn;
-    return exp === 0n ? { m: bits & 0xfffffffffffffn, e: -1074n } : { m: (bits & 0xfffffffffffffn) | (1n << 52n), e: exp - 1075n };
+    return exp === 0n
+      ? { m: bits & 0xfffffffffffffn, e: -1074n }
+      : { m: (bits & 0xfffffffffffffn) | (1n << 52n), e: exp - 1075n };
   };
   /** Whether the decimal n · 10^-k is exactly the double d. @param {string | number} n @param {number} k @param {number} d */
   const exactly = (n, k, d) => {
@@ -98,7 +107,10 @@ if (isMainThread) {
   const scaled = (x, k) => {
     const { m, e } = dyadic(x);
     const ten = 10n ** BigInt(Math.abs(k));
-    return { num: m * (e > 0n ? 1n << e : 1n) * (k > 0 ? ten : 1n), den: (e < 0n ? 1n << -e : 1n) * (k < 0 ? ten : 1n) };
+    return {
+      num: m * (e > 0n ? 1n << e : 1n) * (k > 0 ? ten : 1n),
+      den: (e < 0n ? 1n << -e : 1n) * (k < 0 ? ten : 1n),
+    };
   };
   /** A positive number's text as n · 10^-k, n its significant digits. @param {string} s */
   const decimalOf = (s) => {
@@ -110,7 +122,7 @@ if (isMainThread) {
     let lead = 0;
     while (lead < digits.length - 1 && digits.charCodeAt(lead) === 48) lead++;
     let end = digits.length;
-    while (end > lead + 1 && digits.charCodeAt(end - 1) === 48) (end--, k--);
+    while (end > lead + 1 && digits.charCodeAt(end - 1) === 48) end--, k--;
     digits = digits.slice(lead, end);
     return { n: digits, k };
   };
@@ -167,7 +179,8 @@ if (isMainThread) {
         if (Number(t.slice(at + 1)) > e) n *= 10;
         const k = d - 1 - e;
         const nearest = parseFloat(`${n}e${-k}`);
-        if (readsBack(n, k, v) || readsBack(nearest < v ? n + 1 : n - 1, k, v)) fail("not the shortest", bits, v, `gave ${text}`);
+        if (readsBack(n, k, v) || readsBack(nearest < v ? n + 1 : n - 1, k, v))
+          fail("not the shortest", bits, v, `gave ${text}`);
       }
       const nearest = parseFloat(v.toExponential(digits - 1));
       if (nearest !== out && f(nearest) === v) {
