@@ -14,7 +14,7 @@ export type {
   TensorInput,
   TensorParameters,
 } from "./tensor/index.js";
-export { createFetchHttpClient, createV2Client } from "./v2/index.js";
+export { createFetchHttpClient, createModelClient, createV2Client, signatureFromMetadata } from "./v2/index.js";
 export * from "./errors/public.js";
 export { HttpError } from "./errors/http-error.js";
 export type { HttpErrorOptions } from "./errors/http-error.js";
@@ -31,11 +31,25 @@ export type {
   InferResult,
   Interceptor,
   Logger,
+  CheckedInputs,
+  ModelClient,
+  ModelClientOptions,
+  ModelInferOptions,
+  ModelInput,
+  ModelInputs,
   ModelMetadata,
+  ModelMetadataLike,
+  ModelOutputLookup,
+  ModelOutputName,
+  ModelRequestedOutput,
+  ModelResult,
+  ModelSignature,
   RequestedOutput,
   RetryOptions,
   ServerMetadata,
   TensorMetadata,
+  TensorMetadataLike,
+  TensorSpec,
   V2Client,
   V2ClientOptions,
   ModelWaitOptions,

@@ -12,7 +12,7 @@ import {
   parseJson,
   tensorFromJson,
 } from "kserve-client/tensor";
-import { createV1Client, createV2Client } from "kserve-client";
+import { createModelClient, createV1Client, createV2Client } from "kserve-client";
 import { startMockKServe } from "kserve-client/testing";
 import { createGrpcClient } from "kserve-client/grpc";
 import { createNodeGrpcTransport } from "kserve-client/node";
@@ -119,6 +119,15 @@ try {
   );
   const echo = await client.infer("echo", { inputs: [ids, half] }, { binary: "always" });
   console.log("echo over the binary extension:", echo.output("user_ids").data, echo.output("scale").toArray());
+  // A typed model: its signature (here read from Triton-style metadata) checks calls before they are sent.
+  const typed = createModelClient(client, "iris-onnx");
+  const typedRes = await typed.infer({ "input-0": rows[2] ?? [] }); // flat: [-1, 4] resolved to [1, 4], FP32
+  console.log("typed model:", JSON.stringify(await typed.signature()), "→", typedRes.output("output-0").data);
+  try {
+    await typed.infer({ "input-0": [[5.1, 3.5, 1.4]] });
+  } catch (error) {
+    console.log(isKServeError(error) ? `${error.name} ${error.message}` : error);
+  }
   try {
     await client.infer("no-such-model", { inputs: [features] });
   } catch (error) {

@@ -84,7 +84,7 @@ export function grpcInferenceRoutes(
         try {
           outputs = model.infer(inputs);
         } catch (error) {
-          if (error instanceof FakeModelError) throw fail(error.message, 500);
+          if (error instanceof FakeModelError) throw fail(error.message, error.status);
           throw error;
         }
         if (req.outputs.length > 0) {

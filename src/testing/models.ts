@@ -28,14 +28,24 @@ export interface FakeModel {
   inputs: TensorMetadata[];
   outputs: TensorMetadata[];
   ready: boolean;
-  /** Outputs for `inputs`; throw a FakeModelError for a model failure (a 500 with its message). */
+  /** Outputs for `inputs`; throw a FakeModelError for a model failure (a 500 with its message, or its `status`). */
   infer(inputs: Tensor[]): Tensor[];
   /** Faults to play, one per request, before normal answers resume. */
   faults: FaultAction[];
 }
 
-/** A failure inside the model: the servers answer 500 with this message, as KServe does. */
-export class FakeModelError extends Error {}
+/**
+ * A failure inside the model: the servers answer 500 with this message, as KServe does, or `status` (400 for a
+ * request the model refuses, as Triton does for inputs its configuration does not declare). Over gRPC, the code
+ * that status means.
+ */
+export class FakeModelError extends Error {
+  readonly status: number;
+  constructor(message: string, options: { status?: number | undefined } = {}) {
+    super(message);
+    this.status = options.status ?? 500;
+  }
+}
 
 /** The fake models by name. */
 export interface FakeModels {
@@ -109,6 +119,50 @@ function irisModel(name: string): FakeModel {
   return treeClassifierModel(name, { featureCount: IRIS_MODEL.features.length, tree: IRIS_MODEL.tree });
 }
 
+/**
+ * What Triton answers (400) for inputs that its model configuration does not declare: an unknown or missing name,
+ * another datatype, another rank or fixed dimension (`-1` is free). Undefined when they fit.
+ */
+export function declaredInputsProblem(model: FakeModel, inputs: readonly Tensor[]): string | undefined {
+  const shape = (dims: readonly number[]) => `[${dims.join(",")}]`;
+  for (const input of inputs) {
+    const declared = model.inputs.find((t) => t.name === input.name);
+    if (declared === undefined) return `unexpected inference input '${input.name}' for model '${model.name}'`;
+    if (declared.datatype !== input.datatype) {
+      return `inference input '${input.name}' data-type is '${input.datatype}', but model '${model.name}' expects '${declared.datatype}'`;
+    }
+    const fits =
+      declared.shape.length === input.shape.length && declared.shape.every((d, i) => d < 0 || d === input.shape[i]);
+    if (!fits) {
+      return `unexpected shape for input '${input.name}' for model '${model.name}'. Expected ${shape(declared.shape)}, got ${shape(input.shape)}`;
+    }
+  }
+  if (inputs.length !== model.inputs.length) {
+    return `expected ${model.inputs.length} inputs but got ${inputs.length} inputs for model '${model.name}'`;
+  }
+  return undefined;
+}
+
+/**
+ * The iris classifier as Triton serves an ONNX model: its metadata declares its input and output with `-1` as the
+ * batch dimension, and a request that does not fit them is a 400 with Triton's message (the tree never sees it).
+ */
+export function tritonIrisModel(name = "iris-onnx"): FakeModel {
+  const tree = irisModel(name);
+  const model: FakeModel = {
+    ...tree,
+    platform: "onnxruntime_onnx",
+    inputs: [{ name: "input-0", datatype: "FP32", shape: [-1, IRIS_MODEL.features.length] }],
+    outputs: [{ name: "output-0", datatype: "INT64", shape: [-1] }],
+    infer(inputs) {
+      const problem = declaredInputsProblem(model, inputs);
+      if (problem !== undefined) throw new FakeModelError(problem, { status: 400 });
+      return tree.infer(inputs);
+    },
+  };
+  return model;
+}
+
 /** Returns every input as an output of the same name, for any datatype. */
 export function echoModel(name = "echo"): FakeModel {
   return {
@@ -140,7 +194,16 @@ export function createModelRegistry(models: readonly FakeModel[] = []): FakeMode
   };
 }
 
-/** A fresh registry: `iris-classifier` (also as `iris`), `echo` and `faulty`. */
+/**
+ * A fresh registry: `iris-classifier` (also as `iris`), `echo` and `faulty`, which declare no inputs or outputs as
+ * KServe's own runtimes do, and `iris-onnx`, which declares them as Triton does.
+ */
 export function createFakeModels(): FakeModels {
-  return createModelRegistry([irisModel("iris-classifier"), irisModel("iris"), echoModel(), faultyModel()]);
+  return createModelRegistry([
+    irisModel("iris-classifier"),
+    irisModel("iris"),
+    echoModel(),
+    faultyModel(),
+    tritonIrisModel(),
+  ]);
 }

@@ -67,7 +67,7 @@ function predict(model: FakeModel, request: MockRequest): MockResponse {
   try {
     outputs = model.infer([tensorOf(instances)]);
   } catch (e) {
-    if (e instanceof FakeModelError) return error(500, e.message);
+    if (e instanceof FakeModelError) return error(e.status, e.message);
     throw e;
   }
   return json(200, `{"predictions":${stringifyJson(outputs[0]?.toArray() ?? [])}}`);

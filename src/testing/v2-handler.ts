@@ -66,7 +66,7 @@ function infer(name: string, model: { infer(inputs: Tensor[]): Tensor[] }, reque
   try {
     outputs = model.infer(parsed.inputs);
   } catch (e) {
-    if (e instanceof FakeModelError) return error(500, e.message);
+    if (e instanceof FakeModelError) return error(e.status, e.message);
     throw e;
   }
   if (parsed.outputs !== undefined) {

@@ -35,6 +35,21 @@ export type {
   ModelWaitOptions,
   WaitOptions,
 } from "./types.js";
+export { createModelClient } from "./model-client.js";
+export type {
+  CheckedInputs,
+  ModelClient,
+  ModelClientOptions,
+  ModelInferOptions,
+  ModelInput,
+  ModelInputs,
+  ModelOutputLookup,
+  ModelOutputName,
+  ModelRequestedOutput,
+  ModelResult,
+} from "./model-client.js";
+export { signatureFromMetadata } from "./signature.js";
+export type { ModelMetadataLike, ModelSignature, TensorMetadataLike, TensorSpec } from "./signature.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";
