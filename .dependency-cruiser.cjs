@@ -52,7 +52,7 @@ module.exports = {
       name: "src-not-to-testing-examples-tests",
       comment: "Nothing in src imports testing, examples or test.",
       severity: "error",
-      from: { path: "^src/", pathNot: "^src/testing/" },
+      from: { path: "^src/", pathNot: "^src/(testing|cli)/" },
       to: { path: "^(src/testing|examples|test)/" },
     },
     {
@@ -65,7 +65,8 @@ module.exports = {
       severity: "error",
       from: {
         path: "^src/",
-        pathNot: "^src/(node/|testing/(mock-server\\.ts$|msw\\.node\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)",
+        pathNot:
+          "^src/(node/|cli/|testing/(mock-server\\.ts$|msw\\.node\\.ts$|kube/|cluster/)|deploy/[\\w-]+\\.node\\.ts$)",
       },
       to: { dependencyTypes: ["core"] },
     },
@@ -84,6 +85,25 @@ module.exports = {
       severity: "error",
       from: { path: "^src/", pathNot: "^src/(deploy/[\\w-]+\\.node\\.ts$|testing/cluster/)" },
       to: { path: "node_modules/@kubernetes/client-node/" },
+    },
+    {
+      name: "nothing-imports-cli",
+      comment: "src/cli is the command line, a Node program on top of the package: no entry or layer may reach it.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/cli/" },
+      to: { path: "^src/cli/" },
+    },
+    {
+      name: "cli-uses-public-entries",
+      comment:
+        "The command line is a user of the package: it imports its public entries by name (kserve-client/…), which " +
+        "resolve to the entry files, never a module behind them.",
+      severity: "error",
+      from: { path: "^src/cli/" },
+      to: {
+        path: "^src/",
+        pathNot: ["^src/cli/", "^src/index(\\.node)?\\.ts$", "^src/[a-z0-9]+/index(\\.node)?\\.ts$"],
+      },
     },
     {
       name: "grpc-uses-v2-types-only",

@@ -66,13 +66,14 @@ export async function measureBundle(source, options = {}) {
   };
 }
 
-/** Modules a browser bundle must never contain. */
+/** Modules a browser bundle must never contain: Node built-ins, undici, the Node builds, the command line. */
 function nodeOnly(inputs) {
   return inputs.filter(
     (input) =>
       input.startsWith("node:") ||
       input.includes("node_modules/undici/") ||
-      /(^|\/)src\/node\/(?!index\.browser)/.test(input),
+      /(^|\/)src\/node\/(?!index\.browser)/.test(input) ||
+      /(^|\/)src\/cli\//.test(input),
   );
 }
 

@@ -10,7 +10,7 @@ import { createV2Client } from "../v2/index.node.js";
 import type { V2Client } from "../v2/types.js";
 import {
   applyCredentials,
-  applyInferenceService,
+  applyInferenceService as applyObject,
   customObjects,
   inferenceServices,
   readInferenceService,
@@ -75,7 +75,7 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
       "Applying the storage credentials",
     );
   const applied = await step(
-    applyInferenceService(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } }),
+    applyObject(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } }),
     "Applying the InferenceService",
   );
   options.onEvent?.({ type: "applied", kind: "InferenceService", namespace, name, action: applied.action });
@@ -116,6 +116,33 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
     throw new KServeError(isKServeError(error) ? error.code : "unavailable", message, { cause: error, model: name });
   }
   return deployment;
+}
+
+/**
+ * Apply an InferenceService (and its storage credentials, if given) without waiting for it: create it, or replace
+ * what the manifest owns. For GitOps-style steps and `kserve-client deploy --no-wait`; {@link deploy} also waits.
+ *
+ * @example
+ * ```ts
+ * const { action } = await applyInferenceService(isvc, { kubeconfig: { path: "./kubeconfig" } });
+ * ```
+ * @throws {ValidationError} for an invalid manifest (every problem listed), before anything is sent
+ * @throws {KServeError} when the cluster refuses it (the message has the API server's reason)
+ */
+export async function applyInferenceService(
+  isvc: InferenceService,
+  options: ClusterOptions & Pick<DeployOptions, "credentials" | "onEvent"> = {},
+): Promise<{ inferenceService: InferenceService; action: "created" | "updated" | "unchanged" }> {
+  const manifest = parseInferenceService(isvc);
+  checkNotAborted(options.signal, manifest.metadata.name);
+  const cluster = await connectCluster(options.kubeconfig);
+  const namespace = manifest.metadata.namespace ?? options.namespace ?? cluster.defaultNamespace;
+  const name = manifest.metadata.name;
+  if (options.credentials !== undefined)
+    await applyCredentials(cluster, options.credentials, namespace, options.onEvent);
+  const applied = await applyObject(cluster, { ...manifest, metadata: { ...manifest.metadata, namespace } });
+  options.onEvent?.({ type: "applied", kind: "InferenceService", namespace, name, action: applied.action });
+  return { inferenceService: applied.object, action: applied.action };
 }
 
 /**

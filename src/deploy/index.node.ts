@@ -6,6 +6,7 @@
  */
 export * from "./index.js";
 export {
+  applyInferenceService,
   applyStorageCredentials,
   deleteInferenceService,
   deploy,

@@ -25,6 +25,8 @@ export interface MockKServeOptions {
   models?: FakeModels | undefined;
   /** Port on 127.0.0.1; default: any free one. */
   port?: number | undefined;
+  /** Port of the gRPC server on 127.0.0.1; default: any free one. */
+  grpcPort?: number | undefined;
   /**
    * Serve gRPC too (needs the optional peers @connectrpc/connect-node, @connectrpc/connect and
    * @bufbuild/protobuf). Default: when they are installed; without them the mock serves REST, and answers
@@ -113,7 +115,7 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
       sessions.add(session);
       session.on("close", () => sessions.delete(session));
     });
-    await new Promise<void>((resolve) => grpcServer!.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => grpcServer!.listen(options.grpcPort ?? 0, "127.0.0.1", resolve));
   }
   const closeServers = async () => {
     server.closeAllConnections();

@@ -90,6 +90,10 @@ describe("dependency rules", { timeout: 60_000 }, () => {
       "src/internal/i.ts": 'import { e } from "../errors/e.js";\nexport const i = e;\n',
       "src/internal/imports-core.ts": 'import { c } from "../core/c.js";\nexport const i2 = c;\n',
       "src/v2/index.ts": 'export { i } from "../internal/i.js";\n',
+      "src/cli/ok.ts":
+        'import { readFileSync } from "node:fs";\nimport { m } from "../testing/m.js";\nimport { i } from "../v2/index.js";\nexport const k = [readFileSync, m, i];\n',
+      "src/cli/behind-an-entry.ts": 'import { v } from "../v2/v.js";\nexport const k2 = v;\n',
+      "src/core/imports-cli.ts": 'import { k } from "../cli/ok.js";\nexport const c6 = k;\n',
     });
     const found = cruise(dir)
       // node_modules is a symlink to the repo's, so packages resolve to paths outside the tree.
@@ -114,6 +118,10 @@ describe("dependency rules", { timeout: 60_000 }, () => {
         "internal-imports-only-errors: src/internal/imports-core.ts → src/core/c.ts",
         "entries-do-not-reexport-internal: src/v2/index.ts → src/internal/i.ts",
         "v1-v2-independent: src/v1/imports-v2.ts → src/v2/v.ts",
+        "nothing-imports-cli: src/core/imports-cli.ts → src/cli/ok.ts",
+        "core-imports-only-tensor-errors-internal: src/core/imports-cli.ts → src/cli/ok.ts",
+        "cli-uses-public-entries: src/cli/behind-an-entry.ts → src/v2/v.ts",
+        "cli-uses-public-entries: src/cli/ok.ts → src/testing/m.ts",
       ].sort(),
     );
   });
