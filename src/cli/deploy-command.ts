@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import type { DeployEvent, InferenceService } from "kserve-client/deploy";
-import pc from "picocolors";
 import { parse as parseYaml } from "yaml";
+import { colorsFor } from "./colors.js";
 import { integerFlag } from "./connection.js";
 import { progressOutput } from "./progress.js";
 import { UsageError } from "./usage.js";
@@ -104,6 +104,7 @@ export async function deployCommand(flags: DeployFlags, io: CliIo): Promise<void
   const isvc = await manifestFrom(flags, io);
   const timeoutMs = integerFlag(flags.timeout, "--timeout", 1);
   const out = progressOutput(io.stderr);
+  const pc = colorsFor(io.stderr, io.env);
   const onEvent = (event: DeployEvent) => {
     const text = describeEvent(event, deploy.describeCondition as never);
     if (event.type === "condition" || event.type === "model") out.status(`${pc.dim("…")} ${text}`);

@@ -14,6 +14,7 @@ import {
   v1ClientFor,
   v2ClientFor,
 } from "./connection.js";
+import { colorsFor } from "./colors.js";
 import { deleteCommand, deployCommand, getCommand, readSource } from "./deploy-command.js";
 import { parseJsonFlag, type TensorFlags, tensorFromFlags, v1BodyFromJson, v2RequestFromBody } from "./input.js";
 import type { CliIo } from "./io.js";
@@ -117,7 +118,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       connection.protocol === "v1"
         ? await v1ClientFor(connection).modelReady(model)
         : await withV2(connection, (client) => client.modelReady(model));
-    write(ready ? "ready\n" : "not ready\n");
+    const { green, yellow } = colorsFor(io.stdout, io.env);
+    write(ready ? `${green("ready")}\n` : `${yellow("not ready")}\n`);
     if (!ready) exitCode = EXIT.failed;
   });
 
@@ -243,7 +245,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    io.stderr.write(`${describeFailure(error)}\n`);
+    const red = colorsFor(io.stderr, io.env).red;
+    io.stderr.write(`${describeFailure(error).replace(/^error(\[[\w]+\])?:/, (prefix) => red(prefix))}\n`);
     return exitCodeOf(error);
   }
 }

@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from "kserve-client";
 import { parseJson } from "kserve-client/tensor";
+import { colorsFor } from "../../src/cli/colors.js";
 import { connectionFrom, integerFlag } from "../../src/cli/connection.js";
 import { parseShape, tensorFromFlags, v1BodyFromJson, v2RequestFromBody } from "../../src/cli/input.js";
 import { v2ResultJson, v2ResultTable } from "../../src/cli/output.js";
@@ -166,5 +167,19 @@ describe("failures", () => {
     expect(describeFailure(new UsageError("No server."))).toBe("error[usage]: No server.");
     expect(exitCodeOf(new UsageError("x"))).toBe(EXIT.usage);
     expect(describeFailure(new Error("other"))).toBe("error: other");
+  });
+});
+
+describe("colours", () => {
+  const tty = { isTTY: true };
+  const pipe = { isTTY: false };
+  it("are on for a terminal only, honouring NO_COLOR, FORCE_COLOR and TERM=dumb; CI alone does not turn them on", () => {
+    expect(colorsFor(tty, {}).red("x")).toBe("\x1b[31mx\x1b[39m");
+    expect(colorsFor(pipe, { CI: "true" }).red("x")).toBe("x");
+    expect(colorsFor(tty, { NO_COLOR: "1" }).red("x")).toBe("x");
+    expect(colorsFor(tty, { TERM: "dumb" }).red("x")).toBe("x");
+    expect(colorsFor(pipe, { FORCE_COLOR: "1" }).red("x")).toBe("\x1b[31mx\x1b[39m");
+    expect(colorsFor(tty, { FORCE_COLOR: "0" }).red("x")).toBe("\x1b[31mx\x1b[39m");
+    expect(colorsFor(pipe, { FORCE_COLOR: "0" }).red("x")).toBe("x");
   });
 });

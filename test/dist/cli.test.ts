@@ -324,6 +324,18 @@ describe("on a terminal", () => {
     expect(wait.output).toContain("waiting for nope: check 2");
     expect(wait.output.split("waiting for nope").length - 1).toBeGreaterThan(1);
   });
+
+  it("colours on a terminal, not with NO_COLOR, and not into a pipe even under CI", async () => {
+    const ready = await inTerminal(`${bin} ready iris-classifier --url ${mock.url}`);
+    expect(ready.output).toContain("\x1b[32mready\x1b[39m");
+    const plain = await inTerminal(`NO_COLOR=1 ${bin} ready iris-classifier --url ${mock.url}`);
+    expect(plain.output).not.toMatch(ANSI);
+    const failed = await inTerminal(`${bin} ready nope --url http://127.0.0.1:1 --retries 0`);
+    expect(failed.output).toContain("\x1b[31merror[unavailable]:\x1b[39m");
+    const piped = await cli(["ready", "nope", "--url", "http://127.0.0.1:1", "--retries", "0"], { env: { CI: "true" } });
+    expect(piped.stderr).toMatch(/^error\[unavailable\]:/);
+    expect(piped.stderr + piped.stdout).not.toMatch(ANSI);
+  });
 });
 
 describe("mock", () => {
