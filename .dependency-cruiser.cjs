@@ -87,6 +87,14 @@ module.exports = {
       to: { path: "node_modules/@kubernetes/client-node/" },
     },
     {
+      name: "opentelemetry-only-in-otel",
+      comment:
+        "@opentelemetry/api is an optional peer that only kserve-client/otel loads; nothing else imports it or src/otel.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/otel/" },
+      to: { path: ["node_modules/@opentelemetry/", "^src/otel/"] },
+    },
+    {
       name: "nothing-imports-cli",
       comment: "src/cli is the command line, a Node program on top of the package: no entry or layer may reach it.",
       severity: "error",

@@ -6,6 +6,7 @@ export const entries = {
   index: "src/index.ts",
   "index.node": "src/index.node.ts",
   "tensor/index": "src/tensor/index.ts",
+  "otel/index": "src/otel/index.ts",
   "v1/index": "src/v1/index.ts",
   "v1/index.node": "src/v1/index.node.ts",
   "v2/index": "src/v2/index.ts",

@@ -27,7 +27,16 @@ export interface CommonOptions {
   retry?: RetryOptions | false | undefined;
   /** Receives one debug line per attempt and per retry, and warnings; never credentials. */
   logger?: Logger | undefined;
+  /** OpenTelemetry spans and metrics for every call: `telemetry()` from `kserve-client/otel`. */
+  telemetry?: Telemetry | undefined;
 }
+
+/**
+ * What `telemetry()` of `kserve-client/otel` returns: it makes the client from options it instruments (its
+ * interceptors and logger beside the caller's), and instruments the client it gets back. Called once, by the
+ * client's factory.
+ */
+export type Telemetry = <O extends CommonOptions, C>(options: O, create: (options: O) => C) => C;
 
 /** Options of the REST clients (`createV2Client`, `createV1Client`): the common ones, and where and how to send. */
 export interface ClientOptions extends CommonOptions {

@@ -14,7 +14,8 @@ import { createLazyGrpcClient } from "./lazy-client.js";
 
 /** {@inheritDoc createGrpcClient} */
 export function createGrpcClient(options: GrpcClientOptions): V2Client {
-  return createLazyGrpcClient(options, nodeGrpcFailures);
+  const made = (o: GrpcClientOptions) => createLazyGrpcClient(o, nodeGrpcFailures);
+  return options.telemetry ? options.telemetry(options, made) : made(options);
 }
 
 export type { GrpcClientOptions } from "./client.js";

@@ -29,7 +29,7 @@ import type { V2Client } from "../v2/types.js";
  * @throws {ConfigError} without a transport, or for options that cannot work
  */
 export function createGrpcClient(options: GrpcClientOptions): V2Client {
-  return create(options);
+  return options.telemetry ? options.telemetry(options, create) : create(options);
 }
 
 export type { GrpcClientOptions } from "./client.js";

@@ -50,7 +50,7 @@ export interface MockKServe {
   /** `http://127.0.0.1:<port>` of the gRPC (HTTP/2 without TLS) server; undefined when gRPC is off (`grpc: false`, or its peers are not installed). */
   grpcUrl: string | undefined;
   models: FakeModels;
-  /** Requests seen so far (method, path, lower-case headers), oldest first. */
+  /** Requests seen so far, REST and gRPC (method, path, lower-case headers such as `traceparent`), oldest first. */
   requests: { method: string; path: string; headers: Record<string, string | undefined> }[];
   /** The mock cluster's Kubernetes API, `http://127.0.0.1:<port>`. */
   readonly kubeUrl: string;
@@ -110,7 +110,17 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
   let grpcServer: Http2Server | undefined;
   const sessions = new Set<ServerHttp2Session>();
   if (grpc !== undefined) {
-    grpcServer = createHttp2Server(grpc.native);
+    // gRPC requests are recorded too (method POST, the RPC's path, its metadata), so tests can read what a client
+    // sent, such as the W3C traceparent.
+    const native = grpc.native;
+    grpcServer = createHttp2Server((req, res) => {
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (!name.startsWith(":")) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      requests.push({ method: req.method, path: req.url, headers });
+      native(req, res);
+    });
     grpcServer.on("session", (session) => {
       sessions.add(session);
       session.on("close", () => sessions.delete(session));

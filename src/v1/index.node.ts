@@ -11,5 +11,6 @@ export * from "./index.js";
 
 /** {@inheritDoc createV1Client} */
 export function createV1Client(options: V1ClientOptions): V1Client {
-  return create(options, sharedNodeHttpClient);
+  const made = (o: V1ClientOptions) => create(o, sharedNodeHttpClient);
+  return options.telemetry ? options.telemetry(options, made) : made(options);
 }

@@ -20,7 +20,7 @@ import type { V1Client, V1ClientOptions } from "./types.js";
  * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` where it cannot work
  */
 export function createV1Client(options: V1ClientOptions): V1Client {
-  return create(options);
+  return options.telemetry ? options.telemetry(options, create) : create(options);
 }
 
 export type {

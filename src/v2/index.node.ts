@@ -11,5 +11,6 @@ export * from "./index.js";
 
 /** {@inheritDoc createV2Client} */
 export function createV2Client(options: V2ClientOptions): V2Client {
-  return create(options, sharedNodeHttpClient);
+  const made = (o: V2ClientOptions) => create(o, sharedNodeHttpClient);
+  return options.telemetry ? options.telemetry(options, made) : made(options);
 }

@@ -18,7 +18,7 @@ import type { V2Client, V2ClientOptions } from "./types.js";
  * @throws {ConfigError} for a baseUrl that is not an http(s) URL, or `host` where it cannot work
  */
 export function createV2Client(options: V2ClientOptions): V2Client {
-  return create(options);
+  return options.telemetry ? options.telemetry(options, create) : create(options);
 }
 
 export type {

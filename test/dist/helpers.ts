@@ -88,8 +88,15 @@ export async function packAndInstall(): Promise<PackedPackage> {
       `${JSON.stringify({ name: "kserve-client-dist-consumer", version: "0.0.0", private: true }, null, 2)}\n`,
     );
     // The optional peers too, as a user of those entries installs them: msw (kserve-client/testing), connect and
-    // protobuf (kserve-client/grpc), connect-node (createNodeGrpcTransport, the mock's gRPC server).
-    const peers = ["msw@2", "@connectrpc/connect@~2.1.2", "@connectrpc/connect-node@~2.1.2", "@bufbuild/protobuf@~2.13.0"];
+    // protobuf (kserve-client/grpc), connect-node (createNodeGrpcTransport, the mock's gRPC server), the OpenTelemetry
+    // API (kserve-client/otel).
+    const peers = [
+      "msw@2",
+      "@connectrpc/connect@~2.1.2",
+      "@connectrpc/connect-node@~2.1.2",
+      "@bufbuild/protobuf@~2.13.0",
+      "@opentelemetry/api@^1.9.0",
+    ];
     await run("npm", ["install", tarball, ...peers, "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: consumerDir,
       timeoutMs: 300_000,

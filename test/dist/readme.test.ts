@@ -60,8 +60,9 @@ let mock: MockKServe | undefined;
 beforeAll(async () => {
   const [packing, starting] = await Promise.allSettled([
     packAndInstall().then(async (pkg) => {
-      // The deploy snippet's peer, besides those packAndInstall installs.
-      await run("npm", ["install", "@kubernetes/client-node@~1.4.0", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pkg.consumerDir, timeoutMs: 300_000 });
+      // The deploy snippet's peer and the tracing snippet's OpenTelemetry SDK, besides those packAndInstall installs.
+      const extra = ["@kubernetes/client-node@~1.4.0", "@opentelemetry/sdk-trace-node@^2.12.1"];
+      await run("npm", ["install", ...extra, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pkg.consumerDir, timeoutMs: 300_000 });
       return pkg;
     }),
     startMockKServe({ cluster: false }),
