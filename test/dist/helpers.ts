@@ -1,4 +1,5 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -42,6 +43,40 @@ export function run(file: string, args: readonly string[], options: RunOptions):
       reject(new Error(`\`${command}\` in ${cwd}: ${why}\n--- stdout\n${tail(stdout)}\n--- stderr\n${tail(stderr)}`));
     });
   });
+}
+
+/**
+ * Runs a program with its stdout going to a file rather than a pipe, for programs that exit right after writing
+ * more than a pipe holds (a pipe loses what was not drained). Resolves with the exit code and both outputs.
+ */
+export async function runToFile(
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<RunResult> {
+  const dir = await mkdtemp(join(tmpdir(), "kserve-client-out-"));
+  const out = join(dir, "stdout");
+  const fd = openSync(out, "w");
+  try {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+      const child = spawn(file, args, { cwd: REPO_ROOT, env: options.env ?? process.env, stdio: ["ignore", fd, "pipe"] });
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`${file} timed out after ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      child.on("error", reject);
+      child.on("close", (exit) => {
+        clearTimeout(timer);
+        resolve({ code: exit ?? -1, stderr });
+      });
+    });
+    return { code, stdout: await readFile(out, "utf8"), stderr };
+  } finally {
+    closeSync(fd);
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function tail(text: string, lines = 40): string {
@@ -95,7 +130,7 @@ export async function packAndInstall(): Promise<PackedPackage> {
       "@connectrpc/connect@~2.1.2",
       "@connectrpc/connect-node@~2.1.2",
       "@bufbuild/protobuf@~2.13.0",
-      "@opentelemetry/api@^1.9.0",
+      "@opentelemetry/api@~1.9.0", // OpenTelemetry's SDK 2.12 takes api < 1.10
     ];
     await run("npm", ["install", tarball, ...peers, "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: consumerDir,
