@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
-import { createNodeHttpClient, http2Only, type NodeHttpClient } from "../../src/node/http-client.js";
+import { http2Only } from "../../src/node/connection-errors.js";
+import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
 import { createTestPki, startOpensslServer, type TestPki } from "./tls.js";
 import { httpRequest, rejection } from "../helpers.js";
 
