@@ -32,7 +32,32 @@ export interface FakeModel {
   infer(inputs: Tensor[]): Tensor[];
   /** Faults to play, one per request, before normal answers resume. */
   faults: FaultAction[];
+  /** Set on a text generation model: it also serves KServe's OpenAI-compatible routes (`/openai/v1/…`). */
+  generative?: GenerativeSettings | undefined;
 }
+
+/** How a text generation model of the mock answers on the OpenAI-compatible routes. */
+export interface GenerativeSettings {
+  /** Prompt and completion tokens together at most (vLLM's `max_model_len`); a request beyond it is a 400. */
+  contextLength: number;
+  /** Time before each streamed token, in ms. */
+  tokenDelayMs: number;
+  /** Sees each stream as the server writes it (see {@link MockStreamEvent}). */
+  onStream?: ((event: MockStreamEvent) => void | Promise<void>) | undefined;
+}
+
+/** What a streamed answer of a text generation model does, as the server writes it. */
+export type MockStreamEvent =
+  /**
+   * Token `index` (from 0) of `count` is about to be written. The stream waits for a promise the hook returns, so a
+   * test can hold it between two tokens (or until the client goes away).
+   */
+  | { type: "token"; model: string; index: number; count: number }
+  /**
+   * The stream ended after `written` tokens: `complete` once `data: [DONE]` was written, false when the client
+   * closed the connection first.
+   */
+  | { type: "end"; model: string; written: number; complete: boolean };
 
 /**
  * A failure inside the model: the servers answer 500 with this message, as KServe does, or `status` (400 for a
