@@ -52,6 +52,8 @@ const PRINTS: Record<string, string> = {
   "First call": "BigInt64Array(2) [ 1n, 1n ]\n",
   Tensors: "BigInt64Array(1) [ 1n ]\n1n\n",
   "Where it runs: Node, browsers, edge": "1n\n",
+  // The mock's text model answers with the words of its prompt.
+  "LLMs on KServe: OpenAI-compatible routes through the ingress": "Why is the sky blue?\n",
 };
 
 let packed: PackedPackage | undefined;
@@ -60,8 +62,8 @@ let mock: MockKServe | undefined;
 beforeAll(async () => {
   const [packing, starting] = await Promise.allSettled([
     packAndInstall().then(async (pkg) => {
-      // The deploy snippet's peer, besides those packAndInstall installs.
-      await run("npm", ["install", "@kubernetes/client-node@~1.4.0", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pkg.consumerDir, timeoutMs: 300_000 });
+      // The deploy snippet's peer, and the LLM snippet's client, besides those packAndInstall installs.
+      await run("npm", ["install", "@kubernetes/client-node@~1.4.0", "openai@6", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pkg.consumerDir, timeoutMs: 300_000 });
       return pkg;
     }),
     startMockKServe({ cluster: false }),
