@@ -81,6 +81,14 @@ export interface FakeModels {
   delete(name: string): boolean;
 }
 
+/**
+ * What every fake model starts as: ready, with no faults queued, and no tensor metadata (KServe's own runtimes
+ * declare none).
+ */
+export function readyModel(name: string, platform: string): Omit<FakeModel, "infer"> {
+  return { name, platform, inputs: [], outputs: [], ready: true, faults: [] };
+}
+
 /** A node of a decision tree classifier: a leaf with a class, or a split on one feature (`<=` goes left). */
 export type TreeNode =
   | { readonly class: number }
@@ -107,12 +115,7 @@ function classify(node: TreeNode, row: ArrayLike<number>, offset: number): numbe
 export function treeClassifierModel(name: string, parameters: TreeClassifierParameters): FakeModel {
   const width = parameters.featureCount;
   return {
-    name,
-    platform: "",
-    inputs: [],
-    outputs: [],
-    ready: true,
-    faults: [],
+    ...readyModel(name, ""),
     infer(inputs) {
       const x = inputs[0]!;
       const features = x.shape[x.shape.length - 1] ?? 1;
@@ -190,15 +193,7 @@ export function tritonIrisModel(name = "iris-onnx"): FakeModel {
 
 /** Returns every input as an output of the same name, for any datatype. */
 export function echoModel(name = "echo"): FakeModel {
-  return {
-    name,
-    platform: "kserve-client_echo",
-    inputs: [],
-    outputs: [],
-    ready: true,
-    faults: [],
-    infer: (inputs) => inputs,
-  };
+  return { ...readyModel(name, "kserve-client_echo"), infer: (inputs) => inputs };
 }
 
 /** Echoes too, but plays its `faults` first: push actions onto `models.get("faulty").faults`. */

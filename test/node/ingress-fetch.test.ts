@@ -6,14 +6,13 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ConnectionError, HttpError, KServeError } from "../../src/core/errors.js";
 import { createIngressFetch, type IngressFetch, type IngressFetchOptions } from "../../src/node/index.js";
 import { createIngressFetch as browserStub } from "../../src/node/index.browser.js";
 import { measureBundle } from "../../scripts/bundle-size.mjs";
-import { rejection, thrown } from "../helpers.js";
+import { listenOnLoopback, rejection, thrown } from "../helpers.js";
 import { createTestPki, type TestPki } from "./tls.js";
 
 const VHOST = "qwen.kserve-test.example.com";
@@ -94,11 +93,6 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-async function listen(server: Server | HttpsServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-}
-
 let pki: TestPki;
 let http: Server;
 let https: HttpsServer;
@@ -121,8 +115,8 @@ beforeAll(async () => {
     req.resume();
     res.end();
   });
-  const [httpPort, httpsPort] = await Promise.all([listen(http), listen(https)]);
-  otherPort = await listen(other);
+  const [httpPort, httpsPort] = await Promise.all([listenOnLoopback(http), listenOnLoopback(https)]);
+  otherPort = await listenOnLoopback(other);
   base = `http://127.0.0.1:${httpPort}`;
   secureBase = `https://127.0.0.1:${httpsPort}`;
 });
@@ -289,7 +283,7 @@ describe("createIngressFetch: redirects", () => {
 describe("createIngressFetch: failures are fetch's TypeError, with the SDK's explanation as the cause", () => {
   it("a refused connection", async () => {
     const probe = createServer();
-    const closedPort = await listen(probe);
+    const closedPort = await listenOnLoopback(probe);
     await new Promise((resolve) => probe.close(resolve));
     const url = `http://127.0.0.1:${closedPort}/openai/v1/models`;
     const error = await rejection(

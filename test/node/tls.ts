@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { listenOnLoopback } from "../helpers.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,9 +155,8 @@ export async function startTlsProxy(
     }
     socket.pipe(upstream).pipe(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    port: (server.address() as { port: number }).port,
+    port: await listenOnLoopback(server),
     servernames,
     close: async () => {
       for (const end of open) end.destroy();

@@ -3,7 +3,7 @@
  * mock's deterministic text model (text-model.ts), and the V1 and V2 readiness routes say it is ready, as they do
  * for any model of a KServe model server.
  */
-import { FakeModelError, type FakeModel, type MockStreamEvent } from "../models.js";
+import { FakeModelError, type FakeModel, type MockStreamEvent, readyModel } from "../models.js";
 
 /** How the mock cluster's generative runtime answers (`startMockKServe({ cluster: { llm } })`). */
 export interface MockLlmOptions {
@@ -24,12 +24,7 @@ const CONTEXT_LENGTH = 2048;
 /** The text generation model `name` (the InferenceService's name, as KServe's runtime serves it). */
 export function generativeModel(name: string, options: MockLlmOptions = {}): FakeModel {
   return {
-    name,
-    platform: "",
-    inputs: [],
-    outputs: [],
-    ready: true,
-    faults: [],
+    ...readyModel(name, ""),
     generative: {
       contextLength: options.contextLength ?? CONTEXT_LENGTH,
       tokenDelayMs: options.tokenDelayMs ?? 0,
