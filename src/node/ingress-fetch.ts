@@ -29,7 +29,7 @@ export interface IngressFetchOptions extends NodeHttpClientOptions {
 /** A fetch (`(input, init) => Promise<Response>`) that presents one host, and owns its connections. */
 export interface IngressFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** End its connections (tests, graceful shutdown). A call after it fails with a TypeError. */
+  /** End its connections (tests, graceful shutdown); calling it again waits for the same close. A call after it fails with a TypeError. */
   close(): Promise<void>;
 }
 
@@ -134,10 +134,11 @@ export function createIngressFetch(options: IngressFetchOptions): IngressFetch {
     }
   };
 
+  let closing: Promise<void> | undefined;
   return Object.assign(ingressFetch, {
-    close: async () => {
+    close: () => {
       closed = true;
-      await agent.close();
+      return (closing ??= agent.close());
     },
   });
 }

@@ -315,9 +315,10 @@ describe("createIngressFetch: failures are fetch's TypeError, with the SDK's exp
     expect((error as Error).message).not.toContain(TOKEN);
   });
 
-  it("after close(), a call fails saying so", async () => {
+  it("after close() (again and again), a call fails saying so", async () => {
     const f = createIngressFetch({ host: VHOST });
     await f(`${base}/echo`).then((r) => r.arrayBuffer());
+    await Promise.all([f.close(), f.close()]);
     await f.close();
     const error = (await rejection(f(`${base}/echo`))) as TypeError;
     expect(error.cause).toBeInstanceOf(KServeError);
