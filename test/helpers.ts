@@ -57,3 +57,9 @@ export function httpRequest(
     ...extra,
   };
 }
+
+/** Start `server` on a free port of 127.0.0.1 and return the port. */
+export async function listenOnLoopback(server: import("node:net").Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as import("node:net").AddressInfo).port;
+}

@@ -16,7 +16,7 @@ export {
   redactHeaders,
   serverMessage,
 } from "./http-error.js";
-export { scrubSecrets, sentCredentials } from "../internal/secrets.js";
+export { echoForms, scrubSecrets, sentCredentials } from "../internal/secrets.js";
 
 /**
  * A ProtocolError met while decoding an answer, again with where that answer came from at the end of its message

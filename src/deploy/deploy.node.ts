@@ -18,7 +18,15 @@ import {
 import type { StorageCredentials } from "./credentials.js";
 import { resolveEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { apiStatus, connectCluster, kubeError } from "./kube.node.js";
-import type { ClusterOptions, DeployOptions, Deployment, InferenceServiceWaitOptions } from "./options.js";
+import { OPENAI_ROUTES_PATH, servesOpenAIRoutes } from "./openai-routes.js";
+import type {
+  ClusterOptions,
+  DeployOptions,
+  Deployment,
+  InferenceServiceWaitOptions,
+  OpenAIEndpoint,
+} from "./options.js";
+import { createIngressFetch, type IngressFetch } from "../node/ingress-fetch.js";
 import { parseInferenceService } from "./schema.js";
 import type { InferenceService } from "./types.js";
 import { deadlineSignal, untilAborted } from "../internal/signals.js";
@@ -93,6 +101,7 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
   const v1 = createV1Client(routing);
   const v2 = createV2Client(routing);
   const grpc = options.grpc === true ? await grpcClient(endpoint, options.ingress) : undefined;
+  const openai = servesOpenAIRoutes(ready) ? openaiEndpoint(endpoint) : undefined;
   const deployment: Deployment = {
     inferenceService: ready,
     endpoint,
@@ -100,7 +109,11 @@ export async function deploy(isvc: InferenceService, options: DeployOptions = {}
     v1,
     v2,
     grpc: grpc?.client,
-    close: () => grpc?.close(),
+    openai: openai?.endpoint,
+    close: () => {
+      grpc?.close();
+      void openai?.close();
+    },
   };
   // Ready in Kubernetes is not yet reachable through this gateway: check the model answers before handing it over.
   try {
@@ -217,6 +230,14 @@ async function bounded<T>(
   } finally {
     limited.dispose();
   }
+}
+
+/** The OpenAI-compatible routes through the gateway (the ingress fetch presents the host), or at `status.url`. */
+function openaiEndpoint(endpoint: ResolvedEndpoint): { endpoint: OpenAIEndpoint; close: () => Promise<void> } {
+  const baseURL = `${endpoint.baseUrl}${OPENAI_ROUTES_PATH}`;
+  if (endpoint.host === undefined) return { endpoint: { baseURL, fetch: globalThis.fetch }, close: async () => {} };
+  const fetch: IngressFetch = createIngressFetch({ host: endpoint.host });
+  return { endpoint: { baseURL, fetch }, close: () => fetch.close() };
 }
 
 /** A gRPC client through the gateway (`:authority` = the InferenceService's host). */

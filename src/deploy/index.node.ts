@@ -20,6 +20,7 @@ export type {
   DeployOptions,
   Deployment,
   InferenceServiceWaitOptions,
+  OpenAIEndpoint,
   WaitOptions,
 } from "./options.js";
 export type { KubeConfigInstance, KubeconfigSource } from "./kube.node.js";

@@ -53,6 +53,20 @@ export interface DeployOptions extends InferenceServiceWaitOptions {
   grpc?: boolean | undefined;
 }
 
+/**
+ * What an OpenAI client (openai-node, the Vercel AI SDK's OpenAI-compatible provider, LangChain.js) needs to call
+ * an InferenceService's OpenAI-compatible routes: `new OpenAI({ ...deployment.openai, apiKey: "unused" })`.
+ */
+export interface OpenAIEndpoint {
+  /** The endpoint's `baseUrl` with `/openai/v1`: the gateway's address through an ingress, else `status.url`. */
+  baseURL: string;
+  /**
+   * Through an ingress, a fetch that presents the InferenceService's host (`createIngressFetch`); without one, the
+   * runtime's own fetch, since `status.url` is called directly.
+   */
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
 /** A deployed, Ready InferenceService and clients that call it. */
 export interface Deployment {
   /** The object as the cluster reported it when it became Ready. */
@@ -64,7 +78,12 @@ export interface Deployment {
   v2: V2Client;
   /** Only with `grpc: true`. */
   grpc: V2Client | undefined;
-  /** Close the gRPC connection, if any (REST connections are pooled and close when idle). */
+  /**
+   * For an InferenceService of KServe's Hugging Face runtime (`modelFormat: huggingface`), which serves the
+   * OpenAI-compatible routes; undefined for others. The model to ask for is {@link Deployment.model}.
+   */
+  openai: OpenAIEndpoint | undefined;
+  /** Close the gRPC connection and the OpenAI fetch's connections, if any (REST connections are pooled and close when idle). */
   close(): void;
 }
 

@@ -56,3 +56,33 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("[redacted]");
   return out;
 }
+
+/**
+ * Each secret as an answer may carry it: as a JSON string writes it (`"` as `\"`; `/` as `\/`, as some servers
+ * do; non-ASCII and `<>&` as `\u00e4`, as Python's and Go's encoders do, in either case of hex), and
+ * percent-encoded (a Location or a quoted URL). The message is cleaned again once parsed, which covers any other
+ * escape there.
+ */
+export function echoForms(secrets: readonly string[]): string[] {
+  const forms = new Set(secrets);
+  for (const secret of secrets) {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    const unicode = escaped.replace(
+      /[^\x20-\x7e]|[<>&]/g,
+      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    for (const form of [
+      escaped,
+      unicode,
+      unicode.replace(/\\u([\da-f]{4})/g, (_, hex: string) => `\\u${hex.toUpperCase()}`),
+    ]) {
+      forms.add(form).add(form.replace(/\//g, "\\/"));
+    }
+    try {
+      forms.add(encodeURIComponent(secret));
+    } catch {
+      // a lone surrogate has no percent-encoded form
+    }
+  }
+  return [...forms];
+}

@@ -6,4 +6,6 @@
 export { createNodeHttpClient } from "./http-client.js";
 export type { NodeHttpClient, NodeHttpClientOptions, NodeTlsOptions } from "./http-client.js";
 export { createNodeGrpcTransport } from "./grpc-transport.js";
+export { createIngressFetch } from "./ingress-fetch.js";
+export type { IngressFetch, IngressFetchOptions } from "./ingress-fetch.js";
 export type { NodeGrpcTransport, NodeGrpcTransportOptions } from "./grpc-transport.js";

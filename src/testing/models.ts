@@ -32,7 +32,32 @@ export interface FakeModel {
   infer(inputs: Tensor[]): Tensor[];
   /** Faults to play, one per request, before normal answers resume. */
   faults: FaultAction[];
+  /** Set on a text generation model: it also serves KServe's OpenAI-compatible routes (`/openai/v1/…`). */
+  generative?: GenerativeSettings | undefined;
 }
+
+/** How a text generation model of the mock answers on the OpenAI-compatible routes. */
+export interface GenerativeSettings {
+  /** Prompt and completion tokens together at most (vLLM's `max_model_len`); a request beyond it is a 400. */
+  contextLength: number;
+  /** Time before each streamed token, in ms. */
+  tokenDelayMs: number;
+  /** Sees each stream as the server writes it (see {@link MockStreamEvent}). */
+  onStream?: ((event: MockStreamEvent) => void | Promise<void>) | undefined;
+}
+
+/** What a streamed answer of a text generation model does, as the server writes it. */
+export type MockStreamEvent =
+  /**
+   * Token `index` (from 0) of `count` is about to be written. The stream waits for a promise the hook returns, so a
+   * test can hold it between two tokens (or until the client goes away).
+   */
+  | { type: "token"; model: string; index: number; count: number }
+  /**
+   * The stream ended after `written` tokens: `complete` once `data: [DONE]` was written, false when the client
+   * closed the connection first.
+   */
+  | { type: "end"; model: string; written: number; complete: boolean };
 
 /**
  * A failure inside the model: the servers answer 500 with this message, as KServe does, or `status` (400 for a
@@ -54,6 +79,14 @@ export interface FakeModels {
   add(model: FakeModel): void;
   /** Stop serving a model; true if it was there. */
   delete(name: string): boolean;
+}
+
+/**
+ * What every fake model starts as: ready, with no faults queued, and no tensor metadata (KServe's own runtimes
+ * declare none).
+ */
+export function readyModel(name: string, platform: string): Omit<FakeModel, "infer"> {
+  return { name, platform, inputs: [], outputs: [], ready: true, faults: [] };
 }
 
 /** A node of a decision tree classifier: a leaf with a class, or a split on one feature (`<=` goes left). */
@@ -82,12 +115,7 @@ function classify(node: TreeNode, row: ArrayLike<number>, offset: number): numbe
 export function treeClassifierModel(name: string, parameters: TreeClassifierParameters): FakeModel {
   const width = parameters.featureCount;
   return {
-    name,
-    platform: "",
-    inputs: [],
-    outputs: [],
-    ready: true,
-    faults: [],
+    ...readyModel(name, ""),
     infer(inputs) {
       const x = inputs[0]!;
       const features = x.shape[x.shape.length - 1] ?? 1;
@@ -165,15 +193,7 @@ export function tritonIrisModel(name = "iris-onnx"): FakeModel {
 
 /** Returns every input as an output of the same name, for any datatype. */
 export function echoModel(name = "echo"): FakeModel {
-  return {
-    name,
-    platform: "kserve-client_echo",
-    inputs: [],
-    outputs: [],
-    ready: true,
-    faults: [],
-    infer: (inputs) => inputs,
-  };
+  return { ...readyModel(name, "kserve-client_echo"), infer: (inputs) => inputs };
 }
 
 /** Echoes too, but plays its `faults` first: push actions onto `models.get("faulty").faults`. */

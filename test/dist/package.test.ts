@@ -382,6 +382,7 @@ describe("what browsers and edge runtimes load", () => {
     const stub = (await import(join(dir, "index.browser.js"))) as Record<string, (...args: unknown[]) => unknown>;
     expect(Object.keys(stub).sort()).toEqual(Object.keys(real).sort());
     expect(() => stub["createNodeHttpClient"]!()).toThrow(/needs Node\.js/);
+    expect(() => stub["createIngressFetch"]!({ host: "qwen.kserve-test.example.com" })).toThrow(/needs Node\.js/);
   });
 
   it("the browser build of ./testing has the same exports as the Node one; its mock servers say what to use instead", async () => {

@@ -52,6 +52,8 @@ const PRINTS: Record<string, string> = {
   "First call": "BigInt64Array(2) [ 1n, 1n ]\n",
   Tensors: "BigInt64Array(1) [ 1n ]\n1n\n",
   "Where it runs: Node, browsers, edge": "1n\n",
+  // The mock's text model answers with the words of its prompt.
+  "LLMs on KServe: OpenAI-compatible routes through the ingress": "Why is the sky blue?\n",
 };
 
 let packed: PackedPackage | undefined;
@@ -60,8 +62,9 @@ let mock: MockKServe | undefined;
 beforeAll(async () => {
   const [packing, starting] = await Promise.allSettled([
     packAndInstall().then(async (pkg) => {
-      // The deploy snippet's peer and the tracing snippet's OpenTelemetry SDK, besides those packAndInstall installs.
-      const extra = ["@kubernetes/client-node@~1.4.0", "@opentelemetry/sdk-trace-node@^2.12.1"];
+      // The deploy snippet's peer, the LLM snippet's client and the tracing snippet's OpenTelemetry SDK, besides
+      // those packAndInstall installs.
+      const extra = ["@kubernetes/client-node@~1.4.0", "openai@6", "@opentelemetry/sdk-trace-node@^2.12.1"];
       await run("npm", ["install", ...extra, "--no-audit", "--no-fund", "--prefer-offline"], { cwd: pkg.consumerDir, timeoutMs: 300_000 });
       return pkg;
     }),

@@ -5,9 +5,10 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionError, isKServeError, KServeError } from "../../src/core/errors.js";
-import { createNodeHttpClient, http2Only, type NodeHttpClient } from "../../src/node/http-client.js";
+import { http2Only } from "../../src/node/connection-errors.js";
+import { createNodeHttpClient, type NodeHttpClient } from "../../src/node/http-client.js";
 import { createTestPki, startOpensslServer, type TestPki } from "./tls.js";
-import { httpRequest, rejection } from "../helpers.js";
+import { httpRequest, listenOnLoopback, rejection } from "../helpers.js";
 
 const VHOST = "iris.kserve-test.example.com";
 interface Seen {
@@ -52,11 +53,6 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-async function listen(server: Server | HttpsServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-}
-
 let pki: TestPki;
 let http: Server;
 let https: HttpsServer;
@@ -77,7 +73,11 @@ beforeAll(async () => {
   http = createServer(handler);
   https = createHttpsServer({ ...serverCert }, handler);
   mtls = createHttpsServer({ ...serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true }, handler);
-  [httpPort, httpsPort, mtlsPort] = await Promise.all([listen(http), listen(https), listen(mtls)]);
+  [httpPort, httpsPort, mtlsPort] = await Promise.all([
+    listenOnLoopback(http),
+    listenOnLoopback(https),
+    listenOnLoopback(mtls),
+  ]);
 });
 
 afterAll(async () => {
@@ -120,7 +120,7 @@ describe("createNodeHttpClient over HTTP", () => {
 
   it("maps a refused connection and a reset to ConnectionError", async () => {
     const probe = createServer();
-    const closedPort = await listen(probe);
+    const closedPort = await listenOnLoopback(probe);
     await new Promise((resolve) => probe.close(resolve));
     const refused = await rejection(client()(request(`http://127.0.0.1:${closedPort}/`)));
     expect(refused).toBeInstanceOf(ConnectionError);

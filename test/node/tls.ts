@@ -1,5 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
+import { listenOnLoopback } from "../helpers.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +130,37 @@ export async function startOpensslServer(
     close: () => {
       server.kill();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A TLS front on 127.0.0.1 for a plain-text server, as a gateway's HTTPS listener is: it terminates TLS with
+ * `identity`, notes the SNI name of each connection, and passes the bytes on to `target` unchanged (so Host
+ * routing behind it still works).
+ */
+export async function startTlsProxy(
+  identity: { cert: string; key: string },
+  target: { port: number },
+): Promise<{ port: number; servernames: (string | false | null)[]; close(): Promise<void> }> {
+  const servernames: (string | false | null)[] = [];
+  const open = new Set<{ destroy(): void }>();
+  const server = createTlsServer(identity, (socket) => {
+    servernames.push(socket.servername);
+    const upstream = connect(target.port, "127.0.0.1");
+    for (const end of [socket, upstream]) {
+      open.add(end);
+      end.on("close", () => open.delete(end));
+      end.on("error", () => (socket.destroy(), upstream.destroy()));
+    }
+    socket.pipe(upstream).pipe(socket);
+  });
+  return {
+    port: await listenOnLoopback(server),
+    servernames,
+    close: async () => {
+      for (const end of open) end.destroy();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

@@ -8,6 +8,7 @@ import { createKubeStore, type KubeStore, startKubeApi } from "../kube/index.js"
 import { inferenceServiceAdmission } from "./admission.js";
 import { DEFAULT_INGRESS_DOMAIN, defaultBuckets, MOCK_NAMESPACES, MOCK_S3_ENDPOINT } from "./defaults.js";
 import type { MockDeploymentMode } from "./hosts.js";
+import type { MockLlmOptions } from "../openai/generative.js";
 import { startIngressGateway } from "./ingress.js";
 import { mockKubeconfig } from "./kubeconfig.js";
 import { startReconciler } from "./reconciler.js";
@@ -29,6 +30,11 @@ export interface MockClusterOptions {
   s3Endpoint?: string | undefined;
   /** Time between status steps, in ms. Default 40 (tests); a demo that people watch wants a few hundred. */
   stepMs?: number | undefined;
+  /**
+   * How the text generation models of `modelFormat: huggingface` InferenceServices answer on the OpenAI-compatible
+   * routes: the delay before each streamed token, the context length, a hook that sees (and can hold) each stream.
+   */
+  llm?: MockLlmOptions | undefined;
   /** Bearer token the Kubernetes API requires (and the kubeconfig carries). Default: none required. */
   token?: string | undefined;
   /** Let browsers call the gateway (CORS preflights, exposed gRPC headers). Default false. */
@@ -75,6 +81,7 @@ export async function startMockCluster(options: MockClusterOptions = {}): Promis
     domain: options.domain ?? DEFAULT_INGRESS_DOMAIN,
     deploymentMode: options.deploymentMode ?? "Knative",
     stepMs: options.stepMs ?? 40,
+    runtimes: { llm: options.llm ?? {} },
   });
   let closing: Promise<void> | undefined;
   return {

@@ -2,7 +2,8 @@
 /**
  * The ingress gateway of the mock cluster, as an Istio ingress gateway (Envoy) behaves to a client: one loopback
  * port speaking HTTP/1.1 and h2c, routing by the Host header (REST, gRPC-web) or `:authority` (gRPC) to the model
- * server of the InferenceService whose URL has that host — V1 and V2 REST, native gRPC and gRPC-web. A host with
+ * server of the InferenceService whose URL has that host — V1 and V2 REST, the OpenAI-compatible routes of text
+ * generation models (streamed answers as they are produced), native gRPC and gRPC-web. A host with
  * no route gets Envoy's answer: 404 with an empty body, for gRPC too. CORS is off unless asked for, as on a
  * gateway nobody configured for browsers.
  */
@@ -17,6 +18,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { handleKServe } from "../handler.js";
 import { detail } from "../answers.js";
 import type { FakeModels } from "../models.js";
+import { handleOpenAI } from "../openai/handler.js";
+import { sendEventStream } from "./event-stream.js";
 import { type NodeRequest, type NodeResponse, readMockRequest, sendMockResponse } from "./http-answer.js";
 import { createSniffingServer } from "./protocol-sniffer.js";
 import type { ServedRevision, ServingTable } from "./serving-table.js";
@@ -112,12 +115,13 @@ async function route(
   await serveRest(revision, req, res);
 }
 
-/** V1 and V2 REST, answered by the revision's models as KServe's model server does. */
+/** V1 and V2 REST and the OpenAI-compatible routes, answered by the revision's models as KServe's model server does. */
 async function serveRest(revision: ServedRevision, req: NodeRequest, res: NodeResponse): Promise<void> {
   const request = await readMockRequest(req);
   let answer;
   try {
-    answer = handleKServe(revision.models, request) ?? detail(404, "Not Found");
+    answer =
+      handleOpenAI(revision.models, request) ?? handleKServe(revision.models, request) ?? detail(404, "Not Found");
   } catch (error) {
     answer = {
       status: 500,
@@ -125,7 +129,8 @@ async function serveRest(revision: ServedRevision, req: NodeRequest, res: NodeRe
       body: new TextEncoder().encode(`Internal Server Error: ${String(error)}`),
     };
   }
-  sendMockResponse(res, answer);
+  if ("events" in answer) await sendEventStream(res, answer);
+  else sendMockResponse(res, answer);
 }
 
 function isPreflight(req: NodeRequest): boolean {

@@ -50,11 +50,11 @@ export const storageMessages = {
   noModelFound: (where: string) =>
     pythonException("RuntimeError", `Failed to fetch model. No model found in ${where}.`),
   localPathMissing: (uri: string) => pythonException("RuntimeError", `Local path ${uri} does not exist.`),
-  /** Not KServe's: the mock has no GCS, PVC, Hugging Face or web server behind these schemes. */
+  /** Not KServe's: the mock has no GCS, PVC or web server behind these schemes. */
   schemeUnavailable: (uri: string, scheme: string) =>
     pythonException(
       "RuntimeError",
-      `${scheme}:// storage is not available in the mock KServe (it serves s3:// from its mock buckets and file:// from local files): ${uri}`,
+      `${scheme}:// storage is not available in the mock KServe (it serves s3:// from its mock buckets, file:// from local files, and hf:// as an empty download for its Hugging Face runtime): ${uri}`,
     ),
 } as const;
 

@@ -14,7 +14,7 @@ import { DEPLOYMENT_MODE_ANNOTATION, KSERVE_FINALIZER, STALL_ANNOTATION } from "
 import { inferenceServiceUrls, type MockDeploymentMode } from "./hosts.js";
 import { podCreationMessages } from "./messages.js";
 import { readPredictor } from "./predictor.js";
-import { selectRuntime } from "./runtimes.js";
+import { type RuntimeSettings, selectRuntime } from "./runtimes.js";
 import type { MockS3Service } from "./s3.js";
 import type { ServingTable } from "./serving-table.js";
 import { type Phase, revisionName, statusFor } from "./status.js";
@@ -31,6 +31,8 @@ export interface ReconcilerOptions {
   deploymentMode: MockDeploymentMode;
   /** Time between status steps. */
   stepMs: number;
+  /** How the runtimes' models behave (the generative runtime's pace). */
+  runtimes: RuntimeSettings;
 }
 
 /** A running reconciler. */
@@ -191,7 +193,7 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
         : await runStorageInitializer(storageUri, credentials.s3, options.s3);
     read();
     if (!download.ok) return write({ kind: "storageFailed", message: download.error }, runtime);
-    const loaded = selection.runtime.load(name, download.files);
+    const loaded = selection.runtime.load(name, download.files, options.runtimes);
     await step();
     if (!loaded.ok) return write({ kind: "loadFailed", message: loaded.error }, runtime);
     read();

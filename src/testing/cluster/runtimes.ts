@@ -1,14 +1,17 @@
 /**
  * The serving runtimes of the mock cluster, and how KServe picks one for a predictor: by `runtime` when the
- * predictor names one, otherwise the first runtime that supports its `modelFormat`. Two runtimes exist:
+ * predictor names one, otherwise the first runtime that supports its `modelFormat`. Three runtimes exist:
  *
  * - `kserve-sklearnserver` (model format `sklearn`, version 1): loads the tree classifier file (`model.json`,
  *   see model-file.ts) that the storage initializer downloaded, and serves it under the InferenceService's name;
+ * - `kserve-huggingfaceserver` (model format `huggingface`, version 1): a text generation model on KServe's
+ *   OpenAI-compatible routes (openai/), whatever the storage initializer downloaded (the mock has no weights);
  * - `kserve-client-echo` (model format `echo`, any version): the echo model, which needs no files.
  *
  * Every other format fails as KServe fails when no ServingRuntime supports it (`NoSupportingRuntime`).
  */
 import { echoModel, type FakeModel, treeClassifierModel } from "../models.js";
+import { generativeModel, type MockLlmOptions } from "../openai/generative.js";
 import { runtimeMessages, runtimeSelectionMessages } from "./messages.js";
 import { ModelFileError, parseTreeModelFile } from "./model-file.js";
 import type { ModelFile } from "./s3.js";
@@ -16,13 +19,18 @@ import type { ModelFile } from "./s3.js";
 /** A model loaded by a runtime, or the exception line the model server exits with. */
 export type ModelLoad = { ok: true; model: FakeModel } | { ok: false; error: string };
 
+/** What the mock cluster was told about how its runtimes' models behave. */
+export interface RuntimeSettings {
+  llm: MockLlmOptions;
+}
+
 /** A ClusterServingRuntime of the mock. */
 export interface MockRuntime {
   name: string;
   /** Model formats it serves; `versions` are major versions (any when absent). */
   formats: readonly { name: string; versions?: readonly string[] }[];
   /** Load the model named `name` from the downloaded `files`. */
-  load(name: string, files: readonly ModelFile[]): ModelLoad;
+  load(name: string, files: readonly ModelFile[], settings: RuntimeSettings): ModelLoad;
 }
 
 /** File endings KServe's sklearn server loads (it unpickles them), plus the mock's own tree classifier file. */
@@ -53,6 +61,12 @@ const sklearnRuntime: MockRuntime = {
   },
 };
 
+const huggingfaceRuntime: MockRuntime = {
+  name: "kserve-huggingfaceserver",
+  formats: [{ name: "huggingface", versions: ["1"] }],
+  load: (name, _files, settings) => ({ ok: true, model: generativeModel(name, settings.llm) }),
+};
+
 const echoRuntime: MockRuntime = {
   name: "kserve-client-echo",
   formats: [{ name: "echo" }],
@@ -60,7 +74,7 @@ const echoRuntime: MockRuntime = {
 };
 
 /** The runtimes, in the order KServe would try them. */
-export const MOCK_RUNTIMES: readonly MockRuntime[] = [sklearnRuntime, echoRuntime];
+export const MOCK_RUNTIMES: readonly MockRuntime[] = [sklearnRuntime, huggingfaceRuntime, echoRuntime];
 
 /** What a predictor asks for: the model format, the runtime it names (if any) and where the model is. */
 export interface PredictorModel {

@@ -2,8 +2,9 @@
 /**
  * The storage initializer, simulated: fetches the files of a `storageUri` into the model directory, or dies with
  * the exception line KServe's (kserve_storage.py) would. `s3://` reads the mock buckets with the pod's
- * credentials; `file:///path` reads a local file or the files of a local directory; gs://, pvc://, hf:// and
- * http(s):// have nothing behind them in the mock and fail with a message that says so.
+ * credentials; `file:///path` reads a local file or the files of a local directory; `hf://org/model` downloads
+ * nothing (the mock has no Hub, and its Hugging Face runtime needs no weights); gs://, pvc:// and http(s):// have
+ * nothing behind them in the mock and fail with a message that says so.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -28,6 +29,7 @@ export async function runStorageInitializer(
     return downloadFromS3(service, s3, bucket, prefix);
   }
   if (scheme === "file") return readLocal(uri);
+  if (scheme === "hf") return { ok: true, files: [] };
   return { ok: false, error: storageMessages.schemeUnavailable(uri, scheme ?? uri) };
 }
 
