@@ -8,7 +8,7 @@
  */
 export { createFakeModels, FakeModelError } from "./models.js";
 export { IRIS_MODEL } from "./iris-model.js";
-export type { FakeModel, FakeModels, FaultAction, TreeNode } from "./models.js";
+export type { FakeModel, FakeModels, FaultAction, ModelCost, TreeNode } from "./models.js";
 export { handleV2 } from "./v2-handler.js";
 export { handleV1 } from "./v1-handler.js";
 export { handleKServe } from "./handler.js";
