@@ -16,6 +16,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../../src/core/errors.js";
+import { thrown } from "../helpers.js";
 
 describe("resolveBatchLimits", () => {
   it("defaults: 64 rows, 2 ms, 4 in flight, 10,000 rows waiting", () => {
@@ -44,16 +45,9 @@ describe("resolveBatchLimits", () => {
     [{ maxDelayMs: Infinity }, "maxDelayMs"],
     [{ maxBatchSize: 10, maxQueuedRows: 5 }, "maxQueuedRows (5) is less than maxBatchSize (10)"],
   ])("refuses %j with a ConfigError that names the batcher and the option", (options, text) => {
-    const error = (() => {
-      try {
-        resolveBatchLimits(options, 'createBatcher("iris")');
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain('createBatcher("iris")');
-    expect((error as Error).message).toContain(text);
+    const error = thrown(ConfigError, () => resolveBatchLimits(options, 'createBatcher("iris")'));
+    expect(error.message).toContain('createBatcher("iris")');
+    expect(error.message).toContain(text);
   });
 });
 
