@@ -28,6 +28,7 @@ export type {
   Auth,
   BatchCallOptions,
   Batcher,
+  BatcherControls,
   BatcherOptions,
   BatcherStats,
   BatchInferOptions,

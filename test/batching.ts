@@ -1,5 +1,5 @@
 /** What the batcher tests share: models that record the rows of each request they get, and a result's plain form. */
-import { echoModel, type FakeModel, FakeModelError } from "../src/testing/models.js";
+import { echoModel, type FakeModel, FakeModelError, type FakeModels } from "../src/testing/models.js";
 import type { Tensor } from "kserve-client/tensor";
 
 /** A model (an echo, or `infer`) that records dimension 0 of its first input, one entry per request it answers. */
@@ -16,6 +16,24 @@ export function recordingModel(
     },
   };
   return { model, rows };
+}
+
+/** Never fires within a test: only the size trigger or close() sends a batch that waits this long. */
+export const FOREVER = 600_000;
+
+/** Iris rows; the real sklearn model classes them 1, 0, 2, 1 (versicolor, setosa, virginica, versicolor). */
+export const IRIS_ROWS = [
+  [6.8, 2.8, 4.8, 1.4],
+  [5.1, 3.5, 1.4, 0.2],
+  [7.7, 3.0, 6.1, 2.3],
+  [6.0, 3.4, 4.5, 1.6],
+];
+
+/** {@link recordingModel}, served by `models` under `name`. */
+export function addRecorder(models: FakeModels, name: string, infer?: (inputs: Tensor[]) => Tensor[]) {
+  const recording = recordingModel(name, infer);
+  models.add(recording.model);
+  return recording;
 }
 
 /** An echo that fails, as a model does (500), on a request with a negative number in any FP32 input. */

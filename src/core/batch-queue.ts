@@ -40,6 +40,14 @@ export interface BatchCallOptions {
   timeoutMs?: number | undefined;
 }
 
+/** What every batcher has besides its call: its counts, and its end. */
+export interface BatcherControls {
+  /** Counts so far and what waits now. */
+  stats(): BatcherStats;
+  /** Send every call still waiting, refuse new ones, and resolve once every call has its answer or error. */
+  close(): Promise<void>;
+}
+
 /** One call as the protocol hands it to the queue. */
 export interface QueuedItem<Item> {
   item: Item;
@@ -60,10 +68,8 @@ export interface BatchSender<Item, Result> {
 }
 
 /** A batcher's queue. */
-export interface BatchQueue<Item, Result> {
+export interface BatchQueue<Item, Result> extends BatcherControls {
   submit(queued: QueuedItem<Item>, call: BatchCallOptions | undefined): Promise<Result>;
-  stats(): BatcherStats;
-  close(): Promise<void>;
 }
 
 interface Member<Item, Result> extends QueuedItem<Item> {

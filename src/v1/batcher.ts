@@ -3,7 +3,7 @@
  * whose instances are theirs one after the other, and the answer's `predictions` are cut back by caller.
  */
 import { type BatchLimitOptions, notBatchable, resolveBatchLimits } from "../core/batch-policy.js";
-import { type BatchCallOptions, type BatcherStats, createBatchQueue } from "../core/batch-queue.js";
+import { type BatchCallOptions, type BatcherControls, createBatchQueue } from "../core/batch-queue.js";
 import { joinRows } from "../core/batch-rows.js";
 import { ConfigError } from "../core/errors.js";
 import { checkModel } from "../core/request-context.js";
@@ -15,8 +15,11 @@ import type { V1Client, V1Request, V1Result } from "./types.js";
 /** Options of {@link createV1Batcher}: the batch limits. */
 export type V1BatcherOptions = BatchLimitOptions;
 
-/** A batcher of one V1 model (see {@link createV1Batcher}). */
-export interface V1Batcher {
+/**
+ * A batcher of one V1 model (see {@link createV1Batcher}); `stats()` and `close()` are {@link BatcherControls}
+ * (rows are instances).
+ */
+export interface V1Batcher extends BatcherControls {
   /**
    * Predict with `request` as part of a batch: `predictions` (and `body.predictions`, and `tensor()`) hold this
    * caller's instances only, as if the call had gone alone.
@@ -27,10 +30,6 @@ export interface V1Batcher {
    * @throws whatever the call would throw alone, when the model fails on this call's instances
    */
   predict(request: V1Request, call?: BatchCallOptions): Promise<V1Result>;
-  /** Counts so far and what waits now (rows are instances). */
-  stats(): BatcherStats;
-  /** Send every call still waiting, refuse new ones, and resolve once every call has its answer or error. */
-  close(): Promise<void>;
 }
 
 interface V1Item {

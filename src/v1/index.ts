@@ -34,7 +34,7 @@ export type {
 } from "./types.js";
 export { createV1Batcher } from "./batcher.js";
 export type { V1Batcher, V1BatcherOptions } from "./batcher.js";
-export type { BatchCallOptions, BatcherStats } from "../core/batch-queue.js";
+export type { BatchCallOptions, BatcherControls, BatcherStats } from "../core/batch-queue.js";
 export type { BatchLimitOptions } from "../core/batch-policy.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";

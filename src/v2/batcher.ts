@@ -4,7 +4,7 @@
  * module: an app that does not import it carries none of it.
  */
 import { type BatchLimitOptions, notBatchable, resolveBatchLimits } from "../core/batch-policy.js";
-import { type BatchCallOptions, type BatcherStats, createBatchQueue } from "../core/batch-queue.js";
+import { type BatchCallOptions, type BatcherControls, createBatchQueue } from "../core/batch-queue.js";
 import { joinRows, sharedRows, sliceRows } from "../core/batch-rows.js";
 import { ConfigError } from "../core/errors.js";
 import { checkInferRequest, createInferResult, type InferResult } from "../core/inference.js";
@@ -24,8 +24,8 @@ export interface BatchInferOptions extends BatchCallOptions {
   binary?: BinaryMode | undefined;
 }
 
-/** A batcher of one model (see {@link createBatcher}). */
-export interface Batcher {
+/** A batcher of one model (see {@link createBatcher}); `stats()` and `close()` are {@link BatcherControls}. */
+export interface Batcher extends BatcherControls {
   /**
    * Infer with `request` as part of a batch: the result holds this caller's rows only, as if the call had gone
    * alone. Its `id` is the request's own, or else the batch request's.
@@ -36,10 +36,6 @@ export interface Batcher {
    * @throws whatever the call would throw alone, when the model fails on this call's rows
    */
   infer(request: InferRequest, call?: BatchInferOptions): Promise<InferResult>;
-  /** Counts so far and what waits now. */
-  stats(): BatcherStats;
-  /** Send every call still waiting, refuse new ones, and resolve once every call has its answer or error. */
-  close(): Promise<void>;
 }
 
 /** One call as the queue holds it. */

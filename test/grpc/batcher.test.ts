@@ -11,9 +11,8 @@ import { startMockKServe, type MockKServe } from "../../src/testing/index.js";
 import type { V2Client } from "../../src/v2/types.js";
 import { createBatcher } from "kserve-client";
 import { Tensor } from "kserve-client/tensor";
-import { pickyModel, plain, recordingModel, settled } from "../batching.js";
+import { addRecorder, FOREVER, pickyModel, plain, settled } from "../batching.js";
 
-const FOREVER = 600_000;
 const servers: MockKServe[] = [];
 const transports: NodeGrpcTransport[] = [];
 
@@ -39,8 +38,7 @@ const row = (values: number[]) => ({ inputs: [Tensor.fp32("input-0", [1, values.
 
 describe("createBatcher (gRPC)", () => {
   it("joins concurrent calls into one ModelInfer; each caller gets its own rows, as if alone", async () => {
-    const echo = recordingModel("grpc-echo");
-    codes.mock.models.add(echo.model);
+    const echo = addRecorder(codes.mock.models, "grpc-echo");
     const batcher = createBatcher(codes.client, "grpc-echo", { maxBatchSize: 5, maxDelayMs: FOREVER });
     const requests = [
       { inputs: [Tensor.int64("ids", [2], [9007199254740993n, -9223372036854775808n])] },
@@ -79,8 +77,7 @@ describe("createBatcher (gRPC)", () => {
   );
 
   it("a caller that aborts in flight leaves at once; the others get their answers", async () => {
-    const echo = recordingModel("grpc-slow");
-    codes.mock.models.add(echo.model);
+    const echo = addRecorder(codes.mock.models, "grpc-slow");
     echo.model.faults.push({ delayMs: 300 });
     const batcher = createBatcher(codes.client, "grpc-slow", { maxBatchSize: 2, maxDelayMs: FOREVER });
     const controller = new AbortController();

@@ -7,7 +7,7 @@ import { createV1Client } from "../../src/v1/client.js";
 import type { V1Client } from "../../src/v1/types.js";
 import { createV1Batcher } from "kserve-client/v1";
 import { Tensor } from "kserve-client/tensor";
-import { recordingModel, settled } from "../batching.js";
+import { addRecorder, FOREVER, IRIS_ROWS, recordingModel, settled } from "../batching.js";
 
 let mock: MockKServe;
 let http: NodeHttpClient;
@@ -24,18 +24,8 @@ afterAll(async () => {
 });
 
 /** The iris classifier under a name of its own, recording the instances of each request. */
-function iris(name: string) {
-  const recording = recordingModel(name, mock.models.get("iris")!.infer);
-  mock.models.add(recording.model);
-  return recording;
-}
-
-const ROWS = [
-  [6.8, 2.8, 4.8, 1.4],
-  [5.1, 3.5, 1.4, 0.2],
-  [7.7, 3.0, 6.1, 2.3],
-];
-const FOREVER = 600_000;
+const iris = (name: string) => addRecorder(mock.models, name, mock.models.get("iris")!.infer);
+const ROWS = IRIS_ROWS.slice(0, 3);
 
 describe("createV1Batcher", () => {
   it("joins raw instances into one request; each caller gets its own predictions, as if alone", async () => {

@@ -11,7 +11,7 @@ import { createV2Client } from "../../src/v2/client.js";
 import type { V2Client } from "../../src/v2/types.js";
 import { createBatcher } from "kserve-client/v2";
 import { Tensor } from "kserve-client/tensor";
-import { pickyModel, plain, recordingModel, settled } from "../batching.js";
+import { addRecorder, FOREVER, IRIS_ROWS, pickyModel, plain, recordingModel, settled } from "../batching.js";
 
 let mock: MockKServe;
 let http: NodeHttpClient;
@@ -28,26 +28,12 @@ afterAll(async () => {
 });
 
 /** A fresh recording echo under a name of its own. */
-function recorder(name: string) {
-  const recording = recordingModel(name);
-  mock.models.add(recording.model);
-  return recording;
-}
-
-const IRIS_ROWS = [
-  [6.8, 2.8, 4.8, 1.4],
-  [5.1, 3.5, 1.4, 0.2],
-  [7.7, 3.0, 6.1, 2.3],
-  [6.0, 3.4, 4.5, 1.6],
-];
+const recorder = (name: string) => addRecorder(mock.models, name);
 const row = (values: number[], name = "input-0") => ({ inputs: [Tensor.fp32(name, [1, values.length], values)] });
-/** Never fires within a test: only the size trigger or close() sends. */
-const FOREVER = 600_000;
 
 describe("createBatcher (V2 REST)", () => {
   it("joins concurrent single-row calls into one request; each caller gets its own row, as if alone", async () => {
-    const iris = recordingModel("iris-recorded", mock.models.get("iris")!.infer);
-    mock.models.add(iris.model);
+    const iris = addRecorder(mock.models, "iris-recorded", mock.models.get("iris")!.infer);
     const batcher = createBatcher(client, "iris-recorded", { maxBatchSize: 4, maxDelayMs: FOREVER });
     const batched = await Promise.all(IRIS_ROWS.map((r) => batcher.infer(row(r))));
     expect(iris.rows).toEqual([4]);
