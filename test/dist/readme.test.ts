@@ -52,6 +52,7 @@ const PRINTS: Record<string, string> = {
   "First call": "BigInt64Array(2) [ 1n, 1n ]\n",
   Tensors: "BigInt64Array(1) [ 1n ]\n1n\n",
   "Where it runs: Node, browsers, edge": "1n\n",
+  "Batching many small calls (`createBatcher`)": "[ 1n, 0n, 2n ]\n1\n",
 };
 
 let packed: PackedPackage | undefined;
