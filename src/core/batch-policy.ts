@@ -66,14 +66,15 @@ export function resolveBatchLimits(options: BatchLimitOptions | undefined, who: 
 }
 
 /**
- * How many calls from the head of a queue (oldest first) the next batch takes: as many as fit in `maxRows`, in
- * order (a call is never overtaken by a later, smaller one), and always at least one.
+ * How many calls from the head of a queue (oldest first, from index `head`) the next batch takes: as many as fit in
+ * `maxRows`, in order (a call is never overtaken by a later, smaller one), and always at least one.
  */
-export function takeCount(queue: readonly { rows: number }[], maxRows: number): number {
-  let rows = queue[0]?.rows ?? 0;
-  let taken = queue.length === 0 ? 0 : 1;
-  while (taken < queue.length && rows + queue[taken]!.rows <= maxRows) rows += queue[taken++]!.rows;
-  return taken;
+export function takeCount(queue: readonly { rows: number }[], maxRows: number, head = 0): number {
+  if (head >= queue.length) return 0;
+  let end = head + 1;
+  let rows = queue[head]!.rows;
+  while (end < queue.length && rows + queue[end]!.rows <= maxRows) rows += queue[end++]!.rows;
+  return end - head;
 }
 
 /**

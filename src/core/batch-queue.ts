@@ -81,11 +81,19 @@ interface Member<Item, Result> extends QueuedItem<Item> {
   alone: boolean;
   group: Group<Item, Result> | undefined;
   batch: Batch | undefined;
-  settle(outcome: { value: Result } | { error: unknown }): void;
+  resolve(value: Result): void;
+  reject(error: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 interface Group<Item, Result> {
+  /** The key it is held under in the queue's map (the member itself for a call that goes alone). */
+  key: unknown;
+  /** Waiting calls, oldest first, from `head` on: taking a batch moves `head` rather than shifting the array. */
   members: Member<Item, Result>[];
+  head: number;
   rows: number;
   /** `maxDelayMs` has passed since the group's first call (or the group is one call that goes alone). */
   due: boolean;
@@ -131,16 +139,16 @@ export function createBatchQueue<Item, Result>(
     const key = member.key === undefined || member.alone ? member : member.key;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { members: [], rows: 0, due: key === member, timer: undefined };
-      if (!group.due && closing === undefined) {
-        const opened = group;
+      const opened: Group<Item, Result> = { key, members: [], head: 0, rows: 0, due: key === member, timer: undefined };
+      if (!opened.due && closing === undefined) {
         opened.timer = setTimeout(() => {
           opened.timer = undefined;
           opened.due = true;
           pump();
         }, limits.maxDelayMs);
       }
-      groups.set(key, group);
+      groups.set(key, opened);
+      group = opened;
     }
     member.state = "queued";
     member.group = group;
@@ -150,17 +158,30 @@ export function createBatchQueue<Item, Result>(
     counts.queuedRows += member.rows;
   }
 
-  function unqueue(group: Group<Item, Result>, members: readonly Member<Item, Result>[]): void {
-    for (const member of members) {
-      group.rows -= member.rows;
-      counts.queuedCalls--;
-      counts.queuedRows -= member.rows;
-      member.group = undefined;
-    }
-    if (group.members.length === 0) {
+  /** Count `member` out of its group (already taken from `members`); an emptied group is dropped. */
+  function unqueue(group: Group<Item, Result>, member: Member<Item, Result>): void {
+    group.rows -= member.rows;
+    counts.queuedCalls--;
+    counts.queuedRows -= member.rows;
+    member.group = undefined;
+    if (group.head === group.members.length) {
       clearTimeout(group.timer);
-      for (const [key, value] of groups) if (value === group) groups.delete(key);
+      groups.delete(group.key);
     }
+  }
+
+  /** The next batch of `group`: as many of its oldest calls as fit. */
+  function take(group: Group<Item, Result>): Member<Item, Result>[] {
+    const from = group.head;
+    const taken = group.members.slice(from, from + takeCount(group.members, limits.maxBatchSize, from));
+    group.head += taken.length;
+    // Let go of what was taken once it is most of the array, so a long-lived busy group does not grow forever.
+    if (group.head > 1024 && group.head * 2 > group.members.length) {
+      group.members = group.members.slice(group.head);
+      group.head = 0;
+    }
+    for (const member of taken) unqueue(group, member);
+    return taken;
   }
 
   /** Send what is due, oldest first, while there is room in flight. */
@@ -168,43 +189,42 @@ export function createBatchQueue<Item, Result>(
     while (counts.inFlight < limits.maxConcurrentBatches) {
       let next: Group<Item, Result> | undefined;
       for (const group of groups.values()) {
-        if (isDue(group) && (next === undefined || group.members[0]!.seq < next.members[0]!.seq)) next = group;
+        if (isDue(group) && (next === undefined || group.members[group.head]!.seq < next.members[next.head]!.seq))
+          next = group;
       }
       if (next === undefined) break;
-      const members = next.members.splice(0, takeCount(next.members, limits.maxBatchSize));
-      unqueue(next, members);
-      launch(members);
+      launch(take(next));
     }
     if (closing !== undefined && groups.size === 0 && counts.inFlight === 0) closed?.();
   }
 
   function launch(members: Member<Item, Result>[]): void {
     const batch: Batch = { waiting: members.length, controller: new AbortController() };
+    const items = new Array<Item>(members.length);
+    const deadlines = new Array<number | undefined>(members.length);
     let rows = 0;
-    for (const member of members) {
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
       member.state = "sent";
       member.batch = batch;
+      items[i] = member.item;
+      deadlines[i] = member.deadline;
       rows += member.rows;
     }
     counts.inFlight++;
     counts.batches++;
     counts.rows += rows;
-    const timeoutMs = batchTimeoutMs(
-      members.map((m) => m.deadline),
-      now(),
-    );
     let sent: Promise<Result[]>;
     try {
-      sent = sender.send(
-        members.map((m) => m.item),
-        { signal: batch.controller.signal, timeoutMs },
-      );
+      sent = sender.send(items, { signal: batch.controller.signal, timeoutMs: batchTimeoutMs(deadlines, now()) });
     } catch (error) {
       sent = Promise.reject(error);
     }
     sent
       .then(
-        (results) => members.forEach((member, i) => member.settle({ value: results[i]! })),
+        (results) => {
+          for (let i = 0; i < members.length; i++) if (finish(members[i]!)) members[i]!.resolve(results[i]!);
+        },
         (error: unknown) => {
           const waiting = members.filter((m) => m.state === "sent");
           if (members.length > 1 && retriesAlone(error)) {
@@ -213,13 +233,35 @@ export function createBatchQueue<Item, Result>(
               counts.retriedAlone++;
               enqueue(member);
             }
-          } else for (const member of waiting) member.settle({ error });
+          } else for (const member of waiting) if (finish(member)) member.reject(error);
         },
       )
       .finally(() => {
         counts.inFlight--;
         pump();
       });
+  }
+
+  /** Mark a call ended, with its timer and listener removed; false if it had already ended (a call ends once). */
+  function finish(member: Member<Item, Result>): boolean {
+    if (member.state === "settled") return false;
+    member.state = "settled";
+    clearTimeout(member.timer);
+    if (member.onAbort !== undefined) member.signal?.removeEventListener("abort", member.onAbort);
+    return true;
+  }
+
+  /** The caller gives up: out of the queue, or out of its batch (cancelled once no caller is left in it). */
+  function leave(member: Member<Item, Result>, error: KServeError): void {
+    const { group, batch } = member;
+    if (member.state === "queued" && group !== undefined) {
+      group.members.splice(group.members.indexOf(member, group.head), 1);
+      unqueue(group, member);
+      if (closing !== undefined) pump();
+    } else if (member.state === "sent" && batch !== undefined && --batch.waiting === 0) {
+      batch.controller.abort(error);
+    }
+    if (finish(member)) member.reject(error);
   }
 
   return {
@@ -256,50 +298,39 @@ export function createBatchQueue<Item, Result>(
       }
       counts.calls++;
       return new Promise<Result>((resolve, reject) => {
-        const started = now();
-        let timer: ReturnType<typeof setTimeout> | undefined;
         const member: Member<Item, Result> = {
           item,
           rows,
           key,
           seq: seq++,
-          deadline: timeoutMs === undefined ? undefined : started + timeoutMs,
+          deadline: timeoutMs === undefined ? undefined : now() + timeoutMs,
           state: "queued",
           alone: false,
           group: undefined,
           batch: undefined,
-          settle(outcome) {
-            if (member.state === "settled") return;
-            member.state = "settled";
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", onAbort);
-            if ("value" in outcome) resolve(outcome.value);
-            else reject(outcome.error);
-          },
+          resolve,
+          reject,
+          timer: undefined,
+          signal,
+          onAbort: undefined,
         };
-        /** The caller gives up: out of the queue, or out of its batch (cancelled once no caller is left in it). */
-        const leave = (error: KServeError) => {
-          const { group, batch } = member;
-          if (member.state === "queued" && group !== undefined) {
-            group.members.splice(group.members.indexOf(member), 1);
-            unqueue(group, [member]);
-            if (closing !== undefined) pump();
-          } else if (member.state === "sent" && batch !== undefined && --batch.waiting === 0) {
-            batch.controller.abort(error);
-          }
-          member.settle({ error });
-        };
-        const onAbort = () =>
-          leave(
-            new AbortError(`The batched call to model "${model}" was cancelled.`, { cause: signal?.reason, model }),
-          );
         if (timeoutMs !== undefined) {
-          timer = setTimeout(() => {
+          member.timer = setTimeout(() => {
             const where = member.state === "queued" ? "waiting to be sent" : "waiting for its batch's answer";
-            leave(new TimeoutError(`No answer from model "${model}" within ${timeoutMs} ms (${where}).`, { model }));
+            leave(
+              member,
+              new TimeoutError(`No answer from model "${model}" within ${timeoutMs} ms (${where}).`, { model }),
+            );
           }, timeoutMs);
         }
-        signal?.addEventListener("abort", onAbort, { once: true });
+        if (signal !== undefined) {
+          member.onAbort = () =>
+            leave(
+              member,
+              new AbortError(`The batched call to model "${model}" was cancelled.`, { cause: signal.reason, model }),
+            );
+          signal.addEventListener("abort", member.onAbort, { once: true });
+        }
         enqueue(member);
         pump();
       });

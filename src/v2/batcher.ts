@@ -98,13 +98,23 @@ export function createBatcher(client: V2Client, model: string, options: BatcherO
 
 /**
  * What calls must share to be joined, as a string: every input's name, datatype, dimensions after the first and
- * parameters, the requested outputs, the request's parameters and the binary mode. `undefined` when a part
- * cannot be written (the call then goes alone, and its own request reports the problem).
+ * parameters, the requested outputs, the request's parameters and the binary mode. Written by hand for the common
+ * case (no parameters, no outputs): it is built for every call. `undefined` when a part cannot be written (the call
+ * then goes alone, and its own request reports the problem).
  */
 function signature(request: InferRequest, binary: BinaryMode | undefined): string | undefined {
-  const inputs = request.inputs.map((t) => [t.name, t.datatype, t.shape.slice(1), t.parameters ?? null]);
   try {
-    return stringifyJson([binary ?? null, inputs, request.outputs ?? null, request.parameters ?? null]);
+    // Names are JSON-quoted and the other parts tagged, so no two different signatures write the same string.
+    let key = binary ?? "";
+    for (const input of request.inputs) {
+      key += `|${JSON.stringify(input.name)}${input.datatype}[`;
+      for (let d = 1; d < input.shape.length; d++) key += `${input.shape[d]},`;
+      key += "]";
+      if (input.parameters !== undefined) key += stringifyJson(input.parameters);
+    }
+    if (request.outputs !== undefined) key += `|o${stringifyJson(request.outputs)}`;
+    if (request.parameters !== undefined) key += `|p${stringifyJson(request.parameters)}`;
+    return key;
   } catch {
     return undefined;
   }

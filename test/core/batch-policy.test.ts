@@ -64,6 +64,11 @@ describe("takeCount", () => {
     expect(takeCount(rows(3, 2, 1), 4)).toBe(1);
   });
 
+  it("starts at `head`, the first call still waiting", () => {
+    expect(takeCount(rows(5, 5, 1, 1, 1), 2, 2)).toBe(2);
+    expect(takeCount(rows(1, 1), 4, 2)).toBe(0);
+  });
+
   it("always takes the first call, even one larger than the limit, and nothing from an empty queue", () => {
     expect(takeCount(rows(9, 1), 4)).toBe(1);
     expect(takeCount([], 4)).toBe(0);

@@ -133,6 +133,28 @@ describe("createBatchQueue", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("serves a long queue in arrival order, batch after batch", async () => {
+    const sent: string[][] = [];
+    const q = createBatchQueue<string, string>(
+      {
+        model: "m",
+        send: async (items) => {
+          sent.push([...items]);
+          return items.map((item) => item.toUpperCase());
+        },
+      },
+      resolveBatchLimits({ maxBatchSize: 3, maxDelayMs: 60_000, maxConcurrentBatches: 1 }, "test"),
+    );
+    const items = Array.from({ length: 5000 }, (_, i) => `c${i}`);
+    const calls = Promise.all(items.map((item) => q.submit({ item, rows: 1, key: "k" }, undefined)));
+    expect(q.stats()).toMatchObject({ inFlight: 1, queuedCalls: 4997 });
+    await q.close(); // the last two calls are not a full batch: close() sends them
+    expect(await calls).toEqual(items.map((item) => item.toUpperCase()));
+    expect(sent.flat()).toEqual(items);
+    expect(sent.map((batch) => batch.length)).toEqual([...Array(1666).fill(3), 2]);
+    expect(q.stats()).toMatchObject({ calls: 5000, batches: 1667, queuedCalls: 0, queuedRows: 0, inFlight: 0 });
+  });
+
   it("close() sends waiting groups at once and resolves when the last answer is in", async () => {
     const { q, sent, submit } = queue({ maxBatchSize: 10, maxDelayMs: 60_000 });
     const a = submit("a");
