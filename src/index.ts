@@ -14,12 +14,25 @@ export type {
   TensorInput,
   TensorParameters,
 } from "./tensor/index.js";
-export { createFetchHttpClient, createModelClient, createV2Client, signatureFromMetadata } from "./v2/index.js";
+export {
+  createBatcher,
+  createFetchHttpClient,
+  createModelClient,
+  createV2Client,
+  signatureFromMetadata,
+} from "./v2/index.js";
 export * from "./errors/public.js";
 export { HttpError } from "./errors/http-error.js";
 export type { HttpErrorOptions } from "./errors/http-error.js";
 export type {
   Auth,
+  BatchCallOptions,
+  Batcher,
+  BatcherControls,
+  BatcherOptions,
+  BatcherStats,
+  BatchInferOptions,
+  BatchLimitOptions,
   BinaryMode,
   CallOptions,
   FetchHttpClientOptions,
@@ -55,10 +68,12 @@ export type {
   ModelWaitOptions,
   WaitOptions,
 } from "./v2/index.js";
-export { createV1Client } from "./v1/index.js";
+export { createV1Batcher, createV1Client } from "./v1/index.js";
 export type {
   ClientOptions,
   CommonOptions,
+  V1Batcher,
+  V1BatcherOptions,
   V1Client,
   V1ClientOptions,
   V1RawRequest,

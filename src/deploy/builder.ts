@@ -39,6 +39,19 @@ export interface ModelInput extends FrameworkInput {
   modelFormat: { name: string; version?: string };
 }
 
+/**
+ * `predictor.batcher`: KServe's server-side batcher (a sidecar that joins the V1 `instances` of concurrent HTTP
+ * requests). For V2, gRPC, or batching without changing the InferenceService, see `createBatcher`.
+ */
+export interface BatcherInput {
+  /** Instances that make a batch go (KServe's default 32). */
+  maxBatchSize?: number;
+  /** Milliseconds after its first request that a batch goes (KServe's default 5000). */
+  maxLatency?: number;
+  /** Seconds to wait for the model server's answer (KServe's default 60). */
+  timeout?: number;
+}
+
 /** Scaling and pod settings of the predictor, beside its model. */
 export interface PredictorOptionsInput {
   /** The ServiceAccount whose Secrets hold the storage credentials. */
@@ -54,6 +67,8 @@ export interface PredictorOptionsInput {
   /** Autoscaling target for `scaleMetric` (a percentage for cpu and memory). */
   scaleTarget?: number;
   scaleMetric?: ScaleMetric;
+  /** KServe's server-side batcher; see {@link BatcherInput}. */
+  batcher?: BatcherInput;
 }
 
 type Implementation = "model" | Framework;

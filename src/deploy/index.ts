@@ -6,6 +6,7 @@
  */
 export { inferenceService } from "./builder.js";
 export type {
+  BatcherInput,
   EnvVarInput,
   FrameworkInput,
   InferenceServiceInput,
@@ -27,6 +28,7 @@ export {
 export type { Framework, InferenceServiceCheck, ProtocolVersion, Quantity, ScaleMetric } from "./schema.js";
 export type {
   Addressable,
+  BatcherSpec,
   ComponentStatus,
   Condition,
   ConditionStatus,

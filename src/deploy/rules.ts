@@ -20,6 +20,7 @@ export interface KnownFields {
   modelFormat: readonly string[];
   resources: readonly string[];
   envVar: readonly string[];
+  batcher: readonly string[];
 }
 
 type Path = readonly (string | number)[];
@@ -78,6 +79,8 @@ function predictorRules(predictor: Fields, known: KnownFields, add: Add): void {
     }
     containerRules(implementation, path, known, add);
   }
+
+  if (isFields(predictor["batcher"])) nearMisses(predictor["batcher"], [...at, "batcher"], known.batcher, add);
 
   const { minReplicas, maxReplicas, scaleTarget, scaleMetric } = predictor;
   if (

@@ -101,6 +101,13 @@ const modelShape = { modelFormat: z.looseObject(modelFormatShape), ...frameworkS
 
 const frameworkSpec = z.looseObject(frameworkShape);
 
+// KServe's batcher sidecar: counts, milliseconds and seconds, each at least 1 (0 would never batch or never wait).
+const batcherShape = {
+  maxBatchSize: z.optional(integerAtLeast(1)),
+  maxLatency: z.optional(integerAtLeast(1)),
+  timeout: z.optional(integerAtLeast(1)),
+};
+
 // Settings before the model, as KServe's own examples print them.
 const predictorShape = {
   serviceAccountName: z.optional(z.string().check(rule(dns1123SubdomainProblem))),
@@ -110,6 +117,7 @@ const predictorShape = {
   containerConcurrency: z.optional(integerAtLeast(0)),
   scaleTarget: z.optional(integerAtLeast(1)),
   scaleMetric: z.optional(z.enum(SCALE_METRICS)),
+  batcher: z.optional(z.looseObject(batcherShape)),
   model: z.optional(z.looseObject(modelShape)),
   ...(Object.fromEntries(FRAMEWORKS.map((name) => [name, z.optional(frameworkSpec)])) as Record<
     Framework,
@@ -187,6 +195,7 @@ const knownFields: KnownFields = {
   modelFormat: Object.keys(modelFormatShape),
   resources: Object.keys(resourcesShape),
   envVar: Object.keys(envVarShape),
+  batcher: Object.keys(batcherShape),
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -74,6 +74,20 @@ export interface ModelSpec extends FrameworkSpec {
 }
 
 /**
+ * `predictor.batcher`: KServe's server-side batcher, a sidecar (the model agent) in front of the model server that
+ * joins V1 `instances` of concurrent HTTP requests. Every field has KServe's default when absent.
+ */
+export interface BatcherSpec {
+  /** Instances that make a batch go. KServe's default 32. */
+  maxBatchSize?: number | undefined;
+  /** Milliseconds after its first request that a batch goes. KServe's default 5000. */
+  maxLatency?: number | undefined;
+  /** Seconds the batcher waits for the model server's answer. KServe's default 60. */
+  timeout?: number | undefined;
+  [key: string]: unknown;
+}
+
+/**
  * `spec.predictor`: exactly one of `model` and the framework shorthands, plus scaling and pod settings. Other
  * PodSpec and component fields (nodeSelector, tolerations, canaryTrafficPercent, logger, …) are kept as given.
  */
@@ -102,6 +116,8 @@ export interface PredictorSpec {
   /** Autoscaling target for `scaleMetric` (a percentage for cpu and memory). */
   scaleTarget?: number | undefined;
   scaleMetric?: ScaleMetric | undefined;
+  /** KServe's server-side batcher (V1 HTTP only); see {@link BatcherSpec}. */
+  batcher?: BatcherSpec | undefined;
   [key: string]: unknown;
 }
 

@@ -13,7 +13,7 @@ import { fromParameters, contentsFromTensor, tensorFromContents, toShape } from 
 import { GRPCInferenceService, type ModelInferRequest, type ModelInferResponseSchema } from "../grpc/protobuf.js";
 import { isKServeError, type Tensor } from "../tensor/index.js";
 import { tensorFromBytes, tensorToBytes } from "../tensor/raw.js";
-import { FakeModelError, type FakeModels } from "./models.js";
+import { FakeModelError, type FakeModels, type ModelCost, runModel } from "./models.js";
 
 /** How the mock reports errors over gRPC. */
 export type GrpcErrorStyle = "codes" | "kserve-0.14";
@@ -29,10 +29,15 @@ function grpcStatusFor(status: number): Code {
   ];
 }
 
-/** Routes for connect's server adapters: the V2 inference service over `models`. */
+/**
+ * Routes for connect's server adapters: the V2 inference service over `models`.
+ *
+ * @param cost what an inference costs a model that has no `cost` of its own (default: nothing)
+ */
 export function grpcInferenceRoutes(
   models: FakeModels,
   errors: GrpcErrorStyle = "codes",
+  cost?: ModelCost,
 ): (router: ConnectRouter) => void {
   /**
    * The failure the REST mock answers with `status`, over gRPC. In the 0.14 style, a status KServe's own server
@@ -82,7 +87,7 @@ export function grpcInferenceRoutes(
         const inputs = readInputs(req, fail);
         let outputs: Tensor[];
         try {
-          outputs = model.infer(inputs);
+          outputs = runModel(model, inputs, cost);
         } catch (error) {
           if (error instanceof FakeModelError) throw fail(error.message, error.status);
           throw error;

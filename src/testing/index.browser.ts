@@ -11,7 +11,15 @@ import type { MockKServe, MockKServeOptions } from "./mock-server.js";
 
 export { createFakeModels, FakeModelError } from "./models.js";
 export { IRIS_MODEL } from "./iris-model.js";
-export type { FakeModel, FakeModels, FaultAction, GenerativeSettings, MockStreamEvent, TreeNode } from "./models.js";
+export type {
+  FakeModel,
+  FakeModels,
+  FaultAction,
+  GenerativeSettings,
+  MockStreamEvent,
+  ModelCost,
+  TreeNode,
+} from "./models.js";
 export type { MockLlmOptions } from "./openai/generative.js";
 export { handleV2 } from "./v2-handler.js";
 export { handleV1 } from "./v1-handler.js";

@@ -11,7 +11,7 @@ import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Se
 import type { AddressInfo } from "node:net";
 import type { ConfigError } from "../core/errors.js";
 import { isMissingPeer, missingPeerError } from "../internal/optional-peer.js";
-import { createFakeModels, type FakeModels } from "./models.js";
+import { checkModelCost, createFakeModels, type FakeModels, type ModelCost } from "./models.js";
 import type { MockResponse } from "./answers.js";
 import { handleKServe } from "./handler.js";
 import type { GrpcErrorStyle } from "./grpc-service.js";
@@ -35,6 +35,11 @@ export interface MockKServeOptions {
   grpc?: boolean | undefined;
   /** gRPC errors with proper status codes (default), or as KServe 0.14 sends them (UNKNOWN, "Unexpected <class …>"). */
   grpcErrors?: GrpcErrorStyle | undefined;
+  /**
+   * What each inference costs a model that has no `cost` of its own, spent busy in the server's process (REST,
+   * gRPC and V1 alike): `{ perRequestMs: 0.6, perRowMs: 0.007 }` behaves like KServe's sklearn server. Default: none.
+   */
+  cost?: ModelCost | undefined;
   /**
    * The mock cluster: a Kubernetes API and an ingress gateway, with a reconciler that deploys InferenceServices
    * like KServe (see {@link MockClusterOptions}). `true` (the default) starts it with its defaults, an object with
@@ -67,9 +72,12 @@ export interface MockKServe {
 /** Start the mock on loopback. */
 export async function startMockKServe(options: MockKServeOptions = {}): Promise<MockKServe> {
   const models = options.models ?? createFakeModels();
+  const cost = checkModelCost(options.cost, "startMockKServe: cost");
   const requests: MockKServe["requests"] = [];
   const loaded =
-    options.grpc === false ? undefined : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true);
+    options.grpc === false
+      ? undefined
+      : await loadGrpc(models, options.grpcErrors ?? "codes", options.grpc === true, cost);
   const grpc = loaded !== undefined && "native" in loaded ? loaded : undefined;
   const grpcMissing = loaded !== undefined && "missing" in loaded ? loaded.missing : undefined;
   const server = createServer((req, res) => {
@@ -85,7 +93,7 @@ export async function startMockKServe(options: MockKServeOptions = {}): Promise<
         requests.push({ method: request.method, path: request.path, headers: request.headers });
         let answer: MockResponse | undefined;
         try {
-          answer = handleKServe(models, request);
+          answer = handleKServe(models, request, cost);
         } catch (error) {
           answer = {
             status: 500,
@@ -189,6 +197,7 @@ async function loadGrpc(
   models: FakeModels,
   errors: GrpcErrorStyle,
   required: boolean,
+  cost: ModelCost | undefined,
 ): Promise<{ native: Handler; web: Handler } | { missing: ConfigError }> {
   let adapter: typeof import("@connectrpc/connect-node").connectNodeAdapter;
   let grpcInferenceRoutes: typeof import("./grpc-service.js").grpcInferenceRoutes;
@@ -201,7 +210,7 @@ async function loadGrpc(
     if (required) throw missingPeerError("startMockKServe({ grpc: true })", GRPC_SERVER_PEERS, error);
     return { missing: missingPeerError("The mock KServe's gRPC service", GRPC_SERVER_PEERS, error) };
   }
-  const routes = grpcInferenceRoutes(models, errors);
+  const routes = grpcInferenceRoutes(models, errors, cost);
   return {
     native: adapter({ routes, grpc: true, grpcWeb: false, connect: false }),
     web: adapter({ routes, grpc: false, grpcWeb: true, connect: false }),

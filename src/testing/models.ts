@@ -2,9 +2,20 @@
  * Fake models for tests and demos: an iris classifier that answers like the real KServe sklearn server, an
  * echo model for every datatype, and a scriptable faulty model.
  */
+import { ConfigError } from "../core/errors.js";
 import { Tensor } from "../tensor/index.js";
 import { IRIS_MODEL } from "./iris-model.js";
 import type { TensorMetadata } from "../v2/types.js";
+
+/**
+ * Server time a model spends on a request: `perRequestMs` for each request plus `perRowMs` for each row (dimension
+ * 0 of its first input), spent busy in the server's process, as a Python model server spends it (its CPU is
+ * taken, other requests wait). Benchmarks on the mock set one to behave like a real server; the default is none.
+ */
+export interface ModelCost {
+  perRequestMs?: number | undefined;
+  perRowMs?: number | undefined;
+}
 
 /** What a faulty model does with one request. */
 export type FaultAction =
@@ -34,6 +45,40 @@ export interface FakeModel {
   faults: FaultAction[];
   /** Set on a text generation model: it also serves KServe's OpenAI-compatible routes (`/openai/v1/…`). */
   generative?: GenerativeSettings | undefined;
+  /** What each request costs the server (see {@link ModelCost}); default: the server's `cost`, else none. */
+  cost?: ModelCost | undefined;
+}
+
+/**
+ * `model.infer(inputs)` after spending its cost (the model's own, else `fallback`): what every protocol handler
+ * runs for an inference.
+ */
+export function runModel(model: FakeModel, inputs: Tensor[], fallback?: ModelCost): Tensor[] {
+  const cost = model.cost ?? fallback;
+  if (cost !== undefined) {
+    const rows = inputs[0]?.shape[0] ?? 1;
+    const until = performance.now() + (cost.perRequestMs ?? 0) + (cost.perRowMs ?? 0) * rows;
+    // Busy, not asleep: a model's work holds the server's one thread, so requests queue behind it as they do on a
+    // real Python server.
+    while (performance.now() < until);
+  }
+  return model.infer(inputs);
+}
+
+/**
+ * `cost` checked: each part a finite number of milliseconds, at least 0.
+ *
+ * @throws {ConfigError} naming the part that is not
+ */
+export function checkModelCost(cost: ModelCost | undefined, where: string): ModelCost | undefined {
+  for (const part of ["perRequestMs", "perRowMs"] as const) {
+    const value = cost?.[part];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0))
+      throw new ConfigError(
+        `${where}.${part} must be a finite number of milliseconds, at least 0, got ${String(value)}.`,
+      );
+  }
+  return cost;
 }
 
 /** How a text generation model of the mock answers on the OpenAI-compatible routes. */

@@ -6,7 +6,7 @@
 import { type JsonValue, parseJson, stringifyJson, Tensor } from "../tensor/index.js";
 import { nestedShape } from "../tensor/shape.js";
 import { detail, error, json, methodNotAllowed, type MockRequest, type MockResponse, withFault } from "./answers.js";
-import { FakeModelError, type FakeModel, type FakeModels } from "./models.js";
+import { FakeModelError, type FakeModel, type FakeModels, type ModelCost, runModel } from "./models.js";
 
 /** The Content-Types KServe parses as JSON; anything else (even with `; charset=utf-8`) reaches the model as bytes. */
 const JSON_TYPES = new Set([
@@ -16,8 +16,12 @@ const JSON_TYPES = new Set([
   "application/octet-stream",
 ]);
 
-/** Answer one V1 request (or KServe's liveness route `/`); anything else is left to the caller (undefined). */
-export function handleV1(models: FakeModels, request: MockRequest): MockResponse | undefined {
+/**
+ * Answer one V1 request (or KServe's liveness route `/`); anything else is left to the caller (undefined).
+ *
+ * @param cost what a prediction costs a model that has no `cost` of its own (default: nothing)
+ */
+export function handleV1(models: FakeModels, request: MockRequest, cost?: ModelCost): MockResponse | undefined {
   const path = request.path.split("?")[0]!;
   const get = request.method === "GET";
   if (path === "/") return get ? json(200, '{"status":"alive"}') : methodNotAllowed();
@@ -40,10 +44,10 @@ export function handleV1(models: FakeModels, request: MockRequest): MockResponse
   // KServe 0.14.1 sends ready as the string "True".
   if (verb === undefined) return json(200, JSON.stringify({ name, ready: "True" }));
   if (verb === ":explain") return error(501, "Could not find explainer_host.");
-  return withFault(model, () => predict(model, request));
+  return withFault(model, () => predict(model, request, cost));
 }
 
-function predict(model: FakeModel, request: MockRequest): MockResponse {
+function predict(model: FakeModel, request: MockRequest, cost: ModelCost | undefined): MockResponse {
   const type = request.headers["content-type"];
   if (type !== undefined && !JSON_TYPES.has(type)) {
     // The model gets the raw bytes and indexes them like a dict, as KServe's sklearn server does.
@@ -65,7 +69,7 @@ function predict(model: FakeModel, request: MockRequest): MockResponse {
   if (!Array.isArray(instances)) return error(500, "KeyError : 0");
   let outputs: Tensor[];
   try {
-    outputs = model.infer([tensorOf(instances)]);
+    outputs = runModel(model, [tensorOf(instances)], cost);
   } catch (e) {
     if (e instanceof FakeModelError) return error(e.status, e.message);
     throw e;

@@ -15,10 +15,14 @@ import {
 } from "../tensor/index.js";
 import { concatChunks } from "../internal/bytes.js";
 import { detail, error, json, methodNotAllowed, type MockRequest, type MockResponse, withFault } from "./answers.js";
-import { FakeModelError, type FakeModels } from "./models.js";
+import { type FakeModel, FakeModelError, type FakeModels, type ModelCost, runModel } from "./models.js";
 
-/** Answer one V2 request; anything not under /v2 is left to the caller (undefined). */
-export function handleV2(models: FakeModels, request: MockRequest): MockResponse | undefined {
+/**
+ * Answer one V2 request; anything not under /v2 is left to the caller (undefined).
+ *
+ * @param cost what an inference costs a model that has no `cost` of its own (default: nothing)
+ */
+export function handleV2(models: FakeModels, request: MockRequest, cost?: ModelCost): MockResponse | undefined {
   const path = request.path.split("?")[0]!;
   if (path !== "/v2" && !path.startsWith("/v2/")) return undefined;
   const get = request.method === "GET";
@@ -48,7 +52,7 @@ export function handleV2(models: FakeModels, request: MockRequest): MockResponse
   if (!model.ready) return error(503, `Model with name ${name} is not ready.`);
   if (action === "/ready") return json(200, JSON.stringify({ name, ready: true }));
 
-  return withFault(model, () => infer(model.name, model, request));
+  return withFault(model, () => infer(model, request, cost));
 }
 
 interface ParsedRequest {
@@ -59,12 +63,13 @@ interface ParsedRequest {
   binaryByDefault: boolean;
 }
 
-function infer(name: string, model: { infer(inputs: Tensor[]): Tensor[] }, request: MockRequest): MockResponse {
+function infer(model: FakeModel, request: MockRequest, cost: ModelCost | undefined): MockResponse {
+  const { name } = model;
   const parsed = parseRequest(request);
   if ("status" in parsed) return parsed;
   let outputs: Tensor[];
   try {
-    outputs = model.infer(parsed.inputs);
+    outputs = runModel(model, parsed.inputs, cost);
   } catch (e) {
     if (e instanceof FakeModelError) return error(e.status, e.message);
     throw e;

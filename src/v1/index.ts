@@ -32,6 +32,10 @@ export type {
   V1TensorOptions,
   V1TensorRequest,
 } from "./types.js";
+export { createV1Batcher } from "./batcher.js";
+export type { V1Batcher, V1BatcherOptions } from "./batcher.js";
+export type { BatchCallOptions, BatcherControls, BatcherStats } from "../core/batch-queue.js";
+export type { BatchLimitOptions } from "../core/batch-policy.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";

@@ -29,7 +29,11 @@ const modelsSchema = z.object({ models: z.array(z.string()) });
  */
 export function decodeV1Answer(body: Uint8Array, what: string): V1Result {
   const value = parseJsonBody(body, what, parseJson);
-  const answer = checkAnswerShape(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue };
+  return v1Result(checkAnswerShape(answerSchema, value, `answer to ${what}`) as { [field: string]: JsonValue });
+}
+
+/** The result of an answer already decoded (a batcher's cut of a batch's answer is one too). */
+export function v1Result(answer: { [field: string]: JsonValue }): V1Result {
   const predictions = answer["predictions"];
   return {
     // KServe always sends a list; anything else (a custom model's) stays readable in body and through tensor().

@@ -50,6 +50,10 @@ export type {
 } from "./model-client.js";
 export { signatureFromMetadata } from "./signature.js";
 export type { ModelMetadataLike, ModelSignature, TensorMetadataLike, TensorSpec } from "./signature.js";
+export { createBatcher } from "./batcher.js";
+export type { Batcher, BatcherOptions, BatchInferOptions } from "./batcher.js";
+export type { BatchCallOptions, BatcherControls, BatcherStats } from "../core/batch-queue.js";
+export type { BatchLimitOptions } from "../core/batch-policy.js";
 export type { ClientOptions, CommonOptions } from "../core/request-context.js";
 export type { CallOptions, Logger } from "../core/request.js";
 export type { Auth } from "../core/auth.js";

@@ -81,6 +81,17 @@ describe("inferenceService", () => {
     expect(Object.keys(isvc)).toEqual(["apiVersion", "kind", "metadata", "spec"]);
   });
 
+  it("takes KServe's server-side batcher beside the model", () => {
+    const isvc = inferenceService({
+      name: "iris",
+      predictor: { batcher: { maxBatchSize: 32, maxLatency: 500 }, sklearn: { storageUri: "s3://models/iris" } },
+    });
+    expect(isvc.spec.predictor.batcher).toEqual({ maxBatchSize: 32, maxLatency: 500 });
+    expect(() =>
+      inferenceService({ name: "iris", predictor: { batcher: { timeout: 0 }, sklearn: { storageUri: "s3://m/i" } } }),
+    ).toThrow("spec.predictor.batcher.timeout: must be at least 1, got 0");
+  });
+
   it("does not share the caller's objects", () => {
     const predictor = { sklearn: { storageUri: "s3://b/m", args: ["--a"] } };
     const isvc = inferenceService({ name: "m", predictor });

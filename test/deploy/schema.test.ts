@@ -328,6 +328,39 @@ describe("every problem, by path", () => {
   });
 });
 
+describe("predictor.batcher (KServe's server-side batcher)", () => {
+  it("accepts maxBatchSize, maxLatency (ms) and timeout (s), each optional", () => {
+    const input = manifest({ ...sklearn(), batcher: { maxBatchSize: 32, maxLatency: 500, timeout: 60 } });
+    expect(checkInferenceService(input)).toEqual({ ok: true, value: input });
+    expect(isValid(manifest({ ...sklearn(), batcher: {} }))).toBe(true);
+    expect(isValid(manifest({ sklearn: { storageUri: "s3://models/iris" }, batcher: { maxBatchSize: 8 } }))).toBe(true);
+  });
+
+  it("refuses counts below 1 and values that are not integers, every one at its path", () => {
+    expect(
+      problemsOf(manifest({ ...sklearn(), batcher: { maxBatchSize: 0, maxLatency: 2.5, timeout: "60" } })),
+    ).toEqual([
+      { path: "spec.predictor.batcher.maxBatchSize", message: "must be at least 1, got 0" },
+      { path: "spec.predictor.batcher.maxLatency", message: "expected an integer, got number 2.5" },
+      { path: "spec.predictor.batcher.timeout", message: 'expected an integer, got "60"' },
+    ]);
+    expect(pathsOf(manifest({ ...sklearn(), batcher: 32 }))).toEqual(["spec.predictor.batcher"]);
+  });
+
+  it("reports near-misses inside it, which the API server would drop", () => {
+    expect(problemsOf(manifest({ ...sklearn(), batcher: { max_batch_size: 32, maxlatency: 100 } }))).toEqual([
+      { path: "spec.predictor.batcher.max_batch_size", message: 'is not a field; did you mean "maxBatchSize"?' },
+      { path: "spec.predictor.batcher.maxlatency", message: 'is not a field; did you mean "maxLatency"?' },
+    ]);
+  });
+
+  it("reports a near-miss of batcher itself", () => {
+    expect(problemsOf(manifest({ ...sklearn(), Batcher: { maxBatchSize: 32 } }))).toEqual([
+      { path: "spec.predictor.Batcher", message: 'is not a field; did you mean "batcher"?' },
+    ]);
+  });
+});
+
 describe("names", () => {
   const nameOk = (name: string) => isValid(manifest(sklearn(), { name }));
   const namespaceOk = (namespace: string) => isValid(manifest(sklearn(), { namespace }));

@@ -54,6 +54,7 @@ const PRINTS: Record<string, string> = {
   "Where it runs: Node, browsers, edge": "1n\n",
   // The mock's text model answers with the words of its prompt.
   "LLMs on KServe: OpenAI-compatible routes through the ingress": "Why is the sky blue?\n",
+  "Batching many small calls (`createBatcher`)": "[ 1n, 0n, 2n ]\n1\n",
 };
 
 let packed: PackedPackage | undefined;

@@ -378,6 +378,27 @@ describe("admission", () => {
   });
 });
 
+describe("admission of predictor.batcher", () => {
+  it("refuses a batcher that could never batch, naming the field", async () => {
+    const h = await startHarness();
+    const failure = await create(h, manifest("sklearn-iris", { batcher: { maxBatchSize: 0 } })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(k8s.ApiException);
+    const status = JSON.parse((failure as k8s.ApiException<string>).body) as {
+      details: { causes: { field: string; message: string }[] };
+    };
+    expect(status.details.causes).toEqual([
+      {
+        field: "spec.predictor.batcher.maxBatchSize",
+        message: "must be at least 1, got 0",
+        reason: "FieldValueInvalid",
+      },
+    ]);
+  });
+});
+
 describe("a model that never gets ready", () => {
   it(`stays Loading, never Ready, with the ${STALL_ANNOTATION} annotation`, async () => {
     const stepMs = 20;

@@ -163,6 +163,17 @@ describe("deploying an InferenceService", () => {
     });
   });
 
+  it("accepts KServe's server-side batcher (predictor.batcher): Ready, serving, and kept in the spec", async () => {
+    const h = await startHarness();
+    await applyCredentials(h);
+    const recorder = await recordStatuses(h, "batched-iris");
+    await create(h, manifest("batched-iris", { batcher: { maxBatchSize: 32, maxLatency: 500, timeout: 60 } }));
+    const ready = await recorder.until(isReady);
+    expect(ready.spec.predictor.batcher).toEqual({ maxBatchSize: 32, maxLatency: 500, timeout: 60 });
+    const v1 = createV1Client({ baseUrl: h.mock.ingressUrl, host: hostOf(ready), httpClient: nodeHttpClient() });
+    expect((await v1.predict("batched-iris", { instances: ROWS })).predictions).toEqual(CLASSES);
+  });
+
   it("the sklearn runtime builds its classifier from the model file it downloaded", async () => {
     // A tree that splits on sepal width only: not the iris tree, so the answers show which file was loaded.
     const tree = { feature: 1, threshold: 3, left: { class: 2 }, right: { class: 0 } };
