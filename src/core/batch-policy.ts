@@ -3,6 +3,7 @@
  * defaults, how many waiting calls the next batch takes, how long a batch request may run, which failures are
  * worth sending each call again alone, and the errors a batcher ends a call with.
  */
+import type { Telemetry } from "./request-context.js";
 import { ConfigError, isKServeError, KServeError, ValidationError } from "./errors.js";
 import { milliseconds } from "./retry.js";
 
@@ -22,6 +23,8 @@ export interface BatchLimitOptions {
    * than waiting behind a server that is not keeping up. Default 10,000, or `maxBatchSize` if that is larger.
    */
   maxQueuedRows?: number | undefined;
+  /** OpenTelemetry for each caller's call: `telemetry()` from `kserve-client/otel` (a span per call, not per batch). */
+  telemetry?: Telemetry | undefined;
 }
 
 /** The limits, checked and with their defaults. */
@@ -44,7 +47,7 @@ const DEFAULT_MAX_QUEUED_ROWS = 10_000;
  *   milliseconds, or `maxQueuedRows` below `maxBatchSize` (a batch could never fill)
  */
 export function resolveBatchLimits(options: BatchLimitOptions | undefined, who: string): BatchLimits {
-  const count = (name: keyof BatchLimitOptions, fallback: number): number => {
+  const count = (name: Exclude<keyof BatchLimitOptions, "telemetry">, fallback: number): number => {
     const value = options?.[name] ?? fallback;
     if (!Number.isSafeInteger(value) || value < 1)
       throw new ConfigError(`${who}: ${name} must be a whole number of at least 1, got ${String(value)}.`);

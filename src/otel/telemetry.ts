@@ -232,6 +232,12 @@ export function telemetry(options: TelemetryOptions = {}): Telemetry {
   };
 
   return <O extends CommonOptions, C>(clientOptions: O, create: (options: O) => C): C => {
+    // A batcher's factory hands over the batcher it made: each caller's call gets a span (its batch request is the
+    // client's call, traced by the client's own telemetry).
+    if ("model" in clientOptions) {
+      const batcher = create(clientOptions) as Record<string, unknown>;
+      return tracedBatcher(batcher, String((clientOptions as { model?: unknown }).model)) as C;
+    }
     const grpc = "transport" in clientOptions;
     const own = (clientOptions as { interceptors?: readonly unknown[] }).interceptors ?? [];
     // First, so that the caller's interceptors never see the call's token.
@@ -250,9 +256,25 @@ export function telemetry(options: TelemetryOptions = {}): Telemetry {
     return wrapped as C;
   };
 
-  /** The method, with a span, a duration and the in-flight count around every call. */
-  function traced(operation: string, method: (...args: unknown[]) => Promise<unknown>, base: Attributes) {
-    const at = CALL_OPTIONS_AT[operation];
+  /** A batcher with its `infer` (V2) or `predict` (V1) traced as calls of `model`; `stats` and `close` as they are. */
+  function tracedBatcher(batcher: Record<string, unknown>, model: string) {
+    const operation = typeof batcher["infer"] === "function" ? "infer" : "predict";
+    const base: Attributes = { "kserve.protocol": operation === "infer" ? "v2" : "v1", "kserve.batched": true };
+    const method = (batcher[operation] as (...args: unknown[]) => Promise<unknown>).bind(batcher);
+    return { ...batcher, [operation]: traced(operation, method, base, model) };
+  }
+
+  /**
+   * The method, with a span, a duration and the in-flight count around every call. `fixedModel` is a batcher's
+   * model (its calls do not name it); its calls' attempts are its batches', so none is counted here.
+   */
+  function traced(
+    operation: string,
+    method: (...args: unknown[]) => Promise<unknown>,
+    base: Attributes,
+    fixedModel?: string,
+  ) {
+    const at = fixedModel === undefined ? CALL_OPTIONS_AT[operation] : undefined;
     const protocol = base["kserve.protocol"] as string;
     // Per model: the span's first attributes, the in-flight count and the histogram's labels, made once.
     const perModel = new Map<
@@ -270,7 +292,7 @@ export function telemetry(options: TelemetryOptions = {}): Telemetry {
       return found;
     };
     return (...args: unknown[]) => {
-      const model = typeof args[0] === "string" ? args[0] : undefined;
+      const model = fixedModel ?? (typeof args[0] === "string" ? args[0] : undefined);
       const given = (at === undefined ? args[args.length - 1] : args[at]) as
         | { version?: unknown; headers?: Readonly<Record<string, string>> }
         | undefined;

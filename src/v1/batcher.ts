@@ -69,7 +69,7 @@ export function createV1Batcher(client: V1Client, model: string, options: V1Batc
     },
     limits,
   );
-  return {
+  const batcher: V1Batcher = {
     async predict(request, call) {
       const planned = plan(request);
       const batchable = planned !== undefined && planned.rows > 0 && planned.rows <= limits.maxBatchSize;
@@ -79,6 +79,7 @@ export function createV1Batcher(client: V1Client, model: string, options: V1Batc
     stats: () => queue.stats(),
     close: () => queue.close(),
   };
+  return options.telemetry === undefined ? batcher : options.telemetry({ ...options, model }, () => batcher);
 }
 
 /**

@@ -82,7 +82,7 @@ export function createBatcher(client: V2Client, model: string, options: BatcherO
     },
     limits,
   );
-  return {
+  const batcher: Batcher = {
     async infer(request, call = {}) {
       checkInferRequest(model, request);
       const rows = sharedRows(request.inputs);
@@ -94,6 +94,7 @@ export function createBatcher(client: V2Client, model: string, options: BatcherO
     stats: () => queue.stats(),
     close: () => queue.close(),
   };
+  return options.telemetry === undefined ? batcher : options.telemetry({ ...options, model }, () => batcher);
 }
 
 /**

@@ -19,7 +19,15 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AbortError, createV1Client, createV2Client, Tensor, TimeoutError } from "kserve-client";
+import {
+  AbortError,
+  createBatcher,
+  createV1Batcher,
+  createV1Client,
+  createV2Client,
+  Tensor,
+  TimeoutError,
+} from "kserve-client";
 import { createGrpcClient } from "kserve-client/grpc";
 import { createNodeGrpcTransport, type NodeGrpcTransport } from "kserve-client/node";
 import { telemetry } from "kserve-client/otel";
@@ -203,6 +211,39 @@ describe("gRPC", () => {
       [14, undefined, undefined],
       [0, 1, "gRPC 14"],
     ]);
+  });
+});
+
+describe("batchers", () => {
+  it("a span per caller's call (kserve.batched), and one for the batch request when the client has telemetry too", async () => {
+    const client = createV2Client({ baseUrl: mock.url, telemetry: instrumented() });
+    const batcher = createBatcher(client, "iris-classifier", { maxDelayMs: 50, telemetry: instrumented() });
+    const answers = await Promise.all([1, 2, 3].map(() => batcher.infer({ inputs: [row()] })));
+    expect(answers.map((a) => a.output("output-0").data[0])).toEqual([1n, 1n, 1n]);
+    const calls = named("infer iris-classifier");
+    expect(calls).toHaveLength(4);
+    const callers = calls.filter((s) => s.attributes["kserve.batched"] === true);
+    expect(callers).toHaveLength(3);
+    for (const span of callers)
+      expect(span.attributes).toMatchObject({ "kserve.model.name": "iris-classifier", "kserve.protocol": "v2" });
+    const request = calls.find((s) => s.attributes["kserve.batched"] === undefined)!;
+    expect(request.attributes["http.request.body.size"]).toBeGreaterThan(0);
+    expect(batcher.stats()).toMatchObject({ calls: 3, batches: 1 });
+    await batcher.close();
+  });
+
+  it("a V1 batcher's predict, and a refused call's ERROR span", async () => {
+    const batcher = createV1Batcher(createV1Client({ baseUrl: mock.url }), "iris-classifier", {
+      telemetry: instrumented(),
+    });
+    await batcher.predict({ instances: [[6.8, 2.8, 4.8, 1.4]] });
+    expect(only("predict iris-classifier").attributes).toMatchObject({
+      "kserve.batched": true,
+      "kserve.protocol": "v1",
+    });
+    await batcher.close();
+    await rejection(batcher.predict({ instances: [[6.8, 2.8, 4.8, 1.4]] }));
+    expect(named("predict iris-classifier")[1]!.attributes["kserve.error.code"]).toBe("failed_precondition");
   });
 });
 
