@@ -132,6 +132,14 @@ export async function deployCommand(flags: DeployFlags, io: CliIo): Promise<void
     const { baseUrl, host } = deployment.endpoint;
     const protocol = isvc.spec.predictor.model?.protocolVersion === "v2" ? "v2" : "v1";
     const route = `--url ${baseUrl}${host === undefined ? "" : ` --host ${host}`}`;
+    // A generative model (KServe's Hugging Face runtime) is called through its OpenAI-compatible routes.
+    if (deployment.openai !== undefined) {
+      io.stdout.write(
+        `endpoint: ${baseUrl}${host === undefined ? "" : ` (Host: ${host})`}\n` +
+          `openai: baseURL ${deployment.openai.baseURL}${host === undefined ? "" : `, with createIngressFetch({ host: "${host}" }) from kserve-client/node as its fetch`}\n`,
+      );
+      return;
+    }
     io.stdout.write(
       `endpoint: ${baseUrl}${host === undefined ? "" : ` (Host: ${host})`}\n` +
         `model: ${deployment.model} (protocol ${protocol})\n` +

@@ -299,6 +299,23 @@ spec:
     expect(r.stderr).toContain("RuntimeError: Local path file:///no/such/model/dir does not exist.");
   });
 
+  it("prints the OpenAI base URL for a generative model (KServe's Hugging Face runtime)", async () => {
+    const r = await cli([
+      "deploy",
+      "--name",
+      "cli-llm",
+      "--model-format",
+      "huggingface",
+      "--storage-uri",
+      "hf://Qwen/Qwen2.5-0.5B-Instruct",
+      "--ingress",
+      mock.ingressUrl,
+      ...cluster(),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`openai: baseURL ${mock.ingressUrl}/openai/v1, with createIngressFetch({ host: "cli-llm.kserve-test.example.com" })`);
+  });
+
   it("applies without waiting with --no-wait; refuses a deploy without a manifest or its flags", async () => {
     const r = await cli(
       ["deploy", "--no-wait", "--name", "cli-later", "--model-format", "sklearn", "--storage-uri", `file://${modelDir}`, ...cluster()],
