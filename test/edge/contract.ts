@@ -3,6 +3,7 @@
  * `deno serve` (test/runtimes). Each runtime's test deploys the function once per configuration below (a platform
  * hands the configuration over as environment variables) and registers these tests with a way to call it.
  */
+import type { Metafile } from "esbuild";
 import { afterEach, expect, it } from "vitest";
 import { Tensor } from "kserve-client";
 import type { MockKServe } from "kserve-client/testing";
@@ -208,4 +209,19 @@ export function expectHostRefused(result: Record<string, unknown>): void {
     /host \("x\.example\.com"\) needs an HttpClient that can present another hostname, and fetch cannot/,
   );
   expect(result["message"]).toMatch(/InferenceService's hostname as baseUrl/);
+}
+
+/**
+ * A bundle of the example for an edge runtime holds no undici, no Node built-in and nothing of the SDK's Node build
+ * (`isNodeBuild`), and leaves nothing for the runtime to load: no import was made external (which is how a node:
+ * import would survive a bundle), and the output imports nothing.
+ */
+export function expectNoNodeInBundle(metafile: Metafile, isNodeBuild: (path: string) => boolean): void {
+  const inputs = Object.keys(metafile.inputs);
+  expect(
+    inputs.filter((path) => path.includes("node_modules/undici/") || path.startsWith("node:") || isNodeBuild(path)),
+  ).toEqual([]);
+  const imports = Object.values(metafile.inputs).flatMap((input) => input.imports);
+  expect(imports.filter((i) => i.external === true || i.path.startsWith("node:"))).toEqual([]);
+  expect(Object.values(metafile.outputs).flatMap((output) => output.imports)).toEqual([]);
 }
