@@ -54,7 +54,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/dist/**", "test/edge/**", "test/browser/**", "test/browser-mode/**"],
+          exclude: ["test/dist/**", "test/edge/**", "test/browser/**", "test/browser-mode/**", "test/runtimes/**"],
           environment: "node",
         },
       },
@@ -120,6 +120,20 @@ export default defineConfig({
             },
           ]
         : []),
+      {
+        // The runtime matrix beyond the Node running the tests (`npm run test:runtimes`, which `npm test` leaves
+        // out): the packed package in real processes of Node 22/24/26, Bun, Deno and workerd, fetched at pinned
+        // versions by scripts/runtimes.mjs.
+        extends: true,
+        test: {
+          name: "runtimes",
+          include: ["test/runtimes/**/*.test.ts"],
+          globalSetup: ["test/dist/pack.global.ts", "test/runtimes/consumer.global.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
       {
         extends: true,
         test: {

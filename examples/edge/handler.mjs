@@ -2,11 +2,14 @@
 // An edge function with one endpoint, POST /classify {"features": [sepal length, sepal width, petal length, petal
 // width]}, that asks the iris model behind KServe through the SDK. It is a plain fetch handler, (Request) =>
 // Promise<Response>, the shape edge runtimes share: the default export is a Cloudflare module worker, `POST` a
-// Next.js route handler for Vercel's edge runtime. The bundler picks the SDK's fetch build ("edge-light",
-// "worker" and "browser" conditions), so no Node built-in and no undici end up in the function.
+// Next.js route handler for Vercel's edge runtime, and deno.mjs beside this file serves it on Deno Deploy (or
+// anywhere with `deno serve`). On Cloudflare and Vercel the bundler picks the SDK's fetch build ("workerd",
+// "edge-light", "worker" and "browser" conditions), so no Node built-in and no undici end up in the function; Deno
+// loads the package with the "deno" and "node" conditions, so it gets the Node build.
 //
-// Edge runtimes cannot set the Host header, so there is no ingress routing by `host` here (the SDK refuses it):
-// KSERVE_URL must be an address that reaches the model by itself, such as the InferenceService's own URL
+// Configuration: KSERVE_URL (required), KSERVE_MODEL (default sklearn-iris), KSERVE_TIMEOUT_MS (default 4000).
+// There is no ingress routing by `host` here (edge runtimes cannot set the Host header, and the SDK refuses it
+// there): KSERVE_URL must be an address that reaches the model by itself, such as the InferenceService's own URL
 // (status.url) when its hostname resolves to the ingress gateway.
 import { createV2Client, isKServeError, Tensor } from "kserve-client";
 
@@ -17,7 +20,7 @@ const MAX_BODY_BYTES = 16 * 1024;
  * @typedef {object} HandlerOptions
  * @property {string} baseUrl  the model server, or the InferenceService's URL
  * @property {string} model  the model's name (the InferenceService's name)
- * @property {number} [timeoutMs]  the deadline of one model call, retries included (default 4000)
+ * @property {number | undefined} [timeoutMs]  the deadline of one model call, retries included (default 4000)
  */
 
 /**
@@ -67,8 +70,9 @@ export function createClassifyHandler(options) {
 
 /**
  * @typedef {object} Env
- * @property {string} [KSERVE_URL]
- * @property {string} [KSERVE_MODEL]
+ * @property {string} [KSERVE_URL]  the model server, or the InferenceService's URL
+ * @property {string} [KSERVE_MODEL]  the model's name (default sklearn-iris)
+ * @property {string} [KSERVE_TIMEOUT_MS]  the deadline of one model call, retries included (default 4000)
  */
 
 // Platforms hand the configuration over per request (Cloudflare's `env`), but it does not change between
@@ -77,20 +81,34 @@ export function createClassifyHandler(options) {
 let cached;
 
 /**
- * The handler for a platform's environment variables, or a 500 that says which one is missing.
+ * The handler for a platform's environment variables, or a 500 that says which one is missing or wrong.
  * @param {Env} env
  * @returns {(request: Request) => Promise<Response>}
  */
-function handlerFor(env) {
+export function handlerFromEnv(env) {
   const baseUrl = env.KSERVE_URL;
   if (baseUrl === undefined || baseUrl === "") {
-    return async () =>
-      json(500, { error: "KSERVE_URL is not set: the address of the model server or of the InferenceService." });
+    return misconfigured("KSERVE_URL is not set: the address of the model server or of the InferenceService.");
   }
   const model = env.KSERVE_MODEL || "sklearn-iris";
-  const key = `${baseUrl}\n${model}`;
-  if (cached?.key !== key) cached = { key, handle: createClassifyHandler({ baseUrl, model }) };
+  const timeoutMs = env.KSERVE_TIMEOUT_MS ? Number(env.KSERVE_TIMEOUT_MS) : undefined;
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    return misconfigured(
+      `KSERVE_TIMEOUT_MS must be a whole number of milliseconds, got ${JSON.stringify(env.KSERVE_TIMEOUT_MS)}.`,
+    );
+  }
+  const key = `${baseUrl}\n${model}\n${timeoutMs}`;
+  if (cached?.key !== key) cached = { key, handle: createClassifyHandler({ baseUrl, model, timeoutMs }) };
   return cached.handle;
+}
+
+/**
+ * A handler that answers every request with a 500 saying what is wrong with the configuration.
+ * @param {string} error
+ * @returns {(request: Request) => Promise<Response>}
+ */
+function misconfigured(error) {
+  return async () => json(500, { error });
 }
 
 /** Cloudflare Workers (module syntax): the variables come in `env` (wrangler.toml [vars] or secrets). */
@@ -100,7 +118,7 @@ export default {
    * @param {Env} env
    */
   fetch(request, env) {
-    return handlerFor(env)(request);
+    return handlerFromEnv(env)(request);
   },
 };
 
@@ -111,7 +129,7 @@ export default {
  * @param {Request} request
  */
 export function POST(request) {
-  return handlerFor(globalThis.process?.env ?? {})(request);
+  return handlerFromEnv(globalThis.process?.env ?? {})(request);
 }
 
 /** A body over MAX_BODY_BYTES: answered 413, not 400. */

@@ -119,7 +119,12 @@ export function createGrpcClient(
           // Cancelled or past the deadline: the call ends here, and unary() below says how.
           if (req.signal.aborted) throw caught;
           const error = asKServeError(caught, place, recognise);
-          state.lastError = error;
+          // An attempt cut short by the call's own deadline (its grpc-timeout is the time left) met nothing new, and
+          // the TimeoutError names the failure before it. Which of the two timers fires first, the attempt's or the
+          // call's, is a race (on Node 24 and 26 the attempt's mostly wins).
+          const cutByDeadline =
+            error.code === "deadline_exceeded" && state.deadline !== undefined && clock.now() >= state.deadline - 1;
+          if (!cutByDeadline) state.lastError = error;
           // An error that is an answer (an unknown model for ModelReady) ends the call as it is.
           const outcome: AttemptOutcome = state.isAnswer?.(error) ? { kind: "final" } : outcomeOf(error, policy);
           return { failure: { error, outcome, retryAfterMs: pushbackMs(caught), thrown: caught } };

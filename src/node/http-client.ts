@@ -4,7 +4,7 @@
  * the TLS SNI name and the name the certificate is checked against.
  */
 import { type Dispatcher, Pool } from "undici";
-import { KServeError } from "../core/errors.js";
+import { ConfigError, KServeError } from "../core/errors.js";
 import { alertBehind, connectorNotingAlerts, networkError, type TlsAlerts } from "./connection-errors.js";
 import { type NodeTlsOptions, stripPort, tlsConnectOptions } from "./tls.js";
 import { type HttpClient, type HttpRequest, type HttpResponse, tooLarge } from "../core/http.js";
@@ -30,6 +30,15 @@ export interface NodeHttpClient extends HttpClient {
 
 /** Create the Node HttpClient. Each virtual host gets its own pool, so TLS names never force reconnects. */
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): NodeHttpClient {
+  // Bun answers `import "undici"` with a module of its own on fetch, whose Pool has no dispatcher API: without this
+  // check every call would fail with "dispatch is not a function". Bun's export condition gives the root, /v1 and /v2
+  // entries the fetch build, so this is met only by naming createNodeHttpClient there.
+  if (typeof Pool.prototype.dispatch !== "function") {
+    throw new ConfigError(
+      "createNodeHttpClient needs undici's dispatcher API, and this runtime's undici module has none (Bun replaces undici with its own, on fetch). " +
+        "Leave httpClient unset to use fetch here; to route by Host, call the InferenceService's own hostname instead.",
+    );
+  }
   const alerts: TlsAlerts = new Map();
   const poolOptions: Pool.Options = {
     connections: options.connections ?? 128,

@@ -115,36 +115,50 @@ export async function packAndInstall(): Promise<PackedPackage> {
   const cleanup = () => rm(root, { recursive: true, force: true });
   try {
     const consumerDir = join(root, "consumer");
-    await mkdir(consumerDir);
-    const tarball = inject("kserveTarball");
-
-    await writeFile(
-      join(consumerDir, "package.json"),
-      `${JSON.stringify({ name: "kserve-client-dist-consumer", version: "0.0.0", private: true }, null, 2)}\n`,
-    );
-    // The optional peers too, as a user of those entries installs them: msw (kserve-client/testing), connect and
-    // protobuf (kserve-client/grpc), connect-node (createNodeGrpcTransport, the mock's gRPC server), the OpenTelemetry
-    // API (kserve-client/otel).
-    const peers = [
-      "msw@2",
-      "@connectrpc/connect@~2.1.2",
-      "@connectrpc/connect-node@~2.1.2",
-      "@bufbuild/protobuf@~2.13.0",
-      "@opentelemetry/api@~1.9.0", // OpenTelemetry's SDK 2.12 takes api < 1.10
-    ];
-    await run("npm", ["install", tarball, ...peers, "--no-audit", "--no-fund", "--prefer-offline"], {
-      cwd: consumerDir,
-      timeoutMs: 300_000,
-    });
-    for (const probe of await readdir(PROBES_DIR)) await copyFile(join(PROBES_DIR, probe), join(consumerDir, probe));
-
-    const installedDir = join(consumerDir, "node_modules", "kserve-client");
-    const manifest = JSON.parse(await readFile(join(installedDir, "package.json"), "utf8")) as PackedPackage["manifest"];
-    return { tarball, consumerDir, installedDir, manifest, cleanup };
+    await installConsumer(inject("kserveTarball"), consumerDir);
+    return { ...(await withProbes(inject("kserveTarball"), consumerDir)), cleanup };
   } catch (error) {
     await cleanup();
     throw error;
   }
+}
+
+/**
+ * A consumer project that installConsumer made, with the probes copied in, as a PackedPackage whose `cleanup` leaves
+ * it in place (its owner removes it).
+ */
+export async function withProbes(tarball: string, consumerDir: string): Promise<PackedPackage> {
+  for (const probe of await readdir(PROBES_DIR)) await copyFile(join(PROBES_DIR, probe), join(consumerDir, probe));
+  const installedDir = join(consumerDir, "node_modules", "kserve-client");
+  const manifest = JSON.parse(await readFile(join(installedDir, "package.json"), "utf8")) as PackedPackage["manifest"];
+  return { tarball, consumerDir, installedDir, manifest, cleanup: async () => {} };
+}
+
+/**
+ * The optional peers, as a user of those entries installs them: msw (kserve-client/testing), connect and protobuf
+ * (kserve-client/grpc), connect-node (createNodeGrpcTransport, the mock's gRPC server), connect-web (gRPC-web), the
+ * OpenTelemetry API (kserve-client/otel).
+ */
+const PEERS = [
+  "msw@2",
+  "@connectrpc/connect@~2.1.2",
+  "@connectrpc/connect-node@~2.1.2",
+  "@connectrpc/connect-web@~2.1.2",
+  "@bufbuild/protobuf@~2.13.0",
+  "@opentelemetry/api@~1.9.0", // OpenTelemetry's SDK 2.12 takes api < 1.10
+];
+
+/** Makes `consumerDir`, a project with the tarball and the optional peers installed from the registry. */
+export async function installConsumer(tarball: string, consumerDir: string): Promise<void> {
+  await mkdir(consumerDir, { recursive: true });
+  await writeFile(
+    join(consumerDir, "package.json"),
+    `${JSON.stringify({ name: "kserve-client-dist-consumer", version: "0.0.0", private: true }, null, 2)}\n`,
+  );
+  await run("npm", ["install", tarball, ...PEERS, "--no-audit", "--no-fund", "--prefer-offline"], {
+    cwd: consumerDir,
+    timeoutMs: 300_000,
+  });
 }
 
 /**
@@ -164,14 +178,28 @@ export async function installWithoutPeers(pkg: PackedPackage): Promise<string> {
   return consumerDir;
 }
 
-/** The Node 24 binary, through the script's CLI so that its CLI mode is exercised too. */
-export async function ensureNode24(): Promise<string> {
-  const { stdout } = await run(process.execPath, [join(REPO_ROOT, "scripts", "ensure-node24.mjs")], {
-    // Above the script's own 300 s install limit, below the dist project's 600 s hook timeout.
+/** A runtime's binary, and the version scripts/runtimes.mjs pins it at. */
+export interface RuntimeBinary {
+  path: string;
+  version: string;
+}
+
+/**
+ * A runtime of the matrix (scripts/runtimes.mjs: node22, node24, node26, bun, deno, workerd) at its pinned version,
+ * fetched from the npm registry into .cache/runtimes on first use; through the script's CLI so that its CLI mode is
+ * exercised too. Rejects, saying why, when it cannot be fetched: the test that needs it fails.
+ */
+export async function runtimeBinary(name: string): Promise<RuntimeBinary> {
+  const { stdout } = await run(process.execPath, [join(REPO_ROOT, "scripts", "runtimes.mjs"), name], {
+    // Above the script's own 300 s install limit, below the projects' 600 s hook timeout.
     timeoutMs: 400_000,
     env: probeEnv(),
   });
-  return stdout.trim();
+  const [reported, version, path] = stdout.trim().split("\t");
+  if (reported !== name || version === undefined || path === undefined) {
+    throw new Error(`scripts/runtimes.mjs ${name} printed ${JSON.stringify(stdout)}`);
+  }
+  return { path, version };
 }
 
 /**

@@ -323,7 +323,9 @@ describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
     );
   });
 
-  it("nesting at and past the limit, and far past it, never overflows the stack; both parsing paths draw the limit alike", () => {
+  it("nesting at and past the limit, and far past it, never overflows the stack; both parsing paths draw the limit alike", {
+    timeout: TIMEOUT,
+  }, () => {
     for (const n of [511, 512, 513, 514, 1000, 5000, 100_000]) {
       for (const [open, close] of [
         ["[", "]"],

@@ -3,7 +3,7 @@
  * bit for bit (1000 cases per datatype and codec).
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   DATATYPES,
   decodeTensorBody,
@@ -16,6 +16,10 @@ import {
   type Datatype,
 } from "kserve-client/tensor";
 import { concat, expectDatatype } from "../helpers.js";
+
+// Exhaustive and property runs: seconds of CPU each, past vitest's 5 s default on a loaded 2-core machine (the runtime
+// matrix runs them on three Nodes besides). A limit against hangs, not a measure of speed.
+vi.setConfig({ testTimeout: 60_000 });
 
 const RUNS = 1000;
 

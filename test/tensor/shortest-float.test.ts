@@ -6,9 +6,13 @@
  * Go's ParseFloat(s, 32)).
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "kserve-client/tensor";
 import { shortestBFloat16, shortestFloat16, shortestFloat32 } from "../../src/tensor/shortest-float.js";
+
+// Exhaustive and property runs: seconds of CPU each, past vitest's 5 s default on a loaded 2-core machine (the runtime
+// matrix runs them on three Nodes besides). A limit against hangs, not a measure of speed.
+vi.setConfig({ testTimeout: 60_000 });
 
 const f32 = new Float32Array(1);
 const f32Bits = new Uint32Array(f32.buffer);
