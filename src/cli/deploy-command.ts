@@ -3,7 +3,7 @@
  * and model states), then the endpoint and commands to call it.
  */
 import { readFile } from "node:fs/promises";
-import type { DeployEvent, InferenceService } from "kserve-client/deploy";
+import type { Condition, DeployEvent, InferenceService } from "kserve-client/deploy";
 import { parse as parseYaml } from "yaml";
 import { colorsFor } from "./colors.js";
 import { integerFlag } from "./connection.js";
@@ -83,12 +83,12 @@ async function manifestFrom(flags: DeployFlags, io: CliIo): Promise<InferenceSer
 }
 
 /** One line per event; condition and model-state changes go to the status line. */
-function describeEvent(event: DeployEvent, describeCondition: (c: never) => string): string {
+function describeEvent(event: DeployEvent, describeCondition: (condition: Condition) => string): string {
   switch (event.type) {
     case "applied":
       return `${event.kind} ${event.namespace}/${event.name} ${event.action}`;
     case "condition":
-      return `${event.name}: ${describeCondition(event.condition as never)}`;
+      return `${event.name}: ${describeCondition(event.condition)}`;
     case "model":
       return `${event.name}: model ${event.state}${event.transition === undefined ? "" : ` (${event.transition})`}`;
     case "ready":
@@ -106,7 +106,7 @@ export async function deployCommand(flags: DeployFlags, io: CliIo): Promise<void
   const out = progressOutput(io.stderr);
   const pc = colorsFor(io.stderr, io.env);
   const onEvent = (event: DeployEvent) => {
-    const text = describeEvent(event, deploy.describeCondition as never);
+    const text = describeEvent(event, deploy.describeCondition);
     if (event.type === "condition" || event.type === "model") out.status(`${pc.dim("…")} ${text}`);
     else out.line(event.type === "ready" ? pc.green(text) : text);
   };

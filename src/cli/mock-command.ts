@@ -2,7 +2,7 @@
  * `mock`: the mock KServe in the foreground (model servers, the Kubernetes API with KServe's reconciler, the
  * ingress), with a kubeconfig file and an iris model directory to deploy from, until Ctrl-C or SIGTERM.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { integerFlag } from "./connection.js";
@@ -27,7 +27,7 @@ export async function mockCommand(flags: MockFlags, io: CliIo): Promise<void> {
     const kubeconfig = join(dir, "kubeconfig");
     const model = join(dir, "iris");
     await writeFile(kubeconfig, mock.kubeconfig);
-    await import("node:fs/promises").then((fs) => fs.mkdir(model));
+    await mkdir(model);
     await writeFile(join(model, IRIS_MODEL_FILE_NAME), irisModelFile());
     io.stdout.write(
       [

@@ -31,16 +31,8 @@ function bytesJson(bytes: Uint8Array): JsonValue {
 
 /** The elements, row-major, as `at()` reads them (FP16/BF16 as numbers, BOOL as booleans). */
 function flat(tensor: AnyTensor): unknown[] {
-  return Array.from({ length: tensor.size }, (_, i) => tensor.at(...indexOf(tensor.shape, i)));
-}
-
-function indexOf(shape: readonly number[], flatIndex: number): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flatIndex % shape[d]!;
-    flatIndex = Math.floor(flatIndex / shape[d]!);
-  }
-  return index;
+  // Typed as depth 1: TypeScript cannot type flat(Infinity) on nested unknowns (it recurses); the call flattens all.
+  return ([tensor.toArray()] as unknown[]).flat(Number.POSITIVE_INFINITY as 1);
 }
 
 /** A V2 answer as V2 JSON: `{"model_name", "model_version", "id", "parameters", "outputs": [{ … "data" }]}`. */

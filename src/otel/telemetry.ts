@@ -155,14 +155,24 @@ export function telemetry(options: TelemetryOptions = {}): Telemetry {
     description: "Duration of kserve-client calls, retries and waits included.",
   });
   // Counted here and read when metrics are collected: nothing to record per call.
-  const running = new Set<{ labels: Attributes; count: number }>();
+  // One count per protocol and model, whichever methods its calls go through (one label set observed once).
+  const running = new Map<string, { labels: Attributes; count: number }>();
+  const runningFor = (protocol: string, model: string) => {
+    const key = `${protocol}\u0000${model}`;
+    let counted = running.get(key);
+    if (counted === undefined) {
+      counted = { labels: { "kserve.protocol": protocol, "kserve.model.name": model }, count: 0 };
+      running.set(key, counted);
+    }
+    return counted;
+  };
   meter
     .createObservableUpDownCounter("kserve.client.requests.in_flight", {
       unit: "{request}",
       description: "kserve-client calls under way.",
     })
     .addCallback((result) => {
-      for (const { labels, count } of running) result.observe(count, labels);
+      for (const { labels, count } of running.values()) result.observe(count, labels);
     });
   const calls = new Map<string, CallState>();
   let lastCallId = 0;
@@ -300,9 +310,7 @@ export function telemetry(options: TelemetryOptions = {}): Telemetry {
       if (known === undefined) {
         const start: Attributes = { ...base, "kserve.operation": operation };
         if (model !== undefined) start["kserve.model.name"] = model;
-        const counted = { labels: { "kserve.protocol": protocol, "kserve.model.name": model ?? "" }, count: 0 };
-        running.add(counted);
-        known = { start, running: counted };
+        known = { start, running: runningFor(protocol, model ?? "") };
         perModel.set(model, known);
       }
       const version = typeof given?.version === "string" ? given.version : undefined;
