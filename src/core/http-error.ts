@@ -4,6 +4,8 @@
  * and a module it does not import leaves the class (and its name tag, set at load) out of its bundles.
  */
 import { CREDENTIAL_HEADERS } from "../internal/secrets.js";
+import { parseJsonText } from "../tensor/json-parse.js";
+import { stringifyJson } from "../tensor/json-write.js";
 
 export { codeForStatus, HttpError, type HttpErrorOptions } from "../errors/http-error.js";
 
@@ -24,7 +26,9 @@ export function serverMessage(body: string, clean: (text: string) => string = (t
 function messageIn(text: string): string {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // The SDK's parser, for its depth limit (MAX_JSON_DEPTH, 512): Array#join and JSON.stringify recurse, and how
+    // deep they go before the stack overflows differs between engines. A body nested deeper is shown as it came.
+    parsed = parseJsonText(text, false).value;
   } catch {
     return text;
   }
@@ -32,14 +36,7 @@ function messageIn(text: string): string {
     const { error, detail } = parsed as { error?: unknown; detail?: unknown };
     if (typeof error === "string") return error;
     if (typeof detail === "string") return detail;
-    if (Array.isArray(detail)) {
-      try {
-        return detail.map(describeDetail).join("; ");
-      } catch {
-        // Items nested thousands deep overflow the stack of Array#join and JSON.stringify: show the body as it came.
-        return text;
-      }
-    }
+    if (Array.isArray(detail)) return detail.map(describeDetail).join("; ");
   }
   return text;
 }
@@ -49,7 +46,8 @@ function describeDetail(item: unknown): string {
   if (item === null || typeof item !== "object") return String(item);
   const { loc, msg } = item as { loc?: unknown; msg?: unknown };
   const where = Array.isArray(loc) ? loc.join(".") : undefined;
-  const what = typeof msg === "string" ? msg : JSON.stringify(item);
+  // stringifyJson: the parse keeps integers beyond 2^53 exact, as bigint, which JSON.stringify throws on.
+  const what = typeof msg === "string" ? msg : stringifyJson(item);
   return where ? `${where}: ${what}` : what;
 }
 

@@ -13,6 +13,7 @@ import {
   serverMessage,
   TimeoutError,
 } from "../../src/core/errors.js";
+import { MAX_JSON_DEPTH } from "../../src/tensor/json-parse.js";
 import { kserveFixture } from "../fixtures.js";
 
 describe("codeForStatus", () => {
@@ -74,25 +75,29 @@ describe("serverMessage", () => {
     expect(serverMessage(body, clean)).toBe(`${"x".repeat(MAX_ERROR_BODY - 5)}[reda…`);
   });
 
-  it("reads a {detail} list nested thousands deep without overflowing the stack", () => {
-    // Found by fuzzing: Array#join and JSON.stringify recurse, so a 12 KB body threw RangeError instead of an HttpError.
-    // Where they overflow, the body is shown as it came.
-    const deep = `${"[".repeat(6000)}${"]".repeat(6000)}`;
-    const cut = (text: string) => `${text.slice(0, MAX_ERROR_BODY)}…`;
-    const loc = `{"detail":[{"loc":${deep},"msg":"field required"}]}`;
-    expect(serverMessage(loc)).toBe(cut(loc));
-    // An item without "msg" is shown as its JSON, as a shallow one is. Node 26's JSON.stringify no longer overflows
-    // on it (Array#join still does), so there the item's JSON is shown; the body elsewhere.
-    const item = `{"detail":[${deep}]}`;
-    let itemJson: string | undefined;
-    try {
-      itemJson = JSON.stringify(JSON.parse(deep));
-    } catch {
-      itemJson = undefined;
-    }
-    expect(serverMessage(item)).toBe(cut(itemJson ?? item));
+  it("describes a {detail} list nested up to the SDK's JSON depth limit, and shows a deeper body as it came", () => {
+    // Array#join and JSON.stringify recurse, and where they overflow differs between engines (found by fuzzing: a
+    // 12 KB body threw RangeError on Node 20, not on 26). The body is read with the SDK's parser, whose limit
+    // (MAX_JSON_DEPTH containers below the top) is the same on every engine: the outcome must be too.
+    const nested = (levels: number, inner: string) => `${"[".repeat(levels)}${inner}${"]".repeat(levels)}`;
+    const cut = (text: string) => (text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text);
+    // The body is depth 0, the list 1, the item 2, its loc 3: a loc of `levels` arrays reaches depth 2 + levels.
+    const withLoc = (levels: number) => `{"detail":[{"loc":${nested(levels, '"a"')},"msg":"field required"}]}`;
+    expect(serverMessage(withLoc(MAX_JSON_DEPTH - 2))).toBe("a: field required");
+    expect(serverMessage(withLoc(MAX_JSON_DEPTH - 1))).toBe(withLoc(MAX_JSON_DEPTH - 1));
+    expect(serverMessage(withLoc(6000))).toBe(cut(withLoc(6000)));
+    // An item without "msg" is shown as its JSON, as a shallow one is; past the limit, the body as it came.
+    const item = (levels: number) => `{"detail":[${nested(levels, "1")}]}`;
+    expect(serverMessage(item(MAX_JSON_DEPTH - 1))).toBe(nested(MAX_JSON_DEPTH - 1, "1"));
+    expect(serverMessage(item(MAX_JSON_DEPTH))).toBe(item(MAX_JSON_DEPTH));
+    expect(serverMessage(item(6000))).toBe(cut(item(6000)));
     expect(serverMessage('{"detail":[[1,[2]]]}')).toBe("[1,[2]]");
     expect(serverMessage('{"detail":[{"loc":[[["a"]]],"msg":"m"}]}')).toBe("a: m");
+  });
+
+  it("keeps integers beyond 2^53 in a {detail} item exact", () => {
+    expect(serverMessage('{"detail":[{"loc":["body",9007199254740993],"msg":"m"}]}')).toBe("body.9007199254740993: m");
+    expect(serverMessage('{"detail":[{"limit":9007199254740993}]}')).toBe('{"limit":9007199254740993}');
   });
 });
 
