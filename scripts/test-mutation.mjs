@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:mutation`: StrykerJS (stryker.config.mjs) over the codecs and the policies, under Node 26 from the
+ * runtimes cache (scripts/runtimes.mjs), since Stryker 10 needs Node 22+ and the machine's Node may be 20. Not part
+ * of .ci/run: about 20 minutes on two cores. Ends with each module's mutation score, and fails when one is under the
+ * threshold (90%, RELIABILITY.md).
+ *
+ *   node scripts/test-mutation.mjs [STRYKER ARGS]     e.g. --mutate src/core/retry.ts
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureRuntime } from "./runtimes.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const THRESHOLD = 90;
+
+const node = await ensureRuntime("node26", { log: (line) => console.error(line) });
+const stryker = join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
+const code = await new Promise((done, fail) => {
+  const child = spawn(node, [stryker, "run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+  child.on("error", fail);
+  child.on("exit", (status, signal) => done(signal === null ? status : 1));
+});
+if (code !== 0) process.exit(code ?? 1);
+
+/** Stryker's score: mutants killed or timed out, over those that tests ran against or should have (no coverage). */
+const report = JSON.parse(readFileSync(join(root, "reports", "mutation", "mutation.json"), "utf8"));
+const rows = Object.entries(report.files).map(([file, { mutants }]) => {
+  const count = (...states) => mutants.filter((mutant) => states.includes(mutant.status)).length;
+  const killed = count("Killed", "Timeout");
+  const valid = killed + count("Survived", "NoCoverage");
+  return {
+    file,
+    killed,
+    valid,
+    survived: count("Survived", "NoCoverage"),
+    score: valid === 0 ? 100 : (100 * killed) / valid,
+  };
+});
+console.log(`\nMutation score per module (killed or timed out / valid mutants; threshold ${THRESHOLD}%):`);
+for (const row of rows) {
+  const mark = row.score >= THRESHOLD ? " " : "!";
+  console.log(
+    `${mark} ${row.score.toFixed(2).padStart(6)}%  ${String(row.killed).padStart(4)}/${String(row.valid).padEnd(4)}  ${row.file}`,
+  );
+}
+const below = rows.filter((row) => row.score < THRESHOLD);
+if (below.length > 0) {
+  console.log(`${below.length} module(s) under ${THRESHOLD}%.`);
+  process.exit(1);
+}
