@@ -12,6 +12,7 @@ export const MUTATION_TESTS = [
   "test/tensor/**/*.test.ts",
   "test/fuzz/binary.fuzz.test.ts",
   "test/fuzz/json.fuzz.test.ts",
+  "test/fuzz/differential.fuzz.test.ts",
   // policies
   "test/core/retry.test.ts",
   "test/internal/secrets.test.ts",

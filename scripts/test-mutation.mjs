@@ -19,7 +19,10 @@ const THRESHOLD = 90;
 const node = await ensureRuntime("node26", { log: (line) => console.error(line) });
 const stryker = join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
 const code = await new Promise((done, fail) => {
-  const child = spawn(node, [stryker, "run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+  // The walks over every 16-bit pattern take a fixed sample, and fuzz properties 100 cases rather than 200: each
+  // mutant reruns the tests that reach it, instrumented (test/tensor/bit-patterns.ts says why a sample is a floor).
+  const env = { ...process.env, KSERVE_MUTATION_SAMPLE: "1", FUZZ_RUNS: process.env["FUZZ_RUNS"] ?? "100" };
+  const child = spawn(node, [stryker, "run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
   child.on("error", fail);
   child.on("exit", (status, signal) => done(signal === null ? status : 1));
 });
