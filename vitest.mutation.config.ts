@@ -16,9 +16,6 @@ export const MUTATION_TESTS = [
   // policies
   "test/core/retry.test.ts",
   "test/internal/secrets.test.ts",
-  "test/security/credentials.test.ts",
-  "test/core/errors.test.ts",
-  "test/grpc/errors.test.ts",
   "test/deploy/conditions.test.ts",
   "test/deploy/verdict.test.ts",
   "test/core/kserve-failures.test.ts",

@@ -53,16 +53,20 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
  */
 export function resolveRetryPolicy(client?: RetryOptions | false, call?: RetryOptions | false): RetryPolicy {
   if (call === false || (client === false && call === undefined)) return { ...DEFAULT_RETRY, maxRetries: 0 };
-  const base = client === false ? undefined : client;
+  const base = client || undefined;
   const pick = <K extends keyof RetryOptions>(key: K) => call?.[key] ?? base?.[key];
   const delay = (key: "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs") =>
     milliseconds(pick(key) ?? DEFAULT_RETRY[key], `retry.${key}`);
+  const attemptTimeoutMs = pick("attemptTimeoutMs"); // Infinity is no limit, as leaving it out is
   return {
     maxRetries: count(pick("maxRetries") ?? DEFAULT_RETRY.maxRetries, "retry.maxRetries"),
     initialDelayMs: delay("initialDelayMs"),
     maxDelayMs: delay("maxDelayMs"),
     maxRetryAfterMs: delay("maxRetryAfterMs"),
-    attemptTimeoutMs: optionalMilliseconds(pick("attemptTimeoutMs"), "retry.attemptTimeoutMs"),
+    attemptTimeoutMs:
+      attemptTimeoutMs === undefined || attemptTimeoutMs === Infinity
+        ? undefined
+        : milliseconds(attemptTimeoutMs, "retry.attemptTimeoutMs"),
     statusCodes: new Set(pick("statusCodes") ?? DEFAULT_RETRY.statusCodes),
   };
 }
@@ -73,13 +77,10 @@ function count(value: number, name: string): number {
   return value;
 }
 
-function optionalMilliseconds(value: number | undefined, name: string): number | undefined {
-  return value === undefined || value === Infinity ? undefined : milliseconds(value, name);
-}
-
 /** A delay or time limit: finite, 0 to {@link MAX_TIMER_MS}. Internal. */
 export function milliseconds(value: number, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+  // Number.isFinite is false for anything but a number: a string from a JavaScript caller is refused too.
+  if (!Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
     throw new ConfigError(`${name} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(value)}.`);
   }
   return value;
@@ -150,7 +151,8 @@ export function parseRetryAfter(header: HeaderLookup, nowMs: number): number | u
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   // Only the three HTTP-date forms (RFC 9110 §5.6.7); Date.parse alone reads "soon 5" as a date in 2001.
   if (!httpDates().some((form) => form.test(value))) return undefined;
-  const at = Date.parse(value);
+  // asctime has no zone, and Date.parse would read it as local time; HTTP dates are all GMT.
+  const at = Date.parse(value.replace(/\d$/, "$& GMT"));
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 

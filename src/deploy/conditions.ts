@@ -30,7 +30,7 @@ export function failingCondition(isvc: InferenceServiceLike): Condition | undefi
   return (
     failed.find((condition) => condition.type !== READY && condition.severity !== "Info") ??
     failed.find((condition) => condition.type !== READY) ??
-    failed.find((condition) => condition.type === READY)
+    failed[0] // by now every condition in `failed` is Ready
   );
 }
 

@@ -56,8 +56,9 @@ export function waitVerdict(isvc: InferenceService, applied: AppliedSpec): WaitV
     isvc.status?.modelStatus?.transitionStatus === "InvalidSpec" &&
     isvc.metadata.resourceVersion !== applied.resourceVersion
   ) {
-    const failed = failure(isvc);
-    if (failed !== undefined) return { kind: "failed", condition: failed, description: describeCondition(failed) };
+    // Never undefined: with InvalidSpec, failure() falls back to the model status.
+    const failed = failure(isvc)!;
+    return { kind: "failed", condition: failed, description: describeCondition(failed) };
   }
   const observed = isvc.status?.observedGeneration;
   if (applied.generation !== undefined && (observed === undefined || observed < applied.generation))
@@ -85,7 +86,7 @@ function failure(isvc: InferenceService): Condition | undefined {
   const transition = model?.transitionStatus;
   if (transition === "BlockedByFailedLoad" || transition === "InvalidSpec") {
     if (cause !== undefined) return cause;
-    const info = model?.lastFailureInfo;
+    const info = model!.lastFailureInfo; // the transition is model's
     const reason = typeof info?.["reason"] === "string" ? info["reason"] : transition;
     return {
       type: "ModelReady",

@@ -33,7 +33,8 @@ export function sentCredentials(
     const [, scheme, token] = /^(Bearer|Basic|Digest|Token)\s+(.+)$/i.exec(value) ?? [];
     if (token === undefined) continue;
     secrets.add(token);
-    if (/^basic$/i.test(scheme!)) {
+    // The scheme is one of the four words above, so no anchors are needed to tell Basic.
+    if (/basic/i.test(scheme!)) {
       try {
         // A server may quote what it decoded: `user:password`, or the password alone.
         const pair = new TextDecoder().decode(Uint8Array.from(atob(token), (char) => char.charCodeAt(0)));

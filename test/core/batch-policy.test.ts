@@ -32,6 +32,12 @@ describe("resolveBatchLimits", () => {
     expect(resolveBatchLimits({ maxBatchSize: 20_000 }, "b").maxQueuedRows).toBe(20_000);
   });
 
+  it("takes 1 as the least of each count", () => {
+    expect(
+      resolveBatchLimits({ maxBatchSize: 1, maxConcurrentBatches: 1, maxQueuedRows: 1, maxDelayMs: 1 }, "b"),
+    ).toEqual({ maxBatchSize: 1, maxDelayMs: 1, maxConcurrentBatches: 1, maxQueuedRows: 1 });
+  });
+
   it("takes 0 ms as no wait beyond the current turn", () => {
     expect(resolveBatchLimits({ maxDelayMs: 0 }, "b").maxDelayMs).toBe(0);
   });
@@ -114,6 +120,15 @@ describe("retriesAlone", () => {
     expect(retriesAlone(new TimeoutError("late"))).toBe(false);
     expect(retriesAlone(new AbortError("cancelled"))).toBe(false);
     expect(retriesAlone(new Error("not ours"))).toBe(false);
+  });
+
+  it("is false for what is not one of the SDK's errors, even with a status or gRPC code of a model failure", () => {
+    expect(retriesAlone(Object.assign(new Error("another library's"), { status: 500 }))).toBe(false);
+    expect(retriesAlone({ status: 400 })).toBe(false);
+    expect(retriesAlone({ grpcCode: 3, code: "invalid_argument" })).toBe(false);
+    expect(retriesAlone(undefined)).toBe(false);
+    expect(retriesAlone(null)).toBe(false);
+    expect(retriesAlone("HTTP 500")).toBe(false);
   });
 });
 

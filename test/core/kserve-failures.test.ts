@@ -37,6 +37,19 @@ describe("codeForKServeException", () => {
     expect(codeForKServeException("kserve.errors.ModelNotFound")).toBe("not_found");
   });
 
+  it("names first, for each status, the exception KServe 0.14's gRPC server reports it with (the mock sends that one)", () => {
+    const first = (status: number) => KSERVE_EXCEPTIONS.find(([, raises]) => raises === status)?.[0];
+    expect([400, 404, 422, 500, 501, 503].map(first)).toEqual([
+      "kserve.errors.InvalidInput",
+      "kserve.errors.ModelNotFound",
+      "fastapi.exceptions.RequestValidationError",
+      "kserve.errors.InferenceError",
+      "NotImplementedError",
+      "kserve.errors.ModelNotReady",
+    ]);
+    expect(first(502)).toBeUndefined();
+  });
+
   it("every listed exception's code is the code of the status KServe's REST server answers for it", () => {
     for (const [exception, status] of KSERVE_EXCEPTIONS) {
       expect(codeForKServeException(exception), exception).toBe(codeForStatus(status));
