@@ -14,8 +14,9 @@ import {
 } from "kserve-client/tensor";
 import { bodyBytes, kserveFixture } from "../fixtures.js";
 import { expectDatatype } from "../helpers.js";
+import { cases } from "../sampling.js";
 
-const RUNS = 2000;
+const RUNS = cases(2000);
 
 function onlyResultOrKServeError(fn: () => unknown): void {
   try {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "kserve-client/tensor";
-import { BIT_PATTERNS_16 } from "./bit-patterns.js";
+import { BIT_PATTERNS_16, cases } from "../sampling.js";
 
 // Exhaustive and property runs: seconds of CPU each, past vitest's 5 s default on a loaded 2-core machine (the runtime
 // matrix runs them on three Nodes besides). A limit against hangs, not a measure of speed.
@@ -80,7 +80,7 @@ describe("FP16", () => {
         const expected = nearestBits(x, fp16ToNumber, candidates, { infinity: 0x7c00, value: 2 ** 16 });
         expect(bits).toBe(expected);
       }),
-      { numRuns: 5000 },
+      { numRuns: cases(5000) },
     );
   });
 });
@@ -129,7 +129,7 @@ describe("BF16", () => {
         );
         expect(bits).toBe(nearestBits(x, bf16ToNumber, candidates, { infinity: 0x7f80, value: 2 ** 128 }));
       }),
-      { numRuns: 5000 },
+      { numRuns: cases(5000) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson, ProtocolError, stringifyJson, ValidationError } from "kserve-client/tensor";
+import { cases } from "../sampling.js";
 
 describe("parseJson", () => {
   it("returns the same value as JSON.parse for ordinary JSON", () => {
@@ -33,7 +34,7 @@ describe("parseJson", () => {
         const parsed = parseJson(`[${v},1.5]`) as (number | bigint)[];
         expect(parsed[0]).toStrictEqual(v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v);
       }),
-      { numRuns: 5000 },
+      { numRuns: cases(5000) },
     );
     for (const v of [
       2n ** 63n - 1n,

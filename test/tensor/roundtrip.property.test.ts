@@ -16,12 +16,13 @@ import {
   type Datatype,
 } from "kserve-client/tensor";
 import { concat, expectDatatype } from "../helpers.js";
+import { cases } from "../sampling.js";
 
 // Exhaustive and property runs: seconds of CPU each, past vitest's 5 s default on a loaded 2-core machine (the runtime
 // matrix runs them on three Nodes besides). A limit against hangs, not a measure of speed.
 vi.setConfig({ testTimeout: 60_000 });
 
-const RUNS = 1000;
+const RUNS = cases(1000);
 
 const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 3 });
 

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "kserve-client/tensor";
 import { shortestBFloat16, shortestFloat16, shortestFloat32 } from "../../src/tensor/shortest-float.js";
-import { BIT_PATTERNS_16 } from "./bit-patterns.js";
+import { BIT_PATTERNS_16, cases } from "../sampling.js";
 
 // Exhaustive and property runs: seconds of CPU each, past vitest's 5 s default on a loaded 2-core machine (the runtime
 // matrix runs them on three Nodes besides). A limit against hangs, not a measure of speed.
@@ -216,7 +216,7 @@ describe("shortestFloat32", () => {
           if (Number.isFinite(v)) expect(problem(v, shortestFloat32, FP32)).toBeUndefined();
         },
       ),
-      { numRuns: 20_000 },
+      { numRuns: cases(20_000) },
     );
   }, 30_000);
 
