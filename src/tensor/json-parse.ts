@@ -232,7 +232,7 @@ class ExactParser {
         escaped = true;
         i += 2;
       } else if (c < 0x20 || Number.isNaN(c)) {
-        this.pos = i;
+        this.pos = Math.min(i, t.length); // past the end after a final backslash
         this.error(Number.isNaN(c) ? "unterminated string" : "control character in string");
       } else {
         i++;

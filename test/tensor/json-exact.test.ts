@@ -145,6 +145,11 @@ describe("the exact parser's values", () => {
     ]);
   });
 
+  it("reads escaped quotes and backslashes, spaces and DEL in strings, escaped keys, and a repeated key's last value", () => {
+    expect(exact(`["a\\\\","\\"",NaN," ~\u007f"]`)).toStrictEqual(["a\\", '"', NaN, " ~\u007f"]);
+    expect(exact(`{"a\\u0041":NaN,"b":1,"b":${BIG}}`)).toStrictEqual({ aA: NaN, b: 9007199254740993n });
+  });
+
   it("reads integers beyond 2^53 that JSON.parse rounded past the first 4 KiB (in arrays and objects, either sign)", () => {
     const pad = "p".repeat(5000);
     expect(parseJson(`{"pad":"${pad}","v":[1,9007199254740993]}`)).toStrictEqual({
@@ -194,6 +199,12 @@ describe("the exact parser's refusals", () => {
     [`["a\\q", NaN]`, "invalid escape in string", 1, '"\\"a\\\\q\\", NaN]"'],
     [`["a\u0001", NaN]`, "control character in string", 3, '"\\u0001\\", NaN]"'],
     [`["abc`, "unterminated string", 5, "the end"],
+    // A backslash last: the position is the end of the text, not one past it.
+    [`[NaN,"a\\`, "unterminated string", 8, "the end"],
+    [`[NaN,"a\\"`, "unterminated string", 9, "the end"],
+    [`["\u001f", NaN]`, "control character in string", 2, '"\\u001f\\", NaN]"'],
+    [`[NaN,"\\u00"]`, "invalid escape in string", 5, '"\\"\\\\u00\\"]"'],
+    [`{1:NaN}`, "expected a property name", 1, '"1:NaN}"'],
     [`[${BIG}] x`, "unexpected text after the JSON value", 19, '"x"'],
     [`[${BIG}]\n\t]`, "unexpected text after the JSON value", 20, '"]"'],
   ])("refuses %j: %s at position %i (found %s)", (text, problem, position, found) => {
