@@ -68,6 +68,6 @@ export function bf16FromNumber(x: number): number {
 
 /** The exact value of a BF16 bit pattern: the float32 whose upper 16 bits these are. */
 export function bf16ToNumber(bits: number): number {
-  f32Bits[0] = (bits & 0xffff) << 16;
+  f32Bits[0] = bits << 16; // only the low 16 bits survive the shift
   return f32[0]!;
 }
