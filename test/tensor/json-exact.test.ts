@@ -161,6 +161,11 @@ describe("the exact parser's values", () => {
       v: { w: { x: -9007199254740993n } },
     });
     expect(parseJson(`["${pad}",[[12345678901234567890]]]`)).toStrictEqual([pad, [[12345678901234567890n]]]);
+    // A document that is one integer, after 5000 spaces.
+    const spaces = " ".repeat(5000);
+    expect(parseJson(`${spaces}9007199254740993`)).toBe(9007199254740993n);
+    expect(parseJson(`${spaces}-9007199254740993 `)).toBe(-9007199254740993n);
+    expect(parseJson(`${spaces}9007199254740991`)).toBe(9007199254740991);
     // Safe integers there stay numbers.
     expect(parseJson(`["${pad}",9007199254740991,-9007199254740991]`)).toStrictEqual([
       pad,
