@@ -181,6 +181,8 @@ describe("the exact parser's refusals", () => {
     [`[${BIG},-]`, "expected a digit", 19, '"]"'],
     [`[${BIG},-x]`, "expected a digit", 19, '"x]"'],
     ["[-Inf]", "expected a digit", 2, '"Inf]"'],
+    [`[NaN,-/]`, "expected a digit", 6, '"/]"'],
+    [`[NaN,:]`, "expected a value", 5, '":]"'],
     [`[${BIG},1e]`, "expected a digit in the exponent", 20, '"]"'],
     [`[${BIG},1E]`, "expected a digit in the exponent", 20, '"]"'],
     [`[${BIG},1e+]`, "expected a digit in the exponent", 21, '"]"'],
