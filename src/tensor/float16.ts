@@ -29,7 +29,6 @@ function toSmallFloatBits(x: number, exponentBits: number, mantissaBits: number)
   f64[0] = x;
   const sign = f64Words[F64_HIGH]! >>> 31 ? 1 << (exponentBits + mantissaBits) : 0;
   const a = Math.abs(x);
-  if (a === Infinity) return sign | infinity;
   if (a < 2 ** (1 - bias)) {
     // Subnormal (or zero): the value is m · 2^(1 - bias - mantissaBits); scaling by a power of two is exact.
     // A result of 2^mantissaBits is the smallest normal number, whose bit pattern is exactly that.
@@ -42,7 +41,7 @@ function toSmallFloatBits(x: number, exponentBits: number, mantissaBits: number)
     mantissa = 0;
     exponent += 1;
   }
-  if (exponent > bias) return sign | infinity;
+  if (exponent > bias) return sign | infinity; // Infinity too (its exponent is 1024)
   return sign | ((exponent + bias) << mantissaBits) | mantissa;
 }
 
