@@ -79,6 +79,19 @@ describe("the exact parser's values", () => {
     expect((safe.value as unknown[])[1]).toStrictEqual([9007199254740991, -9007199254740991, 1]);
   });
 
+  it("packs an integer array whatever whitespace separates its elements (the fast path skips all four kinds)", () => {
+    for (const ws of [" ", "\t", "\r", "\n", " \t\r\n"]) {
+      const { value, packed } = parseJsonText(`[${ws}${BIG}${ws},${ws}-1${ws},2]`, true);
+      expect(packed, JSON.stringify(ws)).toBe(true);
+      expect(value).toBeInstanceOf(PackedIntegers);
+      expect((value as unknown as PackedIntegers).unpack()).toStrictEqual([9007199254740993n, -1, 2]);
+    }
+    // What the fast path leaves to the general loop comes back plain: a float, -0, a nested array.
+    for (const text of [`[${BIG},1.5]`, `[${BIG},-0]`, `[${BIG},[1]]`, `[${BIG},1e0]`]) {
+      expect(parseJsonText(text, true).packed, text).toBe(false);
+    }
+  });
+
   it("leaves a mix of negative integers and integers of 2^63 or more to the general loop, exact", () => {
     const text = "[-1,18446744073709551615,9223372036854775808,-9223372036854775808]";
     expect(exact(text)).toStrictEqual([-1, 18446744073709551615n, 9223372036854775808n, -9223372036854775808n]);
