@@ -158,6 +158,19 @@ describe("the exact parser's values", () => {
     ]);
   });
 
+  it("makes object members plain data properties, as JSON.parse does (writable, enumerable, configurable)", () => {
+    const value = exact(`{"__proto__":1,"n":${BIG}}`) as object;
+    expect(Object.getOwnPropertyDescriptor(value, "__proto__")).toStrictEqual(
+      Object.getOwnPropertyDescriptor(JSON.parse('{"__proto__":1}'), "__proto__"),
+    );
+    expect(Object.getOwnPropertyDescriptor(value, "n")).toStrictEqual({
+      value: 9007199254740993n,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+
   it("reads escaped quotes and backslashes, spaces and DEL in strings, escaped keys, and a repeated key's last value", () => {
     expect(exact(`["a\\\\","\\"",NaN," ~\u007f"]`)).toStrictEqual(["a\\", '"', NaN, " ~\u007f"]);
     expect(exact(`{"a\\u0041":NaN,"b":1,"b":${BIG}}`)).toStrictEqual({ aA: NaN, b: 9007199254740993n });
