@@ -4,7 +4,7 @@
  * deep a nesting, with the path, the tensor, and the shortened path of the message.
  */
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "kserve-client/tensor";
+import { stringifyJson, ValidationError } from "kserve-client/tensor";
 import { stringifyJsonAt } from "../../src/tensor/json-write.js";
 import { thrown } from "../helpers.js";
 
@@ -48,6 +48,15 @@ describe("stringifyJsonAt: what refuse sees", () => {
     ]);
   });
 
+  it("tells refuse that toJSON's input is a member, not an element, when it is one", () => {
+    const seen: string[] = [];
+    stringifyJsonAt(
+      { m: { toJSON: () => 1 } },
+      { path: "", refuse: (v, at, inArray) => void seen.push(`${typeof v} ${at()} ${inArray}`) },
+    );
+    expect(seen).toEqual(["object  false", "object m false", "number m false"]);
+  });
+
   it("names paths from an empty base without a leading dot", () => {
     const paths: string[] = [];
     stringifyJsonAt([{ k: [true] }], { path: "", refuse: (_, at) => void paths.push(at()) });
@@ -84,7 +93,7 @@ describe("stringifyJsonAt: cycles", () => {
   it("names an inner container as the target, and the value itself at the top", () => {
     const d: { a: unknown[] } = { a: [1, { b: null }] };
     (d.a[1] as { b: unknown }).b = d.a;
-    expect(thrown(ValidationError, () => stringifyJsonAt(d, { path: "p" })).details).toEqual({
+    expect(thrown(ValidationError, () => stringifyJsonAt(d, { path: "p" })).details).toStrictEqual({
       path: "p.a[1].b",
       expected: "a tree of JSON values (no cycles)",
       received: "a reference back to p.a",
@@ -92,7 +101,7 @@ describe("stringifyJsonAt: cycles", () => {
     const e: unknown[] = [];
     e.push(e);
     const self = thrown(ValidationError, () => stringifyJsonAt(e, { path: "" }));
-    expect(self.details).toEqual({
+    expect(self.details).toStrictEqual({
       path: "[0]",
       expected: "a tree of JSON values (no cycles)",
       received: "a reference back to the value itself",
@@ -101,6 +110,18 @@ describe("stringifyJsonAt: cycles", () => {
       "[invalid_argument] [0]: a cycle, which JSON cannot carry: expected a tree of JSON values (no cycles), got a " +
         "reference back to the value itself. Send a copy without the back reference.",
     );
+  });
+
+  it("names the cycle's place by the keys that lead to it, not those of a deeper sibling written before", () => {
+    const root: Record<string, unknown> = { a: { b: { c: {} } } };
+    root["d"] = root;
+    expect(thrown(ValidationError, () => stringifyJsonAt(root, { path: "" })).details).toStrictEqual({
+      path: "d",
+      expected: "a tree of JSON values (no cycles)",
+      received: "a reference back to the value itself",
+    });
+    // stringifyJson reports from the body itself (an empty path).
+    expect(thrown(ValidationError, () => stringifyJson(root)).details.path).toBe("d");
   });
 
   it("writes a value shared by siblings (no cycle) twice", () => {
@@ -116,7 +137,7 @@ describe("stringifyJsonAt: nesting", () => {
     expect(stringifyJsonAt(nestedArrays(513), { path: "" })).toBe(`${"[".repeat(513)}1${"]".repeat(513)}`);
     const error = thrown(ValidationError, () => stringifyJsonAt(nestedArrays(514), { path: "" }));
     const path = "[0]".repeat(513);
-    expect(error.details).toEqual({ path, expected: "at most 512 levels of nesting", received: "more" });
+    expect(error.details).toStrictEqual({ path, expected: "at most 512 levels of nesting", received: "more" });
     // The message shows the path up to the last step that starts within its first 100 characters.
     expect(error.message).toBe(
       `[invalid_argument] ${"[0]".repeat(33)}…: nested too deep: expected at most 512 levels of nesting, got more.`,
