@@ -29,7 +29,6 @@ function toSmallFloatBits(x: number, exponentBits: number, mantissaBits: number)
   f64[0] = x;
   const sign = f64Words[F64_HIGH]! >>> 31 ? 1 << (exponentBits + mantissaBits) : 0;
   const a = Math.abs(x);
-  if (a === Infinity) return sign | infinity;
   if (a < 2 ** (1 - bias)) {
     // Subnormal (or zero): the value is m · 2^(1 - bias - mantissaBits); scaling by a power of two is exact.
     // A result of 2^mantissaBits is the smallest normal number, whose bit pattern is exactly that.
@@ -42,7 +41,7 @@ function toSmallFloatBits(x: number, exponentBits: number, mantissaBits: number)
     mantissa = 0;
     exponent += 1;
   }
-  if (exponent > bias) return sign | infinity;
+  if (exponent > bias) return sign | infinity; // Infinity too (its exponent is 1024)
   return sign | ((exponent + bias) << mantissaBits) | mantissa;
 }
 
@@ -68,6 +67,6 @@ export function bf16FromNumber(x: number): number {
 
 /** The exact value of a BF16 bit pattern: the float32 whose upper 16 bits these are. */
 export function bf16ToNumber(bits: number): number {
-  f32Bits[0] = (bits & 0xffff) << 16;
+  f32Bits[0] = bits << 16; // only the low 16 bits survive the shift
   return f32[0]!;
 }

@@ -36,8 +36,9 @@ export function parseJsonText(text: string, packIntegers: boolean): { value: Jso
     } catch {
       // Not standard JSON (NaN, Infinity) or not JSON at all: the exact parser accepts the one, explains the other.
     }
-    // A short text was scanned whole and is too short to nest past MAX_JSON_DEPTH: nothing left to check.
-    if (value !== undefined && ((text.length <= 2 * MAX_JSON_DEPTH && text.length <= PEEK) || !needsExactParse(value)))
+    // A short text (2 · MAX_JSON_DEPTH < PEEK) was scanned whole and is too short to nest past MAX_JSON_DEPTH:
+    // nothing left to check.
+    if (value !== undefined && (text.length <= 2 * MAX_JSON_DEPTH || !needsExactParse(value)))
       return { value, packed: false };
   }
   const parser = new ExactParser(text, packIntegers);
@@ -231,7 +232,7 @@ class ExactParser {
         escaped = true;
         i += 2;
       } else if (c < 0x20 || Number.isNaN(c)) {
-        this.pos = i;
+        this.pos = Math.min(i, t.length); // past the end after a final backslash
         this.error(Number.isNaN(c) ? "unterminated string" : "control character in string");
       } else {
         i++;
@@ -334,7 +335,6 @@ class ExactParser {
           c = t.charCodeAt(++i);
         } while (c >= Char.Zero && c <= Char.Nine);
       } else return this.rewind(first);
-      if (c === Char.Dot || c === Char.LowerE || c === Char.UpperE) return this.rewind(first);
       const digits = i - digitsStart;
       if (2 * n === words.length) {
         const grown = new Uint32Array(words.length * 2);

@@ -67,10 +67,10 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
     } else n = nearestDigits(a, d, e);
     const found = decimal(n, k, fast);
     const other = found < a ? n + 1 : n - 1;
-    const ok = readsBack(found, a, n, k, fast, round);
+    const ok = readsBack(found, a, k, round);
     if (!ok || (d === start && other % 10 === 0)) {
       const next = decimal(other, k, fast);
-      if (readsBack(next, a, other, k, fast, round)) return v < 0 ? -next : next;
+      if (readsBack(next, a, k, round)) return v < 0 ? -next : next;
     }
     if (ok) return v < 0 ? -found : found;
   }
@@ -84,20 +84,15 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
  * reads as such a midpoint, which rounds to even, 7.0385313e-26, while the decimal is nearer 7.0385307e-26. That
  * decimal is refused; one that is the midpoint itself (an integer such as 239335800) rounds to even for both.
  */
-function readsBack(
-  found: number,
-  a: number,
-  n: number,
-  k: number,
-  fast: boolean,
-  round: (x: number) => number,
-): boolean {
+function readsBack(found: number, a: number, k: number, round: (x: number) => number): boolean {
   if (round(found) !== a) return false;
   const neighbour = a + 2 * (found - a); // exact, and a value of the datatype only if found is halfway to it
   return (
     found === a ||
     round(neighbour) !== neighbour ||
-    (fast && k <= 0 && found % POW10[-k]! === 0 && found / POW10[-k]! === n)
+    // A multiple of 10^-k is the decimal itself: the double nearest the decimal (either path's) is within half an ulp
+    // of it, far less than the 10^-k to the next multiple.
+    (k <= 0 && found % POW10[-k]! === 0)
   );
 }
 

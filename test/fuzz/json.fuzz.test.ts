@@ -13,12 +13,13 @@ import {
   isKServeError,
   parseJson,
   ProtocolError,
+  stringifyJson,
   type Tensor,
   tensorFromJson,
 } from "../../src/tensor/index.js";
 import { parseJsonText } from "../../src/tensor/json-parse.js";
 import { PackedIntegers, unpackAll } from "../../src/tensor/packed.js";
-import { bf16FromNumber, fp16FromNumber } from "../../src/tensor/float16.js";
+import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "../../src/tensor/float16.js";
 import { kserveFixture } from "../fixtures.js";
 import {
   arbitraryText,
@@ -344,6 +345,200 @@ describe(`parseJson (lossless JSON), ${RUNS} cases per property`, () => {
         }
       }
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Both parsing paths against JSON.parse, and the writer against JSON.stringify and the reader
+
+/** 2^53 + 1, a 16-digit integer: any text holding it goes to the exact parser rather than JSON.parse. */
+const LONG = "9007199254740993";
+
+/**
+ * `text` (standard JSON that JSON.parse reads exactly) read by parseJson alone, which mostly takes the JSON.parse
+ * path, and next to a long integer or a bare NaN, which send it to the exact parser: each the same as JSON.parse.
+ */
+function agreesOnBothPaths(text: string): void {
+  const theirs: unknown = JSON.parse(text);
+  expect(differs(parseJson(text), theirs), text.slice(0, 120)).toBeUndefined();
+  for (const [forced, at] of [
+    [`[${text},${LONG}]`, 0],
+    [`[NaN,\n${text}\t]`, 1],
+    [`{"a":${LONG},"b":${text}}`, "b"],
+  ] as const) {
+    const ours = parseJson(forced) as Record<string | number, unknown>;
+    expect(differs(ours[at], theirs), forced.slice(0, 120)).toBeUndefined();
+    // And the packed form the tensor decoder asks for, unpacked.
+    const packed = parseJsonText(forced, true);
+    const unpacked = (packed.packed ? unpackAll(packed.value) : packed.value) as Record<string | number, unknown>;
+    expect(differs(unpacked[at], theirs), forced.slice(0, 120)).toBeUndefined();
+  }
+}
+
+/** Integers within ±(2^53 - 1), and arrays of them long and short: the exact parser's fast path. */
+const safeInteger = fc.oneof(
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.constantFrom(0, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 999_999_999_999_999, 1e15),
+);
+const safeIntegers = fc.oneof(
+  fc.array(safeInteger, { maxLength: 10 }),
+  fc.array(safeInteger, { minLength: 30, maxLength: 140 }), // past the fast path's first buffer of 32
+);
+
+/** A JSON value with bigints beyond ±(2^53 - 1), as parseJson returns them: the writer's output must read back as it. */
+const { exactValue } = fc.letrec<{ exactValue: unknown; exactLeaf: unknown }>((tie) => ({
+  exactLeaf: fc.oneof(
+    { weight: 2, arbitrary: bigLeaf.map(({ big }) => (big >= -MAX_SAFE && big <= MAX_SAFE ? Number(big) : big)) },
+    // Doubles that String writes as a float or with an exponent (an integral double past 2^53 would read as bigint).
+    fc
+      .double({ noNaN: true, noDefaultInfinity: true })
+      .filter((x) => !Object.is(x, -0) && (Number.isSafeInteger(x) || !/^-?\d+$/.test(String(x)))),
+    fc.string({ maxLength: 6 }),
+    fc.boolean(),
+    fc.constant(null),
+  ),
+  exactValue: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 3, arbitrary: tie("exactLeaf") },
+    fc.array(tie("exactValue"), { maxLength: 5 }),
+    fc
+      .array(
+        bigLeaf.map(({ big }) => big),
+        { maxLength: 40 },
+      )
+      .map((a) => a.map((b) => (b >= -MAX_SAFE && b <= MAX_SAFE ? Number(b) : b))),
+    fc
+      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom("__proto__", "0")), tie("exactValue")), {
+        maxLength: 4,
+      })
+      .map((entries) => {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of entries)
+          Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return o;
+      }),
+  ),
+}));
+
+/** JSON.stringify with each bigint written as its digits: an independent writer of what stringifyJson must write. */
+function stringifyWithBigints(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `\u0000${v}\u0000` : v)).replace(
+    /"\\u0000(-?\d+)\\u0000"/g,
+    "$1",
+  );
+}
+
+describe(`parseJson and stringifyJson against JSON.parse and JSON.stringify, ${RUNS} cases per property`, () => {
+  it("JSON values read the same on the JSON.parse path and on the exact parser's (a long integer or NaN beside them)", {
+    timeout: TIMEOUT,
+  }, () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (value, indent) => {
+        agreesOnBothPaths(JSON.stringify(value, null, indent ? 2 : undefined));
+      }),
+      runs(),
+    );
+  });
+
+  it("integer arrays of every length read the same on both paths (the exact parser's fast path and its growth)", {
+    timeout: TIMEOUT,
+  }, () => {
+    fc.assert(
+      fc.property(safeIntegers, fc.constantFrom(",", ", ", " ,\n"), (values, comma) => {
+        agreesOnBothPaths(`[${values.join(comma)}]`);
+        agreesOnBothPaths(`{"data":[${values.join(comma)}],"n":${values.length}}`);
+      }),
+      runs(),
+    );
+  });
+
+  it("stringifyJson writes what JSON.stringify writes, for values without bigint (toJSON, boxes, holes, undefined)", {
+    timeout: TIMEOUT,
+  }, () => {
+    fc.assert(
+      fc.property(
+        fc.anything({
+          maxDepth: 3,
+          withBoxedValues: true,
+          withDate: true,
+          withSparseArray: true,
+          withNullPrototype: true,
+          withObjectString: true,
+          withTypedArray: true,
+          values: [
+            fc.double(),
+            fc.integer(),
+            fc.constantFrom(NaN, Infinity, -Infinity, -0),
+            fc.string({ maxLength: 6 }),
+            fc.boolean(),
+            fc.constant(null),
+            fc.constant(undefined),
+            // toJSON, called with the value's key; what it returns is written in its place.
+            fc.string({ maxLength: 3 }).map((s) => ({ toJSON: (key: string) => (s ? `${s}${key}` : undefined) })),
+          ],
+        }),
+        (value) => {
+          expect(stringifyJson(value)).toBe(JSON.stringify(value) ?? "null");
+        },
+      ),
+      runs(),
+    );
+  });
+
+  it("stringifyJson writes bigints as their digits and the rest as JSON.stringify does; parseJson reads it all back exactly", {
+    timeout: TIMEOUT,
+  }, () => {
+    fc.assert(
+      fc.property(exactValue, (value) => {
+        const text = stringifyJson(value);
+        expect(text).toBe(stringifyWithBigints(value));
+        expect(exactlyEqual(parseJson(text), value), text.slice(0, 200)).toBe(true);
+        const packed = parseJsonText(text, true);
+        expect(exactlyEqual(packed.packed ? unpackAll(packed.value) : packed.value, value)).toBe(true);
+      }),
+      runs(),
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// FP16 and BF16: bit patterns to numbers and back
+
+describe(`FP16 and BF16 round trips, ${RUNS} cases per property`, () => {
+  it.each([
+    ["FP16", fp16FromNumber, fp16ToNumber, 0x7e00],
+    ["BF16", bf16FromNumber, bf16ToNumber, 0x7fc0],
+  ] as const)(
+    "%s: every bit pattern reads as a number that writes back to it (NaN to the canonical quiet NaN)",
+    (_, from, to, nan) => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 0xffff }), (bits) => {
+          const value = to(bits);
+          if (Number.isNaN(value)) expect(from(value)).toBe(nan);
+          else expect(from(value)).toBe(bits);
+        }),
+        runs(),
+      );
+    },
+  );
+
+  it.each([
+    ["FP16", fp16FromNumber, fp16ToNumber],
+    ["BF16", bf16FromNumber, bf16ToNumber],
+  ] as const)("%s: rounding any number keeps its sign, is idempotent and monotonic", (_, from, to) => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), fc.double({ noNaN: true }), (x, y) => {
+        const bits = from(x);
+        expect(bits).toBeGreaterThanOrEqual(0);
+        expect(bits).toBeLessThanOrEqual(0xffff);
+        const rounded = to(bits);
+        expect(from(rounded)).toBe(bits);
+        expect(rounded < 0 || Object.is(rounded, -0)).toBe(x < 0 || Object.is(x, -0));
+        if (x <= y) expect(rounded <= to(from(y))).toBe(true);
+      }),
+      runs(),
+    );
   });
 });
 

@@ -107,6 +107,17 @@ describe("BF16", () => {
     }
   });
 
+  it("writes ±Infinity and NaN as their patterns, in both formats", () => {
+    expect([Infinity, -Infinity, NaN, -NaN].map(bf16FromNumber)).toEqual([0x7f80, 0xff80, 0x7fc0, 0x7fc0]);
+    expect([Infinity, -Infinity, NaN, -NaN].map(fp16FromNumber)).toEqual([0x7c00, 0xfc00, 0x7e00, 0x7e00]);
+    expect([bf16ToNumber(0x7f80), bf16ToNumber(0xff80), fp16ToNumber(0x7c00), fp16ToNumber(0xfc00)]).toEqual([
+      Infinity,
+      -Infinity,
+      Infinity,
+      -Infinity,
+    ]);
+  });
+
   it("overflows to Infinity past the largest finite value", () => {
     expect(bf16FromNumber(1e39)).toBe(0x7f80);
     expect(bf16FromNumber(-Number.MAX_VALUE)).toBe(0xff80);

@@ -195,6 +195,21 @@ describe("shortestFloat32", () => {
     expect(Math.fround(Number(text))).toBe(v);
   });
 
+  it("takes the shorter decimal below when the nearest one above is longer (9.13156e-13, not 9.131561e-13)", () => {
+    // The nearest 7-digit decimal lies above the value; the one below ends in 0, so 6 digits read back.
+    for (const [bits, text] of [
+      [729842666, "9.13156e-13"], // scaled by an exact power of ten
+      [729865088, "9.15587e-13"],
+      [33665700, "9.52869e-38"], // through decimal text
+      [117444607, "9.63435e-35"],
+    ] as const) {
+      const v = FP32.value(bits);
+      expect(String(shortestFloat32(v)), String(bits)).toBe(text);
+      expect(String(shortestFloat32(-v))).toBe(`-${text}`);
+      expect(Math.fround(Number(text))).toBe(v);
+    }
+  });
+
   it("keeps -0, NaN and ±Infinity as they are", () => {
     expect(Object.is(shortestFloat32(-0), -0)).toBe(true);
     expect(Object.is(shortestFloat32(0), 0)).toBe(true);
