@@ -5,6 +5,7 @@
  * UTF-8. Also the reference oracles: a tensor's bit-level fingerprint and an independent BYTES splitter.
  */
 import fc from "fast-check";
+import { expect } from "vitest";
 import { DATATYPES, type Datatype, Tensor, type TensorParameters, tensorToBytes } from "../../src/tensor/index.js";
 
 export const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 3 });
@@ -140,4 +141,47 @@ export function referenceSplit(bytes: Uint8Array, n: number): Uint8Array[] | und
     at += length;
   }
   return at === bytes.length ? out : undefined;
+}
+
+/**
+ * The oracle for a body `decodeTensorBody` accepted, read independently with JSON.parse: the same number of tensors,
+ * each with the name, datatype and shape its header entry gives, and each binary one holding exactly the bytes of its
+ * section, the sections in order right after the header and nothing after them. The fields are the header's other
+ * members. (Only for headers whose numbers JSON.parse reads exactly: the callers' bodies hold no big integers.)
+ */
+export function expectAsHeaderSays(
+  bytes: Uint8Array,
+  headerLength: string | number | null | undefined,
+  key: "inputs" | "outputs",
+  decoded: { fields: Record<string, unknown>; tensors: Tensor[] },
+): void {
+  const end = headerLength === undefined || headerLength === null ? bytes.length : Number(String(headerLength).trim());
+  expect(Number.isSafeInteger(end) && end >= 1 && end <= bytes.length).toBe(true);
+  // The decoder also reads NaN, Infinity and -Infinity (as KServe writes them); JSON.parse reads them here as null,
+  // which neither names, datatypes, shapes nor sizes can be.
+  const text = new TextDecoder("utf-8", { fatal: true })
+    .decode(bytes.subarray(0, end))
+    .replace(/("(?:[^"\\]|\\.)*")|-?Infinity|NaN/g, (_token, string?: string) => string ?? "null");
+  const header = JSON.parse(text) as Record<string, unknown>;
+  const { [key]: list = [], ...fields } = header;
+  expect(Object.keys(decoded.fields).sort()).toEqual(Object.keys(fields).sort());
+  const entries = list as Record<string, unknown>[];
+  expect(decoded.tensors.length).toBe(entries.length);
+  let offset = end;
+  entries.forEach((entry, i) => {
+    const t = decoded.tensors[i]!;
+    expect(t).toBeInstanceOf(Tensor);
+    expect([t.name, t.datatype, t.shape.map((d) => d + 0)]).toEqual([
+      entry["name"],
+      entry["datatype"],
+      (entry["shape"] as number[]).map((d) => d + 0),
+    ]);
+    const size = (entry["parameters"] as Record<string, unknown> | null | undefined)?.["binary_data_size"];
+    if (typeof size === "number") {
+      const section = bytes.subarray(offset, offset + size);
+      expect(Buffer.from(tensorToBytes(t)).equals(Buffer.from(section))).toBe(true);
+      offset += size;
+    }
+  });
+  expect(offset).toBe(bytes.length);
 }
