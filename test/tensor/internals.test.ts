@@ -150,6 +150,25 @@ describe("utf8", () => {
   });
 });
 
+describe("utf8Bytes at the exact edge of the slab", () => {
+  it("a text whose worst case fills the slab exactly is written into it", () => {
+    const SLAB = 16 * 1024;
+    let last = utf8Bytes("a");
+    const left = () => SLAB - (last.byteOffset + last.byteLength);
+    // Bring what is left down to 6144 + 0..2 bytes, then to a multiple of 3.
+    while (left() > 6146 || left() < 6144) {
+      last = utf8Bytes("a".repeat(Math.max(1, Math.min(2048, left() - 6144))));
+    }
+    if (left() % 3 !== 0) last = utf8Bytes("b".repeat(left() % 3));
+    const room = left();
+    expect(room % 3).toBe(0);
+    const fits = utf8Bytes("c".repeat(room / 3)); // at most 3 bytes a unit: exactly the room left
+    expect(fits.buffer).toBe(last.buffer);
+    expect(fits.byteOffset).toBe(SLAB - room);
+    expect(Buffer.from(fits).toString()).toBe("c".repeat(room / 3));
+  });
+});
+
 describe("describeProblem", () => {
   it.each([
     [
