@@ -237,6 +237,23 @@ describe("typed, flat, nested and packed input", () => {
     expect(Array.from(input("FP16", [1], new Float32Array([2])).data as Uint16Array)).toEqual([0x4000]);
   });
 
+  it("a Float16Array is FP16's bits only: other datatypes read its elements as numbers", () => {
+    // Node 20 has no Float16Array; a typed array that reports itself as one takes the same branches.
+    class Float16Like extends Uint16Array {}
+    Object.defineProperty(Float16Like.prototype, Symbol.toStringTag, { get: () => "Float16Array" });
+    const source = new Float16Like([0x3c00, 2]);
+    const fp16 = input("FP16", [2], source);
+    expect([fp16.data.constructor, (fp16.data as Uint16Array).buffer, Array.from(fp16.data as Uint16Array)]).toEqual([
+      Uint16Array,
+      source.buffer,
+      [0x3c00, 2],
+    ]);
+    const fp32 = input("FP32", [2], source);
+    expect(fp32.data).toEqual(new Float32Array([0x3c00, 2]));
+    expect(input("BF16", [2], source).data).toEqual(new Uint16Array([0x4670, 0x4000]));
+    expect(input("INT32", [2], source).data).toEqual(new Int32Array([0x3c00, 2]));
+  });
+
   it("a typed array of the wrong length, and data that is no array", () => {
     expect(inputError("FP32", [3], new Float32Array(2))).toEqual([
       'Tensor "t" data: data does not match shape: expected 3 elements (shape [3]), got 2.',
