@@ -283,6 +283,19 @@ describe("typed, flat, nested and packed input", () => {
     }
   });
 
+  it("rank 1 is always flat: rows there are elements, and a count mismatch is about the count", () => {
+    expect(inputError("FP32", [2], [[1], [2], [3]])).toEqual([
+      'Tensor "t" data: data does not match shape: expected 2 elements (shape [2]), got 3.',
+      { tensor: "t", path: "data", expected: "2 elements (shape [2])", received: "3" },
+    ]);
+    expect(inputError("FP32", [2], [[1], [2]])[1]).toEqual({
+      tensor: "t",
+      path: "data[0]",
+      expected: "a number",
+      received: "an array of length 1",
+    });
+  });
+
   it("flat data of any rank; nested data checked level by level with the place", () => {
     expect(Array.from(input("INT8", [2, 2], [1, 2, 3, 4]).data as Int8Array)).toEqual([1, 2, 3, 4]);
     expect(input("INT8", [2, 1, 2], [[[1, 2]], [[3, 4]]]).toArray()).toEqual([[[1, 2]], [[3, 4]]]);
