@@ -171,17 +171,17 @@ export function decodeTensorBody(body: Uint8Array, options: DecodeTensorBodyOpti
     if (packed) for (const field of Object.keys(entry)) if (field !== "data") entry[field] = unpackAll(entry[field]);
     const name = checkName(entry.name, "response", `${path}.name`);
     const parameters = checkParameters(entry.parameters, name, `${path}.parameters`);
-    const sizeValue = parameters?.["binary_data_size"];
-    if (sizeValue === undefined || sizeValue === null) return tensorFromEntry(entry, path);
+    const size = parameters?.["binary_data_size"];
+    if (size === undefined || size === null) return tensorFromEntry(entry, path);
 
     const { binary_data_size: _size, ...others } = parameters!;
     const where = { tensor: name, path: `${path}.parameters.binary_data_size` };
-    const size = typeof sizeValue === "bigint" ? Number.MAX_SAFE_INTEGER + 1 : sizeValue;
+    // A bigint (an integer token beyond 2^53) is no number: refused here like any other non-size.
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
       fail("response", "invalid binary_data_size", {
         ...where,
         expected: "a non-negative integer",
-        received: show(sizeValue),
+        received: show(size),
       });
     }
     // Triton leaves the header length out when every binary section is empty: size 0 needs no tail.

@@ -141,5 +141,6 @@ export const TYPED_ARRAY: Record<FixedDatatype, TypedArrayConstructor> = {
 
 /** Bytes per element on the wire (the size of the typed array that holds it); `undefined` for BYTES, whose elements vary in size. */
 export function elementByteSize(datatype: Datatype): number | undefined {
-  return datatype === "BYTES" ? undefined : TYPED_ARRAY[datatype]?.BYTES_PER_ELEMENT;
+  // BYTES has no typed array: undefined, like any string that is no datatype.
+  return TYPED_ARRAY[datatype as FixedDatatype]?.BYTES_PER_ELEMENT;
 }

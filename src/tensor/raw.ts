@@ -9,9 +9,15 @@ import { checkShape, fail, formatShape, show } from "./shape.js";
 import type { TensorParameters } from "./json-value.js";
 import { type AnyTensor, checkDatatype, checkedTensor, checkName, type Tensor } from "./tensor.js";
 
-/** The DataView accessor of a fixed-size datatype's elements (`Float32` → getFloat32/setFloat32): its typed array's name. */
-function accessor(datatype: Exclude<Datatype, "BYTES">): string {
-  return TYPED_ARRAY[datatype].name.replace("Array", "");
+/**
+ * A copy of `bytes` with each `size`-byte element's bytes reversed (`i ^ (size - 1)` within an element): between a
+ * big-endian host's order and little-endian, either way. Bits move exactly, whatever the datatype (a float32 read as a
+ * number, as a DataView's getFloat32 does, would quiet a signalling NaN).
+ */
+function swapElements(bytes: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < out.length; i++) out[i] = bytes[i ^ (size - 1)]!;
+  return out;
 }
 
 /**
@@ -31,19 +37,8 @@ export function dataToBytes(
 ): Uint8Array {
   if (datatype === "BYTES") return encodeBytesElements(data as Uint8Array[], tensor);
   const typed = data as Exclude<TensorData, Uint8Array[]>;
-  if (hostLittleEndian) return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
-  const out = new Uint8Array(typed.byteLength);
-  const view = new DataView(out.buffer);
-  const size = elementByteSize(datatype)!;
-  const set = `set${accessor(datatype)}`;
-  for (let i = 0; i < typed.length; i++) {
-    (view[set as keyof DataView] as (offset: number, value: number | bigint, littleEndian: boolean) => void)(
-      i * size,
-      typed[i]!,
-      true,
-    );
-  }
-  return out;
+  const bytes = new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+  return hostLittleEndian ? bytes : swapElements(bytes, elementByteSize(datatype)!);
 }
 
 /** BYTES elements, each preceded by its length as a 4-byte little-endian unsigned integer. */
@@ -129,16 +124,10 @@ export function bytesToData(
   let data: Exclude<TensorData, Uint8Array[]>;
   if (hostLittleEndian && bytes.byteOffset % size === 0) {
     data = new Ctor(bytes.buffer, bytes.byteOffset, count);
-  } else if (hostLittleEndian) {
-    data = new Ctor(count);
-    new Uint8Array(data.buffer).set(bytes); // unaligned: one copy
   } else {
     data = new Ctor(count);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const get = `get${accessor(datatype)}`;
-    for (let i = 0; i < count; i++) {
-      data[i] = (view[get as keyof DataView] as (offset: number, littleEndian: boolean) => never)(i * size, true);
-    }
+    // Unaligned on a little-endian host: one copy. A big-endian host reverses each element's bytes.
+    new Uint8Array(data.buffer).set(hostLittleEndian ? bytes : swapElements(bytes, size));
   }
   if (datatype === "BOOL") {
     for (let i = 0; i < count; i++) {

@@ -7,11 +7,29 @@ import {
   tensorFromBytes,
   tensorToBytes,
   type Datatype,
+  type TensorData,
 } from "kserve-client/tensor";
 import { bytesToData, dataToBytes } from "../../src/tensor/raw.js";
 import { thrown } from "../helpers.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+/** A tensor's elements as a big-endian host holds them: each element's little-endian bytes reversed. */
+function bigEndianBytes(t: Tensor): Uint8Array {
+  const le = tensorToBytes(t);
+  const size = t.datatype === "BYTES" ? 1 : le.byteLength / Math.max(1, t.size);
+  const out = new Uint8Array(le.byteLength);
+  for (let e = 0; e < le.byteLength; e += size) for (let k = 0; k < size; k++) out[e + k] = le[e + size - 1 - k]!;
+  return out;
+}
+
+/** The same as typed data of the tensor's own kind (BYTES as they are). */
+function bigEndianData(t: Tensor): TensorData {
+  if (t.datatype === "BYTES") return t.data;
+  const bytes = bigEndianBytes(t);
+  const Ctor = (t.data as Uint8Array).constructor as new (buffer: ArrayBuffer) => TensorData;
+  return new Ctor(bytes.buffer as ArrayBuffer);
+}
 
 const samples: Record<Datatype, Tensor> = {
   BOOL: Tensor.bool("t", [3], [true, false, true]),
@@ -60,8 +78,20 @@ describe("tensorToBytes", () => {
   it("gives the same bytes through the portable (big-endian host) path for every datatype", () => {
     for (const datatype of DATATYPES) {
       const t = samples[datatype];
-      expect(hex(dataToBytes(datatype, t.data, false, "t")), datatype).toBe(hex(tensorToBytes(t)));
+      // What a big-endian host holds in memory: each element's bytes in the other order.
+      expect(hex(dataToBytes(datatype, bigEndianData(t), false, "t")), datatype).toBe(hex(tensorToBytes(t)));
     }
+  });
+
+  it("moves a signalling NaN's bits exactly through the portable path (no float conversion)", () => {
+    const nan = new Float32Array(new Uint32Array([0x7f800001, 0xff800123, 0x7fc00000]).buffer);
+    const bigEndian = new Float32Array(
+      new Uint8Array([0x7f, 0x80, 0, 1, 0xff, 0x80, 1, 0x23, 0x7f, 0xc0, 0, 0]).buffer,
+    );
+    expect(hex(dataToBytes("FP32", bigEndian, false))).toBe("0100807f230180ff0000c07f");
+    expect(hex(dataToBytes("FP32", nan, true))).toBe("0100807f230180ff0000c07f");
+    const back = bytesToData("FP32", [3], 3, new Uint8Array(nan.buffer), false) as Float32Array;
+    expect(hex(new Uint8Array(back.buffer))).toBe("7f800001ff8001237fc00000");
   });
 });
 
@@ -87,13 +117,23 @@ describe("tensorFromBytes", () => {
     expect(Array.from(copy.data)).toEqual([1n]);
   });
 
-  it("decodes through the portable (big-endian host) path identically", () => {
+  it("decodes through the portable (big-endian host) path into the big-endian host's layout", () => {
     for (const datatype of DATATYPES) {
       const t = samples[datatype];
       const bytes = tensorToBytes(t).slice();
       const data = bytesToData(datatype, t.shape, t.size, bytes, false, "t");
-      expect(new Tensor("t", datatype, t.shape, data as never).toArray(), datatype).toEqual(t.toArray());
+      if (datatype === "BYTES") expect(data).toEqual(t.data);
+      else {
+        expect(data.constructor, datatype).toBe(t.data.constructor);
+        expect(hex(new Uint8Array((data as Uint8Array).buffer)), datatype).toBe(hex(bigEndianBytes(t)));
+      }
     }
+  });
+
+  it("the portable path copies even aligned input", () => {
+    const bytes = new Uint8Array(8);
+    const data = bytesToData("INT64", [1], 1, bytes, false) as BigInt64Array;
+    expect(data.buffer).not.toBe(bytes.buffer);
   });
 
   it("BYTES elements are views of the input", () => {
