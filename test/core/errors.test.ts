@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   AbortError,
   afterAttempts,
-  codeForStatus,
   ConfigError,
   ConnectionError,
   HttpError,
@@ -15,28 +14,6 @@ import {
 } from "../../src/core/errors.js";
 import { MAX_JSON_DEPTH } from "../../src/tensor/json-parse.js";
 import { kserveFixture } from "../fixtures.js";
-
-describe("codeForStatus", () => {
-  it.each([
-    [400, "invalid_argument"],
-    [401, "unauthenticated"],
-    [403, "permission_denied"],
-    [404, "not_found"],
-    [408, "deadline_exceeded"],
-    [409, "aborted"],
-    [422, "invalid_argument"],
-    [429, "resource_exhausted"],
-    [500, "internal"],
-    [501, "unimplemented"],
-    [502, "unavailable"],
-    [503, "unavailable"],
-    [504, "deadline_exceeded"],
-    [418, "unknown"],
-    [599, "unknown"],
-  ])("%i → %s", (status, code) => {
-    expect(codeForStatus(status)).toBe(code);
-  });
-});
 
 describe("serverMessage", () => {
   const text = (name: string) => (kserveFixture(name).response.body as { text: string }).text;
