@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const conditions = ["@kserve-client/source"];
 
-export const MUTATION_TESTS = [
+const MUTATION_TESTS = [
   // codecs: src/tensor
   "test/tensor/**/*.test.ts",
   "test/fuzz/binary.fuzz.test.ts",

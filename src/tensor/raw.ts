@@ -125,9 +125,9 @@ export function bytesToData(
   if (hostLittleEndian && bytes.byteOffset % size === 0) {
     data = new Ctor(bytes.buffer, bytes.byteOffset, count);
   } else {
-    data = new Ctor(count);
-    // Unaligned on a little-endian host: one copy. A big-endian host reverses each element's bytes.
-    new Uint8Array(data.buffer).set(hostLittleEndian ? bytes : swapElements(bytes, size));
+    // One copy, into a buffer of its own: as it is when unaligned on a little-endian host, each element's bytes
+    // reversed on a big-endian one.
+    data = new Ctor((hostLittleEndian ? bytes.slice() : swapElements(bytes, size)).buffer, 0, count);
   }
   if (datatype === "BOOL") {
     for (let i = 0; i < count; i++) {
