@@ -2,7 +2,7 @@
  * The tensor layer's small internal pieces, pinned (issue 30): 64-bit words, packed integer arrays, strict UTF-8 and
  * the shared slab, the one message shape, datatype tables, shapes and the values messages show.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DATATYPES, elementByteSize, isDatatype, type Datatype } from "../../src/tensor/datatype.js";
 import { describeProblem, ProtocolError, ValidationError } from "../../src/tensor/errors.js";
 import { PackedIntegers, unpackAll } from "../../src/tensor/packed.js";
@@ -24,6 +24,39 @@ import { thrown } from "../helpers.js";
 describe("words", () => {
   it("the host is little-endian here, so the low word comes first", () => {
     expect([HOST_LITTLE_ENDIAN, LOW_WORD, TWO_32]).toEqual([true, 0, 4294967296]);
+  });
+
+  it("on a big-endian host (simulated), the high word comes first and both functions follow it", async () => {
+    // The module reads the byte order once, from a Uint16Array, when it loads: load it again with one that stores
+    // its elements big-endian.
+    class BigEndianUint16Array extends Uint16Array {
+      constructor(values: number[]) {
+        super(values.length);
+        const view = new DataView(this.buffer);
+        values.forEach((v, i) => view.setUint16(2 * i, v, false));
+      }
+    }
+    vi.resetModules();
+    vi.stubGlobal("Uint16Array", BigEndianUint16Array);
+    let words: typeof import("../../src/tensor/words.js");
+    try {
+      words = await import("../../src/tensor/words.js");
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+    expect([words.HOST_LITTLE_ENDIAN, words.LOW_WORD]).toEqual([false, 1]);
+    const array = new Uint32Array(6);
+    for (const [index, value, high, low] of [
+      [1, 2 ** 32 + 5, 1, 5],
+      [2, -(2 ** 32) - 5, 0xfffffffe, 0xfffffffb],
+      [0, -1, 0xffffffff, 0xffffffff],
+    ] as const) {
+      words.writeSafeInteger(array, index, value);
+      expect([array[2 * index], array[2 * index + 1]], String(value)).toEqual([high, low]);
+      expect(words.readSafeInteger(array, index)).toBe(value);
+    }
+    expect(Array.from(array)).toEqual([0xffffffff, 0xffffffff, 1, 5, 0xfffffffe, 0xfffffffb]);
   });
 
   it.each([
