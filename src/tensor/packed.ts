@@ -19,6 +19,7 @@ export class PackedIntegers {
   /** The elements as JSON values: numbers where they are safe integers, bigints otherwise. */
   unpack(): JsonValue[] {
     const view = this.hasHigh ? new BigUint64Array(this.buffer) : new BigInt64Array(this.buffer);
+    // Stryker disable next-line ArrayDeclaration: allocating the length up front is a speed-up; the loop fills it all
     const out = new Array<JsonValue>(this.length);
     for (let i = 0; i < this.length; i++) {
       const v = view[i]!;
@@ -33,16 +34,24 @@ const MAX_SAFE = 9007199254740991n;
 /** `value` with every PackedIntegers inside replaced by plain arrays. Internal. */
 export function unpackAll(value: unknown): JsonValue {
   if (value instanceof PackedIntegers) return value.unpack();
+  // Stryker disable next-line ConditionalExpression: the object loop gives an array the same result, a string key each
   if (Array.isArray(value)) {
+    // Stryker disable next-line EqualityOperator: value[length] is undefined, which unpackAll gives back as it is
     for (let i = 0; i < value.length; i++) {
       const e: unknown = value[i];
-      if (e !== null && typeof e === "object") value[i] = unpackAll(e);
+      // Stryker disable next-line ConditionalExpression: a speed-up; unpackAll gives null and primitives back unchanged
+      if (typeof e === "object") value[i] = unpackAll(e);
     }
-  } else if (value !== null && typeof value === "object") {
+  } else if (
+    value !== null &&
+    // Stryker disable next-line ConditionalExpression: a primitive has no members, so the loop would change nothing
+    typeof value === "object"
+  ) {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const e = record[key];
-      if (e !== null && typeof e === "object") record[key] = unpackAll(e);
+      // Stryker disable next-line ConditionalExpression: a speed-up; unpackAll gives null and primitives back unchanged
+      if (typeof e === "object") record[key] = unpackAll(e);
     }
   }
   return value as JsonValue;
