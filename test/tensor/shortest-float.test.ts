@@ -189,6 +189,7 @@ describe("shortestFloat32", () => {
     [2 ** -149 * 3, "4e-45"],
     [1, "1"],
     [1e10, "10000000000"],
+    [1.00270236e-14, "1.00270236e-14"], // nine digits at the finest scale exact in a double: · 10^22
   ])("writes the float32 nearest %s as %s", (x, text) => {
     const v = Math.fround(x);
     expect(String(shortestFloat32(v))).toBe(text);
@@ -270,6 +271,7 @@ describe("shortestFloat16 and shortestBFloat16", () => {
     expect(String(shortestBFloat16(BF16.round(3.14)))).toBe("3.14"); // 3.140625
     expect(String(shortestBFloat16(bf16ToNumber(0x7f7f)))).toBe("3.39e+38"); // the largest BF16
     expect(String(shortestBFloat16(2 ** -133))).toBe("9e-41"); // the smallest subnormal: nearer than 1e-40
+    expect(String(shortestBFloat16(bf16ToNumber(8173)))).toBe("1.004e-19"); // four digits, scaled by 10^22
     expect(Object.is(shortestFloat16(-0), -0)).toBe(true);
   });
 
