@@ -3,17 +3,17 @@ import { defineConfig } from "vitest/config";
 /**
  * The tests StrykerJS runs for `npm run test:mutation` (stryker.config.mjs): each mutated module's own unit tests,
  * pure and server-free, so that a surviving mutant means a gap in those tests rather than luck in an end-to-end one.
- * Fuzz properties run at their default sample size (FUZZ_RUNS, 200 per property).
+ * Fuzz properties run 100 cases each (FUZZ_RUNS, which scripts/test-mutation.mjs sets unless given).
  */
 const conditions = ["@kserve-client/source"];
 
-const MUTATION_TESTS = [
-  // codecs: src/tensor
+const CODEC_TESTS = [
   "test/tensor/**/*.test.ts",
   "test/fuzz/binary.fuzz.test.ts",
   "test/fuzz/json.fuzz.test.ts",
   "test/fuzz/differential.fuzz.test.ts",
-  // policies
+];
+const POLICY_TESTS = [
   "test/core/retry.test.ts",
   "test/internal/secrets.test.ts",
   "test/deploy/conditions.test.ts",
@@ -25,6 +25,10 @@ const MUTATION_TESTS = [
   "test/core/batch-rows.test.ts",
   "test/core/batch-policy.test.ts",
 ];
+/** The pass stryker.config.mjs runs (KSERVE_MUTATION_SET): its modules' tests only, or all of them. */
+const set = process.env["KSERVE_MUTATION_SET"];
+const MUTATION_TESTS =
+  set === "codecs" ? CODEC_TESTS : set === "policies" ? POLICY_TESTS : [...CODEC_TESTS, ...POLICY_TESTS];
 
 export default defineConfig({
   resolve: { conditions },

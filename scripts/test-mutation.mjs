@@ -18,30 +18,45 @@ const THRESHOLD = 90;
 
 const node = await ensureRuntime("node26", { log: (line) => console.error(line) });
 const stryker = join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
-const code = await new Promise((done, fail) => {
-  // The walks over every 16-bit pattern take a fixed sample, and fuzz properties 100 cases rather than 200: each
-  // mutant reruns the tests that reach it, instrumented (test/tensor/bit-patterns.ts says why a sample is a floor).
-  const env = { ...process.env, KSERVE_MUTATION_SAMPLE: "1", FUZZ_RUNS: process.env["FUZZ_RUNS"] ?? "100" };
-  const child = spawn(node, [stryker, "run", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
-  child.on("error", fail);
-  child.on("exit", (status, signal) => done(signal === null ? status : 1));
-});
-if (code !== 0) process.exit(code ?? 1);
+const args = process.argv.slice(2);
+
+/** One Stryker run over `set` (stryker.config.mjs): its exit status, and the report it wrote. */
+async function pass(set) {
+  const started = Date.now();
+  const code = await new Promise((done, fail) => {
+    // The walks over every 16-bit pattern take a fixed sample, and fuzz properties 100 cases rather than 200: each
+    // mutant reruns the tests that reach it, instrumented (test/sampling.ts says why a sample is a floor).
+    const env = { ...process.env, KSERVE_MUTATION_SAMPLE: "1", FUZZ_RUNS: process.env["FUZZ_RUNS"] ?? "100" };
+    if (set === undefined) delete env["KSERVE_MUTATION_SET"];
+    else env["KSERVE_MUTATION_SET"] = set;
+    const child = spawn(node, [stryker, "run", ...args], { cwd: root, stdio: "inherit", env });
+    child.on("error", fail);
+    child.on("exit", (status, signal) => done(signal === null ? status : 1));
+  });
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`\n${set ?? "mutation"} pass: ${Math.floor(seconds / 60)} min ${seconds % 60} s`);
+  if (code !== 0) process.exit(code ?? 1);
+  return join(root, "reports", "mutation", `${set ?? "mutation"}.json`);
+}
+
+// With STRYKER ARGS (say, --mutate one file) one run, every mutation test in reach; without, the two passes.
+const reports = args.length > 0 ? [await pass(undefined)] : [await pass("policies"), await pass("codecs")];
 
 /** Stryker's score: mutants killed or timed out, over those that tests ran against or should have (no coverage). */
-const report = JSON.parse(readFileSync(join(root, "reports", "mutation", "mutation.json"), "utf8"));
-const rows = Object.entries(report.files).map(([file, { mutants }]) => {
-  const count = (...states) => mutants.filter((mutant) => states.includes(mutant.status)).length;
-  const killed = count("Killed", "Timeout");
-  const valid = killed + count("Survived", "NoCoverage");
-  return {
-    file,
-    killed,
-    valid,
-    survived: count("Survived", "NoCoverage"),
-    score: valid === 0 ? 100 : (100 * killed) / valid,
-  };
-});
+const rows = reports.flatMap((path) =>
+  Object.entries(JSON.parse(readFileSync(path, "utf8")).files).map(([file, { mutants }]) => {
+    const count = (...states) => mutants.filter((mutant) => states.includes(mutant.status)).length;
+    const killed = count("Killed", "Timeout");
+    const valid = killed + count("Survived", "NoCoverage");
+    return {
+      file,
+      killed,
+      valid,
+      survived: count("Survived", "NoCoverage"),
+      score: valid === 0 ? 100 : (100 * killed) / valid,
+    };
+  }),
+);
 console.log(`\nMutation score per module (killed or timed out / valid mutants; threshold ${THRESHOLD}%):`);
 for (const row of rows) {
   const mark = row.score >= THRESHOLD ? " " : "!";

@@ -110,9 +110,9 @@ export type TensorInput<D extends Datatype = Datatype> =
 
 /** True if `value` is one of the datatype names, spelled exactly. */
 export function isDatatype(value: unknown): value is Datatype {
-  return typeof value === "string" && DATATYPE_SET.has(value);
+  return DATATYPE_SET.has(value);
 }
-const DATATYPE_SET: ReadonlySet<string> = new Set(DATATYPES);
+const DATATYPE_SET: ReadonlySet<unknown> = new Set(DATATYPES);
 
 type FixedDatatype = Exclude<Datatype, "BYTES">;
 type TypedArrayConstructor = {

@@ -22,13 +22,26 @@ import { HOST_LITTLE_ENDIAN, LOW_WORD, readSafeInteger, TWO_32, writeSafeInteger
 import { thrown } from "../helpers.js";
 
 describe("words", () => {
-  it("the host is little-endian here, so the low word comes first", () => {
+  /** words.ts as it loads afresh, optionally with `Uint16Array` (which it reads the byte order from) replaced. */
+  async function loadWords(uint16Array?: new (values: number[]) => Uint16Array): Promise<typeof import("../../src/tensor/words.js")> {
+    vi.resetModules();
+    if (uint16Array !== undefined) vi.stubGlobal("Uint16Array", uint16Array);
+    try {
+      return await import("../../src/tensor/words.js");
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  }
+
+  it("reads the host's byte order when it loads: little-endian here, so the low word comes first", async () => {
     expect([HOST_LITTLE_ENDIAN, LOW_WORD, TWO_32]).toEqual([true, 0, 4294967296]);
+    const words = await loadWords(); // loaded inside the test too, so that the run of this test alone pins it
+    expect([words.HOST_LITTLE_ENDIAN, words.LOW_WORD]).toEqual([true, 0]);
   });
 
   it("on a big-endian host (simulated), the high word comes first and both functions follow it", async () => {
-    // The module reads the byte order once, from a Uint16Array, when it loads: load it again with one that stores
-    // its elements big-endian.
+    // A Uint16Array that stores its elements big-endian, as every typed array on such a host does.
     class BigEndianUint16Array extends Uint16Array {
       constructor(values: number[]) {
         super(values.length);
@@ -36,15 +49,7 @@ describe("words", () => {
         values.forEach((v, i) => view.setUint16(2 * i, v, false));
       }
     }
-    vi.resetModules();
-    vi.stubGlobal("Uint16Array", BigEndianUint16Array);
-    let words: typeof import("../../src/tensor/words.js");
-    try {
-      words = await import("../../src/tensor/words.js");
-    } finally {
-      vi.unstubAllGlobals();
-      vi.resetModules();
-    }
+    const words = await loadWords(BigEndianUint16Array);
     expect([words.HOST_LITTLE_ENDIAN, words.LOW_WORD]).toEqual([false, 1]);
     const array = new Uint32Array(6);
     for (const [index, value, high, low] of [
