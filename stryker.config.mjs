@@ -8,7 +8,7 @@
  * - `policies`, static mutants included: most of these modules are tables built when they load, and their own
  *   tests take a second, so a mutant that needs every test run costs little;
  * - `codecs` (src/tensor), static mutants left out: each would rerun every codec test, which would take the pass
- *   far past the half hour the whole run is meant to fit in (RELIABILITY.md has the count left out).
+ *   far past the half hour the whole run is meant to fit in (RELIABILITY.md has the count left out, and what they are).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 const CODECS = ["src/tensor/**/*.ts", "!src/tensor/index.ts", "!src/tensor/json-value.ts"];
@@ -25,7 +25,10 @@ const POLICIES = [
   "src/core/batch-rows.ts",
   "src/core/batch-policy.ts",
 ];
-const set = process.env["KSERVE_MUTATION_SET"];
+const set = process.env["KSERVE_MUTATION_SET"] || undefined;
+if (set !== undefined && set !== "codecs" && set !== "policies") {
+  throw new Error(`KSERVE_MUTATION_SET is "${set}": expected codecs or policies, or unset for both at once.`);
+}
 
 export default {
   testRunner: "vitest",

@@ -26,7 +26,7 @@ const POLICY_TESTS = [
   "test/core/batch-policy.test.ts",
 ];
 /** The pass stryker.config.mjs runs (KSERVE_MUTATION_SET): its modules' tests only, or all of them. */
-const set = process.env["KSERVE_MUTATION_SET"];
+const set = process.env["KSERVE_MUTATION_SET"] || undefined;
 const MUTATION_TESTS =
   set === "codecs" ? CODEC_TESTS : set === "policies" ? POLICY_TESTS : [...CODEC_TESTS, ...POLICY_TESTS];
 

@@ -31,28 +31,16 @@ export class PackedIntegers {
 
 const MAX_SAFE = 9007199254740991n;
 
-/** `value` with every PackedIntegers inside replaced by plain arrays. Internal. */
+/**
+ * `value` with every PackedIntegers inside replaced by plain arrays, in place. Internal. The binary decoder calls it
+ * on a header's fields other than `data` (shapes, parameters), never on a tensor's elements, so it walks arrays and
+ * objects alike, by their keys.
+ */
 export function unpackAll(value: unknown): JsonValue {
   if (value instanceof PackedIntegers) return value.unpack();
-  // Stryker disable next-line ConditionalExpression: the object loop gives an array the same result, a string key each
-  if (Array.isArray(value)) {
-    // Stryker disable next-line EqualityOperator: value[length] is undefined, which unpackAll gives back as it is
-    for (let i = 0; i < value.length; i++) {
-      const e: unknown = value[i];
-      // Stryker disable next-line ConditionalExpression: a speed-up; unpackAll gives null and primitives back unchanged
-      if (typeof e === "object") value[i] = unpackAll(e);
-    }
-  } else if (
-    value !== null &&
-    // Stryker disable next-line ConditionalExpression: a primitive has no members, so the loop would change nothing
-    typeof value === "object"
-  ) {
+  if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const e = record[key];
-      // Stryker disable next-line ConditionalExpression: a speed-up; unpackAll gives null and primitives back unchanged
-      if (typeof e === "object") record[key] = unpackAll(e);
-    }
+    for (const key of Object.keys(record)) record[key] = unpackAll(record[key]);
   }
   return value as JsonValue;
 }

@@ -10,6 +10,10 @@
  */
 import { bf16FromNumber, bf16ToNumber, fp16FromNumber, fp16ToNumber } from "./float16.js";
 
+// Mutation testing (RELIABILITY.md): each `Stryker disable` below turns off a mutant that gives the same answers
+// by another way, and names why. A comment names mutators, not mutants, so it also turns off the other replacements
+// of those mutators on its line; those change answers, and the tests kill each of them (a run without the comments).
+
 // minNormal only moves where the search starts: from one digit, as for subnormals, it finds the same decimal, later.
 // Stryker disable UnaryOperator: 2 ** +126 as minNormal gives the same decimals, slower
 
@@ -38,11 +42,11 @@ const f32 = new Float32Array(1);
 const f32Bits = new Uint32Array(f32.buffer);
 
 /**
- * The search. With d significant digits the decimals near a are n · 10^-k, k = d - 1 - e: the nearest n, and for
- * a at a power of two (where what rounds to a reaches half as far below as above) its other neighbour. Levels
- * d = start, start + 1, … are tried in turn, and the first with a decimal that reads back as a (`readsBack`)
- * holds the answer: no decimal there ends in 0, or it would read back at the level before. Of two, the nearer
- * (the even one at a tie, as for doubles in Number::toString).
+ * The search. With d significant digits the decimals near a are n · 10^-k, k = d - 1 - e (d - 1 digits when e is
+ * one too high: see below): the nearest n, and for a at a power of two (where what rounds to a reaches half as far
+ * below as above) its other neighbour. Levels d = start, start + 1, … are tried in turn, and the first with a
+ * decimal that reads back as a (`readsBack`) holds the answer: no decimal there ends in 0, or it would read back
+ * at the level before. Of two, the nearer (the even one at a tie, as for doubles in Number::toString).
  *
  * `start` skips the levels below it: at it, what rounds to a normal a reaches less than one step of 10^-k either
  * side (for float32 at d = 7 all of it spans ulp < 10^7 · 2^-23 ≈ 1.19 steps, at most 2/3 of that on one side),
@@ -53,14 +57,15 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
   const a = Math.abs(v);
   if (
     a === 0 ||
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: NaN and ±Infinity leave the search unchanged too
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: NaN, ±Infinity come through the search as is
     !(a < Infinity)
   )
     return v;
   // a is a float32 value in all three datatypes. Subnormals (b = 0) come out far below e, where text is used.
   f32[0] = a;
-  // a's decade (10^e ≤ a < 10^(e+1)), or one more just below a power of ten. One more starts the search a level
-  // early (its decimals have a leading 0), and such values need fewer digits than the datatype's most: the same answer.
+  // a's decade (10^e ≤ a < 10^(e+1)), or one more in the binade below a power of ten. One more starts the search a
+  // level early (its decimals have a leading 0), and such values need fewer digits than the datatype's most (one
+  // digit less is a step under a quarter of their ulp): the same answer.
   let e = DECADE[f32Bits[0]! >>> 23]!;
   // Scaling by 10^k is exact (so n / 10^k is what a JSON parser reads) while |k| ≤ 22.
   // Stryker disable next-line EqualityOperator: at the bounds, the other path gives the same decimal
@@ -85,11 +90,9 @@ function shortest(v: number, start: number, digits: number, minNormal: number, r
     const ok = readsBack(found, a, k, round);
     if (!ok || (d === start && other % 10 === 0)) {
       const next = decimal(other, k, fast);
-      // Stryker disable next-line EqualityOperator: v is not 0 here
-      if (readsBack(next, a, k, round)) return v < 0 ? -next : next;
+      if (readsBack(next, a, k, round)) return v === a ? next : -next;
     }
-    // Stryker disable next-line EqualityOperator: v is not 0 here
-    if (ok) return v < 0 ? -found : found;
+    if (ok) return v === a ? found : -found;
   }
   return v; // never reached for values of the datatype; v itself is always right, only longer
 }
@@ -112,7 +115,8 @@ function readsBack(found: number, a: number, k: number, round: (x: number) => nu
     found === a ||
     round(neighbour) !== neighbour ||
     // A multiple of 10^-k is the decimal itself: the double nearest the decimal (either path's) is within half an ulp
-    // of it, far less than the 10^-k to the next multiple. For k > 0, POW10[-k] is undefined and the test false. At
+    // of it, far less than the 10^-k to the next multiple. For k > 0 or k < -22, POW10[-k] is undefined and the test
+    // false (below -22 rightly: no such decimal is a float32 midpoint, whose odd part is under 2^25 < 5^23). At
     // k = 0 found is an integer, never halfway; and of the three datatypes' values, none has a halfway decimal at
     // k < 0 that is not a multiple (a float32 needs one of 2^53 or more: each such midpoint with 10 digits or fewer
     // was checked), so dropping either half of this test changes no answer.

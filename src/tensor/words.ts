@@ -11,9 +11,7 @@ export const TWO_32 = 4294967296;
 /** Write a safe integer as the 64-bit two's complement element `index` of `words`. */
 export function writeSafeInteger(words: Uint32Array, index: number, value: number): void {
   words[2 * index + LOW_WORD] = value; // ToUint32: value mod 2^32, also right for negatives
-  // The high word is 0 or all ones for everything in int32 range; only larger values need the division.
-  // Stryker disable next-line ConditionalExpression: a speed-up only; the division gives int32 values the same 0 or -1
-  words[2 * index + 1 - LOW_WORD] = (value | 0) === value ? value >> 31 : Math.floor(value / TWO_32);
+  words[2 * index + 1 - LOW_WORD] = Math.floor(value / TWO_32);
 }
 
 /** Read element `index` of `words` as a number; exact when the element is a safe integer. */

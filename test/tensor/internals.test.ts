@@ -23,7 +23,9 @@ import { thrown } from "../helpers.js";
 
 describe("words", () => {
   /** words.ts as it loads afresh, optionally with `Uint16Array` (which it reads the byte order from) replaced. */
-  async function loadWords(uint16Array?: new (values: number[]) => Uint16Array): Promise<typeof import("../../src/tensor/words.js")> {
+  async function loadWords(
+    uint16Array?: new (values: number[]) => Uint16Array,
+  ): Promise<typeof import("../../src/tensor/words.js")> {
     vi.resetModules();
     if (uint16Array !== undefined) vi.stubGlobal("Uint16Array", uint16Array);
     try {
